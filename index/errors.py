@@ -1,0 +1,40 @@
+"""The one home of clsearch's exceptions.
+
+Every error a user can cause derives from `ClsearchError`; the CLI maps these to one line on
+stderr and exit status 2. Each carries the data needed to explain itself.
+"""
+
+from __future__ import annotations
+
+
+class ClsearchError(Exception):
+    """Base class: something the user can fix (bad query, bad file, missing index)."""
+
+    hint: str | None = None
+
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message)
+        if hint is not None:
+            self.hint = hint
+
+
+class QueryError(ClsearchError):
+    """The query cannot be searched: empty, too long, or only control characters."""
+
+
+class IndexMissingError(ClsearchError):
+    """No usable index at the given directory."""
+
+
+class IndexBuildError(ClsearchError):
+    """An index build failed; the previous index, if any, is untouched."""
+
+
+class SeedFormatError(ClsearchError):
+    """A source document could not be parsed: which document and which line."""
+
+    def __init__(self, message: str, document: str | None = None, line: int | None = None):
+        where = f"{document}:{line}: " if document and line else (f"{document}: " if document else "")
+        super().__init__(where + message)
+        self.document = document
+        self.line = line
