@@ -1,0 +1,279 @@
+"""The one analysis module: what a piece of text becomes for matching, at index and query time.
+
+Everything here is a pure function over strings, standard library only, so the query layer can
+import it at no cost. The heavy, index-time halves (jieba's segmentation, pypinyin's readings)
+live in `index.readings` and `index.vocab`; they produce data that these functions consume.
+
+Pinyin model
+------------
+Each hanzi has a tuple of toneless readings, the reading in context first (长沙 → chang), other
+readings after (zhang). Latin input is parsed into *pieces*, each consumed by one hanzi:
+
+- ``FULL``    a whole syllable (``xin``), matched against any reading of the char;
+- ``INITIAL`` an abbreviation (``x``, ``zh``), matched against a reading's initial;
+- ``PREFIX``  an unfinished syllable, allowed only at the very end of the query (type-ahead).
+
+Fuzzy pinyin (the confusions of regional accents) compares `fuzzy_key`s; it is a penalised
+channel, never an equivalence.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from index.text import is_han, normalize
+
+DATA_DIR = Path(__file__).with_name("data")
+
+FULL, INITIAL, PREFIX = "full", "initial", "prefix"
+
+# Initials, longest first so that zh/ch/sh win over z/c/s. a/o/e stand for vowel-initial
+# syllables (安 an → a), which people abbreviate like any other.
+INITIALS = ("zh", "ch", "sh", "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h",
+            "j", "q", "x", "r", "z", "c", "s", "y", "w", "a", "o", "e")
+_FUZZY_INITIAL = {"zh": "z", "ch": "c", "sh": "s", "n": "l", "h": "f", "r": "l"}
+_TONE_DIGIT_RE = re.compile(r"(?<=[a-zv])[1-5]")
+_LATIN_RUN_RE = re.compile(r"[a-z]+")
+
+
+# --------------------------------------------------------------------------------------------
+# Data files (small, loaded once per process)
+# --------------------------------------------------------------------------------------------
+
+def read_data_lines(path: Path) -> Iterator[str]:
+    """Non-empty, non-comment lines of a data file, stripped."""
+    with open(path, encoding="utf-8") as fp:
+        for line in fp:
+            line = line.strip()
+            if line and not line.startswith("#"):
+                yield line
+
+
+@lru_cache(maxsize=1)
+def syllables() -> frozenset[str]:
+    """The ~420 valid toneless syllables (data/syllables.txt)."""
+    return frozenset(read_data_lines(DATA_DIR / "syllables.txt"))
+
+
+@lru_cache(maxsize=1)
+def _syllable_prefixes() -> frozenset[str]:
+    return frozenset(s[:i] for s in syllables() for i in range(1, len(s) + 1))
+
+
+def data_files() -> list[Path]:
+    """Every data file the analysis depends on (part of the index fingerprint)."""
+    return sorted(p for p in DATA_DIR.iterdir() if p.suffix in {".txt", ".tsv"})
+
+
+# --------------------------------------------------------------------------------------------
+# Normalisation for matching
+# --------------------------------------------------------------------------------------------
+
+def fold(text: str) -> str:
+    """Query/document text for matching: `normalize`d, lower-cased, tone marks removed.
+
+    Tone marks become plain letters (ü → v), tone digits after a letter become a syllable
+    break: ``Xīn yú`` → ``xin yu``, ``xin1yu2`` → ``xin yu ``.
+
+    >>> fold("Xīn Yú"), fold("xin1yu2"), fold("LǙ")
+    ('xin yu', 'xin yu', 'lv')
+    """
+    text = unicodedata.normalize("NFD", normalize(text).lower())
+    text = text.replace("u\u0308", "v").replace("ü", "v")
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = unicodedata.normalize("NFC", text)
+    return _TONE_DIGIT_RE.sub(" ", text).strip()
+
+
+def initial(syllable: str) -> str:
+    """The initial of a syllable: ``zh``/``ch``/``sh`` or its first letter."""
+    return syllable[:2] if syllable[:2] in ("zh", "ch", "sh") else syllable[:1]
+
+
+def fuzzy_key(syllable: str) -> str:
+    """A syllable with the usual accent confusions folded away.
+
+    z/zh, c/ch, s/sh, n/l, f/h, r/l on the initial; an/ang, en/eng, in/ing (hence ian/iang and
+    uan/uang) on the final. Two syllables with equal keys are near-homophones.
+
+    >>> [fuzzy_key(s) for s in ("xing", "zhen", "ni", "huang", "meng", "long")]
+    ['xin', 'zen', 'li', 'fuan', 'men', 'long']
+    """
+    ini = initial(syllable)
+    fin = syllable[len(ini):]
+    if ini in ("a", "o", "e"):  # vowel-initial syllable: no consonant initial
+        ini, fin = "", syllable
+    if fin.endswith("ng") and len(fin) >= 3 and fin[-3] in "aei":
+        fin = fin[:-1]
+    return _FUZZY_INITIAL.get(ini, ini) + fin
+
+
+# --------------------------------------------------------------------------------------------
+# Latin input → pieces
+# --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Piece:
+    """One hanzi's worth of Latin input: a full syllable, an initial, or an unfinished syllable."""
+
+    kind: str
+    text: str
+
+
+def _piece_options(letters: str, i: int, at_end: bool) -> Iterator[Piece]:
+    rest = letters[i:]
+    for n in range(min(6, len(rest)), 0, -1):
+        chunk = rest[:n]
+        if chunk in syllables():
+            yield Piece(FULL, chunk)
+    for ini in INITIALS:
+        if rest.startswith(ini) and not (len(rest) == len(ini) and ini in syllables()):
+            yield Piece(INITIAL, ini)
+    if at_end and rest in _syllable_prefixes() and rest not in syllables() and rest not in INITIALS:
+        yield Piece(PREFIX, rest)
+
+
+def parse_latin(letters: str, prefix_at_end: bool = True, limit: int = 8,
+                breaks: frozenset[int] = frozenset()) -> list[tuple[Piece, ...]]:
+    """Every way to read a run of letters as pinyin pieces, best first, at most `limit`.
+
+    Best means fewest non-full pieces, then fewest pieces: ``xian`` → (xian), (xi, an), ...
+    `breaks` are positions where the user typed a space or tone digit: a piece may not span
+    them. A partial syllable is allowed only at the end (type-ahead), and only if
+    `prefix_at_end`. A beam keeps the work bounded for long runs.
+
+    >>> [" ".join(p.text for p in parse) for parse in parse_latin("xian", limit=3)]
+    ['xian', 'xi an', 'xia n']
+    >>> [(p.kind, p.text) for p in parse_latin("jqr")[0]]
+    [('initial', 'j'), ('initial', 'q'), ('initial', 'r')]
+    """
+    n = len(letters)
+    options = [list(_piece_options(letters, i, prefix_at_end)) for i in range(n)]
+    # beams[i]: the best partial parses ending at i, as (cost, pieces)
+    beams: list[list[tuple[tuple[int, int], tuple[Piece, ...]]]] = [[] for _ in range(n + 1)]
+    beams[0].append(((0, 0), ()))
+    for i in range(n):
+        beams[i].sort(key=lambda cp: cp[0])
+        for cost, pieces in beams[i][:limit]:
+            for piece in options[i]:
+                j = i + len(piece.text)
+                if (piece.kind == PREFIX and j != n) or any(i < b < j for b in breaks):
+                    continue
+                beams[j].append(((cost[0] + (piece.kind != FULL), cost[1] + 1), pieces + (piece,)))
+    done = sorted(beams[n], key=lambda cp: cp[0])
+    seen: set[tuple[Piece, ...]] = set()
+    out = []
+    for _, pieces in done:
+        if pieces not in seen:
+            seen.add(pieces)
+            out.append(pieces)
+    return out[:limit]
+
+
+# --------------------------------------------------------------------------------------------
+# Segmentation with the index's own vocabulary (both sides)
+# --------------------------------------------------------------------------------------------
+
+def segment(text: str, vocab: frozenset[str] | set[str], max_len: int = 8) -> list[str]:
+    """Cut a hanzi run into the fewest words of `vocab`, falling back to single characters.
+
+    The vocabulary is decided at index time by jieba (with the domain dictionary); this
+    dynamic programme reuses it on both sides, so queries are cut exactly like documents
+    without loading jieba's 350,000-word dictionary.
+
+    >>> segment("江苏的机器人", {"江苏", "机器人", "机器"})
+    ['江苏', '的', '机器人']
+    """
+    n = len(text)
+    best: list[tuple[int, int] | None] = [None] * (n + 1)  # (pieces, -longest) per end
+    back = [0] * (n + 1)
+    best[0] = (0, 0)
+    for j in range(1, n + 1):
+        for i in range(max(0, j - max_len), j):
+            if best[i] is None or (j - i > 1 and text[i:j] not in vocab):
+                continue
+            cand = (best[i][0] + 1, min(best[i][1], -(j - i)))
+            if best[j] is None or cand < best[j]:
+                best[j], back[j] = cand, i
+    out: list[str] = []
+    j = n
+    while j > 0:
+        out.append(text[back[j]:j])
+        j = back[j]
+    return out[::-1]
+
+
+def split_scripts(text: str) -> list[tuple[str, str]]:
+    """Split folded text into runs: ("han", ...), ("latin", ...), ("digit", ...).
+
+    Anything else (punctuation, Whoosh syntax such as * ? " : ( ) ~ ^) is a separator,
+    taken literally as "not part of a word" and never interpreted.
+
+    >>> split_scripts("新yu 常州(gf)")
+    [('han', '新'), ('latin', 'yu'), ('sep', ' '), ('han', '常州'), ('sep', '('), ('latin', 'gf'), ('sep', ')')]
+    """
+    runs: list[tuple[str, str]] = []
+    for ch in text:
+        if is_han(ch):
+            kind = "han"
+        elif "a" <= ch <= "z":
+            kind = "latin"
+        elif ch.isdigit():
+            kind = "digit"
+        else:
+            kind = "sep"
+        if runs and runs[-1][0] == kind and kind != "sep":
+            runs[-1] = (kind, runs[-1][1] + ch)
+        else:
+            runs.append((kind, ch))
+    return runs
+
+
+def han_chars(text: str) -> Iterable[tuple[int, str]]:
+    """(offset, char) for every hanzi of `text`."""
+    return ((i, c) for i, c in enumerate(text) if is_han(c))
+
+
+def damerau(a: str, b: str, cap: int = 3) -> int:
+    """Optimal-string-alignment distance: a swap of two letters is one edit (lidain → lidian).
+
+    Returns `cap` + 1 as soon as the distance must exceed `cap`.
+
+    >>> damerau("lidain", "lidian"), damerau("jiqirne", "jiqiren"), damerau("taoci", "taoic")
+    (1, 1, 1)
+    """
+    if abs(len(a) - len(b)) > cap:
+        return cap + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > cap:
+            return cap + 1
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+def deletes(word: str) -> set[str]:
+    """The word and every string one deletion away (symmetric-delete typo lookup)."""
+    return {word} | {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+def latin_typo_budget(n_letters: int) -> int:
+    """Edits a pinyin word may carry: 0 up to 4 letters, 1 for 5-8, 2 from 9 (as Meilisearch)."""
+    return 0 if n_letters <= 4 else 1 if n_letters <= 8 else 2
+
+
+def han_typo_budget(n_chars: int) -> int:
+    """Wrong characters (homophones) a hanzi word may carry: 0 for one, 1 for 2-3, 2 from 4."""
+    return 0 if n_chars <= 1 else 1 if n_chars <= 3 else 2

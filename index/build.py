@@ -1,0 +1,181 @@
+"""Building an index: records in, a Whoosh index plus the query layer's lexicon out.
+
+The indexer does all the heavy work (jieba, pypinyin) and writes what the query path needs:
+the vocabulary jieba decided, each corpus character's readings, pinyin of every word for typo
+correction, synonyms and stop words, and (in a second, lazily read file) a reading for every
+common character plus the traditional → simplified table. The query layer never imports
+jieba or pypinyin.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.analysis import DATA_DIR, fold, fuzzy_key, initial, read_data_lines, syllables
+from index.document import document_fields, stored_document, strip_place_suffix
+from index.errors import IndexBuildError
+from index.records import Record
+from index.schema import SCHEMA_VERSION, make_schema
+from index.store import META, read_meta, swap_in
+
+LEXICON = "lexicon.json"
+CHARMAP = "charmap.json"
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build produced, for the one-line message and the benchmark."""
+
+    generation: Path
+    records: int
+    seconds: float
+
+
+def load_synonyms(path: Path = DATA_DIR / "synonyms.txt") -> dict[str, list[str]]:
+    """term → terms it also matches. ``a b c`` are all equivalent; ``a => b c`` is one-way."""
+    table: dict[str, list[str]] = defaultdict(list)
+    if not path.exists():
+        return {}
+    for line in read_data_lines(path):
+        if "=>" in line:
+            left, right = line.split("=>", 1)
+            sources, targets = left.split(), right.split()
+        else:
+            sources = targets = line.split()
+        for s in sources:
+            for t in targets:
+                if t != s and t not in table[s]:
+                    table[s].append(t)
+    return dict(table)
+
+
+def _charmap() -> dict:
+    """Readings of every character pypinyin knows, and the traditional → simplified table."""
+    from pypinyin.pinyin_dict import pinyin_dict  # index time only
+
+    valid = syllables()
+    readings = {}
+    for code, value in pinyin_dict.items():
+        syls = [s for s in dict.fromkeys(fold(r) for r in value.split(",")) if s in valid]
+        if syls and 0x3400 <= code <= 0x9FFF:
+            readings[chr(code)] = " ".join(syls)
+    t2s = {}
+    path = DATA_DIR / "t2s_chars.tsv"
+    if path.exists():
+        for line in read_data_lines(path):
+            parts = line.split("\t")
+            if len(parts) >= 2 and len(parts[0]) == 1 and len(parts[1]) == 1:
+                t2s[parts[0]] = parts[1]
+    return {"pinyin": readings, "t2s": t2s}
+
+
+def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
+                cache_dir: Path | None = None, province_full=lambda p: None,
+                source: str = "bundled") -> BuildReport:
+    """Write a complete new generation under `index_dir` and swap it in.
+
+    Anything that goes wrong (including KeyboardInterrupt) leaves ``CURRENT`` untouched; the
+    half-written generation is removed.
+    """
+    from whoosh import index as windex
+
+    from index.readings import Reader
+    from index.vocab import make_tokenizer, words_of
+
+    started = time.perf_counter()
+    index_dir = Path(index_dir)
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise IndexBuildError(f"cannot create index directory {index_dir}: {exc.strerror}") from exc
+    gen = index_dir / f"gen-{time.time_ns():x}-{os.getpid()}"
+    try:
+        gen.mkdir()
+        reader = Reader()
+        tok = make_tokenizer(cache_dir or index_dir / "cache")
+        ix = windex.create_in(str(gen), make_schema())
+        writer = ix.writer()
+        vocab: set[str] = set()
+        char_votes: dict[str, Counter] = defaultdict(Counter)
+        pywords: dict[str, set[str]] = defaultdict(set)
+        for record in records:
+            fields = document_fields(record, province_full)
+            doc = stored_document(record, fields, reader.read)
+            words: list[str] = []
+            doc_pywords: set[str] = set()
+            py: set[str] = set()
+            for kind, text, field_readings in doc["f"]:
+                for ch, r in zip(text, field_readings):
+                    if r:
+                        syls = r.split()
+                        char_votes[ch][syls[0]] += 1
+                        for s in syls:
+                            char_votes[ch][s] += 0  # keep every known reading
+                        py.update(syls)
+                for w in words_of(tok, text):
+                    words.append(w)
+                    if len(w) >= 2:
+                        vocab.add(w)
+                        key = "".join(r[0] for r in reader.read(w) if r)
+                        pywords[key].add(w)
+                        doc_pywords.add(key)
+                if kind == "place":
+                    vocab.update(p for p in text.split() if len(p) >= 2)
+            writer.add_document(
+                id=record.id,
+                doc=json.dumps(doc, ensure_ascii=False, separators=(",", ":")),
+                province=record.province or "",
+                city=record.city or "",
+                type=record.type or "",
+                program=record.program,
+                lists=",".join(record.lists),
+                year=str(record.year or ""),
+                han=" ".join(text for _, text in fields),
+                words=" ".join(words),
+                py=" ".join(sorted(py)),
+                pyf=" ".join(sorted({fuzzy_key(s) for s in py})),
+                pyi=" ".join(sorted({initial(s) for s in py})),
+                pyword=" ".join(sorted(k for k in doc_pywords if k)),
+            )
+        writer.commit()
+        synonyms = load_synonyms()
+        stopwords = sorted(read_data_lines(DATA_DIR / "stopwords.txt")) if (DATA_DIR / "stopwords.txt").exists() else []
+        vocab.update(w for w in synonyms if len(w) >= 2)
+        vocab.update(w for w in stopwords if len(w) >= 2)
+        vocab.update(strip_place_suffix(w) for w in list(vocab))
+        chars = {ch: " ".join(r for r, _ in votes.most_common()) for ch, votes in char_votes.items()}
+        lexicon = {
+            "vocab": sorted(vocab),
+            "chars": chars,
+            "pywords": {k: sorted(v) for k, v in sorted(pywords.items()) if k},
+            "synonyms": synonyms,
+            "stopwords": stopwords,
+        }
+        _write_json(gen / LEXICON, lexicon)
+        _write_json(gen / CHARMAP, _charmap())
+        seconds = time.perf_counter() - started
+        _write_json(gen / META, {
+            "fingerprint": fingerprint, "schema_version": SCHEMA_VERSION, "records": len(records),
+            "seconds": round(seconds, 2), "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+            "source": source,
+        })
+        read_meta(gen)  # the generation is complete and readable
+        swap_in(index_dir, gen)
+    except BaseException as exc:
+        from index.store import remove_tree
+
+        remove_tree(gen)
+        if isinstance(exc, OSError):
+            raise IndexBuildError(f"index build failed: {exc}") from exc
+        raise
+    return BuildReport(gen, len(records), time.perf_counter() - started)
+
+
+def _write_json(path: Path, data: dict) -> None:
+    with open(path, "w", encoding="utf-8") as fp:
+        json.dump(data, fp, ensure_ascii=False, separators=(",", ":"))

@@ -1,0 +1,66 @@
+"""A record as the index sees it: the texts a query can match, each with per-char readings.
+
+Pure: a `Record` and a reading function in, plain data out. The same structure is stored in
+the Whoosh index and read back by the query layer's matcher, so both sides agree on offsets.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+from index.records import Record
+
+# Field kinds, in the order the ranking prefers them (name > alias > builder > place).
+FIELD_RANK = {"name": 0, "alias": 1, "builder": 2, "place": 3}
+_PLACE_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州",
+                   "林区", "新区", "省", "市", "区", "县", "旗", "盟")
+
+Readings = Sequence[tuple[str, ...]]
+
+
+def strip_place_suffix(name: str) -> str:
+    """``常州市`` → ``常州``, ``广西壮族自治区`` → ``广西``; short names (``新区``) stay whole."""
+    for suffix in _PLACE_SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return name
+
+
+def place_text(record: Record, province_full: Callable[[str], str | None] = lambda p: None) -> str:
+    """Every way a user may name the record's place, space-separated, without repeats."""
+    names: list[str] = []
+    for part in (record.province, record.city, record.district):
+        if part:
+            names += [part, strip_place_suffix(part)]
+    if record.province:
+        names.append(province_full(record.province) or "")
+    return " ".join(dict.fromkeys(n for n in names if n))
+
+
+def document_fields(record: Record, province_full: Callable[[str], str | None] = lambda p: None) -> list[tuple[str, str]]:
+    """(kind, text) pairs a query can match, best field first."""
+    fields = [("name", record.name)]
+    fields += [("alias", a) for a in record.aliases if a != record.name]
+    fields += [("builder", b) for b in record.builders]
+    place = place_text(record, province_full)
+    if place:
+        fields.append(("place", place))
+    return fields
+
+
+def stored_document(record: Record, fields: list[tuple[str, str]], read: Callable[[str], Readings]) -> dict:
+    """The JSON-able document kept in the index: hit data plus fields with readings."""
+    return {
+        "id": record.id,
+        "name": record.name,
+        "aliases": list(record.aliases),
+        "province": record.province,
+        "city": record.city,
+        "district": record.district,
+        "builder": record.builder,
+        "type": record.type,
+        "program": record.program,
+        "lists": list(record.lists),
+        "year": record.year,
+        "f": [[kind, text, [" ".join(r) for r in read(text)]] for kind, text in fields],
+    }

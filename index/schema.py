@@ -1,0 +1,58 @@
+"""The Whoosh schema, defined once, and the analyzer classes it pickles by import path.
+
+Whoosh stores the schema with its analyzers' import paths, so the tokenizer must live in a
+stable module (here). Bump `SCHEMA_VERSION` whenever a field or analyzer changes: the version
+is part of the index fingerprint, so a stale index is rebuilt instead of misread.
+"""
+
+from __future__ import annotations
+
+from whoosh.analysis import Token, Tokenizer
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+
+from index.analysis import han_chars
+
+SCHEMA_VERSION = 1
+
+
+class HanCharTokenizer(Tokenizer):
+    """Yields every hanzi as a token: the n=1 gram that lets any substring (锂) match.
+
+    Honours Whoosh's tokenizer contract (positions, chars, start_pos, start_char, mode).
+    """
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for n, (i, ch) in enumerate(han_chars(value)):
+            t.text = ch
+            t.boost = 1.0
+            if keeporiginal:
+                t.original = ch
+            t.stopped = False
+            if positions:
+                t.pos = start_pos + n
+            if chars:
+                t.startchar = start_char + i
+                t.endchar = start_char + i + 1
+            yield t
+
+
+def make_schema() -> Schema:
+    """Fields: filters (province … year), hanzi chars, jieba words, and three pinyin channels."""
+    return Schema(
+        id=ID(stored=True, unique=True),
+        doc=STORED,
+        province=ID,
+        city=ID,
+        type=ID,
+        program=ID,
+        lists=KEYWORD(commas=True),
+        year=ID,
+        han=TEXT(analyzer=HanCharTokenizer(), phrase=True),
+        words=KEYWORD,  # jieba words of every field
+        py=KEYWORD,  # every reading of every char (full syllables)
+        pyf=KEYWORD,  # fuzzy keys of those readings (z/zh, in/ing …)
+        pyi=KEYWORD,  # initials of those readings
+        pyword=KEYWORD,  # joined pinyin of each word (lidian), for typo correction
+    )

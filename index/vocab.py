@@ -1,0 +1,38 @@
+"""Index-time segmentation with jieba, which decides the index's vocabulary.
+
+A private `jieba.Tokenizer` (never the global one) loads jieba's dictionary plus our domain
+dictionary (data/domain_words.txt). Its cache goes to the per-user data directory, not the
+shared temp folder, and its logger is kept quiet. The words it cuts become the vocabulary
+that `index.analysis.segment` reuses for queries, so the query path never loads jieba.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from index.analysis import DATA_DIR, han_chars, read_data_lines
+
+
+def make_tokenizer(cache_dir: Path):
+    """A private jieba tokenizer with the domain dictionary, caching under `cache_dir`."""
+    import jieba  # index time only
+
+    jieba.setLogLevel(logging.WARNING)
+    tok = jieba.Tokenizer()
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    tok.tmp_dir = str(cache_dir)
+    tok.cache_file = str(cache_dir / "jieba.cache")
+    tok.initialize()
+    domain = DATA_DIR / "domain_words.txt"
+    if domain.exists():  # our loader: jieba's own would take comment lines for words
+        for line in read_data_lines(domain):
+            word, *rest = line.split()
+            freq = int(rest[0]) if rest and rest[0].isdigit() else None
+            tok.add_word(word, freq, rest[1] if len(rest) > 1 else None)
+    return tok
+
+
+def words_of(tokenizer, text: str) -> list[str]:
+    """jieba's words of `text` that contain hanzi (HMM off: no invented words)."""
+    return [w for w in tokenizer.lcut(text, HMM=False) if any(True for _ in han_chars(w))]
