@@ -1,0 +1,174 @@
+"""The corpus: every seed list parsed, linked and merged into records. The only module that reads files.
+
+`load_corpus` reads seeds/manifest.json, hands each document to the parser its layout names,
+checks the counts the manifest declares, and builds one `Record` per designation of one
+program:
+
+- 000 (most-2021-appendix3) is the clean national list: its records are canonical.
+- 002(a) (most-national-older) and 003 (most-2021-notice-ocr) re-list the same designations;
+  they are linked to 000's records (index.link by name similarity; index.ocr_align by a
+  monotone alignment), never made records of their own unless a name has no counterpart.
+- Every other list makes its own records; listings with the same program and name are merged.
+
+A line a parser cannot place is a `Problem` (document, line, text, reason), never an exception
+and never silently dropped; an unreadable or malformed file raises SeedFormatError. Lists from
+elsewhere (CSV, JSONL: index.tables) go through the same merge step via `extra_tables`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .blocks import numbered_lines
+from .entries import Entry, Problem
+from .errors import SeedFormatError
+from .link import classify, pair_names
+from .manifest import DocumentSpec, ListSpec, Manifest, load_manifest
+from .merge import attach, merge_records, to_record
+from .names import name_key
+from .ocr_align import parse_ocr
+from .parse_compilation import parse_compilation
+from .parse_miit import parse_miit
+from .parse_national import parse_additions, parse_appendix3
+from .places import Regions, load_regions
+from .records import Record
+
+__all__ = ["Corpus", "Problem", "load_corpus", "LAYOUTS"]
+
+# Layouts of single-list documents: parser(lines, spec, regions) -> (entries, problems).
+LAYOUTS = {
+    "most_appendix3": parse_appendix3,
+    "most_additions": parse_additions,
+    "miit_numbered_names": parse_miit,
+}
+OCR_LAYOUT = "ocr_appendix3"
+COMPILATION_LAYOUT = "compilation"
+
+
+@dataclass
+class Corpus:
+    records: list[Record] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    entries: dict[str, int] = field(default_factory=dict)  # list key → entries parsed
+    unlinked: list[Entry] = field(default_factory=list)  # linked-list entries with no counterpart
+
+
+def read_document(seed_dir: Path, name: str) -> list[tuple[int, str]]:
+    path = Path(seed_dir) / name
+    try:
+        return numbered_lines(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SeedFormatError(f"cannot read ({exc})", str(path)) from exc
+
+
+def _parse_document(doc: DocumentSpec, lines, regions: Regions) -> dict[str, tuple[list[Entry], list[Problem]]]:
+    if doc.layout == COMPILATION_LAYOUT:
+        return parse_compilation(lines, list(doc.lists), doc.title, regions)
+    if doc.layout not in LAYOUTS or len(doc.lists) != 1:
+        raise SeedFormatError(f"unknown layout {doc.layout!r} (or not one list)", doc.file)
+    spec = doc.lists[0]
+    return {spec.key: LAYOUTS[doc.layout](lines, spec, regions)}
+
+
+def check_counts(spec: ListSpec, entries: list[Entry]) -> list[Problem]:
+    """The counts the manifest declares for a list, against what was parsed."""
+    problems = []
+    if spec.count is not None and spec.count != len(entries):
+        problems.append(Problem(spec.document, 0, spec.title, f"expected {spec.count} entries, parsed {len(entries)}"))
+    found = Counter(e.type for e in entries)
+    for kind, expected in spec.by_type.items():
+        if found[kind] != expected:
+            problems.append(Problem(spec.document, 0, spec.title, f"expected {expected} {kind}, parsed {found[kind]}"))
+    return problems
+
+
+def _link_names(spec: ListSpec, entries: list[Entry], canon: list[Entry], records: dict[str, Record], corpus: Corpus) -> list[Record]:
+    """Attach an older edition's names to their records; names without a counterpart stay records."""
+    own = []
+    for entry, j in zip(entries, pair_names(entries, canon)):
+        if j is None:
+            corpus.unlinked.append(entry)
+            own.append(to_record(entry, spec))
+            continue
+        record = records[name_key(canon[j].name)]
+        attach(record, entry, spec.key, classify(entry.name, record.name))
+    return own
+
+
+def load_corpus(seed_dir: Path | str | None = None, extra_tables: Iterable[Path | str] = ()) -> Corpus:
+    """Parse every seed list of the manifest (and any extra CSV/JSONL lists) into records."""
+    if seed_dir is None:
+        from seeds import seed_dir as bundled
+
+        seed_dir = bundled()
+    seed_dir = Path(seed_dir)
+    manifest: Manifest = load_manifest(seed_dir)
+    regions = load_regions()
+    corpus = Corpus()
+    parsed: dict[str, list[Entry]] = {}
+    specs: dict[str, ListSpec] = {}
+    ocr_docs = []
+    for doc in manifest.documents:
+        lines = read_document(seed_dir, doc.file)
+        if doc.layout == OCR_LAYOUT:
+            ocr_docs.append((doc, lines))
+            continue
+        for key, (entries, problems) in _parse_document(doc, lines, regions).items():
+            parsed[key] = entries
+            corpus.problems += problems
+    for doc in manifest.documents:
+        for spec in doc.lists:
+            specs[spec.key] = spec
+    records: list[Record] = []
+    for key, entries in parsed.items():
+        if not specs[key].links_to:
+            records += [to_record(e, specs[key], manifest.programs) for e in entries]
+    records = merge_records(records)
+    by_program = {p: {name_key(r.name): r for r in records if r.program == p} for p in {r.program for r in records}}
+    own: list[Record] = []
+    for key, entries in parsed.items():
+        spec = specs[key]
+        if spec.links_to:
+            canon = parsed.get(spec.links_to, [])
+            own += _link_names(spec, entries, canon, by_program.get(spec.program, {}), corpus)
+    for doc, lines in ocr_docs:
+        spec = doc.lists[0]
+        canon = parsed.get(spec.links_to or "", [])
+        if not canon:
+            raise SeedFormatError(f"OCR list links to {spec.links_to!r}, which has no entries", doc.file)
+        pairs, problems = parse_ocr(lines, spec, regions, canon)
+        corpus.problems += problems
+        parsed[spec.key] = [e for _, e in pairs]
+        for j, entry in pairs:
+            attach(by_program[spec.program][name_key(canon[j].name)], entry, spec.key, "ocr")
+    for key, entries in parsed.items():
+        corpus.problems += check_counts(specs[key], entries)
+        corpus.entries[key] = len(entries)
+    records = merge_records(records + own)
+    if extra_tables:
+        from .tables import load_table_entries
+
+        for path in extra_tables:
+            table_spec, entries, problems = load_table_entries(Path(path))
+            corpus.problems += problems
+            corpus.entries[table_spec.key] = len(entries)
+            specs[table_spec.key] = table_spec
+            records = merge_records(records + [to_record(e, table_spec, manifest.programs) for e in entries])
+    order = {key: i for i, key in enumerate(specs)}
+    records.sort(key=lambda r: (order.get(r.lists[0], len(order)), r.sources[0].line, r.id))
+    corpus.records = records
+    corpus.problems += _duplicate_ids(records)
+    return corpus
+
+
+def _duplicate_ids(records: list[Record]) -> list[Problem]:
+    seen: dict[str, Record] = {}
+    problems = []
+    for r in records:
+        if r.id in seen:
+            problems.append(Problem(r.sources[0].document, r.sources[0].line, r.name, f"id {r.id} also used by {seen[r.id].name}"))
+        seen[r.id] = r
+    return problems
