@@ -21,10 +21,8 @@ from index.document import document_fields, stored_document, strip_place_suffix
 from index.errors import IndexBuildError
 from index.records import Record
 from index.schema import SCHEMA_VERSION, make_schema
-from index.store import META, read_meta, swap_in
+from index.store import CHARMAP, LEXICON, META, read_meta, swap_in
 
-LEXICON = "lexicon.json"
-CHARMAP = "charmap.json"
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,8 @@ from index.errors import IndexMissingError
 ENV_VAR = "CLSEARCH_INDEX"
 POINTER = "CURRENT"
 META = "meta.json"
+LEXICON = "lexicon.json"  # what the query layer reads: vocabulary, readings, synonyms
+CHARMAP = "charmap.json"  # read lazily: readings of all characters, traditional → simplified
 _PACKAGE_DIR = Path(__file__).parent
 
 

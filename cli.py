@@ -1,0 +1,219 @@
+"""clsearch: the command line. A thin shell over `search` (queries) and `index` (data).
+
+    clsearch 锂电                 ranked clusters for a keyword, place, builder or pinyin
+    clsearch xinyu --json         one JSON object: {"query", "total", "hits"}
+    clsearch index build          rebuild the index from the bundled seeds
+    clsearch stats / export       the corpus: counts, or every record as JSON lines / CSV
+
+Exit status as grep: 0 hits found, 1 no hits, 2 usage or error (one line on stderr).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from index.errors import ClsearchError
+
+EXIT_HITS, EXIT_NONE, EXIT_ERROR = 0, 1, 2
+_MARK = {True: ("\x1b[1;31m", "\x1b[0m"), False: ("【", "】")}
+
+
+class QueryFirstGroup(click.Group):
+    """`clsearch QUERY...` works as written: anything that is not a command is a search."""
+
+    def parse_args(self, ctx, args):
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+            args = ["search", *args]
+        elif not args:
+            args = ["search"]
+        return super().parse_args(ctx, args)
+
+
+def index_option(f):
+    return click.option("--index", "index_dir", type=click.Path(path_type=Path), default=None,
+                        help="Index directory (default: per-user data dir, or $CLSEARCH_INDEX).")(f)
+
+
+def fail(exc: ClsearchError) -> None:
+    hint = f" ({exc.hint})" if getattr(exc, "hint", None) else ""
+    click.echo(f"clsearch: error: {exc}{hint}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+@click.group(cls=QueryFirstGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="clsearch")
+def main() -> None:
+    """Search China's industrial clusters (产业集群) by keyword, place, builder or pinyin.
+
+    \b
+    Examples:
+      clsearch 锂电                  clsearch xinyu        clsearch jqr
+      clsearch 常州 光伏 --limit 3     clsearch 夏门          clsearch 鋰電
+      clsearch 机器人 --province 江苏 --type 试点 --json
+
+    Exit status: 0 hits found, 1 no hits, 2 usage or error.
+    """
+
+
+@main.command("search")
+@click.argument("query", nargs=-1)
+@click.option("--limit", "-n", type=click.IntRange(1, 1000), default=10, show_default=True, help="Most hits to show.")
+@click.option("--json", "as_json", is_flag=True, help='Print one JSON object {"query", "total", "hits"}.')
+@click.option("--province", help="Only clusters in this province (江苏 or 江苏省).")
+@click.option("--type", "type_", help="Only this type: 试点 or 培育.")
+@click.option("--program", help="Only this program (创新型产业集群, 中小企业特色产业集群, …).")
+@click.option("--explain", is_flag=True, help="Show which ranking rule placed each hit, and how it matched.")
+@index_option
+def search_cmd(query, limit, as_json, province, type_, program, explain, index_dir) -> None:
+    """Search (the default command: `clsearch QUERY` is `clsearch search QUERY`)."""
+    from search import Searcher
+
+    text = " ".join(query)
+    try:
+        with Searcher(index_dir=index_dir) as searcher:
+            res = searcher.results(text, limit, province=province, type=type_, program=program)
+    except ClsearchError as exc:
+        fail(exc)
+    if as_json:
+        hits = [dict(h.to_dict(), **({"explain": h.explain} if explain else {})) for h in res.hits]
+        click.echo(json.dumps({"query": text, "total": res.total, "hits": hits}, ensure_ascii=False))
+    else:
+        _print_hits(res, explain)
+    if not res.hits:
+        note = f'clsearch: no clusters match "{text}"'
+        if res.suggestion:
+            note += f"; did you mean: {res.suggestion} ?"
+        click.echo(note, err=True)
+    sys.exit(EXIT_HITS if res.hits else EXIT_NONE)
+
+
+def _marked(text: str, spans, tty: bool) -> str:
+    on, off = _MARK[tty]
+    hit = set()
+    for s in spans:
+        hit.update(range(s.start, s.end))
+    out, inside = [], False
+    for i, ch in enumerate(text):
+        if (i in hit) != inside:
+            out.append(on if not inside else off)
+            inside = not inside
+        out.append(ch)
+    if inside:
+        out.append(off)
+    return "".join(out)
+
+
+def _print_hits(res, explain: bool) -> None:
+    tty = sys.stdout.isatty()
+    for n, hit in enumerate(res.hits, 1):
+        marks = {h.field: h for h in hit.highlights}
+        name = _marked(hit.name, marks["name"].spans, tty) if "name" in marks else hit.name
+        click.echo(f"{n:>2}. {name}")
+        place = " ".join(p for p in (hit.province, hit.city) if p)
+        facts = [place or "—", hit.type or "", hit.program]
+        click.echo("    " + " · ".join(f for f in facts if f))
+        if hit.builder:
+            b = marks.get("builder")
+            click.echo("    建设单位: " + (_marked(b.text, b.spans, tty) if b else hit.builder))
+        for h in hit.highlights:
+            if h.field in ("alias", "place"):
+                label = "别名" if h.field == "alias" else "地区"
+                click.echo(f"    {label}: " + _marked(h.text, h.spans, tty))
+        if explain:
+            e = hit.explain
+            rules = ", ".join(f"{k}={v}" for k, v in e["rules"].items())
+            click.echo(f"    placed by: {e['placed_by']}   [{rules}]   score {hit.score}")
+            for m in e["matches"]:
+                how = "synonym" if m["synonym"] else "/".join(dict.fromkeys(m["channels"]))
+                click.echo(f"      {m['field']}: {m['text']} ← {m['as']} ({how}, typos {m['typos']})")
+    if res.hits and res.total > len(res.hits):
+        click.echo(f"({len(res.hits)} of {res.total}; --limit to see more)")
+
+
+@main.group("index")
+def index_group() -> None:
+    """Manage the search index."""
+
+
+@index_group.command("build")
+@index_option
+def index_build(index_dir) -> None:
+    """Rebuild the index from the bundled seeds (swapped in only when complete)."""
+    from index.auto import build_from_seeds
+    from index.store import default_index_dir
+
+    try:
+        build_from_seeds(index_dir or default_index_dir(), log=lambda m: click.echo(m, err=True))
+    except ClsearchError as exc:
+        fail(exc)
+
+
+@index_group.command("info")
+@index_option
+def index_info(index_dir) -> None:
+    """Where the index is, and what it was built from."""
+    from index.store import current_generation, default_index_dir, read_meta
+
+    where = index_dir or default_index_dir()
+    try:
+        gen = current_generation(where)
+    except ClsearchError as exc:
+        fail(exc)
+    if gen is None:
+        click.echo(f"no index in {where} (it is built on first search)")
+        sys.exit(EXIT_NONE)
+    meta = read_meta(gen)
+    click.echo(f"index: {gen}")
+    for key in ("records", "built_at", "seconds", "fingerprint", "schema_version", "source"):
+        click.echo(f"{key}: {meta.get(key)}")
+
+
+def _records():
+    from index.corpus import load_corpus
+
+    try:
+        corpus = load_corpus()
+    except ClsearchError as exc:
+        fail(exc)
+    for p in corpus.problems:
+        click.echo(f"clsearch: warning: {p}", err=True)
+    return corpus.records
+
+
+@main.command("export")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV instead of JSON lines.")
+def export_cmd(as_csv) -> None:
+    """Print every record of the bundled seeds: one JSON object per line (or CSV)."""
+    from index.export import write_csv, write_jsonl
+
+    (write_csv if as_csv else write_jsonl)(_records(), sys.stdout)
+
+
+@main.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as one JSON object.")
+def stats_cmd(as_json) -> None:
+    """Counts of the bundled records by list, program, type and province."""
+    from index.export import format_stats, stats
+
+    data = stats(_records())
+    click.echo(json.dumps(data, ensure_ascii=False, indent=1) if as_json else format_stats(data))
+
+
+def run() -> None:
+    """Console entry point: the CLI, with a quiet exit for closed pipes and Ctrl-C."""
+    try:
+        main()
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(EXIT_HITS)
+    except KeyboardInterrupt:
+        click.echo("clsearch: interrupted", err=True)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,16 @@
+"""clsearch's query layer and public API.
+
+    from search import Searcher, Hit
+    with Searcher() as s:
+        for hit in s.search("锂电", limit=10):
+            print(hit.name, hit.province, hit.score)
+
+Importing this package loads Whoosh and the light query modules only: never jieba's
+dictionary or pypinyin's phrase tables (those run at index time).
+"""
+
+from index.errors import ClsearchError, IndexMissingError, QueryError
+from search.searcher import Highlight, Hit, Results, Searcher, Span
+
+__all__ = ["Searcher", "Hit", "Results", "Highlight", "Span", "ClsearchError", "QueryError",
+           "IndexMissingError"]

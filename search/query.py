@@ -1,0 +1,274 @@
+"""Query understanding: raw user text → tokens → terms → alternative unit sequences.
+
+A *token* is what the user separated with spaces (or punctuation: Whoosh syntax such as
+``AND * ? " : ( ) ~ ^`` is never interpreted, only treated as a separator). A token is first
+tried *whole*, as one contiguous run (常州光伏, 新yu, 机器仁 with its typo); if that fails, each
+of its *parts* (words of the index's vocabulary: 宝鸡 + 钛, jiangsu + jiqiren) counts on its
+own. Each term has *alternatives*: the exact reading, other pinyin parses, lexicon typo
+corrections and synonyms, each a sequence of `Unit`s matched one per character.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import product
+
+from index.analysis import (FULL, PREFIX, Piece, fold, fuzzy_key, han_typo_budget,
+                            latin_typo_budget, parse_latin, segment, split_scripts)
+from index.errors import QueryError
+from index.text import has_control, normalize
+from search.lexicon import Lexicon
+
+MAX_QUERY_CHARS = 200
+HAN = "han"
+
+
+@dataclass(frozen=True)
+class Unit:
+    """What one character of a name must be: a hanzi, or a pinyin piece (full/initial/prefix)."""
+
+    kind: str  # "han" or one of index.analysis FULL / INITIAL / PREFIX
+    text: str
+    readings: frozenset[str] = frozenset()  # han: the char's readings (homophone channel)
+    fuzzy: frozenset[str] = frozenset()  # han: fuzzy keys of those; full: the syllable's key
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """One way to read a term, as units matched against consecutive characters."""
+
+    units: tuple[Unit, ...]
+    budget: int  # homophone / fuzzy substitutions allowed, edits already spent included
+    typos: int = 0  # edits already spent by a lexicon correction (lidain → lidian)
+    synonym: bool = False
+    label: str = ""  # what this alternative reads as, for --explain
+
+
+@dataclass(frozen=True)
+class Term:
+    text: str
+    alternatives: tuple[Alternative, ...]
+    significant: bool  # an unmatched significant term means "no meaningful match"
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    whole: tuple[Alternative, ...]
+    parts: tuple[Term, ...]
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    text: str
+    tokens: tuple[Token, ...]
+
+    @property
+    def terms(self) -> list[Term]:
+        return [t for tok in self.tokens for t in tok.parts]
+
+
+def check_query(raw: str) -> str:
+    """Reject what cannot be searched, with a message a user understands."""
+    if not isinstance(raw, str):
+        raise QueryError("the query must be text")
+    if has_control(raw):
+        raise QueryError("the query contains control characters", hint="type the query as plain text")
+    if len(raw) > MAX_QUERY_CHARS:
+        raise QueryError(f"the query is too long ({len(raw)} characters; the limit is {MAX_QUERY_CHARS})")
+    text = normalize(raw)
+    if not text:
+        raise QueryError("the query is empty", hint="try a keyword, a place or pinyin, e.g. clsearch 锂电")
+    return text
+
+
+def parse_query(raw: str, lexicon: Lexicon) -> ParsedQuery:
+    """Understand a query; raises QueryError for empty, oversized or control-laden input."""
+    folded = fold(check_query(raw))
+    folded = "".join(lexicon.simplify(c) if "\u3400" <= c <= "\u9fff" else c for c in folded)
+    words = _drop_stopwords(_tokens(folded), lexicon)
+    if not words:
+        return ParsedQuery(folded, ())
+    tokens = []
+    for n, runs in enumerate(words):
+        at_end = n == len(words) - 1
+        tokens.append(_make_token(runs, lexicon, at_end, single=len(words) == 1))
+    return ParsedQuery(folded, tuple(tokens))
+
+
+# --------------------------------------------------------------------------------------------
+
+Runs = list[tuple[str, str, frozenset[int]]]  # (kind, text, breaks) with kind han/latin
+
+
+def _tokens(folded: str) -> list[Runs]:
+    """Whitespace/punctuation-separated tokens, each a list of script runs.
+
+    Spaces between two pinyin runs (``tao ci``, ``Jīng Mén``) do not split the token: they
+    only mark a syllable break, so ``tao ci`` reads like ``taoci`` but never ``ta oci``.
+    """
+    tokens: list[Runs] = [[]]
+    pending_space = False
+    for kind, text in split_scripts(folded):
+        if kind in ("sep", "digit"):
+            pending_space = True
+            continue
+        cur = tokens[-1]
+        if pending_space and cur:
+            if kind == "latin" and cur[-1][0] == "latin" and text.isalpha():
+                k, t, b = cur[-1]
+                cur[-1] = (k, t + text, b | {len(t)})
+                pending_space = False
+                continue
+            tokens.append([])
+            cur = tokens[-1]
+        pending_space = False
+        cur.append((kind, text, frozenset()))
+    return [t for t in tokens if t]
+
+
+def _drop_stopwords(tokens: list[Runs], lexicon: Lexicon) -> list[Runs]:
+    """Remove stop words (的, 有哪些, 产业集群) from hanzi runs; keep all if nothing else is left."""
+    out: list[Runs] = []
+    for runs in tokens:
+        cur: Runs = []
+        for kind, text, breaks in runs:
+            if kind != HAN:
+                cur.append((kind, text, breaks))
+                continue
+            kept = ""
+            for word in segment(text, lexicon.vocab):
+                if word in lexicon.stopwords:
+                    if kept:
+                        cur.append((HAN, kept, frozenset()))
+                    kept = ""
+                    if cur:
+                        out.append(cur)
+                    cur = []
+                else:
+                    kept += word
+            if kept:
+                cur.append((HAN, kept, frozenset()))
+        if cur:
+            out.append(cur)
+    return out or tokens
+
+
+def _han_units(text: str, lexicon: Lexicon) -> tuple[Unit, ...]:
+    units = []
+    for ch in text:
+        readings = frozenset(lexicon.readings(ch))
+        units.append(Unit(HAN, ch, readings, frozenset(fuzzy_key(r) for r in readings)))
+    return tuple(units)
+
+
+def _piece_units(pieces: tuple[Piece, ...]) -> tuple[Unit, ...]:
+    return tuple(Unit(p.kind, p.text, fuzzy=frozenset({fuzzy_key(p.text)}) if p.kind == FULL else frozenset())
+                 for p in pieces)
+
+
+def _latin_alternatives(letters: str, breaks: frozenset[int], at_end: bool, lexicon: Lexicon,
+                        limit: int = 6) -> list[tuple[tuple[Unit, ...], int, str]]:
+    """(units, edits, label) readings of a pinyin run: parses first, then typo corrections."""
+    parses = parse_latin(letters, prefix_at_end=at_end, breaks=breaks, limit=limit)
+    out = [(_piece_units(p), 0, " ".join(x.text for x in p)) for p in parses]
+    budget = latin_typo_budget(len(letters))
+    if budget and not any(all(x.kind == FULL for x in p) for p in parses):
+        for key, edits in lexicon.corrections(letters, budget)[:4]:
+            for p in parse_latin(key, prefix_at_end=False, limit=1):
+                out.append((_piece_units(p), edits, key))
+    return out
+
+
+def _make_token(runs: Runs, lexicon: Lexicon, at_end: bool, single: bool) -> Token:
+    """Build a token's whole-token alternatives and its parts."""
+    per_run: list[list[tuple[tuple[Unit, ...], int, str]]] = []
+    parts: list[Term] = []
+    for i, (kind, text, breaks) in enumerate(runs):
+        last = at_end and i == len(runs) - 1
+        if kind == HAN:
+            per_run.append([(_han_units(text, lexicon), 0, text)])
+            parts += [_han_term(w, lexicon, single) for w in _han_parts(text, lexicon)]
+        else:
+            alts = _latin_alternatives(text, breaks, last, lexicon)
+            per_run.append(alts)
+            parts += _latin_parts(text, breaks, last, alts, lexicon, single)
+    text = "".join(t for _, t, _ in runs)
+    n_han = sum(len(t) for k, t, _ in runs if k == HAN)
+    n_latin = sum(len(t) for k, t, _ in runs if k != HAN)
+    budget = han_typo_budget(n_han) + latin_typo_budget(n_latin)
+    whole: list[Alternative] = []
+    for combo in list(product(*per_run))[:12]:
+        units = tuple(u for us, _, _ in combo for u in us)
+        edits = sum(e for _, e, _ in combo)
+        whole.append(Alternative(units, budget, edits, label=" ".join(lbl for _, _, lbl in combo)))
+    if len(runs) == 1 and runs[0][0] == HAN:
+        whole += _synonym_alternatives(text, lexicon)
+    if len(parts) <= 1:
+        parts = [Term(text, tuple(whole), True)]
+    return Token(text, tuple(whole), tuple(parts))
+
+
+def _han_parts(text: str, lexicon: Lexicon) -> list[str]:
+    """Vocabulary words of a hanzi run; neighbouring single characters stay together (火星)."""
+    out: list[str] = []
+    for word in segment(text, lexicon.vocab):
+        if len(word) == 1 and out and out[-1] not in lexicon.vocab:
+            out[-1] += word
+        else:
+            out.append(word)
+    return out
+
+
+def _han_term(text: str, lexicon: Lexicon, single: bool) -> Term:
+    alts = [Alternative(_han_units(text, lexicon), han_typo_budget(len(text)), label=text)]
+    alts += _synonym_alternatives(text, lexicon)
+    return Term(text, tuple(alts), significant=single or len(text) >= 2)
+
+
+def _synonym_alternatives(text: str, lexicon: Lexicon) -> list[Alternative]:
+    return [Alternative(_han_units(s, lexicon), 0, synonym=True, label=s)
+            for s in lexicon.synonyms.get(text, [])]
+
+
+def _latin_parts(letters: str, breaks: frozenset[int], at_end: bool,
+                 alts: list[tuple[tuple[Unit, ...], int, str]], lexicon: Lexicon, single: bool) -> list[Term]:
+    """Split a pinyin run into lexicon words (jiangsujiqiren → jiangsu + jiqiren), if it can be."""
+    budget = latin_typo_budget(len(letters))
+    best = next((units for units, edits, _ in alts if edits == 0 and all(u.kind == FULL for u in units[:-1])), None)
+    if best is None or len(best) < 4:
+        return [Term(letters, tuple(Alternative(u, budget, e, label=lbl) for u, e, lbl in alts), True)]
+    syls = [u.text for u in best]
+    groups = _group_syllables(syls, lexicon)
+    if len(groups) <= 1:
+        return [Term(letters, tuple(Alternative(u, budget, e, label=lbl) for u, e, lbl in alts), True)]
+    terms = []
+    for k, group in enumerate(groups):
+        word = "".join(group)
+        last = at_end and k == len(groups) - 1
+        sub = _latin_alternatives(word, frozenset(), last, lexicon)
+        b = latin_typo_budget(len(word))
+        terms.append(Term(word, tuple(Alternative(u, b, e, label=lbl) for u, e, lbl in sub), single or len(word) >= 2))
+    return terms
+
+
+def _group_syllables(syls: list[str], lexicon: Lexicon) -> list[list[str]]:
+    """Fewest groups of consecutive syllables that spell lexicon words (others stay single)."""
+    n = len(syls)
+    best: list[tuple[int, list[list[str]]] | None] = [None] * (n + 1)
+    best[0] = (0, [])
+    for j in range(1, n + 1):
+        for i in range(max(0, j - 6), j):
+            if best[i] is None:
+                continue
+            group = syls[i:j]
+            if len(group) > 1 and "".join(group) not in lexicon.pywords:
+                continue
+            cand = (best[i][0] + 1, best[i][1] + [group])
+            if best[j] is None or cand[0] < best[j][0]:
+                best[j] = cand
+    return best[n][1] if best[n] else [syls]
+
+
+__all__ = ["Alternative", "ParsedQuery", "Term", "Token", "Unit", "check_query", "parse_query",
+           "MAX_QUERY_CHARS", "PREFIX"]
