@@ -59,7 +59,8 @@ def _cell(row: dict, key: str) -> str | None:
 def _builders(row: dict) -> list[str]:
     if isinstance(row.get("builders"), list):
         return [clean_cell(str(b)) for b in row["builders"] if clean_cell(str(b))]
-    return [b for b in (clean_cell(p) for p in normalize(str(row.get("builder") or "")).split("；")) if b]
+    # normalize folds the "；" separator to ";"
+    return [b for b in (clean_cell(p) for p in normalize(str(row.get("builder") or "")).split(";")) if b]
 
 
 def read_table(fp: IO[str], document: str, list_key: str, fmt: str = "csv", regions: Regions | None = None) -> tuple[list[Entry], list[Problem]]:
