@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
@@ -110,7 +110,3 @@ def records_from_table(fp: IO[str], document: str, fmt: str = "csv", programs: d
     entries, problems = read_table(fp, document, spec.key, fmt)
     return merge_records(to_record(e, spec, programs) for e in entries), problems
 
-
-def known_programs(records: Iterable[Record]) -> dict[str, str]:
-    """Program → id prefix, read off existing records (so a table row keeps a seed record's id)."""
-    return {r.program: r.id.split("-", 1)[0] for r in records}
