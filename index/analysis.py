@@ -90,11 +90,13 @@ def fold(text: str) -> str:
     return _TONE_DIGIT_RE.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=4096)
 def initial(syllable: str) -> str:
     """The initial of a syllable: ``zh``/``ch``/``sh`` or its first letter."""
     return syllable[:2] if syllable[:2] in ("zh", "ch", "sh") else syllable[:1]
 
 
+@lru_cache(maxsize=4096)
 def fuzzy_key(syllable: str) -> str:
     """A syllable with the usual accent confusions folded away.
 
@@ -111,6 +113,24 @@ def fuzzy_key(syllable: str) -> str:
     if fin.endswith("ng") and len(fin) >= 3 and fin[-3] in "aei":
         fin = fin[:-1]
     return _FUZZY_INITIAL.get(ini, ini) + fin
+
+
+def pair_term(a: str, b: str) -> str:
+    """The index term for two neighbouring characters with fuzzy keys `a` and `b`."""
+    return f"{a}_{b}"
+
+
+def reading_pairs(readings: Iterable[Iterable[str]]) -> set[str]:
+    """Fuzzy-key pairs of every two neighbouring hanzi (each given as its readings).
+
+    Indexed so that a multi-character query alternative only reaches documents where two of
+    its characters sit side by side, under any reading and any fuzzy spelling.
+
+    >>> sorted(reading_pairs([("chang", "zhang"), ("sha",), ()]))
+    ['can_sa', 'zan_sa']
+    """
+    keys = [{fuzzy_key(r) for r in rs} for rs in readings]
+    return {pair_term(a, b) for left, right in zip(keys, keys[1:]) for a in left for b in right}
 
 
 # --------------------------------------------------------------------------------------------
@@ -166,6 +186,9 @@ def parse_latin(letters: str, prefix_at_end: bool = True, limit: int = 8,
                     continue
                 beams[j].append(((cost[0] + (piece.kind != FULL), cost[1] + 1), pieces + (piece,)))
     done = sorted(beams[n], key=lambda cp: cp[0])
+    if done and done[0][0][0] == 0:
+        # Someone who typed whole syllables (changxing) meant them: no abbreviations inside.
+        done = [cp for cp in done if all(p.kind == FULL for p in cp[1][:-1])]
     seen: set[tuple[Piece, ...]] = set()
     out = []
     for _, pieces in done:

@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.analysis import DATA_DIR, fold, fuzzy_key, initial, read_data_lines, syllables
+from index.analysis import DATA_DIR, fold, fuzzy_key, initial, read_data_lines, reading_pairs, syllables
 from index.document import document_fields, stored_document, strip_place_suffix
 from index.errors import IndexBuildError
 from index.records import Record
@@ -107,14 +107,17 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
             words: list[str] = []
             doc_pywords: set[str] = set()
             py: set[str] = set()
-            for kind, text, field_readings in doc["f"]:
-                for ch, r in zip(text, field_readings):
-                    if r:
-                        syls = r.split()
+            primary: set[str] = set()
+            pairs: set[str] = set()
+            for kind, text, chars, _ in doc["f"]:
+                pairs |= reading_pairs(c[1] for c in chars)
+                for ch, syls, *_ in chars:
+                    if syls:
                         char_votes[ch][syls[0]] += 1
                         for s in syls:
                             char_votes[ch][s] += 0  # keep every known reading
                         py.update(syls)
+                        primary.add(syls[0])
                 for w in words_of(tok, text):
                     words.append(w)
                     if len(w) >= 2:
@@ -126,7 +129,7 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                     vocab.update(p for p in text.split() if len(p) >= 2)
             writer.add_document(
                 id=record.id,
-                doc=json.dumps(doc, ensure_ascii=False, separators=(",", ":")),
+                doc=doc,  # pickled by Whoosh: no parsing at query time
                 province=record.province or "",
                 city=record.city or "",
                 type=record.type or "",
@@ -137,8 +140,9 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 words=" ".join(words),
                 py=" ".join(sorted(py)),
                 pyf=" ".join(sorted({fuzzy_key(s) for s in py})),
-                pyi=" ".join(sorted({initial(s) for s in py})),
+                pyi=" ".join(sorted({initial(s) for s in primary})),  # abbreviations: reading in context
                 pyword=" ".join(sorted(k for k in doc_pywords if k)),
+                pairs=" ".join(sorted(pairs)),
             )
         writer.commit()
         synonyms = load_synonyms()

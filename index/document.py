@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
+from index.analysis import fuzzy_key, initial
 from index.records import Record
 
 # Field kinds, in the order the ranking prefers them (name > alias > builder > place).
@@ -62,5 +63,28 @@ def stored_document(record: Record, fields: list[tuple[str, str]], read: Callabl
         "program": record.program,
         "lists": list(record.lists),
         "year": record.year,
-        "f": [[kind, text, [" ".join(r) for r in read(text)]] for kind, text in fields],
+        "f": [match_field(kind, text, read(text)) for kind, text in fields],
     }
+
+
+def match_field(kind: str, text: str, readings: Readings) -> tuple:
+    """A field prepared for the query layer's matcher, so that queries do no per-char work.
+
+    ``(kind, text, chars, at)``: `chars` holds per character ``(char, readings, reading set,
+    fuzzy keys, initial of the reading in context)``; `at` maps ``c:锂``, ``r:li``, ``f:li``
+    and ``i:l`` to the positions holding them, so the matcher jumps straight to the places
+    where a query can start.
+    """
+    chars = []
+    at: dict[str, list[int]] = {}
+    for i, (ch, syls) in enumerate(zip(text, readings)):
+        syls = tuple(syls)
+        fuzzy = frozenset(fuzzy_key(s) for s in syls)
+        ini = initial(syls[0]) if syls else ""
+        chars.append((ch, syls, frozenset(syls), fuzzy, ini))
+        keys = {"c:" + ch} | {"r:" + r for r in syls} | {"f:" + f for f in fuzzy}
+        if ini:
+            keys.add("i:" + ini)
+        for key in keys:
+            at.setdefault(key, []).append(i)
+    return (kind, text, tuple(chars), {k: tuple(v) for k, v in at.items()})

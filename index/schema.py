@@ -12,7 +12,7 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from index.analysis import han_chars
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class HanCharTokenizer(Tokenizer):
@@ -55,4 +55,5 @@ def make_schema() -> Schema:
         pyf=KEYWORD,  # fuzzy keys of those readings (z/zh, in/ing …)
         pyi=KEYWORD,  # initials of those readings
         pyword=KEYWORD,  # joined pinyin of each word (lidian), for typo correction
+        pairs=KEYWORD,  # fuzzy keys of neighbouring characters (can_sa for 长沙): adjacency
     )

@@ -9,10 +9,9 @@ the CLI can highlight the characters, whatever channel matched them.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
-from index.analysis import FULL, INITIAL, PREFIX, fuzzy_key, initial
+from index.analysis import FULL, INITIAL, PREFIX
 from index.document import FIELD_RANK
 from search.query import HAN, Alternative
 
@@ -20,21 +19,16 @@ from search.query import HAN, Alternative
 CHANNELS = {
     "exact": (0, 0),
     "pinyin": (0, 1),
-    "reading2": (0, 2),  # another reading of a polyphone (长沙 as zhangsha)
     "initials": (0, 3),
     "prefix": (0, 3),
+    "reading2": (0, 4),  # another reading of a polyphone (长沙 as zhangsha)
     "homophone": (1, 1),
     "fuzzy": (1, 2),
 }
 
 
-@dataclass(frozen=True)
-class Char:
-    ch: str
-    readings: tuple[str, ...]
-    reading_set: frozenset[str]
-    fuzzy: frozenset[str]
-    initials: tuple[str, ...]
+# A character, as the indexer prepared it (index.document.match_field):
+CH, READINGS, READING_SET, FUZZY, INITIAL_OF = range(5)
 
 
 @dataclass(frozen=True)
@@ -42,7 +36,8 @@ class Field:
     kind: str
     rank: int
     text: str
-    chars: tuple[Char, ...]
+    chars: tuple[tuple, ...]  # (char, readings, reading set, fuzzy keys, initial)
+    at: dict[str, tuple[int, ...]]  # "c:锂", "r:li", "f:li", "i:l" → positions, to find starts fast
 
 
 @dataclass(frozen=True)
@@ -71,50 +66,60 @@ class Match:
         return (self.typos, self.synonym, self.exactness, FIELD_RANK.get(self.kind, 9), self.start)
 
 
-def decode(stored: str) -> Doc:
-    """Turn the indexer's stored JSON into a `Doc` ready for matching."""
-    data = json.loads(stored)
-    fields = []
-    for kind, text, readings in data["f"]:
-        chars = []
-        for ch, r in zip(text, readings):
-            syls = tuple(r.split())
-            chars.append(Char(ch, syls, frozenset(syls), frozenset(fuzzy_key(s) for s in syls),
-                              tuple(dict.fromkeys(initial(s) for s in syls))))
-        fields.append(Field(kind, FIELD_RANK.get(kind, 9), text, tuple(chars)))
-    return Doc(data, tuple(fields))
+def decode(stored: dict) -> Doc:
+    """Wrap the indexer's stored document (already prepared for matching) as a `Doc`."""
+    fields = tuple(Field(kind, FIELD_RANK.get(kind, 9), text, chars, at)
+                   for kind, text, chars, at in stored["f"])
+    return Doc(stored, fields)
 
 
-def unit_channel(unit, c: Char, allow_typos: bool) -> str | None:
-    """How `unit` matches character `c`, or None."""
+def _starts(unit, field: Field, allow_typos: bool):
+    """Positions where `unit` could match: a superset, read from the field's position index."""
+    if unit.kind == PREFIX:
+        return range(len(field.chars))
+    if unit.kind == HAN:
+        keys = ["c:" + unit.text]
+        if allow_typos:
+            keys += ["r:" + r for r in unit.readings] + ["f:" + f for f in unit.fuzzy]
+    elif unit.kind == FULL:
+        keys = ["r:" + unit.text] + (["f:" + f for f in unit.fuzzy] if allow_typos else [])
+    else:
+        keys = ["i:" + unit.text]
+    found = [field.at[k] for k in keys if k in field.at]
+    if len(found) == 1:
+        return found[0]
+    return sorted({i for positions in found for i in positions})
+
+
+def unit_channel(unit, c: tuple, allow_typos: bool) -> str | None:
+    """How `unit` matches the prepared character `c`, or None."""
     kind = unit.kind
     if kind == HAN:
-        if unit.text == c.ch:
+        if unit.text == c[CH]:
             return "exact"
-        if allow_typos and c.readings:
-            if unit.readings & c.reading_set:
+        if allow_typos and c[READINGS]:
+            if unit.readings & c[READING_SET]:
                 return "homophone"
-            if unit.fuzzy & c.fuzzy:
+            if unit.fuzzy & c[FUZZY]:
                 return "fuzzy"
         return None
-    if not c.readings:
+    readings = c[READINGS]
+    if not readings:
         return None
     if kind == FULL:
-        if unit.text == c.readings[0]:
+        if unit.text == readings[0]:
             return "pinyin"
-        if unit.text in c.reading_set:
+        if unit.text in c[READING_SET]:
             return "reading2"
-        if allow_typos and unit.fuzzy & c.fuzzy:
+        if allow_typos and unit.fuzzy & c[FUZZY]:
             return "fuzzy"
         return None
+    # Abbreviations use the reading in context only: with every rare reading of every
+    # character (能 xiong, 解 xie), initials would match almost anything.
     if kind == INITIAL:
-        if unit.text == c.initials[0]:
-            return "initials"
-        return "reading2" if unit.text in c.initials else None
+        return "initials" if unit.text == c[INITIAL_OF] else None
     if kind == PREFIX:
-        if c.readings[0].startswith(unit.text):
-            return "prefix"
-        return "reading2" if any(r.startswith(unit.text) for r in c.readings) else None
+        return "prefix" if readings[0].startswith(unit.text) else None
     return None
 
 
@@ -128,7 +133,10 @@ def align(alt: Alternative, doc: Doc) -> Match | None:
     best: Match | None = None
     for fi, field in enumerate(doc.fields):
         chars = field.chars
-        for start in range(len(chars) - m + 1):
+        last_start = len(chars) - m
+        for start in _starts(units[0], field, allow):
+            if start > last_start:
+                break
             typos = alt.typos
             exact = 0
             channels = []

@@ -13,7 +13,7 @@ A hit is placed above the next by the first rule on which they differ; `placed_b
 
 from __future__ import annotations
 
-from dataclasses import astuple, dataclass, fields
+from dataclasses import dataclass, fields
 
 from index.document import FIELD_RANK
 from search.match import Doc, Match, best_match
@@ -34,18 +34,19 @@ class Ranking:
 
     def key(self) -> tuple[int, ...]:
         """Sort key, smaller is better, in rule order."""
-        return (-self.terms,) + astuple(self)[1:]
+        return (-self.terms, self.typos, self.synonyms, self.proximity, self.field,
+                self.exactness, self.length)
 
     def score(self) -> float:
         """A number that orders hits exactly as `key` does (higher is better).
 
         Each rule is one base-100 digit, clipped; it is a rank, not a probability.
         """
-        digits = [min(self.terms, 99)] + [99 - min(v, 99) for v in astuple(self)[1:]]
+        digits = [min(self.terms, 99)] + [99 - min(v, 99) for v in self.key()[1:]]
         value = 0
         for d in digits:
             value = value * 100 + d
-        return round(value / 100 ** (len(digits) - 1), 10)
+        return value / 100 ** (len(digits) - 1)  # < 2**53: exact in a float
 
 
 def evaluate(query: ParsedQuery, doc: Doc) -> tuple[Ranking, list[Match], set[int]] | None:

@@ -16,7 +16,7 @@ from whoosh import index as windex
 from whoosh import query as wq
 from whoosh.reading import TermNotFound
 
-from index.analysis import FULL, INITIAL, PREFIX
+from index.analysis import FULL, INITIAL, PREFIX, pair_term
 from index.auto import ensure_index
 from index.document import strip_place_suffix
 from index.errors import QueryError
@@ -189,6 +189,15 @@ class Searcher:
                 docs = set(unit_docs) if docs is None else docs & unit_docs
                 if not docs:
                     break
+            for a, b in zip(alt.units, alt.units[1:]):
+                if not docs:
+                    break
+                if a.fuzzy and b.fuzzy:  # both sides spell a syllable: they must be neighbours
+                    near: frozenset[int] = frozenset()
+                    for fa in a.fuzzy:
+                        for fb in b.fuzzy:
+                            near = near | self._postings("pairs", pair_term(fa, fb))
+                    docs &= near
             found |= docs or set()
         return found
 
