@@ -81,3 +81,17 @@ class Lexicon:
                     if d <= max_edits:
                         found[key] = d
         return sorted(found.items(), key=lambda kd: (kd[1], -len(kd[0]), kd[0]))
+
+    def nearest(self, letters: str, max_edits: int = 2) -> list[tuple[str, int]]:
+        """Every lexicon pinyin word within `max_edits`, by brute force: for "did you mean".
+
+        Slower than `corrections` (it reaches words two insertions away, lidn → lidian), so it
+        runs only when a query found nothing.
+        """
+        found = []
+        for key in self.pywords:
+            if abs(len(key) - len(letters)) <= max_edits and key[:1] == letters[:1]:
+                d = damerau(letters, key, max_edits)
+                if d <= max_edits:
+                    found.append((key, d))
+        return sorted(found, key=lambda kd: (kd[1], abs(len(kd[0]) - len(letters)), kd[0]))

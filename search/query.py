@@ -10,6 +10,7 @@ corrections and synonyms, each a sequence of `Unit`s matched one per character.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from itertools import product
 
@@ -21,6 +22,9 @@ from search.lexicon import Lexicon
 
 MAX_QUERY_CHARS = 200
 HAN = "han"
+# Query-language operators people carry over from other engines (AND, OR, NOT, TO, field:).
+# Never interpreted: ignored like stop words. Other syntax characters are separators.
+_OPERATOR_RE = re.compile(r"(?<![A-Za-z])(?:AND|OR|NOT|TO)(?![A-Za-z])|[A-Za-z_]+:")
 
 
 @dataclass(frozen=True)
@@ -84,7 +88,7 @@ def check_query(raw: str) -> str:
 
 def parse_query(raw: str, lexicon: Lexicon) -> ParsedQuery:
     """Understand a query; raises QueryError for empty, oversized or control-laden input."""
-    folded = fold(check_query(raw))
+    folded = fold(_OPERATOR_RE.sub(" ", check_query(raw)))
     folded = "".join(lexicon.simplify(c) if "\u3400" <= c <= "\u9fff" else c for c in folded)
     words = _drop_stopwords(_tokens(folded), lexicon)
     if not words:

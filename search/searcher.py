@@ -294,7 +294,7 @@ class Searcher:
         for term in parsed.terms:
             letters = term.text if term.text.isascii() else "".join(
                 (self.lexicon.readings(c) or ("",))[0] for c in term.text)
-            fixes = self.lexicon.corrections(letters, 2) if letters.isalpha() and len(letters) >= 3 else []
+            fixes = self.lexicon.nearest(letters, 2) if letters.isalpha() and len(letters) >= 3 else []
             exact = self.lexicon.pywords.get(letters)
             if exact and exact[0] != term.text:
                 words.append(exact[0])

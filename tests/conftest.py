@@ -49,6 +49,30 @@ def small_records() -> list[Record]:
     return out
 
 
+@pytest.fixture(scope="session", autouse=True)
+def isolated_data_dir(tmp_path_factory):
+    """Never touch the user's own index: the default location is a session temp dir."""
+    root = tmp_path_factory.mktemp("data-home")
+    saved = {k: os.environ.get(k) for k in ("CLSEARCH_INDEX", "XDG_DATA_HOME")}
+    os.environ["XDG_DATA_HOME"] = str(root / "xdg")
+    os.environ["CLSEARCH_INDEX"] = str(root / "index")
+    yield root
+    for k, v in saved.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
+
+@pytest.fixture(scope="session")
+def full():
+    """A Searcher over the full bundled corpus (the default index, auto-built once)."""
+    from search import Searcher
+
+    with Searcher(log=lambda m: None) as s:
+        yield s
+
+
 @pytest.fixture(scope="session")
 def small_index(tmp_path_factory) -> Path:
     from index.build import build_index
