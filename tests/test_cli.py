@@ -1,0 +1,141 @@
+"""The command line, as a user runs it: output shapes, exit codes, and every bad input."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+
+HIT_KEYS = {"id", "name", "score", "aliases", "province", "city", "builder", "type", "program", "lists"}
+
+
+@pytest.fixture()
+def run(small_index):
+    def invoke(*args, index=True):
+        extra = ["--index", str(small_index)] if index else []
+        return CliRunner().invoke(main, [*args, *extra], catch_exceptions=False)
+    return invoke
+
+
+def test_query_works_as_written_and_prints_a_ranked_list(run):
+    r = run("锂电")
+    assert r.exit_code == 0
+    assert r.output.splitlines() == [
+        " 1. 西宁经开区【锂电】产业集群",
+        "    青海 西宁市 · 培育 · 创新型产业集群",
+        "    建设单位: 西宁经开区管委会",
+    ]
+
+
+def test_highlights_show_characters_matched_through_pinyin_and_typos(run):
+    assert run("xinyu").output.splitlines()[0] == " 1. 【新余】动力电池创新型产业集群"
+    assert run("夏门").output.splitlines()[0] == " 1. 【厦门】海洋与生命科学产业集群"
+    assert run("常州gf").output.splitlines()[0] == " 1. 【常州光伏】创新型产业集群"
+
+
+def test_json_prints_one_object_with_query_total_and_hits(run):
+    r = run("常州", "--json", "--limit", "2")
+    assert r.exit_code == 0
+    data = json.loads(r.output)
+    assert set(data) == {"query", "total", "hits"}
+    assert data["query"] == "常州" and data["total"] == 3 and len(data["hits"]) == 2
+    assert all(set(h) == HIT_KEYS for h in data["hits"])
+    assert "常州" in r.output  # UTF-8 as is, not \\u escapes
+
+
+def test_filters(run):
+    data = json.loads(run("机器人", "--json", "--province", "江苏", "--type", "试点").output)
+    assert [h["name"] for h in data["hits"]] == ["武进机器人及智能装备创新型产业集群"]
+
+
+def test_no_hits_exits_1_and_says_so(run):
+    r = run("qwzxv")
+    assert r.exit_code == 1
+    assert r.stdout == ""
+    assert r.stderr == 'clsearch: no clusters match "qwzxv"\n'
+
+
+def test_no_hits_with_a_close_correction_says_did_you_mean(run):
+    r = run("lidn")
+    assert r.exit_code == 1
+    assert r.stderr == 'clsearch: no clusters match "lidn"; did you mean: 锂电 ?\n'
+
+
+def test_no_hits_in_json_is_still_one_object(run):
+    r = run("qwzxv", "--json")
+    assert r.exit_code == 1
+    assert json.loads(r.stdout) == {"query": "qwzxv", "total": 0, "hits": []}
+
+
+@pytest.mark.parametrize("args, message", [
+    ([], "the query is empty"),
+    (["   "], "the query is empty"),
+    (["锂电\x07"], "the query contains control characters"),
+    (["x" * 10_000], "the query is too long (10000 characters; the limit is 200)"),
+])
+def test_bad_queries_exit_2_with_one_line(run, args, message):
+    r = run(*args)
+    assert r.exit_code == 2
+    assert r.stdout == ""
+    assert len(r.stderr.splitlines()) == 1
+    assert r.stderr.startswith(f"clsearch: error: {message}")
+
+
+@pytest.mark.parametrize("query", ['锂电 AND', '"锂电"', "锂电*", "(锂电)", "锂电~", "锂电^2", "name:锂电", "锂电?"])
+def test_whoosh_syntax_is_never_an_error(run, query):
+    r = run(query, "--json")
+    assert r.exit_code == 0
+    assert json.loads(r.output)["hits"][0]["name"] == "西宁经开区锂电产业集群"
+
+
+def test_missing_index_directory_exits_2(tmp_path):
+    r = CliRunner().invoke(main, ["锂电", "--index", str(tmp_path / "nope")])
+    assert r.exit_code == 2
+    where = tmp_path / "nope"
+    assert r.stderr == (f"clsearch: error: no clsearch index in {where} "
+                        f"(build one with: clsearch index build --index {where})\n")
+
+
+def test_usage_errors_exit_2(run):
+    assert run("锂电", "--limit", "0").exit_code == 2
+    assert run("锂电", "--bogus").exit_code == 2
+
+
+def test_explain_shows_the_rule_and_the_channels(run):
+    out = run("锂dian", "--explain").output
+    assert "placed by: terms" in out
+    assert "name: 锂电 ← 锂 dian (exact/pinyin, typos 0)" in out
+
+
+def test_every_command_has_help():
+    runner = CliRunner()
+    for args in ([], ["search"], ["index"], ["index", "build"], ["index", "info"], ["export"], ["stats"]):
+        r = runner.invoke(main, [*args, "--help"])
+        assert r.exit_code == 0, args
+        assert re.search(r"Usage: ", r.output)
+
+
+def test_export_prints_every_record_as_json_lines():
+    r = CliRunner().invoke(main, ["export"])
+    lines = r.output.splitlines()
+    assert r.exit_code == 0 and len(lines) == 477
+    first = json.loads(lines[0])
+    assert {"id", "name", "aliases", "province", "sources"} <= set(first)
+
+
+def test_export_csv_has_a_header_and_one_row_per_record():
+    r = CliRunner().invoke(main, ["export", "--csv"])
+    assert r.exit_code == 0
+    assert r.output.splitlines()[0].startswith("id,")
+
+
+def test_stats_counts_by_list_program_type_and_province():
+    r = CliRunner().invoke(main, ["stats", "--json"])
+    data = json.loads(r.output)
+    assert data["records"] == 477
+    assert data["by_program"] == {"创新型产业集群": 152, "浙江省产业集群": 115, "湖北省重点产业集群": 110,
+                                  "中小企业特色产业集群": 100}
