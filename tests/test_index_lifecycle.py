@@ -1,0 +1,95 @@
+"""Where the index lives, when it is built, and that a failed build never breaks search."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+import index.auto
+import index.build
+from conftest import names, small_records
+from index.build import build_index
+from index.errors import IndexMissingError
+from index.store import current_generation
+from search import Searcher
+
+
+def test_default_index_is_built_on_first_use_with_one_line(tmp_path):
+    env = dict(os.environ, XDG_DATA_HOME=str(tmp_path))
+    env.pop("CLSEARCH_INDEX", None)
+    first = subprocess.run([sys.executable, "-m", "cli", "锂电", "--json"], env=env,
+                           capture_output=True, text=True, encoding="utf-8")
+    assert first.returncode == 0
+    (line,) = first.stderr.splitlines()
+    assert line.startswith("clsearch: built the index (first use): 477 clusters in ")
+    assert line.endswith(f" s, {tmp_path / 'clsearch' / 'index'}")
+    assert current_generation(tmp_path / "clsearch" / "index") is not None
+    again = subprocess.run([sys.executable, "-m", "cli", "锂电", "--json"], env=env,
+                           capture_output=True, text=True, encoding="utf-8")
+    assert again.returncode == 0 and again.stderr == ""
+    assert again.stdout == first.stdout
+
+
+def test_changed_seeds_or_analysis_trigger_a_rebuild(tmp_path, monkeypatch):
+    monkeypatch.setenv("CLSEARCH_INDEX", str(tmp_path / "ix"))
+    messages: list[str] = []
+    with Searcher(log=messages.append) as s:
+        old = s.generation
+    assert len(messages) == 1 and "(first use)" in messages[0]
+    with Searcher(log=messages.append) as s:  # nothing changed: no rebuild
+        assert s.generation == old
+    assert len(messages) == 1
+    monkeypatch.setattr(index.auto, "bundled_fingerprint", lambda: "something-else")
+    with Searcher(log=messages.append) as s:
+        assert s.generation != old
+        assert names(s.search("石墨烯")) == ["七台河石墨烯产业集群"]
+    assert "(seeds or analysis changed)" in messages[1]
+
+
+def _boom(*args, **kwargs):
+    raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("failure", [KeyboardInterrupt, OSError])
+def test_an_interrupted_build_leaves_the_previous_index_usable(tmp_path, monkeypatch, failure):
+    build_index(tmp_path, small_records(), "v1", cache_dir=tmp_path / "cache")
+    before = current_generation(tmp_path)
+
+    def fail(*args, **kwargs):
+        raise failure("disk full" if failure is OSError else None)
+
+    monkeypatch.setattr(index.build, "_charmap", fail)  # late in the build: index half written
+    with pytest.raises(KeyboardInterrupt if failure is KeyboardInterrupt else index.build.IndexBuildError):
+        build_index(tmp_path, small_records(), "v2", cache_dir=tmp_path / "cache")
+    assert current_generation(tmp_path) == before
+    assert sorted(p.name for p in tmp_path.glob("gen-*")) == [before.name]  # no half-built leftovers
+    with Searcher(index_dir=tmp_path) as s:
+        assert names(s.search("锂电")) == ["西宁经开区锂电产业集群"]
+
+
+def test_a_new_build_is_swapped_in_and_the_old_one_kept_until_the_next(tmp_path):
+    build_index(tmp_path, small_records(), "v1", cache_dir=tmp_path / "cache")
+    first = current_generation(tmp_path)
+    build_index(tmp_path, small_records()[:3], "v2", cache_dir=tmp_path / "cache")
+    second = current_generation(tmp_path)
+    assert second != first and first.exists()  # a reader of the old one keeps working
+    with Searcher(index_dir=tmp_path) as s:
+        assert len(s.results("产业集群").hits) == 3
+    build_index(tmp_path, small_records(), "v3", cache_dir=tmp_path / "cache")
+    assert not first.exists()
+
+
+def test_an_explicit_index_directory_is_never_built_implicitly(tmp_path):
+    with pytest.raises(IndexMissingError):
+        Searcher(index_dir=tmp_path / "missing")
+    assert not (tmp_path / "missing").exists()
+
+
+def test_a_garbled_pointer_is_reported_not_crashed_on(tmp_path):
+    build_index(tmp_path, small_records(), "v1", cache_dir=tmp_path / "cache")
+    (tmp_path / "CURRENT").write_text("../../etc\n")
+    with pytest.raises(IndexMissingError):
+        Searcher(index_dir=tmp_path)
