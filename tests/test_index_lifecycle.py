@@ -20,14 +20,15 @@ from search import Searcher
 def test_default_index_is_built_on_first_use_with_one_line(tmp_path):
     env = dict(os.environ, XDG_DATA_HOME=str(tmp_path))
     env.pop("CLSEARCH_INDEX", None)
-    first = subprocess.run([sys.executable, "-m", "cli", "锂电", "--json"], env=env,
+    # cwd elsewhere: run the installed package, not the checkout (CI installs with pip install .)
+    first = subprocess.run([sys.executable, "-m", "cli", "锂电", "--json"], env=env, cwd=tmp_path,
                            capture_output=True, text=True, encoding="utf-8")
     assert first.returncode == 0
     (line,) = first.stderr.splitlines()
     assert line.startswith("clsearch: built the index (first use): 477 clusters in ")
     assert line.endswith(f" s, {tmp_path / 'clsearch' / 'index'}")
     assert current_generation(tmp_path / "clsearch" / "index") is not None
-    again = subprocess.run([sys.executable, "-m", "cli", "锂电", "--json"], env=env,
+    again = subprocess.run([sys.executable, "-m", "cli", "锂电", "--json"], env=env, cwd=tmp_path,
                            capture_output=True, text=True, encoding="utf-8")
     assert again.returncode == 0 and again.stderr == ""
     assert again.stdout == first.stdout
