@@ -83,7 +83,7 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
     from whoosh import index as windex
 
     from index.readings import Reader
-    from index.vocab import make_tokenizer, words_of
+    from index.vocab import make_tokenizer, word_bounds, words_of
 
     started = time.perf_counter()
     index_dir = Path(index_dir)
@@ -103,13 +103,13 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
         pywords: dict[str, set[str]] = defaultdict(set)
         for record in records:
             fields = document_fields(record, province_full)
-            doc = stored_document(record, fields, reader.read)
+            doc = stored_document(record, fields, reader.read, lambda text: word_bounds(tok, text))
             words: list[str] = []
             doc_pywords: set[str] = set()
             py: set[str] = set()
             primary: set[str] = set()
             pairs: set[str] = set()
-            for kind, text, chars, _ in doc["f"]:
+            for kind, text, chars, *_ in doc["f"]:
                 pairs |= reading_pairs(c[1] for c in chars)
                 for ch, syls, *_ in chars:
                     if syls:

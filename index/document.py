@@ -49,7 +49,8 @@ def document_fields(record: Record, province_full: Callable[[str], str | None] =
     return fields
 
 
-def stored_document(record: Record, fields: list[tuple[str, str]], read: Callable[[str], Readings]) -> dict:
+def stored_document(record: Record, fields: list[tuple[str, str]], read: Callable[[str], Readings],
+                    bounds: Callable[[str], set[int]] = lambda text: set()) -> dict:
     """The JSON-able document kept in the index: hit data plus fields with readings."""
     return {
         "id": record.id,
@@ -63,14 +64,15 @@ def stored_document(record: Record, fields: list[tuple[str, str]], read: Callabl
         "program": record.program,
         "lists": list(record.lists),
         "year": record.year,
-        "f": [match_field(kind, text, read(text)) for kind, text in fields],
+        "f": [match_field(kind, text, read(text), bounds(text)) for kind, text in fields],
     }
 
 
-def match_field(kind: str, text: str, readings: Readings) -> tuple:
+def match_field(kind: str, text: str, readings: Readings, bounds: set[int] = frozenset()) -> tuple:
     """A field prepared for the query layer's matcher, so that queries do no per-char work.
 
-    ``(kind, text, chars, at)``: `chars` holds per character ``(char, readings, reading set,
+    ``(kind, text, chars, at, bounds)``: `bounds` are the offsets where jieba's words start or
+    end (a match on whole words is more exact: 襄阳 for xiangyang, not 桐乡|羊毛衫); `chars` holds per character ``(char, readings, reading set,
     fuzzy keys, initial of the reading in context)``; `at` maps ``c:锂``, ``r:li``, ``f:li``
     and ``i:l`` to the positions holding them, so the matcher jumps straight to the places
     where a query can start.
@@ -87,4 +89,5 @@ def match_field(kind: str, text: str, readings: Readings) -> tuple:
             keys.add("i:" + ini)
         for key in keys:
             at.setdefault(key, []).append(i)
-    return (kind, text, tuple(chars), {k: tuple(v) for k, v in at.items()})
+    edges = frozenset(bounds) | {0, len(text)}
+    return (kind, text, tuple(chars), {k: tuple(v) for k, v in at.items()}, edges)

@@ -36,3 +36,11 @@ def make_tokenizer(cache_dir: Path):
 def words_of(tokenizer, text: str) -> list[str]:
     """jieba's words of `text` that contain hanzi (HMM off: no invented words)."""
     return [w for w in tokenizer.lcut(text, HMM=False) if any(True for _ in han_chars(w))]
+
+
+def word_bounds(tokenizer, text: str) -> set[int]:
+    """Offsets where jieba's words of `text` start or end."""
+    out: set[int] = set()
+    for _, start, end in tokenizer.tokenize(text, HMM=False):
+        out.update((start, end))
+    return out

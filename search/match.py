@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from index.analysis import FULL, INITIAL, PREFIX
+from index.analysis import FULL, INITIAL, PREFIX, fuzzy_key
 from index.document import FIELD_RANK
 from search.query import HAN, Alternative
 
@@ -27,6 +27,8 @@ CHANNELS = {
 }
 
 
+PART_OF_WORD = 2  # exactness cost of a match that cuts through a word (乡羊 in 桐乡羊毛衫)
+
 # A character, as the indexer prepared it (index.document.match_field):
 CH, READINGS, READING_SET, FUZZY, INITIAL_OF = range(5)
 
@@ -38,6 +40,7 @@ class Field:
     text: str
     chars: tuple[tuple, ...]  # (char, readings, reading set, fuzzy keys, initial)
     at: dict[str, tuple[int, ...]]  # "c:锂", "r:li", "f:li", "i:l" → positions, to find starts fast
+    bounds: frozenset[int]  # offsets where words start or end
 
 
 @dataclass(frozen=True)
@@ -68,8 +71,8 @@ class Match:
 
 def decode(stored: dict) -> Doc:
     """Wrap the indexer's stored document (already prepared for matching) as a `Doc`."""
-    fields = tuple(Field(kind, FIELD_RANK.get(kind, 9), text, chars, at)
-                   for kind, text, chars, at in stored["f"])
+    fields = tuple(Field(kind, FIELD_RANK.get(kind, 9), text, chars, at, bounds)
+                   for kind, text, chars, at, bounds in stored["f"])
     return Doc(stored, fields)
 
 
@@ -97,10 +100,12 @@ def unit_channel(unit, c: tuple, allow_typos: bool) -> str | None:
     if kind == HAN:
         if unit.text == c[CH]:
             return "exact"
-        if allow_typos and c[READINGS]:
-            if unit.readings & c[READING_SET]:
+        # Homophones compare usual readings only: 夏 xia ~ 厦 xia, but not 谷 ~ 与 through
+        # 谷's rare reading yu.
+        if allow_typos and unit.primary and c[READINGS]:
+            if unit.primary == c[READINGS][0]:
                 return "homophone"
-            if unit.fuzzy & c[FUZZY]:
+            if fuzzy_key(unit.primary) == fuzzy_key(c[READINGS][0]):
                 return "fuzzy"
         return None
     readings = c[READINGS]
@@ -151,6 +156,8 @@ def align(alt: Alternative, doc: Doc) -> Match | None:
             else:
                 if typos > max(alt.budget, alt.typos):
                     continue
+                if start not in field.bounds or start + m not in field.bounds:
+                    exact += PART_OF_WORD
                 match = Match(fi, field.kind, start, start + m, tuple(channels), typos, exact,
                               alt.synonym, alt.label)
                 if best is None or match.sort_key() < best.sort_key():

@@ -33,8 +33,9 @@ class Unit:
 
     kind: str  # "han" or one of index.analysis FULL / INITIAL / PREFIX
     text: str
-    readings: frozenset[str] = frozenset()  # han: the char's readings (homophone channel)
+    readings: frozenset[str] = frozenset()  # han: every reading of the char (candidate search)
     fuzzy: frozenset[str] = frozenset()  # han: fuzzy keys of those; full: the syllable's key
+    primary: str = ""  # han: its usual reading, the only one the homophone channel compares
 
 
 @dataclass(frozen=True)
@@ -161,8 +162,9 @@ def _drop_stopwords(tokens: list[Runs], lexicon: Lexicon) -> list[Runs]:
 def _han_units(text: str, lexicon: Lexicon) -> tuple[Unit, ...]:
     units = []
     for ch in text:
-        readings = frozenset(lexicon.readings(ch))
-        units.append(Unit(HAN, ch, readings, frozenset(fuzzy_key(r) for r in readings)))
+        readings = lexicon.readings(ch)
+        units.append(Unit(HAN, ch, frozenset(readings), frozenset(fuzzy_key(r) for r in readings),
+                          readings[0] if readings else ""))
     return tuple(units)
 
 
