@@ -31,19 +31,18 @@ CHANGZHOU = (CZ_PV, "常州轨道交通牵引动力与关键核心部件产业�
 TIANJIN_BINHAI = ("天津高新区新能源产业集群", "天津基于国产自主可控的信息安全产业集群")
 XIAMEN = ("厦门海洋与生命科学产业集群", "厦门市思明区智慧城市智能系统产业集群",
           "厦门火炬高新区软件和信息服务业产业集群")
-# every cluster in 重庆 (永川, 璧山 are districts of 重庆 without the name in front)
-CHONGQING = ("重庆电子信息创新型产业集群", "重庆市璧山区光电显示产业集群",
-             "重庆市渝北区北斗应用产业集群", "重庆市忠县锂电新材料产业集群",
-             "重庆市巴南区先进动力装备产业集群", "重庆市江津区丘陵山区农机装备产业集群",
-             "永川汽摩智造创新型产业集群", "璧山新能源汽车关键零部件绿色智能制造创新型产业集群")
+# the clusters named with 重庆 rank above those only located there (永川, 璧山: districts of 重庆),
+# as the judged sets grade them; all eight are found
+CHONGQING_NAMED = ("重庆电子信息创新型产业集群", "重庆市璧山区光电显示产业集群",
+                   "重庆市渝北区北斗应用产业集群", "重庆市忠县锂电新材料产业集群",
+                   "重庆市巴南区先进动力装备产业集群", "重庆市江津区丘陵山区农机装备产业集群")
 JINGMEN_NAMED = ("荆门城市矿产资源循环利用创新型产业集群", "荆门市东宝区绿色建材和装配式建筑产业集群",
                  "荆门市东宝区电子信息产业集群", "荆门高新区·掇刀区化工循环产业集群",
                  "荆门高新区·掇刀区再生资源利用与环保产业集群", "湖北省荆门市掇刀区新能源动力电池产业集群")
-# every cluster in 上海 (张江, 金桥, 松江 are parts of 上海 without the name in front)
-SHANGHAI = ("上海漕河泾知识性服务业产业集群", "上海新能源汽车及关键零部件产业集群", "上海精细化工产业集群",
-            "上海市闵行区基因产业集群", "上海市嘉定区智能传感器产业集群", "上海市金山区无人机产业集群",
-            "上海市青浦区数字物流产业集群", "张江生物医药产业集群", "金桥移动互联网视频产业集群",
-            "松江G60科创走廊数字经济创新型产业集群")
+# likewise the seven named with 上海 rank above 张江, 金桥, 松江 (in 上海, not named so); ten in all
+SHANGHAI_NAMED = ("上海漕河泾知识性服务业产业集群", "上海新能源汽车及关键零部件产业集群", "上海精细化工产业集群",
+                  "上海市闵行区基因产业集群", "上海市嘉定区智能传感器产业集群", "上海市金山区无人机产业集群",
+                  "上海市青浦区数字物流产业集群")
 CHANGSHA = "长沙电力智能控制与设备创新型产业集群"
 LUAN = "安徽省六安市金安区新能源汽车动力系统零部件产业集群"
 YUEQING = ("乐清休闲服装产业集群", "乐清工业电气产业集群")
@@ -148,8 +147,8 @@ CASES: list[Case] = [
     C("py-xinyu-only", "xinyu", XINYU, count=1, xfail="engine: junk matches 省玉 (云南省玉溪, 贵州省玉屏, "
       "浙江省玉环: a fuzzy/typo reading across 省|玉) come back for xinyu"),
     C("py-lidian", "lidian", LITHIUM, xfail=CROSS_WORD),
-    C("py-chongqing", "chongqing", CHONGQING, count=8),
-    C("py-shanghai", "shanghai", SHANGHAI, count=10),
+    C("py-chongqing", "chongqing", CHONGQING_NAMED, count=8),
+    C("py-shanghai", "shanghai", SHANGHAI_NAMED, count=10),
     C("py-jiqiren", "jiqiren", ROBOTS, count=4),
     C("py-qitaihe", "qitaihe", GRAPHENE, count=1),
     C("py-shengzhou", "shengzhou", "嵊州领带产业群"),
@@ -202,8 +201,8 @@ CASES: list[Case] = [
     C("fuzzy-xingyu", "xingyu", XINYU, xfail=READING2_XWORD),
     C("fuzzy-nidian", "nidian", LITHIUM, xfail=CROSS_WORD),
     C("fuzzy-changsa", "changsa", CHANGSHA, count=1),
-    C("fuzzy-sanghai", "sanghai", SHANGHAI, count=10),
-    C("fuzzy-chongqin", "chongqin", CHONGQING, count=8),
+    C("fuzzy-sanghai", "sanghai", SHANGHAI_NAMED, count=10),
+    C("fuzzy-chongqin", "chongqin", CHONGQING_NAMED, count=8),
     C("fuzzy-nanzhou", "nanzhou", "兰州高新技术产业开发区节能环保产业集群"),
 
     # -- pinyin typos -----------------------------------------------------------------------------
@@ -246,7 +245,7 @@ CASES: list[Case] = [
     C("poly-yueqing", "yueqing", YUEQING, count=2),
     C("poly-leqing-other-reading", "leqing", YUEQING, count=2),
     C("poly-lishui", "lishui", "丽水缙云带锯床产业集群", count=6),
-    C("poly-zhongqing-other-reading", "zhongqing", CHONGQING, count=8),
+    C("poly-zhongqing-other-reading", "zhongqing", CHONGQING_NAMED, count=8),
     C("poly-changxing", "changxing", CHANGXING, count=3),
     C("poly-changchun", "changchun", "长春汽车电子创新型产业集群", count=1),
     # 张/漳 read zhang; 长 only has zhang as its other reading: the true readings come first
@@ -274,7 +273,12 @@ CASES: list[Case] = [
     C("suffix-常州市-光伏", "常州市 光伏", CZ_PV),
     C("suffix-常州市", "常州市", CHANGZHOU),
     C("suffix-湖北省", "湖北省", count=124),
-    C("suffix-重庆市", "重庆市", CHONGQING, count=8),
+    C("suffix-重庆市", "重庆市", CHONGQING_NAMED, count=8,
+      xfail="engine: with the suffix typed, 重庆电子信息 (named 重庆, not 重庆市) ranks 7th, below 永川 "
+            "which is only located in 重庆"),
+    C("suffix-上海市", "上海市", SHANGHAI_NAMED, count=10,
+      xfail="engine: with the suffix typed, 张江/金桥 (only located in 上海) rank above 上海新能源汽车 "
+            "and 上海漕河泾 (named 上海, not 上海市)"),
     C("suffix-七台河市", "七台河市", GRAPHENE),
     C("suffix-宝鸡市-钛", "宝鸡市 钛", "宝鸡高新区钛产业集群"),
     C("suffix-忠县-锂电", "忠县 锂电", "重庆市忠县锂电新材料产业集群"),
