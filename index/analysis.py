@@ -133,6 +133,21 @@ def reading_pairs(readings: Iterable[Iterable[str]]) -> set[str]:
     return {pair_term(a, b) for left, right in zip(keys, keys[1:]) for a in left for b in right}
 
 
+def reading_grams(readings: list[tuple[str, ...]], sizes=(2, 3, 4)) -> set[str]:
+    """Joined usual readings of every run of 2-4 hanzi: what a mistyped pinyin word may mean.
+
+    >>> sorted(reading_grams([("xin",), ("yu",), ("dong",)]))
+    ['xinyu', 'xinyudong', 'yudong']
+    """
+    out = set()
+    for n in sizes:
+        for i in range(len(readings) - n + 1):
+            run = readings[i:i + n]
+            if all(run):
+                out.add("".join(r[0] for r in run))
+    return out
+
+
 # --------------------------------------------------------------------------------------------
 # Latin input → pieces
 # --------------------------------------------------------------------------------------------

@@ -16,7 +16,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.analysis import DATA_DIR, fold, fuzzy_key, initial, read_data_lines, reading_pairs, syllables
+from index.analysis import (DATA_DIR, fold, fuzzy_key, initial, read_data_lines, reading_grams,
+                            reading_pairs, syllables)
 from index.document import document_fields, stored_document, strip_place_suffix
 from index.errors import IndexBuildError
 from index.records import Record
@@ -101,6 +102,7 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
         vocab: set[str] = set()
         char_votes: dict[str, Counter] = defaultdict(Counter)
         pywords: dict[str, set[str]] = defaultdict(set)
+        pygrams: set[str] = set()  # pinyin of every 2-4 character run of a name: typo targets
         for record in records:
             fields = document_fields(record, province_full)
             doc = stored_document(record, fields, reader.read, lambda text: word_bounds(tok, text))
@@ -108,9 +110,12 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
             doc_pywords: set[str] = set()
             py: set[str] = set()
             primary: set[str] = set()
+            initials: set[str] = set()
             pairs: set[str] = set()
             for kind, text, chars, *_ in doc["f"]:
                 pairs |= reading_pairs(c[1] for c in chars)
+                if kind in ("name", "alias"):
+                    pygrams |= reading_grams([c[1] for c in chars])
                 for ch, syls, *_ in chars:
                     if syls:
                         char_votes[ch][syls[0]] += 1
@@ -118,6 +123,7 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                             char_votes[ch][s] += 0  # keep every known reading
                         py.update(syls)
                         primary.add(syls[0])
+                        initials.add(syls[0][0])  # s also abbreviates sh (生物医药 = swyy)
                 for w in words_of(tok, text):
                     words.append(w)
                     if len(w) >= 2:
@@ -140,7 +146,7 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 words=" ".join(words),
                 py=" ".join(sorted(py)),
                 pyf=" ".join(sorted({fuzzy_key(s) for s in py})),
-                pyi=" ".join(sorted({initial(s) for s in primary})),  # abbreviations: reading in context
+                pyi=" ".join(sorted(initials | {initial(s) for s in primary})),  # reading in context
                 pyword=" ".join(sorted(k for k in doc_pywords if k)),
                 pairs=" ".join(sorted(pairs)),
             )
@@ -155,6 +161,7 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
             "vocab": sorted(vocab),
             "chars": chars,
             "pywords": {k: sorted(v) for k, v in sorted(pywords.items()) if k},
+            "pygrams": sorted(pygrams - set(pywords)),
             "synonyms": synonyms,
             "stopwords": stopwords,
         }

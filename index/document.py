@@ -86,7 +86,7 @@ def match_field(kind: str, text: str, readings: Readings, bounds: set[int] = fro
         chars.append((ch, syls, frozenset(syls), fuzzy, ini))
         keys = {"c:" + ch} | {"r:" + r for r in syls} | {"f:" + f for f in fuzzy}
         if ini:
-            keys.add("i:" + ini)
+            keys |= {"i:" + ini, "i:" + ini[0]}  # s also abbreviates sh
         for key in keys:
             at.setdefault(key, []).append(i)
     edges = frozenset(bounds) | {0, len(text)}

@@ -28,6 +28,7 @@ class Lexicon:
         self.vocab: frozenset[str] = frozenset(data["vocab"])
         self.chars: dict[str, tuple[str, ...]] = {c: tuple(r.split()) for c, r in data["chars"].items()}
         self.pywords: dict[str, list[str]] = data["pywords"]
+        self.pygrams: list[str] = data.get("pygrams", [])
         self.synonyms: dict[str, list[str]] = data["synonyms"]
         self.stopwords: frozenset[str] = frozenset(data["stopwords"])
         self._lock = threading.Lock()
@@ -55,7 +56,7 @@ class Lexicon:
     @cached_property
     def _deletes(self) -> dict[str, list[str]]:
         table: dict[str, list[str]] = defaultdict(list)
-        for key in self.pywords:
+        for key in list(self.pywords) + self.pygrams:
             for d in deletes(key):
                 table[d].append(key)
         return dict(table)

@@ -120,9 +120,10 @@ def unit_channel(unit, c: tuple, allow_typos: bool) -> str | None:
             return "fuzzy"
         return None
     # Abbreviations use the reading in context only: with every rare reading of every
-    # character (能 xiong, 解 xie), initials would match almost anything.
+    # character (能 xiong, 解 xie), initials would match almost anything. s/c/z also stand
+    # for sh/ch/zh, as people type them (swyy = 生物医药).
     if kind == INITIAL:
-        return "initials" if unit.text == c[INITIAL_OF] else None
+        return "initials" if unit.text == c[INITIAL_OF] or unit.text == readings[0][0] else None
     if kind == PREFIX:
         return "prefix" if readings[0].startswith(unit.text) else None
     return None

@@ -246,7 +246,9 @@ def _latin_parts(letters: str, breaks: frozenset[int], at_end: bool,
         return [Term(letters, tuple(Alternative(u, budget, e, label=lbl) for u, e, lbl in alts), True)]
     syls = [u.text for u in best]
     groups = _group_syllables(syls, lexicon)
-    if len(groups) <= 1:
+    # Split only into real words (jiangsu + jiqiren): single syllables left over would each
+    # match something somewhere, and nonsense (naichahuoxing) would find noise.
+    if len(groups) <= 1 or any(len(g) == 1 for g in groups):
         return [Term(letters, tuple(Alternative(u, budget, e, label=lbl) for u, e, lbl in alts), True)]
     terms = []
     for k, group in enumerate(groups):
