@@ -65,6 +65,11 @@ def _syllable_prefixes() -> frozenset[str]:
     return frozenset(s[:i] for s in syllables() for i in range(1, len(s) + 1))
 
 
+@lru_cache(maxsize=1024)
+def _longer(prefix: str) -> tuple[str, ...]:
+    return tuple(s for s in syllables() if s.startswith(prefix) and s != prefix)
+
+
 def data_files() -> list[Path]:
     """Every data file the analysis depends on (part of the index fingerprint)."""
     return sorted(p for p in DATA_DIR.iterdir() if p.suffix in {".txt", ".tsv"})
@@ -169,7 +174,9 @@ def _piece_options(letters: str, i: int, at_end: bool) -> Iterator[Piece]:
     for ini in INITIALS:
         if rest.startswith(ini) and not (len(rest) == len(ini) and ini in syllables()):
             yield Piece(INITIAL, ini)
-    if at_end and rest in _syllable_prefixes() and rest not in syllables() and rest not in INITIALS:
+    # An unfinished last syllable, even one that is already a syllable itself: zhu → zhuang.
+    if at_end and rest in _syllable_prefixes() and rest not in INITIALS and (
+            rest not in syllables() or any(s != rest and s.startswith(rest) for s in _longer(rest))):
         yield Piece(PREFIX, rest)
 
 

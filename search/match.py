@@ -21,13 +21,15 @@ CHANNELS = {
     "pinyin": (0, 1),
     "initials": (0, 3),
     "prefix": (0, 3),
-    "reading2": (0, 4),  # another reading of a polyphone (长沙 as zhangsha)
+    # Another reading of a polyphone (长沙 as zhangsha): accepted, but as wrong in context as
+    # a typo, so 省 read xing (反省) in 云南省玉溪 does not beat 新余 for xingyu.
+    "reading2": (1, 2),
     "homophone": (1, 1),
     "fuzzy": (1, 2),
 }
 
 
-PART_OF_WORD = 2  # exactness cost of a match that cuts through a word (乡羊 in 桐乡羊毛衫)
+PART_OF_WORD = 2  # exactness cost of a match starting inside a word (乡羊 in 桐乡羊毛衫)
 
 # A character, as the indexer prepared it (index.document.match_field):
 CH, READINGS, READING_SET, FUZZY, INITIAL_OF = range(5)
@@ -114,9 +116,9 @@ def unit_channel(unit, c: tuple, allow_typos: bool) -> str | None:
     if kind == FULL:
         if unit.text == readings[0]:
             return "pinyin"
-        if unit.text in c[READING_SET]:
+        if allow_typos and unit.text in c[READING_SET]:
             return "reading2"
-        if allow_typos and unit.fuzzy & c[FUZZY]:
+        if allow_typos and fuzzy_key(readings[0]) in unit.fuzzy:  # usual reading only
             return "fuzzy"
         return None
     # Abbreviations use the reading in context only: with every rare reading of every
@@ -157,7 +159,7 @@ def align(alt: Alternative, doc: Doc) -> Match | None:
             else:
                 if typos > max(alt.budget, alt.typos):
                     continue
-                if start not in field.bounds or start + m not in field.bounds:
+                if start not in field.bounds:  # ends may fall inside a word: type-ahead
                     exact += PART_OF_WORD
                 match = Match(fi, field.kind, start, start + m, tuple(channels), typos, exact,
                               alt.synonym, alt.label)

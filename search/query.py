@@ -16,6 +16,7 @@ from itertools import product
 
 from index.analysis import (FULL, PREFIX, Piece, fold, fuzzy_key, han_typo_budget,
                             latin_typo_budget, parse_latin, segment, split_scripts)
+from index.document import strip_place_suffix
 from index.errors import QueryError
 from index.text import has_control, normalize
 from search.lexicon import Lexicon
@@ -87,8 +88,13 @@ def check_query(raw: str) -> str:
     return text
 
 
-def parse_query(raw: str, lexicon: Lexicon) -> ParsedQuery:
-    """Understand a query; raises QueryError for empty, oversized or control-laden input."""
+def parse_query(raw: str, lexicon: Lexicon, correct: bool = False) -> ParsedQuery:
+    """Understand a query; raises QueryError for empty, oversized or control-laden input.
+
+    With `correct`, pinyin runs also get lexicon typo corrections (lidain → lidian). The
+    searcher asks for them only when the query as typed finds nothing, so a correction never
+    adds noise to a query that was typed right (shimox is 石墨烯 typed ahead, not 示模 + x).
+    """
     folded = fold(_OPERATOR_RE.sub(" ", check_query(raw)))
     folded = "".join(lexicon.simplify(c) if "\u3400" <= c <= "\u9fff" else c for c in folded)
     words = _drop_stopwords(_tokens(folded), lexicon)
@@ -97,7 +103,7 @@ def parse_query(raw: str, lexicon: Lexicon) -> ParsedQuery:
     tokens = []
     for n, runs in enumerate(words):
         at_end = n == len(words) - 1
-        tokens.append(_make_token(runs, lexicon, at_end, single=len(words) == 1))
+        tokens.append(_make_token(runs, lexicon, at_end, single=len(words) == 1, correct=correct))
     return ParsedQuery(folded, tuple(tokens))
 
 
@@ -174,19 +180,19 @@ def _piece_units(pieces: tuple[Piece, ...]) -> tuple[Unit, ...]:
 
 
 def _latin_alternatives(letters: str, breaks: frozenset[int], at_end: bool, lexicon: Lexicon,
-                        limit: int = 6) -> list[tuple[tuple[Unit, ...], int, str]]:
+                        correct: bool, limit: int = 6) -> list[tuple[tuple[Unit, ...], int, str]]:
     """(units, edits, label) readings of a pinyin run: parses first, then typo corrections."""
     parses = parse_latin(letters, prefix_at_end=at_end, breaks=breaks, limit=limit)
     out = [(_piece_units(p), 0, " ".join(x.text for x in p)) for p in parses]
     budget = latin_typo_budget(len(letters))
-    if budget and not any(all(x.kind == FULL for x in p) for p in parses):
+    if budget and correct:
         for key, edits in lexicon.corrections(letters, budget)[:4]:
             for p in parse_latin(key, prefix_at_end=False, limit=1):
                 out.append((_piece_units(p), edits, key))
     return out
 
 
-def _make_token(runs: Runs, lexicon: Lexicon, at_end: bool, single: bool) -> Token:
+def _make_token(runs: Runs, lexicon: Lexicon, at_end: bool, single: bool, correct: bool) -> Token:
     """Build a token's whole-token alternatives and its parts."""
     per_run: list[list[tuple[tuple[Unit, ...], int, str]]] = []
     parts: list[Term] = []
@@ -196,9 +202,9 @@ def _make_token(runs: Runs, lexicon: Lexicon, at_end: bool, single: bool) -> Tok
             per_run.append([(_han_units(text, lexicon), 0, text)])
             parts += [_han_term(w, lexicon, single) for w in _han_parts(text, lexicon)]
         else:
-            alts = _latin_alternatives(text, breaks, last, lexicon)
+            alts = _latin_alternatives(text, breaks, last, lexicon, correct)
             per_run.append(alts)
-            parts += _latin_parts(text, breaks, last, alts, lexicon, single)
+            parts += _latin_parts(text, breaks, last, alts, lexicon, single, correct)
     text = "".join(t for _, t, _ in runs)
     n_han = sum(len(t) for k, t, _ in runs if k == HAN)
     n_latin = sum(len(t) for k, t, _ in runs if k != HAN)
@@ -209,7 +215,7 @@ def _make_token(runs: Runs, lexicon: Lexicon, at_end: bool, single: bool) -> Tok
         edits = sum(e for _, e, _ in combo)
         whole.append(Alternative(units, budget, edits, label=" ".join(lbl for _, _, lbl in combo)))
     if len(runs) == 1 and runs[0][0] == HAN:
-        whole += _synonym_alternatives(text, lexicon)
+        whole += _place_alternatives(text, lexicon) + _synonym_alternatives(text, lexicon)
     if len(parts) <= 1:
         parts = [Term(text, tuple(whole), True)]
     return Token(text, tuple(whole), tuple(parts))
@@ -228,8 +234,16 @@ def _han_parts(text: str, lexicon: Lexicon) -> list[str]:
 
 def _han_term(text: str, lexicon: Lexicon, single: bool) -> Term:
     alts = [Alternative(_han_units(text, lexicon), han_typo_budget(len(text)), label=text)]
-    alts += _synonym_alternatives(text, lexicon)
+    alts += _place_alternatives(text, lexicon) + _synonym_alternatives(text, lexicon)
     return Term(text, tuple(alts), significant=single or len(text) >= 2)
+
+
+def _place_alternatives(text: str, lexicon: Lexicon) -> list[Alternative]:
+    """A place typed with its suffix also matches names without it: 重庆市 → 重庆."""
+    short = strip_place_suffix(text)
+    if short == text or short not in lexicon.vocab:
+        return []
+    return [Alternative(_han_units(short, lexicon), han_typo_budget(len(short)), label=short)]
 
 
 def _synonym_alternatives(text: str, lexicon: Lexicon) -> list[Alternative]:
@@ -238,7 +252,8 @@ def _synonym_alternatives(text: str, lexicon: Lexicon) -> list[Alternative]:
 
 
 def _latin_parts(letters: str, breaks: frozenset[int], at_end: bool,
-                 alts: list[tuple[tuple[Unit, ...], int, str]], lexicon: Lexicon, single: bool) -> list[Term]:
+                 alts: list[tuple[tuple[Unit, ...], int, str]], lexicon: Lexicon, single: bool,
+                 correct: bool) -> list[Term]:
     """Split a pinyin run into lexicon words (jiangsujiqiren → jiangsu + jiqiren), if it can be."""
     budget = latin_typo_budget(len(letters))
     best = next((units for units, edits, _ in alts if edits == 0 and all(u.kind == FULL for u in units[:-1])), None)
@@ -254,7 +269,7 @@ def _latin_parts(letters: str, breaks: frozenset[int], at_end: bool,
     for k, group in enumerate(groups):
         word = "".join(group)
         last = at_end and k == len(groups) - 1
-        sub = _latin_alternatives(word, frozenset(), last, lexicon)
+        sub = _latin_alternatives(word, frozenset(), last, lexicon, correct)
         b = latin_typo_budget(len(word))
         terms.append(Term(word, tuple(Alternative(u, b, e, label=lbl) for u, e, lbl in sub), single or len(word) >= 2))
     return terms

@@ -135,7 +135,14 @@ class Searcher:
         if not isinstance(limit, int) or limit < 1:
             raise QueryError("limit must be a positive whole number")
         parsed = parse_query(query, self.lexicon)
-        ranked = self._rank(parsed, self._filter(province, type, program))
+        allowed = self._filter(province, type, program)
+        ranked = self._rank(parsed, allowed)
+        if (not ranked and any(t.text.isascii() for t in parsed.terms)
+                and (allowed is None or not self._rank(parsed, None))):
+            # Nothing anywhere as typed (not merely outside the filters): let pinyin letter
+            # typos be corrected (lidain → lidian).
+            parsed = parse_query(query, self.lexicon, correct=True)
+            ranked = self._rank(parsed, allowed)
         hits = self._hits(ranked[:limit], ranked[limit] if len(ranked) > limit else None)
         suggestion = None
         if not ranked and _suggest:

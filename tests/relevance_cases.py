@@ -144,9 +144,8 @@ CASES: list[Case] = [
 
     # -- full pinyin ------------------------------------------------------------------------------
     C("py-xinyu", "xinyu", XINYU),
-    C("py-xinyu-only", "xinyu", XINYU, count=1, xfail="engine: junk matches 省玉 (云南省玉溪, 贵州省玉屏, "
-      "浙江省玉环: a fuzzy/typo reading across 省|玉) come back for xinyu"),
-    C("py-lidian", "lidian", LITHIUM, xfail=CROSS_WORD),
+    C("py-xinyu-only", "xinyu", XINYU, count=1),
+    C("py-lidian", "lidian", LITHIUM),
     C("py-chongqing", "chongqing", CHONGQING_NAMED, count=8),
     C("py-shanghai", "shanghai", SHANGHAI_NAMED, count=10),
     C("py-jiqiren", "jiqiren", ROBOTS, count=4),
@@ -172,9 +171,9 @@ CASES: list[Case] = [
     C("initials-qth", "qth", GRAPHENE, count=1),
     C("initials-kqyl", "kqyl", "佛山口腔医疗器械创新型产业集群"),
     C("initials-gf", "gf", PV),
-    C("initials-smx", "smx", GRAPHENE, xfail=SH_INITIAL),
-    C("initials-czgf", "czgf", CZ_PV, xfail=SH_INITIAL),
-    C("initials-cs-changsha", "csdl", CHANGSHA, xfail=SH_INITIAL),
+    C("initials-smx", "smx", GRAPHENE),
+    C("initials-czgf", "czgf", CZ_PV),
+    C("initials-cs-changsha", "csdl", CHANGSHA),
 
     # -- mixed hanzi + pinyin ---------------------------------------------------------------------
     C("mixed-新yu", "新yu", XINYU),
@@ -191,35 +190,31 @@ CASES: list[Case] = [
     C("prefix-常州光", "常州光", CZ_PV),
     C("prefix-shimox", "shimox", GRAPHENE, count=1),
     C("prefix-zaozh", "zaozh", (ZAOZHUANG, PAPER)),
-    C("prefix-zaoz", "zaoz", (ZAOZHUANG, PAPER), xfail=PARTIAL_ZH),
-    C("prefix-zaozhu", "zaozhu", ZAOZHUANG, xfail=PARTIAL_ZH),
-    C("prefix-changz", "changz", CHANGZHOU + (CHANGZHI,), xfail=PARTIAL_ZH),
-    C("prefix-changzh", "changzh", CHANGZHOU + (CHANGZHI,),
-      xfail="engine: cross-word spans 遂昌|竹炭 and 许昌|智能 (chang zh…) tie with the places 常州/长治"),
+    C("prefix-zaoz", "zaoz", (ZAOZHUANG, PAPER)),
+    C("prefix-zaozhu", "zaozhu", ZAOZHUANG),
+    C("prefix-changz", "changz", CHANGZHOU + (CHANGZHI,)),
+    C("prefix-changzh", "changzh", CHANGZHOU + (CHANGZHI,)),
 
     # -- fuzzy pinyin -----------------------------------------------------------------------------
-    C("fuzzy-xingyu", "xingyu", XINYU, xfail=READING2_XWORD),
-    C("fuzzy-nidian", "nidian", LITHIUM, xfail=CROSS_WORD),
+    C("fuzzy-xingyu", "xingyu", XINYU),
+    C("fuzzy-nidian", "nidian", LITHIUM),
     C("fuzzy-changsa", "changsa", CHANGSHA, count=1),
     C("fuzzy-sanghai", "sanghai", SHANGHAI_NAMED, count=10),
     C("fuzzy-chongqin", "chongqin", CHONGQING_NAMED, count=8),
     C("fuzzy-nanzhou", "nanzhou", "兰州高新技术产业开发区节能环保产业集群"),
 
     # -- pinyin typos -----------------------------------------------------------------------------
-    C("typo-lidain", "lidain", LITHIUM, xfail=CROSS_WORD),
+    C("typo-lidain", "lidain", LITHIUM),
     C("typo-jiqirne", "jiqirne", ROBOTS, count=4),
     C("typo-shimoxii", "shimoxii", GRAPHENE, count=1),
     C("typo-jiqirenn", "jiqirenn", ROBOTS),
     C("typo-xinyv", "xinyv", XINYU),
-    C("typo-qitiahe", "qitiahe", GRAPHENE,
-      xfail="engine: the transposition ai→ia in qitaihe (7 letters) finds nothing; lidain works"),
-    C("typo-changzhuo", "changzhuo", CHANGZHOU,
-      xfail="engine: the transposition ou→uo in changzhou (9 letters) finds nothing "
-            "(only a did-you-mean 常州)"),
+    C("typo-qitiahe", "qitiahe", GRAPHENE),
+    C("typo-changzhuo", "changzhuo", CHANGZHOU),
 
     # -- hanzi homophone typos --------------------------------------------------------------------
     C("homophone-夏门", "夏门", XIAMEN, count=3),
-    C("homophone-里电", "里电", LITHIUM, xfail=CROSS_WORD),
+    C("homophone-里电", "里电", LITHIUM),
     C("homophone-机器仁", "机器仁", ROBOTS, count=4),
     C("homophone-石墨稀", "石墨稀", GRAPHENE, count=1),
     C("homophone-七台合", "七台合", GRAPHENE, count=1),
@@ -273,12 +268,8 @@ CASES: list[Case] = [
     C("suffix-常州市-光伏", "常州市 光伏", CZ_PV),
     C("suffix-常州市", "常州市", CHANGZHOU),
     C("suffix-湖北省", "湖北省", count=124),
-    C("suffix-重庆市", "重庆市", CHONGQING_NAMED, count=8,
-      xfail="engine: with the suffix typed, 重庆电子信息 (named 重庆, not 重庆市) ranks 7th, below 永川 "
-            "which is only located in 重庆"),
-    C("suffix-上海市", "上海市", SHANGHAI_NAMED, count=10,
-      xfail="engine: with the suffix typed, 张江/金桥 (only located in 上海) rank above 上海新能源汽车 "
-            "and 上海漕河泾 (named 上海, not 上海市)"),
+    C("suffix-重庆市", "重庆市", CHONGQING_NAMED, count=8),
+    C("suffix-上海市", "上海市", SHANGHAI_NAMED, count=10),
     C("suffix-七台河市", "七台河市", GRAPHENE),
     C("suffix-宝鸡市-钛", "宝鸡市 钛", "宝鸡高新区钛产业集群"),
     C("suffix-忠县-锂电", "忠县 锂电", "重庆市忠县锂电新材料产业集群"),
@@ -291,8 +282,7 @@ CASES: list[Case] = [
     C("nl-湖北省有哪些生物医药产业集群", "湖北省有哪些生物医药产业集群",
       ("天门生物医药产业集群", "十堰市生物医药产业集群", "鄂州葛店生物医药产业集群")),
     C("nl-广东的机器人", "广东的机器人", ("东莞机器人智能装备创新型产业集群", "广东省佛山市顺德区机器人制造产业集群")),
-    C("nl-有没有做锂电的产业集群", "有没有做锂电的产业集群", LITHIUM,
-      xfail="engine: filler words (有没有/做) make the query find nothing; suggests '淄博 锂电'"),
+    C("nl-有没有做锂电的产业集群", "有没有做锂电的产业集群", LITHIUM),
 
     # -- filters ----------------------------------------------------------------------------------
     C("filter-机器人-province-江苏", "机器人", "武进机器人及智能装备创新型产业集群", count=1, province="江苏"),
@@ -314,6 +304,5 @@ CASES: list[Case] = [
     C("filter-新能源汽车-program-miit", "新能源汽车", ("江苏省常州市新北区新能源汽车电气设备产业集群", LUAN), count=2,
       program="中小企业特色产业集群"),
     C("filter-锂电-program-most", "锂电", ("西宁经开区锂电产业集群", ZAOZHUANG), count=2, program="创新型产业集群"),
-    C("filter-xinyu-province-浙江", "xinyu", count=0, province="浙江",
-      xfail="engine: the junk match 省玉 (浙江省玉环…) comes back for xinyu in 浙江"),
+    C("filter-xinyu-province-浙江", "xinyu", count=0, province="浙江"),
 ]
