@@ -216,7 +216,9 @@ def _make_token(runs: Runs, lexicon: Lexicon, at_end: bool, single: bool, correc
         whole.append(Alternative(units, budget, edits, label=" ".join(lbl for _, _, lbl in combo)))
     if len(runs) == 1 and runs[0][0] == HAN:
         whole += _place_alternatives(text, lexicon) + _synonym_alternatives(text, lexicon)
-    if len(parts) <= 1:
+    # A token mixing hanzi and a lone syllable or abbreviation (新yu, 桐xiang, 常州gf) is one
+    # word typed half in pinyin: it is matched whole, never as a loose syllable on its own.
+    if len(parts) <= 1 or any(t.text.isascii() and t.text not in lexicon.pywords for t in parts):
         parts = [Term(text, tuple(whole), True)]
     return Token(text, tuple(whole), tuple(parts))
 

@@ -104,10 +104,11 @@ def test_safe_to_share_between_threads(small):
 
 
 def test_explain_names_the_rule_that_placed_each_hit(small):
-    top, second = small.search("锂dian")[:2]
-    assert top.name == "西宁经开区锂电产业集群"
+    top, second = small.search("常州 gf")[:2]
+    assert top.name == "常州光伏创新型产业集群"
     assert top.explain["placed_by"] == "terms"
-    assert top.explain["matches"][0]["channels"] == ["exact", "pinyin"]
+    assert [(m["text"], m["channels"]) for m in top.explain["matches"]] == [
+        ("常州", ["exact", "exact"]), ("光伏", ["initials", "initials"])]
     assert second.explain["rules"]["terms"] == 1
 
 
