@@ -10,6 +10,7 @@ the CLI can highlight the characters, whatever channel matched them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from index.analysis import FULL, INITIAL, PREFIX, fuzzy_key
 from index.document import FIELD_RANK
@@ -53,8 +54,7 @@ class Doc:
     fields: tuple[Field, ...]
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     """Where one alternative matched: field, span, and the channel of each character."""
 
     field: int

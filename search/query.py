@@ -54,7 +54,7 @@ class Alternative:
 class Term:
     text: str
     alternatives: tuple[Alternative, ...]
-    significant: bool  # an unmatched significant term means "no meaningful match"
+    significant: bool  # decides hits; unmatched anywhere, it means "no meaningful match"
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ def parse_query(raw: str, lexicon: Lexicon, correct: bool = False) -> ParsedQuer
     tokens = []
     for n, runs in enumerate(words):
         at_end = n == len(words) - 1
-        tokens.append(_make_token(runs, lexicon, at_end, single=len(words) == 1, correct=correct))
+        tokens.append(_make_token(runs, lexicon, at_end, correct))
     return ParsedQuery(folded, tuple(tokens))
 
 
@@ -192,7 +192,7 @@ def _latin_alternatives(letters: str, breaks: frozenset[int], at_end: bool, lexi
     return out
 
 
-def _make_token(runs: Runs, lexicon: Lexicon, at_end: bool, single: bool, correct: bool) -> Token:
+def _make_token(runs: Runs, lexicon: Lexicon, at_end: bool, correct: bool) -> Token:
     """Build a token's whole-token alternatives and its parts."""
     per_run: list[list[tuple[tuple[Unit, ...], int, str]]] = []
     parts: list[Term] = []
@@ -200,11 +200,11 @@ def _make_token(runs: Runs, lexicon: Lexicon, at_end: bool, single: bool, correc
         last = at_end and i == len(runs) - 1
         if kind == HAN:
             per_run.append([(_han_units(text, lexicon), 0, text)])
-            parts += [_han_term(w, lexicon, single) for w in _han_parts(text, lexicon)]
+            parts += [_han_term(w, lexicon) for w in _han_parts(text, lexicon)]
         else:
             alts = _latin_alternatives(text, breaks, last, lexicon, correct)
             per_run.append(alts)
-            parts += _latin_parts(text, breaks, last, alts, lexicon, single, correct)
+            parts += _latin_parts(text, breaks, last, alts, lexicon, correct)
     text = "".join(t for _, t, _ in runs)
     n_han = sum(len(t) for k, t, _ in runs if k == HAN)
     n_latin = sum(len(t) for k, t, _ in runs if k != HAN)
@@ -234,10 +234,10 @@ def _han_parts(text: str, lexicon: Lexicon) -> list[str]:
     return out
 
 
-def _han_term(text: str, lexicon: Lexicon, single: bool) -> Term:
+def _han_term(text: str, lexicon: Lexicon) -> Term:
     alts = [Alternative(_han_units(text, lexicon), han_typo_budget(len(text)), label=text)]
     alts += _place_alternatives(text, lexicon) + _synonym_alternatives(text, lexicon)
-    return Term(text, tuple(alts), significant=single or len(text) >= 2)
+    return Term(text, tuple(alts), significant=len(text) >= 2)  # a lone 省 or 钛 only adds rank
 
 
 def _place_alternatives(text: str, lexicon: Lexicon) -> list[Alternative]:
@@ -254,7 +254,7 @@ def _synonym_alternatives(text: str, lexicon: Lexicon) -> list[Alternative]:
 
 
 def _latin_parts(letters: str, breaks: frozenset[int], at_end: bool,
-                 alts: list[tuple[tuple[Unit, ...], int, str]], lexicon: Lexicon, single: bool,
+                 alts: list[tuple[tuple[Unit, ...], int, str]], lexicon: Lexicon,
                  correct: bool) -> list[Term]:
     """Split a pinyin run into lexicon words (jiangsujiqiren → jiangsu + jiqiren), if it can be."""
     budget = latin_typo_budget(len(letters))
@@ -273,7 +273,7 @@ def _latin_parts(letters: str, breaks: frozenset[int], at_end: bool,
         last = at_end and k == len(groups) - 1
         sub = _latin_alternatives(word, frozenset(), last, lexicon, correct)
         b = latin_typo_budget(len(word))
-        terms.append(Term(word, tuple(Alternative(u, b, e, label=lbl) for u, e, lbl in sub), single or len(word) >= 2))
+        terms.append(Term(word, tuple(Alternative(u, b, e, label=lbl) for u, e, lbl in sub), True))
     return terms
 
 

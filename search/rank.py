@@ -13,7 +13,8 @@ A hit is placed above the next by the first rule on which they differ; `placed_b
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from typing import NamedTuple
+
 
 from index.document import FIELD_RANK
 from search.match import Doc, Match, best_match
@@ -22,8 +23,7 @@ from search.query import ParsedQuery
 RULES = ("terms", "typos", "synonyms", "proximity", "field", "exactness", "length")
 
 
-@dataclass(frozen=True)
-class Ranking:
+class Ranking(NamedTuple):
     terms: int
     typos: int
     synonyms: int
@@ -49,10 +49,12 @@ class Ranking:
         return value / 100 ** (len(digits) - 1)  # < 2**53: exact in a float
 
 
-def evaluate(query: ParsedQuery, doc: Doc) -> tuple[Ranking, list[Match], set[int]] | None:
+def evaluate(query: ParsedQuery, doc: Doc, possible=lambda alt: True
+             ) -> tuple[Ranking, list[Match], set[int]] | None:
     """Rank one document for the query: its `Ranking`, the matches, and which terms matched.
 
-    Returns None when no term matches at all.
+    `possible(alt)` says whether the candidate search found this document for `alt` (the
+    others cannot match, so they are not aligned). Returns None when no term matches at all.
     """
     matches: list[Match] = []
     matched_terms: set[int] = set()
@@ -60,14 +62,14 @@ def evaluate(query: ParsedQuery, doc: Doc) -> tuple[Ranking, list[Match], set[in
     term_index = 0
     for token in query.tokens:
         n = len(token.parts)
-        whole = best_match(token.whole, doc) if n > 1 else None
+        whole = best_match([a for a in token.whole if possible(a)], doc) if n > 1 else None
         if whole is not None:
             matches.append(whole)
             matched_terms.update(range(term_index, term_index + n))
         else:
             found = 0
             for k, term in enumerate(token.parts):
-                m = best_match(term.alternatives, doc)
+                m = best_match([a for a in term.alternatives if possible(a)], doc)
                 if m is not None:
                     matches.append(m)
                     matched_terms.add(term_index + k)
@@ -104,4 +106,4 @@ def placed_by(this: Ranking, below: Ranking | None) -> str:
 
 
 def ranking_dict(r: Ranking) -> dict[str, int]:
-    return {f.name: getattr(r, f.name) for f in fields(r)}
+    return r._asdict()

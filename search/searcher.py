@@ -11,6 +11,7 @@ import sys
 import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import NamedTuple
 
 from whoosh import index as windex
 from whoosh import query as wq
@@ -28,8 +29,7 @@ from search.rank import Ranking, evaluate, placed_by, ranking_dict
 HIT_KEYS = ("id", "name", "score", "aliases", "province", "city", "builder", "type", "program", "lists")
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     """Characters [start, end) of a field's text that matched, and through which channel."""
 
     start: int
@@ -37,8 +37,7 @@ class Span:
     channel: str  # exact, pinyin, reading2, initials, prefix, homophone, fuzzy, synonym, typo
 
 
-@dataclass(frozen=True)
-class Highlight:
+class Highlight(NamedTuple):
     field: str  # name, alias, builder, place
     text: str
     spans: tuple[Span, ...]
@@ -179,16 +178,19 @@ class Searcher:
         matches = [p for p in programs if text in p]
         return matches[0] if len(matches) == 1 else text
 
-    def _candidates(self, parsed: ParsedQuery) -> set[int]:
-        """Documents that hold, for some alternative, a posting for every unit.
+    def _candidates(self, parsed: ParsedQuery) -> dict[int, set[int]]:
+        """For each alternative (by id), the documents holding a posting for every unit.
 
         Set algebra over cached Whoosh postings: Whoosh's own compound matchers cost ~1 ms
-        per clause here, set operations on a few hundred ids cost microseconds.
+        per clause here, set operations on a few hundred ids cost microseconds. Units that
+        spell syllables must also be neighbours (the ``pairs`` field).
         """
         alts = [a for tok in parsed.tokens for a in tok.whole]
         alts += [a for term in parsed.terms for a in term.alternatives]
-        found: set[int] = set()
-        for alt in dict.fromkeys(alts):
+        found: dict[int, set[int]] = {}
+        for alt in alts:
+            if id(alt) in found:
+                continue
             allow = alt.budget > alt.typos
             docs: set[int] | None = None
             for unit in alt.units:
@@ -205,7 +207,7 @@ class Searcher:
                         for fb in b.fuzzy:
                             near = near | self._postings("pairs", pair_term(fa, fb))
                     docs &= near
-            found |= docs or set()
+            found[id(alt)] = docs or set()
         return found
 
     def _unit_docs(self, unit, allow_typos: bool) -> frozenset[int]:
@@ -268,22 +270,31 @@ class Searcher:
 
     def _rank(self, parsed: ParsedQuery, allowed: set[int] | None):
         parsed = self._exact_only(parsed)
-        candidates = self._candidates(parsed)
+        alt_docs = self._candidates(parsed)
+        terms = parsed.terms
+        # Significant terms (words, pinyin words) decide what is a hit; a lone character such
+        # as 省 or 家 in 省铝制家 only adds to the rank of a document found otherwise. If every
+        # term is a lone character (锂 电), they all count.
+        significant = {i for i, t in enumerate(terms) if t.significant} or set(range(len(terms)))
+        seeds = [a for tok in parsed.tokens for a in tok.whole]
+        seeds += [a for i in significant for a in terms[i].alternatives]
+        candidates: set[int] = set()
+        for alt in seeds:
+            candidates |= alt_docs.get(id(alt), set())
         if allowed is not None:
             candidates &= allowed
         scored = []
         matched_terms: set[int] = set()
         for docnum in candidates:
             doc = self._doc(docnum)
-            result = evaluate(parsed, doc)
-            if result is not None:
-                ranking, matches, terms = result
-                matched_terms |= terms
+            result = evaluate(parsed, doc, lambda alt, n=docnum: n in alt_docs.get(id(alt), ()))
+            if result is not None and result[2] & significant:
+                ranking, matches, found = result
+                matched_terms |= found
                 scored.append((ranking.key(), doc.data["id"], ranking, matches, doc))
         # Honesty: a significant term that matched nowhere means no meaningful match.
-        for i, term in enumerate(parsed.terms):
-            if term.significant and i not in matched_terms:
-                return []
+        if significant - matched_terms:
+            return []
         scored.sort(key=lambda s: (s[0], s[1]))
         return [(ranking, matches, doc) for _, _, ranking, matches, doc in scored]
 
