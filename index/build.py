@@ -53,6 +53,15 @@ def load_synonyms(path: Path = DATA_DIR / "synonyms.txt") -> dict[str, list[str]
     return dict(table)
 
 
+def _common(ch: str) -> bool:
+    """A character of GB 2312 (6,763 hanzi): what people type, once traditional is simplified."""
+    try:
+        ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return "\u4e00" <= ch <= "\u9fff"
+
+
 def _charmap() -> dict:
     """Readings of every character pypinyin knows, and the traditional → simplified table."""
     from pypinyin.pinyin_dict import pinyin_dict  # index time only
@@ -61,7 +70,7 @@ def _charmap() -> dict:
     readings = {}
     for code, value in pinyin_dict.items():
         syls = [s for s in dict.fromkeys(fold(r) for r in value.split(",")) if s in valid]
-        if syls and 0x3400 <= code <= 0x9FFF:
+        if syls and _common(chr(code)):
             readings[chr(code)] = " ".join(syls)
     t2s = {}
     path = DATA_DIR / "t2s_chars.tsv"
@@ -102,7 +111,6 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
         vocab: set[str] = set()
         char_votes: dict[str, Counter] = defaultdict(Counter)
         pywords: dict[str, set[str]] = defaultdict(set)
-        pygrams: set[str] = set()  # pinyin of every 2-4 character run of a name: typo targets
         for record in records:
             fields = document_fields(record, province_full)
             doc = stored_document(record, fields, reader.read, lambda text: word_bounds(tok, text))
@@ -114,8 +122,8 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
             pairs: set[str] = set()
             for kind, text, chars, *_ in doc["f"]:
                 pairs |= reading_pairs(c[1] for c in chars)
-                if kind in ("name", "alias"):
-                    pygrams |= reading_grams([c[1] for c in chars])
+                if kind in ("name", "alias"):  # every 2-4 character run: typo targets
+                    doc_pywords |= reading_grams([c[1] for c in chars])
                 for ch, syls, *_ in chars:
                     if syls:
                         char_votes[ch][syls[0]] += 1
@@ -161,7 +169,6 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
             "vocab": sorted(vocab),
             "chars": chars,
             "pywords": {k: sorted(v) for k, v in sorted(pywords.items()) if k},
-            "pygrams": sorted(pygrams - set(pywords)),
             "synonyms": synonyms,
             "stopwords": stopwords,
         }

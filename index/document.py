@@ -71,11 +71,11 @@ def stored_document(record: Record, fields: list[tuple[str, str]], read: Callabl
 def match_field(kind: str, text: str, readings: Readings, bounds: set[int] = frozenset()) -> tuple:
     """A field prepared for the query layer's matcher, so that queries do no per-char work.
 
-    ``(kind, text, chars, at, bounds)``: `bounds` are the offsets where jieba's words start or
-    end (a match on whole words is more exact: 襄阳 for xiangyang, not 桐乡|羊毛衫); `chars` holds per character ``(char, readings, reading set,
-    fuzzy keys, initial of the reading in context)``; `at` maps ``c:锂``, ``r:li``, ``f:li``
-    and ``i:l`` to the positions holding them, so the matcher jumps straight to the places
-    where a query can start.
+    ``(kind, text, chars, at, bounds)``: `chars` holds per character ``(char, readings,
+    initial of the reading in context)``; `at` maps ``c:锂``, ``r:li``, ``f:li`` and ``i:l``
+    to the positions holding them, so the matcher jumps straight to the places where a query
+    can start; `bounds` are the offsets where jieba's words start or end (a match starting on
+    a word is more exact: 襄阳 for xiangyang, not 桐乡|羊毛衫).
     """
     chars = []
     at: dict[str, list[int]] = {}
@@ -83,7 +83,7 @@ def match_field(kind: str, text: str, readings: Readings, bounds: set[int] = fro
         syls = tuple(syls)
         fuzzy = frozenset(fuzzy_key(s) for s in syls)
         ini = initial(syls[0]) if syls else ""
-        chars.append((ch, syls, frozenset(syls), fuzzy, ini))
+        chars.append((ch, syls, ini))
         keys = {"c:" + ch} | {"r:" + r for r in syls} | {"f:" + f for f in fuzzy}
         if ini:
             keys |= {"i:" + ini, "i:" + ini[0]}  # s also abbreviates sh

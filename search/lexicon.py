@@ -8,12 +8,10 @@ traditional → simplified table sit in a second file, read only when a query ne
 from __future__ import annotations
 
 import json
-import threading
-from collections import defaultdict
 from functools import cached_property
 from pathlib import Path
 
-from index.analysis import damerau, deletes
+from index.analysis import damerau
 from index.store import CHARMAP, LEXICON
 
 
@@ -28,10 +26,8 @@ class Lexicon:
         self.vocab: frozenset[str] = frozenset(data["vocab"])
         self.chars: dict[str, tuple[str, ...]] = {c: tuple(r.split()) for c, r in data["chars"].items()}
         self.pywords: dict[str, list[str]] = data["pywords"]
-        self.pygrams: list[str] = data.get("pygrams", [])
         self.synonyms: dict[str, list[str]] = data["synonyms"]
         self.stopwords: frozenset[str] = frozenset(data["stopwords"])
-        self._lock = threading.Lock()
 
     @cached_property
     def _charmap(self) -> dict:
@@ -53,41 +49,37 @@ class Lexicon:
             return ch
         return self._charmap["t2s"].get(ch, ch)
 
-    @cached_property
-    def _deletes(self) -> dict[str, list[str]]:
-        table: dict[str, list[str]] = defaultdict(list)
-        for key in list(self.pywords) + self.pygrams:
-            for d in deletes(key):
-                table[d].append(key)
-        return dict(table)
+    def corrections(self, letters: str, max_edits: int, near=None) -> list[tuple[str, int]]:
+        """Pinyin of corpus words and name runs within `max_edits` (a swap counts one).
 
-    def corrections(self, letters: str, max_edits: int) -> list[tuple[str, int]]:
-        """Lexicon pinyin words within `max_edits` (a swap counts one), nearest first.
-
-        Symmetric-delete lookup: one deletion on each side finds every word at distance one
-        and most at distance two; each candidate is then checked with `damerau`.
+        `near(letters, maxdist)` lists candidate strings; the searcher passes Whoosh's
+        Levenshtein-automaton lookup over the index's ``pyword`` terms. Whoosh counts a swap of
+        two letters as two edits, so swaps are tried here (lidain → lidian) and the rest asked
+        of `near` at the distance left; every candidate is checked with `damerau`.
         """
         if max_edits <= 0:
             return []
-        with self._lock:
-            table = self._deletes
-        found: dict[str, int] = {}
-        probes = deletes(letters)
-        if max_edits >= 2:
-            probes = set().union(*(deletes(p) for p in probes))
-        for probe in probes:
-            for key in table.get(probe, ()):
-                if key not in found and key != letters:
-                    d = damerau(letters, key, max_edits)
-                    if d <= max_edits:
-                        found[key] = d
+        if near is None:
+            pool = set(self.pywords)
+        else:
+            pool = set(near(letters, max_edits))
+            for i in range(len(letters) - 1):
+                if letters[i] != letters[i + 1]:
+                    swapped = letters[:i] + letters[i + 1] + letters[i] + letters[i + 2:]
+                    pool.update(near(swapped, max_edits - 1))
+        found = {}
+        for key in pool:
+            if key != letters:
+                d = damerau(letters, key, max_edits)
+                if d <= max_edits:
+                    found[key] = d
         return sorted(found.items(), key=lambda kd: (kd[1], -len(kd[0]), kd[0]))
 
     def nearest(self, letters: str, max_edits: int = 2) -> list[tuple[str, int]]:
         """Every lexicon pinyin word within `max_edits`, by brute force: for "did you mean".
 
-        Slower than `corrections` (it reaches words two insertions away, lidn → lidian), so it
-        runs only when a query found nothing.
+        It reaches words two insertions away (lidn → lidian) and runs only when a query found
+        nothing.
         """
         found = []
         for key in self.pywords:

@@ -33,7 +33,7 @@ CHANNELS = {
 PART_OF_WORD = 2  # exactness cost of a match starting inside a word (乡羊 in 桐乡羊毛衫)
 
 # A character, as the indexer prepared it (index.document.match_field):
-CH, READINGS, READING_SET, FUZZY, INITIAL_OF = range(5)
+CH, READINGS, INITIAL_OF = range(3)
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class Field:
     kind: str
     rank: int
     text: str
-    chars: tuple[tuple, ...]  # (char, readings, reading set, fuzzy keys, initial)
+    chars: tuple[tuple, ...]  # (char, readings, initial of the usual reading)
     at: dict[str, tuple[int, ...]]  # "c:锂", "r:li", "f:li", "i:l" → positions, to find starts fast
     bounds: frozenset[int]  # offsets where words start or end
 
@@ -116,7 +116,7 @@ def unit_channel(unit, c: tuple, allow_typos: bool) -> str | None:
     if kind == FULL:
         if unit.text == readings[0]:
             return "pinyin"
-        if allow_typos and unit.text in c[READING_SET]:
+        if allow_typos and unit.text in readings:
             return "reading2"
         if allow_typos and fuzzy_key(readings[0]) in unit.fuzzy:  # usual reading only
             return "fuzzy"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from itertools import product
 
 from index.analysis import (FULL, PREFIX, Piece, fold, fuzzy_key, han_typo_budget,
-                            latin_typo_budget, parse_latin, segment, split_scripts)
+                            latin_typo_budget, parse_latin, segment, split_scripts, syllables)
 from index.document import strip_place_suffix
 from index.errors import QueryError
 from index.text import has_control, normalize
@@ -88,12 +88,13 @@ def check_query(raw: str) -> str:
     return text
 
 
-def parse_query(raw: str, lexicon: Lexicon, correct: bool = False) -> ParsedQuery:
+def parse_query(raw: str, lexicon: Lexicon, near=None) -> ParsedQuery:
     """Understand a query; raises QueryError for empty, oversized or control-laden input.
 
-    With `correct`, pinyin runs also get lexicon typo corrections (lidain → lidian). The
-    searcher asks for them only when the query as typed finds nothing, so a correction never
-    adds noise to a query that was typed right (shimox is 石墨烯 typed ahead, not 示模 + x).
+    With `near` (a lookup of index terms within an edit distance), pinyin runs also get typo
+    corrections (lidain → lidian). The searcher asks for them only when the query as typed
+    finds nothing, so a correction never adds noise to a query that was typed right (shimox
+    is 石墨烯 typed ahead, not 示模 + x).
     """
     folded = fold(_OPERATOR_RE.sub(" ", check_query(raw)))
     folded = "".join(lexicon.simplify(c) if "\u3400" <= c <= "\u9fff" else c for c in folded)
@@ -103,7 +104,7 @@ def parse_query(raw: str, lexicon: Lexicon, correct: bool = False) -> ParsedQuer
     tokens = []
     for n, runs in enumerate(words):
         at_end = n == len(words) - 1
-        tokens.append(_make_token(runs, lexicon, at_end, correct))
+        tokens.append(_make_token(runs, lexicon, at_end, near))
     return ParsedQuery(folded, tuple(tokens))
 
 
@@ -165,34 +166,42 @@ def _drop_stopwords(tokens: list[Runs], lexicon: Lexicon) -> list[Runs]:
     return out or tokens
 
 
-def _han_units(text: str, lexicon: Lexicon) -> tuple[Unit, ...]:
+def _han_units(text: str, lexicon: Lexicon, homophones: bool = True) -> tuple[Unit, ...]:
+    """One unit per character; with `homophones`, each carries its readings for that channel."""
     units = []
     for ch in text:
-        readings = lexicon.readings(ch)
+        readings = lexicon.readings(ch) if homophones else ()
         units.append(Unit(HAN, ch, frozenset(readings), frozenset(fuzzy_key(r) for r in readings),
                           readings[0] if readings else ""))
     return tuple(units)
 
 
 def _piece_units(pieces: tuple[Piece, ...]) -> tuple[Unit, ...]:
-    return tuple(Unit(p.kind, p.text, fuzzy=frozenset({fuzzy_key(p.text)}) if p.kind == FULL else frozenset())
-                 for p in pieces)
+    """Units of a pinyin parse. `fuzzy` holds the keys a matching character may have: the
+    syllable's own for a full syllable, every syllable it can start for an abbreviation."""
+    return tuple(Unit(p.kind, p.text, fuzzy=_keys_of(p)) for p in pieces)
+
+
+def _keys_of(piece: Piece) -> frozenset[str]:
+    if piece.kind == FULL:
+        return frozenset({fuzzy_key(piece.text)})
+    return frozenset(fuzzy_key(s) for s in syllables() if s.startswith(piece.text))
 
 
 def _latin_alternatives(letters: str, breaks: frozenset[int], at_end: bool, lexicon: Lexicon,
-                        correct: bool, limit: int = 6) -> list[tuple[tuple[Unit, ...], int, str]]:
+                        near, limit: int = 6) -> list[tuple[tuple[Unit, ...], int, str]]:
     """(units, edits, label) readings of a pinyin run: parses first, then typo corrections."""
     parses = parse_latin(letters, prefix_at_end=at_end, breaks=breaks, limit=limit)
     out = [(_piece_units(p), 0, " ".join(x.text for x in p)) for p in parses]
     budget = latin_typo_budget(len(letters))
-    if budget and correct:
-        for key, edits in lexicon.corrections(letters, budget)[:4]:
+    if budget and near is not None:
+        for key, edits in lexicon.corrections(letters, budget, near)[:4]:
             for p in parse_latin(key, prefix_at_end=False, limit=1):
                 out.append((_piece_units(p), edits, key))
     return out
 
 
-def _make_token(runs: Runs, lexicon: Lexicon, at_end: bool, correct: bool) -> Token:
+def _make_token(runs: Runs, lexicon: Lexicon, at_end: bool, near) -> Token:
     """Build a token's whole-token alternatives and its parts."""
     per_run: list[list[tuple[tuple[Unit, ...], int, str]]] = []
     parts: list[Term] = []
@@ -202,9 +211,9 @@ def _make_token(runs: Runs, lexicon: Lexicon, at_end: bool, correct: bool) -> To
             per_run.append([(_han_units(text, lexicon), 0, text)])
             parts += [_han_term(w, lexicon) for w in _han_parts(text, lexicon)]
         else:
-            alts = _latin_alternatives(text, breaks, last, lexicon, correct)
+            alts = _latin_alternatives(text, breaks, last, lexicon, near)
             per_run.append(alts)
-            parts += _latin_parts(text, breaks, last, alts, lexicon, correct)
+            parts += _latin_parts(text, breaks, last, alts, lexicon, near)
     text = "".join(t for _, t, _ in runs)
     n_han = sum(len(t) for k, t, _ in runs if k == HAN)
     n_latin = sum(len(t) for k, t, _ in runs if k != HAN)
@@ -249,13 +258,13 @@ def _place_alternatives(text: str, lexicon: Lexicon) -> list[Alternative]:
 
 
 def _synonym_alternatives(text: str, lexicon: Lexicon) -> list[Alternative]:
-    return [Alternative(_han_units(s, lexicon), 0, synonym=True, label=s)
+    return [Alternative(_han_units(s, lexicon, homophones=False), 0, synonym=True, label=s)
             for s in lexicon.synonyms.get(text, [])]
 
 
 def _latin_parts(letters: str, breaks: frozenset[int], at_end: bool,
                  alts: list[tuple[tuple[Unit, ...], int, str]], lexicon: Lexicon,
-                 correct: bool) -> list[Term]:
+                 near) -> list[Term]:
     """Split a pinyin run into lexicon words (jiangsujiqiren → jiangsu + jiqiren), if it can be."""
     budget = latin_typo_budget(len(letters))
     best = next((units for units, edits, _ in alts if edits == 0 and all(u.kind == FULL for u in units[:-1])), None)
@@ -271,7 +280,7 @@ def _latin_parts(letters: str, breaks: frozenset[int], at_end: bool,
     for k, group in enumerate(groups):
         word = "".join(group)
         last = at_end and k == len(groups) - 1
-        sub = _latin_alternatives(word, frozenset(), last, lexicon, correct)
+        sub = _latin_alternatives(word, frozenset(), last, lexicon, near)
         b = latin_typo_budget(len(word))
         terms.append(Term(word, tuple(Alternative(u, b, e, label=lbl) for u, e, lbl in sub), True))
     return terms

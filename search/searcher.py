@@ -140,7 +140,7 @@ class Searcher:
                 and (allowed is None or not self._rank(parsed, None))):
             # Nothing anywhere as typed (not merely outside the filters): let pinyin letter
             # typos be corrected (lidain → lidian).
-            parsed = parse_query(query, self.lexicon, correct=True)
+            parsed = parse_query(query, self.lexicon, near=self._near)
             ranked = self._rank(parsed, allowed)
         hits = self._hits(ranked[:limit], ranked[limit] if len(ranked) > limit else None)
         suggestion = None
@@ -201,7 +201,9 @@ class Searcher:
             for a, b in zip(alt.units, alt.units[1:]):
                 if not docs:
                     break
-                if a.fuzzy and b.fuzzy:  # both sides spell a syllable: they must be neighbours
+                # Neighbouring units must sit side by side: look up their fuzzy-key pairs
+                # (bounded: two bare initials could mean hundreds of pairs).
+                if a.fuzzy and b.fuzzy and len(a.fuzzy) * len(b.fuzzy) <= 64:
                     near: frozenset[int] = frozenset()
                     for fa in a.fuzzy:
                         for fb in b.fuzzy:
@@ -238,6 +240,12 @@ class Searcher:
                     ids = frozenset()
             self._postings_cache[key] = ids
         return ids
+
+    def _near(self, letters: str, maxdist: int) -> list[str]:
+        """Index pinyin terms (words and 2-4 character runs) within a Levenshtein distance."""
+        with self._lock:
+            return [t.decode() if isinstance(t, bytes) else t
+                    for t in self._searcher.reader().terms_within("pyword", letters, maxdist)]
 
     def _expand(self, fieldname: str, prefix: str) -> list[str]:
         with self._lock:
