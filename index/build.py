@@ -18,7 +18,8 @@ from pathlib import Path
 
 from index.analysis import (DATA_DIR, fold, fuzzy_key, initial, read_data_lines, reading_grams,
                             reading_pairs, syllables)
-from index.document import document_fields, stored_document, strip_place_suffix
+from index.document import document_fields, stored_document
+from index.places import strip_place_suffix
 from index.errors import IndexBuildError
 from index.records import Record
 from index.schema import SCHEMA_VERSION, make_schema

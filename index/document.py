@@ -9,22 +9,12 @@ from __future__ import annotations
 from typing import Callable, Sequence
 
 from index.analysis import fuzzy_key, initial
+from index.places import strip_place_suffix
 from index.records import Record
 
 # Field kinds, in the order the ranking prefers them (name > alias > builder > place).
 FIELD_RANK = {"name": 0, "alias": 1, "builder": 2, "place": 3}
-_PLACE_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州",
-                   "林区", "新区", "省", "市", "区", "县", "旗", "盟")
-
 Readings = Sequence[tuple[str, ...]]
-
-
-def strip_place_suffix(name: str) -> str:
-    """``常州市`` → ``常州``, ``广西壮族自治区`` → ``广西``; short names (``新区``) stay whole."""
-    for suffix in _PLACE_SUFFIXES:
-        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-            return name[: -len(suffix)]
-    return name
 
 
 def place_text(record: Record, province_full: Callable[[str], str | None] = lambda p: None) -> str:

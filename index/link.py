@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .entries import Entry
-from .names import edit_distance, name_key, similarity
+from .analysis import damerau
+from .names import name_key, similarity
 
 MIN_SIMILARITY = 0.5
 TYPE_BONUS = 0.05  # between equally similar candidates, prefer the one of the same type
@@ -47,7 +48,7 @@ def classify(variant: str, canonical: str) -> str:
     """
     if name_key(variant) == name_key(canonical):
         return "entry"
-    if edit_distance(variant, canonical) <= 1:
+    if damerau(variant, canonical, 1) <= 1:
         return "typo"
     if any(variant[:3] == canonical[k:k + 3] for k in (1, 2)):
         return "typo"

@@ -40,16 +40,3 @@ def comparable(name: str) -> str:
 def similarity(a: str, b: str) -> float:
     """Character similarity of two names in [0, 1] (difflib ratio on `comparable` forms)."""
     return SequenceMatcher(None, comparable(a), comparable(b), autojunk=False).ratio()
-
-
-def edit_distance(a: str, b: str, limit: int = 3) -> int:
-    """Levenshtein distance, capped at `limit` (enough to tell a typo from a new name)."""
-    if abs(len(a) - len(b)) >= limit:
-        return limit
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return min(prev[-1], limit)

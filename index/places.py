@@ -74,7 +74,7 @@ class Regions:
 
 def _city_forms(spec: str) -> City:
     full, *aliases = spec.split("|")
-    derived = re.sub(r"(市|地区|盟)$", "", full)
+    derived = strip_place_suffix(full) if re.search(r"(市|地区|盟)$", full) else full
     forms = [full, *aliases] + ([derived] if derived != full and len(derived) >= 2 else [])
     return City(full, tuple(sorted(dict.fromkeys(forms), key=len, reverse=True)))
 
@@ -157,3 +157,15 @@ def parse_place(text: str, regions: Regions, province: str | None = None, distri
     if city is not None or found is not None or district_at_start:
         district, _ = strip_district(rest, after_city=form.endswith("市"))
     return Place(prov.short if prov else None, city.full if city else None, district)
+
+
+_PLACE_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州",
+                   "林区", "新区", "地区", "省", "市", "区", "县", "旗", "盟")
+
+
+def strip_place_suffix(name: str) -> str:
+    """``常州市`` → ``常州``, ``广西壮族自治区`` → ``广西``; short names (``新区``) stay whole."""
+    for suffix in _PLACE_SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return name

@@ -16,7 +16,7 @@ from itertools import product
 
 from index.analysis import (FULL, PREFIX, Piece, fold, fuzzy_key, han_typo_budget,
                             latin_typo_budget, parse_latin, segment, split_scripts, syllables)
-from index.document import strip_place_suffix
+from index.places import strip_place_suffix
 from index.errors import QueryError
 from index.text import has_control, normalize
 from search.lexicon import Lexicon

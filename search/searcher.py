@@ -19,7 +19,7 @@ from whoosh.reading import TermNotFound
 
 from index.analysis import FULL, INITIAL, PREFIX, pair_term
 from index.auto import ensure_index
-from index.document import strip_place_suffix
+from index.places import strip_place_suffix
 from index.errors import QueryError
 from search.lexicon import Lexicon
 from search.match import Doc, Match, decode
