@@ -139,15 +139,27 @@ def index_group() -> None:
     """Manage the search index."""
 
 
+def add_option(f):
+    return click.option("--add", "extra", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+                        help="Also include this list (CSV or JSON lines with name, builder, province, "
+                             "city, district, type, program, year). Repeatable.")(f)
+
+
 @index_group.command("build")
+@add_option
 @index_option
-def index_build(index_dir) -> None:
-    """Rebuild the index from the bundled seeds (swapped in only when complete)."""
+def index_build(extra, index_dir) -> None:
+    """Rebuild the index from the bundled seeds (swapped in only when complete).
+
+    Lists added with --add are kept by later automatic rebuilds; build again without --add
+    to drop them.
+    """
     from index.auto import build_from_seeds
     from index.store import default_index_dir
 
     try:
-        build_from_seeds(index_dir or default_index_dir(), log=lambda m: click.echo(m, err=True))
+        build_from_seeds(index_dir or default_index_dir(), log=lambda m: click.echo(m, err=True),
+                         extra=extra)
     except ClsearchError as exc:
         fail(exc)
 
@@ -168,15 +180,15 @@ def index_info(index_dir) -> None:
         sys.exit(EXIT_NONE)
     meta = read_meta(gen)
     click.echo(f"index: {gen}")
-    for key in ("records", "built_at", "seconds", "fingerprint", "schema_version", "source"):
+    for key in ("records", "built_at", "seconds", "fingerprint", "schema_version", "source", "extra"):
         click.echo(f"{key}: {meta.get(key)}")
 
 
-def _records():
+def _records(extra=()):
     from index.corpus import load_corpus
 
     try:
-        corpus = load_corpus()
+        corpus = load_corpus(extra_tables=extra)
     except ClsearchError as exc:
         fail(exc)
     for p in corpus.problems:
@@ -186,20 +198,22 @@ def _records():
 
 @main.command("export")
 @click.option("--csv", "as_csv", is_flag=True, help="CSV instead of JSON lines.")
-def export_cmd(as_csv) -> None:
+@add_option
+def export_cmd(as_csv, extra) -> None:
     """Print every record of the bundled seeds: one JSON object per line (or CSV)."""
     from index.export import write_csv, write_jsonl
 
-    (write_csv if as_csv else write_jsonl)(_records(), sys.stdout)
+    (write_csv if as_csv else write_jsonl)(_records(extra), sys.stdout)
 
 
 @main.command("stats")
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as one JSON object.")
-def stats_cmd(as_json) -> None:
+@add_option
+def stats_cmd(as_json, extra) -> None:
     """Counts of the bundled records by list, program, type and province."""
     from index.export import format_stats, stats
 
-    data = stats(_records())
+    data = stats(_records(extra))
     click.echo(json.dumps(data, ensure_ascii=False, indent=1) if as_json else format_stats(data))
 
 

@@ -8,7 +8,7 @@ no longer matches. An index directory given explicitly is only ever built on req
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 from index.errors import IndexMissingError
 from index.schema import SCHEMA_VERSION
@@ -23,24 +23,35 @@ def seed_files() -> list[Path]:
     return sorted(p for p in seed_dir().iterdir() if p.suffix in {".txt", ".json"})
 
 
-def bundled_fingerprint() -> str:
-    return fingerprint(seed_files()) + f"-s{SCHEMA_VERSION}"
+def bundled_fingerprint(extra: Sequence[str | Path] = ()) -> str:
+    """The fingerprint an index of the bundled seeds (plus `extra` lists) must carry."""
+    return fingerprint(seed_files() + [Path(p) for p in extra]) + f"-s{SCHEMA_VERSION}"
 
 
-def build_from_seeds(index_dir: Path, log: Log | None = None, why: str = "requested"):
-    """Parse the bundled seeds and build an index from them (the slow path: jieba, pypinyin)."""
+def build_from_seeds(index_dir: Path, log: Log | None = None, why: str = "requested",
+                     extra: Sequence[str | Path] = ()):
+    """Parse the bundled seeds (and `extra` CSV/JSONL lists) and build an index from them.
+
+    The slow path: jieba and pypinyin load here. The extra lists are remembered in the
+    index's metadata, so an automatic rebuild keeps them.
+    """
     from index.build import build_index
     from index.corpus import load_corpus
     from index.places import load_regions
 
-    corpus = load_corpus()
+    extra = [str(Path(p).resolve()) for p in extra]
+    corpus = load_corpus(extra_tables=extra)
+    for problem in corpus.problems:
+        if log:
+            log(f"clsearch: warning: skipped {problem}")
     regions = load_regions()
 
     def province_full(short: str) -> str | None:
         p = regions.province(short)
         return p.full if p else None
 
-    report = build_index(index_dir, corpus.records, bundled_fingerprint(), province_full=province_full)
+    report = build_index(index_dir, corpus.records, bundled_fingerprint(extra),
+                         province_full=province_full, extra=extra)
     if log:
         log(f"clsearch: built the index ({why}): {report.records} clusters in {report.seconds:.1f} s, {index_dir}")
     return report
@@ -50,10 +61,11 @@ def ensure_index(index_dir: Path, auto_build: bool, log: Log | None = None) -> P
     """The current generation of `index_dir`, building or rebuilding it if allowed."""
     gen = current_generation(index_dir)
     if auto_build:
-        stale = gen is None or read_meta(gen).get("fingerprint") != bundled_fingerprint()
-        if stale:
-            why = "first use" if gen is None else "seeds or analysis changed"
-            build_from_seeds(index_dir, log, why)
+        meta = read_meta(gen) if gen else {}
+        extra = [p for p in meta.get("extra", []) if Path(p).is_file()]
+        if gen is None or meta.get("fingerprint") != bundled_fingerprint(extra):
+            why = "first use" if gen is None else "seeds, added lists or analysis changed"
+            build_from_seeds(index_dir, log, why, extra)
             gen = current_generation(index_dir)
     if gen is None:
         raise IndexMissingError(f"no clsearch index in {index_dir}",

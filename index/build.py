@@ -85,7 +85,7 @@ def _charmap() -> dict:
 
 def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 cache_dir: Path | None = None, province_full=lambda p: None,
-                source: str = "bundled") -> BuildReport:
+                source: str = "bundled", extra: list[str] | None = None) -> BuildReport:
     """Write a complete new generation under `index_dir` and swap it in.
 
     Anything that goes wrong (including KeyboardInterrupt) leaves ``CURRENT`` untouched; the
@@ -179,7 +179,7 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
         _write_json(gen / META, {
             "fingerprint": fingerprint, "schema_version": SCHEMA_VERSION, "records": len(records),
             "seconds": round(seconds, 2), "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
-            "source": source,
+            "source": source, "extra": list(extra or []),
         })
         read_meta(gen)  # the generation is complete and readable
         swap_in(index_dir, gen)

@@ -139,3 +139,31 @@ def test_stats_counts_by_list_program_type_and_province():
     assert data["records"] == 477
     assert data["by_program"] == {"创新型产业集群": 152, "浙江省产业集群": 115, "湖北省重点产业集群": 110,
                                   "中小企业特色产业集群": 100}
+
+
+EXTRA_LIST = "name,province,city,program,year\n宁德锂电新能源产业集群,福建,宁德市,地方产业集群,2024\n"
+
+
+def test_index_build_adds_a_users_own_list(tmp_path):
+    table = tmp_path / "fujian.csv"
+    table.write_text(EXTRA_LIST, encoding="utf-8")
+    runner = CliRunner()
+    built = runner.invoke(main, ["index", "build", "--add", str(table), "--index", str(tmp_path / "ix")])
+    assert built.exit_code == 0
+    assert built.stderr.startswith("clsearch: built the index (requested): 478 clusters in ")
+    found = runner.invoke(main, ["ningde", "--json", "--index", str(tmp_path / "ix")])
+    assert [h["name"] for h in json.loads(found.output)["hits"]] == ["宁德锂电新能源产业集群"]
+
+
+@pytest.mark.parametrize("content, message", [
+    ("\x00\x01 not a table", "CSV list has no 'name' column"),
+    (None, "cannot read"),
+])
+def test_a_malformed_list_is_one_clear_error_and_the_old_index_stays(tmp_path, small_index, content, message):
+    table = tmp_path / "bad.csv"
+    if content is not None:
+        table.write_text(content, encoding="utf-8")
+    r = CliRunner().invoke(main, ["index", "build", "--add", str(table), "--index", str(small_index)])
+    assert r.exit_code == 2
+    assert r.stderr.startswith(f"clsearch: error: {table}: {message}")
+    assert CliRunner().invoke(main, ["锂电", "--index", str(small_index)]).exit_code == 0

@@ -43,11 +43,11 @@ def test_changed_seeds_or_analysis_trigger_a_rebuild(tmp_path, monkeypatch):
     with Searcher(log=messages.append) as s:  # nothing changed: no rebuild
         assert s.generation == old
     assert len(messages) == 1
-    monkeypatch.setattr(index.auto, "bundled_fingerprint", lambda: "something-else")
+    monkeypatch.setattr(index.auto, "bundled_fingerprint", lambda extra=(): "something-else")
     with Searcher(log=messages.append) as s:
         assert s.generation != old
         assert names(s.search("石墨烯")) == ["七台河石墨烯产业集群"]
-    assert "(seeds or analysis changed)" in messages[1]
+    assert "(seeds, added lists or analysis changed)" in messages[1]
 
 
 def _boom(*args, **kwargs):
@@ -94,3 +94,17 @@ def test_a_garbled_pointer_is_reported_not_crashed_on(tmp_path):
     (tmp_path / "CURRENT").write_text("../../etc\n")
     with pytest.raises(IndexMissingError):
         Searcher(index_dir=tmp_path)
+
+
+def test_added_lists_survive_automatic_rebuilds(tmp_path, monkeypatch):
+    monkeypatch.setenv("CLSEARCH_INDEX", str(tmp_path / "ix"))
+    table = tmp_path / "mine.csv"
+    table.write_text("name,province,program,year\n宁德锂电新能源产业集群,福建,地方产业集群,2024\n", encoding="utf-8")
+    index.auto.build_from_seeds(tmp_path / "ix", extra=[table])
+    with table.open("a", encoding="utf-8") as fp:  # the user edits their list
+        fp.write("福安电机电器产业集群,福建,地方产业集群,2024\n")
+    messages: list[str] = []
+    with Searcher(log=messages.append) as s:
+        assert names(s.search("宁德锂电"))[0] == "宁德锂电新能源产业集群"
+        assert names(s.search("福安电机")) == ["福安电机电器产业集群"]
+    assert len(messages) == 1 and "(seeds, added lists or analysis changed): 479 clusters" in messages[0]
