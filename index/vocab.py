@@ -9,6 +9,7 @@ that `index.analysis.segment` reuses for queries, so the query path never loads 
 from __future__ import annotations
 
 import logging
+import warnings
 from pathlib import Path
 
 from index.analysis import DATA_DIR, han_chars, read_data_lines
@@ -16,7 +17,10 @@ from index.analysis import DATA_DIR, han_chars, read_data_lines
 
 def make_tokenizer(cache_dir: Path):
     """A private jieba tokenizer with the domain dictionary, caching under `cache_dir`."""
-    import jieba  # index time only
+    with warnings.catch_warnings():  # its regexes warn when compiled fresh (3.12+)
+        warnings.simplefilter("ignore", SyntaxWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import jieba  # index time only
 
     jieba.setLogLevel(logging.WARNING)
     tok = jieba.Tokenizer()
