@@ -228,7 +228,7 @@ def _make_token(runs: Runs, lexicon: Lexicon, at_end: bool, near) -> Token:
     # A token mixing hanzi and a lone syllable or abbreviation (新yu, 桐xiang, 常州gf) is one
     # word typed half in pinyin: it is matched whole, never as a loose syllable on its own.
     if len(parts) <= 1 or any(t.text.isascii() and t.text not in lexicon.pywords for t in parts):
-        parts = [Term(text, tuple(whole), True)]
+        parts = [Term(text, tuple(whole), significant=len(text) >= 2)]
     return Token(text, tuple(whole), tuple(parts))
 
 
