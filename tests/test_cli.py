@@ -156,7 +156,7 @@ def test_index_build_adds_a_users_own_list(tmp_path):
 
 
 @pytest.mark.parametrize("content, message", [
-    ("\x00\x01 not a table", "CSV list has no 'name' column"),
+    ("名称,地区\n锂电,青海\n", "CSV list has no 'name' column"),
     (None, "cannot read"),
 ])
 def test_a_malformed_list_is_one_clear_error_and_the_old_index_stays(tmp_path, small_index, content, message):
