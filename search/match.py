@@ -140,6 +140,7 @@ def align(alt: Alternative, doc: Doc) -> Match | None:
     allow = alt.budget > alt.typos
     if not allow and all(u.kind == HAN for u in units):
         return _find_exact(alt, doc)
+    abbreviation = all(u.kind == INITIAL for u in units)
     best: Match | None = None
     for fi, field in enumerate(doc.fields):
         chars = field.chars
@@ -163,6 +164,8 @@ def align(alt: Alternative, doc: Doc) -> Match | None:
                     continue
                 if start not in field.bounds:  # ends may fall inside a word: type-ahead
                     exact += PART_OF_WORD
+                elif abbreviation and start + m not in field.bounds:
+                    exact += 1  # abbreviations stand for whole words: jdz is 景德镇, not 静电|植绒
                 match = Match(fi, field.kind, start, start + m, tuple(channels), typos, exact,
                               alt.synonym, alt.label)
                 if best is None or match.sort_key() < best.sort_key():
