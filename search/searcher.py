@@ -129,12 +129,16 @@ class Searcher:
         return self.results(query, 1).suggestion
 
     def results(self, query: str, limit: int = 10, *, province: str | None = None,
-                type: str | None = None, program: str | None = None, _suggest: bool = True) -> Results:
+                type: str | None = None, program: str | None = None) -> Results:
         """Like `search`, with the total count and a suggestion when nothing matched."""
+        return self._results(query, limit, (province, type, program), suggest=True)
+
+    # -- internals ------------------------------------------------------------------------
+    def _results(self, query: str, limit: int, filters: tuple, suggest: bool) -> Results:
         if not isinstance(limit, int) or limit < 1:
             raise QueryError("limit must be a positive whole number")
         parsed = parse_query(query, self.lexicon)
-        allowed = self._filter(province, type, program)
+        allowed = self._filter(*filters)
         ranked = self._rank(parsed, allowed)
         if (not ranked and any(t.text.isascii() for t in parsed.terms)
                 and (allowed is None or not self._rank(parsed, None))):
@@ -144,11 +148,10 @@ class Searcher:
             ranked = self._rank(parsed, allowed)
         hits = self._hits(ranked[:limit], ranked[limit] if len(ranked) > limit else None)
         suggestion = None
-        if not ranked and _suggest:
-            suggestion = self._suggestion(parsed, province, type, program)
+        if not ranked and suggest:
+            suggestion = self._suggestion(parsed, filters)
         return Results(parsed.text, hits, len(ranked), suggestion)
 
-    # -- internals ------------------------------------------------------------------------
     def _doc(self, docnum: int) -> Doc:
         doc = self._docs.get(docnum)
         if doc is None:
@@ -313,7 +316,7 @@ class Searcher:
             hits.append(_hit(doc, ranking, matches, placed_by(ranking, below)))
         return hits
 
-    def _suggestion(self, parsed: ParsedQuery, province, type, program) -> str | None:
+    def _suggestion(self, parsed: ParsedQuery, filters: tuple) -> str | None:
         """Replace each unmatched term by its nearest lexicon word, if that finds hits."""
         words = []
         changed = False
@@ -333,7 +336,7 @@ class Searcher:
         if not changed:
             return None
         candidate = " ".join(words)
-        found = self.results(candidate, 1, province=province, type=type, program=program, _suggest=False)
+        found = self._results(candidate, 1, filters, suggest=False)
         return candidate if found.hits else None
 
 
