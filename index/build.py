@@ -49,8 +49,8 @@ def load_synonyms(path: Path = DATA_DIR / "synonyms.txt") -> dict[str, list[str]
             sources = targets = line.split()
         for s in sources:
             for t in targets:
-                if t != s and t not in table[s]:
-                    table[s].append(t)
+                if t != s and t not in table[s.lower()]:  # queries are folded: IC → ic
+                    table[s.lower()].append(t)
     return dict(table)
 
 
@@ -112,6 +112,7 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
         vocab: set[str] = set()
         char_votes: dict[str, Counter] = defaultdict(Counter)
         pywords: dict[str, set[str]] = defaultdict(set)
+        places: set[str] = set()
         for record in records:
             fields = document_fields(record, province_full)
             doc = stored_document(record, fields, reader.read, lambda text: word_bounds(tok, text))
@@ -142,6 +143,7 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                         doc_pywords.add(key)
                 if kind == "place":
                     vocab.update(p for p in text.split() if len(p) >= 2)
+                    places.update(p for p in text.split() if len(p) >= 2)
             writer.add_document(
                 id=record.id,
                 doc=doc,  # pickled by Whoosh: no parsing at query time
@@ -152,6 +154,7 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 lists=",".join(record.lists),
                 year=str(record.year or ""),
                 han=" ".join(text for _, text in fields),
+                lit=" ".join(sorted({c.lower() for _, text in fields for c in text if c.isascii() and c.isalnum()})),
                 words=" ".join(words),
                 py=" ".join(sorted(py)),
                 pyf=" ".join(sorted({fuzzy_key(s) for s in py})),
@@ -172,6 +175,7 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
             "pywords": {k: sorted(v) for k, v in sorted(pywords.items()) if k},
             "synonyms": synonyms,
             "stopwords": stopwords,
+            "places": sorted(places),
         }
         _write_json(gen / LEXICON, lexicon)
         _write_json(gen / CHARMAP, _charmap())

@@ -74,7 +74,7 @@ def match_field(kind: str, text: str, readings: Readings, bounds: set[int] = fro
         fuzzy = frozenset(fuzzy_key(s) for s in syls)
         ini = initial(syls[0]) if syls else ""
         chars.append((ch, syls, ini))
-        keys = {"c:" + ch} | {"r:" + r for r in syls} | {"f:" + f for f in fuzzy}
+        keys = {"c:" + ch.lower()} | {"r:" + r for r in syls} | {"f:" + f for f in fuzzy}
         if ini:
             keys |= {"i:" + ini, "i:" + ini[0]}  # s also abbreviates sh
         for key in keys:

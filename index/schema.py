@@ -12,7 +12,7 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from index.analysis import han_chars
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class HanCharTokenizer(Tokenizer):
@@ -50,6 +50,7 @@ def make_schema() -> Schema:
         lists=KEYWORD(commas=True),
         year=ID,
         han=TEXT(analyzer=HanCharTokenizer(), phrase=True),
+        lit=KEYWORD,  # letters and digits, lower-cased (G60)
         words=KEYWORD,  # jieba words of every field
         py=KEYWORD,  # every reading of every char (full syllables)
         pyf=KEYWORD,  # fuzzy keys of those readings (z/zh, in/ing …)

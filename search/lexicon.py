@@ -28,6 +28,7 @@ class Lexicon:
         self.pywords: dict[str, list[str]] = data["pywords"]
         self.synonyms: dict[str, list[str]] = data["synonyms"]
         self.stopwords: frozenset[str] = frozenset(data["stopwords"])
+        self.places: frozenset[str] = frozenset(data.get("places", ()))
 
     @cached_property
     def _charmap(self) -> dict:

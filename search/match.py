@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from index.analysis import FULL, INITIAL, PREFIX, fuzzy_key
 from index.document import FIELD_RANK
-from search.query import HAN, Alternative
+from search.query import HAN, LIT, Alternative
 
 # Channel → (typos, exactness). Lower is better on both.
 CHANNELS = {
@@ -82,7 +82,9 @@ def _starts(unit, field: Field, allow_typos: bool):
     """Positions where `unit` could match: a superset, read from the field's position index."""
     if unit.kind == PREFIX:
         return range(len(field.chars))
-    if unit.kind == HAN:
+    if unit.kind == LIT:
+        keys = ["c:" + unit.text]
+    elif unit.kind == HAN:
         keys = ["c:" + unit.text]
         if allow_typos:
             keys += ["r:" + r for r in unit.readings] + ["f:" + f for f in unit.fuzzy]
@@ -99,6 +101,8 @@ def _starts(unit, field: Field, allow_typos: bool):
 def unit_channel(unit, c: tuple, allow_typos: bool) -> str | None:
     """How `unit` matches the prepared character `c`, or None."""
     kind = unit.kind
+    if kind == LIT:
+        return "exact" if c[CH].lower() == unit.text else None
     if kind == HAN:
         if unit.text == c[CH]:
             return "exact"

@@ -23,6 +23,7 @@ from search.lexicon import Lexicon
 
 MAX_QUERY_CHARS = 200
 HAN = "han"
+LIT = "lit"  # a letter or digit matched as written (G60)
 # Query-language operators people carry over from other engines (AND, OR, NOT, TO, field:).
 # Never interpreted: ignored like stop words. Other syntax characters are separators.
 _OPERATOR_RE = re.compile(r"(?<![A-Za-z])(?:AND|OR|NOT|TO)(?![A-Za-z])|[A-Za-z_]+:")
@@ -55,6 +56,7 @@ class Term:
     text: str
     alternatives: tuple[Alternative, ...]
     significant: bool  # decides hits; unmatched anywhere, it means "no meaningful match"
+    place: bool = False  # a place name: it narrows the hits, it does not make one
 
 
 @dataclass(frozen=True)
@@ -121,13 +123,13 @@ def _tokens(folded: str) -> list[Runs]:
     """
     tokens: list[Runs] = [[]]
     pending_space = False
-    for kind, text in split_scripts(folded):
-        if kind in ("sep", "digit"):
+    for kind, text in _literal_runs(split_scripts(folded)):
+        if kind == "sep":
             pending_space = True
             continue
         cur = tokens[-1]
         if pending_space and cur:
-            if kind == "latin" and cur[-1][0] == "latin" and text.isalpha():
+            if kind == "latin" and cur[-1][0] == "latin":
                 k, t, b = cur[-1]
                 cur[-1] = (k, t + text, b | {len(t)})
                 pending_space = False
@@ -137,6 +139,17 @@ def _tokens(folded: str) -> list[Runs]:
         pending_space = False
         cur.append((kind, text, frozenset()))
     return [t for t in tokens if t]
+
+
+def _literal_runs(runs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Letters next to digits (G60, 5G) are a literal code, not pinyin: one ``lit`` run."""
+    out: list[tuple[str, str]] = []
+    for kind, text in runs:
+        if kind in ("latin", "digit") and out and out[-1][0] in ("latin", LIT):
+            out[-1] = (LIT, out[-1][1] + text)
+        else:
+            out.append((LIT if kind == "digit" else kind, text))
+    return out
 
 
 def _drop_stopwords(tokens: list[Runs], lexicon: Lexicon) -> list[Runs]:
@@ -210,6 +223,10 @@ def _make_token(runs: Runs, lexicon: Lexicon, at_end: bool, near) -> Token:
         if kind == HAN:
             per_run.append([(_han_units(text, lexicon), 0, text)])
             parts += [_han_term(w, lexicon) for w in _han_parts(text, lexicon)]
+        elif kind == LIT:
+            units = tuple(Unit(LIT, c) for c in text)
+            per_run.append([(units, 0, text)])
+            parts.append(Term(text, (Alternative(units, 0, label=text),), True))
         else:
             alts = _latin_alternatives(text, breaks, last, lexicon, near)
             per_run.append(alts)
@@ -224,12 +241,19 @@ def _make_token(runs: Runs, lexicon: Lexicon, at_end: bool, near) -> Token:
         edits = sum(e for _, e, _ in combo)
         whole.append(Alternative(units, budget, edits, label=" ".join(lbl for _, _, lbl in combo)))
     if len(runs) == 1 and runs[0][0] == HAN:
-        whole += _place_alternatives(text, lexicon) + _synonym_alternatives(text, lexicon)
-    # A token mixing hanzi and a lone syllable or abbreviation (新yu, 桐xiang, 常州gf) is one
-    # word typed half in pinyin: it is matched whole, never as a loose syllable on its own.
-    if len(parts) <= 1 or any(t.text.isascii() and t.text not in lexicon.pywords for t in parts):
-        parts = [Term(text, tuple(whole), significant=len(text) >= 2)]
+        whole += _place_alternatives(text, lexicon)
+    whole += _synonym_alternatives(text, lexicon)  # 锂电池 → 锂电, and IC, LED, 5G
+    # A token mixing hanzi and a lone syllable or letter (新yu, 桐xiang, x余) is one word typed
+    # half in pinyin: it is matched whole, never as a loose syllable on its own. Longer pinyin
+    # (佛山jqr, baoji钛) may stand apart.
+    if len(parts) <= 1 or any(t.text.isascii() and _loose(t) for t in parts):
+        parts = [Term(text, tuple(whole), significant=len(text) >= 2, place=text in lexicon.places)]
     return Token(text, tuple(whole), tuple(parts))
+
+
+def _loose(term: Term) -> bool:
+    """A pinyin term read as one syllable or one letter at best (yu, xiang, x)."""
+    return not term.alternatives or len(term.alternatives[0].units) < 2  # best reading first
 
 
 def _han_parts(text: str, lexicon: Lexicon) -> list[str]:
@@ -246,7 +270,8 @@ def _han_parts(text: str, lexicon: Lexicon) -> list[str]:
 def _han_term(text: str, lexicon: Lexicon) -> Term:
     alts = [Alternative(_han_units(text, lexicon), han_typo_budget(len(text)), label=text)]
     alts += _place_alternatives(text, lexicon) + _synonym_alternatives(text, lexicon)
-    return Term(text, tuple(alts), significant=len(text) >= 2)  # a lone 省 or 钛 only adds rank
+    # A lone 省 or 钛 only adds rank; a place (江苏, 常州市) qualifies an industry word.
+    return Term(text, tuple(alts), significant=len(text) >= 2, place=text in lexicon.places)
 
 
 def _place_alternatives(text: str, lexicon: Lexicon) -> list[Alternative]:
@@ -259,7 +284,7 @@ def _place_alternatives(text: str, lexicon: Lexicon) -> list[Alternative]:
 
 def _synonym_alternatives(text: str, lexicon: Lexicon) -> list[Alternative]:
     return [Alternative(_han_units(s, lexicon, homophones=False), 0, synonym=True, label=s)
-            for s in lexicon.synonyms.get(text, [])]
+            for s in lexicon.synonyms.get(text.lower(), [])]
 
 
 def _latin_parts(letters: str, breaks: frozenset[int], at_end: bool,
@@ -282,7 +307,8 @@ def _latin_parts(letters: str, breaks: frozenset[int], at_end: bool,
         last = at_end and k == len(groups) - 1
         sub = _latin_alternatives(word, frozenset(), last, lexicon, near)
         b = latin_typo_budget(len(word))
-        terms.append(Term(word, tuple(Alternative(u, b, e, label=lbl) for u, e, lbl in sub), True))
+        place = any(w in lexicon.places for w in lexicon.pywords.get(word, ()))
+        terms.append(Term(word, tuple(Alternative(u, b, e, label=lbl) for u, e, lbl in sub), True, place))
     return terms
 
 

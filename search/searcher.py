@@ -23,7 +23,7 @@ from index.places import strip_place_suffix
 from index.errors import QueryError
 from search.lexicon import Lexicon
 from search.match import Doc, Match, decode
-from search.query import HAN, Alternative, ParsedQuery, parse_query
+from search.query import HAN, LIT, Alternative, ParsedQuery, parse_query
 from search.rank import Ranking, evaluate, placed_by, ranking_dict
 
 HIT_KEYS = ("id", "name", "score", "aliases", "province", "city", "builder", "type", "program", "lists")
@@ -216,7 +216,9 @@ class Searcher:
         return found
 
     def _unit_docs(self, unit, allow_typos: bool) -> frozenset[int]:
-        if unit.kind == HAN:
+        if unit.kind == LIT:
+            keys = [("lit", unit.text)]
+        elif unit.kind == HAN:
             keys = [("han", unit.text)]
             if allow_typos:
                 keys += [("py", r) for r in unit.readings] + [("pyf", f) for f in unit.fuzzy]
@@ -287,8 +289,17 @@ class Searcher:
         # as 省 or 家 in 省铝制家 only adds to the rank of a document found otherwise. If every
         # term is a lone character (锂 电), they all count.
         significant = {i for i, t in enumerate(terms) if t.significant} or set(range(len(terms)))
-        seeds = [a for tok in parsed.tokens for a in tok.whole]
-        seeds += [a for i in significant for a in terms[i].alternatives]
+        # With an industry word and a place (上海 生物医药), a cluster must match the industry
+        # word: the place ranks those in it first, it does not bring clusters of its own.
+        required = {i for i in significant if not terms[i].place} or significant
+        seeds: list[Alternative] = []
+        first = 0
+        for tok in parsed.tokens:  # candidates come from what can make a hit
+            own = set(range(first, first + len(tok.parts)))
+            if own & required:
+                seeds += tok.whole
+            seeds += [a for i in own & required for a in terms[i].alternatives]
+            first += len(tok.parts)
         candidates: set[int] = set()
         for alt in seeds:
             candidates |= alt_docs.get(id(alt), set())
@@ -299,7 +310,7 @@ class Searcher:
         for docnum in candidates:
             doc = self._doc(docnum)
             result = evaluate(parsed, doc, lambda alt, n=docnum: n in alt_docs.get(id(alt), ()))
-            if result is not None and result[2] & significant:
+            if result is not None and result[2] & required:
                 ranking, matches, found = result
                 matched_terms |= found
                 scored.append((ranking.key(), doc.data["id"], ranking, matches, doc))

@@ -305,4 +305,15 @@ CASES: list[Case] = [
       program="中小企业特色产业集群"),
     C("filter-锂电-program-most", "锂电", ("西宁经开区锂电产业集群", ZAOZHUANG), count=2, program="创新型产业集群"),
     C("filter-xinyu-province-浙江", "xinyu", count=0, province="浙江"),
+
+    # -- Latin abbreviations and codes --------------------------------------------------------------
+    C("latin-synonym-IC", "IC", "北京市海淀区集成电路设计产业集群", count=1),
+    C("latin-synonym-LED", "LED", ("潍坊半导体发光创新型产业集群", "中山小榄半导体智能照明产业集群"), count=2),
+    C("latin-synonym-5G", "5G", ("河北省石家庄市鹿泉区专网通信系统设备产业集群", "泉州微波通信创新型产业集群"), count=2),
+    C("literal-G60", "G60", "松江G60科创走廊数字经济创新型产业集群", count=1),
+
+    # -- a place narrows, it does not bring hits of its own ----------------------------------------
+    C("place-qualifies-上海-生物医药", "上海 生物医药", "张江生物医药产业集群", count=29),
+    C("place-qualifies-常州gf", "常州gf", "常州光伏创新型产业集群", count=3),
+    C("mixed-佛山jqr-apart", "佛山jqr", "广东省佛山市顺德区机器人制造产业集群", count=4),
 ]
