@@ -153,7 +153,10 @@ def _literal_runs(runs: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 def _drop_stopwords(tokens: list[Runs], lexicon: Lexicon) -> list[Runs]:
-    """Remove stop words (的, 有哪些, 产业集群) from hanzi runs; keep all if nothing else is left."""
+    """Remove stop words (的, 有哪些, 产业集群) from hanzi runs; keep all if nothing else is left.
+
+    A run that would shrink to a single character keeps its stop words (顺的 → 顺德).
+    """
     out: list[Runs] = []
     for runs in tokens:
         cur: Runs = []
@@ -162,7 +165,13 @@ def _drop_stopwords(tokens: list[Runs], lexicon: Lexicon) -> list[Runs]:
                 cur.append((kind, text, breaks))
                 continue
             kept = ""
-            for word in segment(text, lexicon.vocab):
+            words = segment(text, lexicon.vocab)
+            if len(text) - sum(len(w) for w in words if w in lexicon.stopwords) <= 1:
+                # Dropping stop words would leave one lone character: 顺的 is more likely
+                # 顺德 with a wrong character than 顺 + 的.
+                cur.append((HAN, text, breaks))
+                continue
+            for word in words:
                 if word in lexicon.stopwords:
                     if kept:
                         cur.append((HAN, kept, frozenset()))
