@@ -10,20 +10,21 @@ jieba or pypinyin.
 from __future__ import annotations
 
 import json
+import pickle
 import os
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.analysis import (DATA_DIR, fold, fuzzy_key, initial, read_data_lines, reading_grams,
-                            reading_pairs, syllables)
+from index.analysis import (DATA_DIR, deletes, fold, fuzzy_key, initial, read_data_lines,
+                            reading_grams, reading_pairs, syllables)
 from index.document import document_fields, stored_document
 from index.places import strip_place_suffix
 from index.errors import IndexBuildError
 from index.records import Record
 from index.schema import SCHEMA_VERSION, make_schema
-from index.store import CHARMAP, LEXICON, META, read_meta, swap_in
+from index.store import CHARMAP, LEXICON, META, TYPOS, read_meta, swap_in
 
 
 
@@ -52,6 +53,15 @@ def load_synonyms(path: Path = DATA_DIR / "synonyms.txt") -> dict[str, list[str]
                 if t != s and t not in table[s.lower()]:  # queries are folded: IC → ic
                     table[s.lower()].append(t)
     return dict(table)
+
+
+def typo_table(words: set[str]) -> dict[str, tuple[str, ...]]:
+    """Every word under itself and under each string one deletion away (symmetric delete)."""
+    table: dict[str, list[str]] = defaultdict(list)
+    for word in sorted(w for w in words if w):
+        for variant in deletes(word):
+            table[variant].append(word)
+    return {k: tuple(v) for k, v in table.items()}
 
 
 def _common(ch: str) -> bool:
@@ -112,6 +122,7 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
         vocab: set[str] = set()
         char_votes: dict[str, Counter] = defaultdict(Counter)
         pywords: dict[str, set[str]] = defaultdict(set)
+        all_pywords: set[str] = set()  # words and 2-4 character runs: typo targets
         places: set[str] = set()
         for record in records:
             fields = document_fields(record, province_full)
@@ -144,6 +155,7 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 if kind == "place":
                     vocab.update(p for p in text.split() if len(p) >= 2)
                     places.update(p for p in text.split() if len(p) >= 2)
+            all_pywords |= doc_pywords
             writer.add_document(
                 id=record.id,
                 doc=doc,  # pickled by Whoosh: no parsing at query time
@@ -159,7 +171,7 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 py=" ".join(sorted(py)),
                 pyf=" ".join(sorted({fuzzy_key(s) for s in py})),
                 pyi=" ".join(sorted(initials | {initial(s) for s in primary})),  # reading in context
-                pyword=" ".join(sorted(k for k in doc_pywords if k)),
+                pyword=" ".join(sorted(k for k in doc_pywords if k)),  # (kept for inspection)
                 pairs=" ".join(sorted(pairs)),
             )
         writer.commit()
@@ -179,6 +191,8 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
         }
         _write_json(gen / LEXICON, lexicon)
         _write_json(gen / CHARMAP, _charmap())
+        with open(gen / TYPOS, "wb") as fp:
+            pickle.dump(typo_table(all_pywords), fp, protocol=4)
         seconds = time.perf_counter() - started
         _write_json(gen / META, {
             "fingerprint": fingerprint, "schema_version": SCHEMA_VERSION, "records": len(records),

@@ -8,11 +8,12 @@ traditional → simplified table sit in a second file, read only when a query ne
 from __future__ import annotations
 
 import json
+import pickle
 from functools import cached_property
 from pathlib import Path
 
-from index.analysis import damerau
-from index.store import CHARMAP, LEXICON
+from index.analysis import damerau, deletes
+from index.store import CHARMAP, LEXICON, TYPOS
 
 
 
@@ -50,31 +51,32 @@ class Lexicon:
             return ch
         return self._charmap["t2s"].get(ch, ch)
 
-    def corrections(self, letters: str, max_edits: int, near=None) -> list[tuple[str, int]]:
+    @cached_property
+    def _typos(self) -> dict[str, tuple[str, ...]]:
+        with open(self.generation / TYPOS, "rb") as fp:
+            return pickle.load(fp)
+
+    def corrections(self, letters: str, max_edits: int) -> list[tuple[str, int]]:
         """Pinyin of corpus words and name runs within `max_edits` (a swap counts one).
 
-        `near(letters, maxdist)` lists candidate strings; the searcher passes Whoosh's
-        Levenshtein-automaton lookup over the index's ``pyword`` terms. Whoosh counts a swap of
-        two letters as two edits, so swaps are tried here (lidain → lidian) and the rest asked
-        of `near` at the distance left; every candidate is checked with `damerau`.
+        Symmetric-delete lookup (as SymSpell): the indexer stored every pinyin word under
+        itself and each string one deletion away; the query's own deletions (two deep for
+        two edits) are looked up and every candidate is checked with `damerau`. The table is
+        read on the first query that needs it.
         """
         if max_edits <= 0:
             return []
-        if near is None:
-            pool = set(self.pywords)
-        else:
-            pool = set(near(letters, max_edits))
-            for i in range(len(letters) - 1):
-                if letters[i] != letters[i + 1]:
-                    swapped = letters[:i] + letters[i + 1] + letters[i] + letters[i + 2:]
-                    pool.update(near(swapped, max_edits - 1))
-        found = {}
-        for key in pool:
-            if key != letters:
-                d = damerau(letters, key, max_edits)
-                if d <= max_edits:
-                    found[key] = d
-        return sorted(found.items(), key=lambda kd: (kd[1], -len(kd[0]), kd[0]))
+        probes = deletes(letters)
+        if max_edits >= 2:
+            probes = set().union(*(deletes(p) for p in probes))
+        table = self._typos
+        found: dict[str, int] = {}
+        for probe in probes:
+            for key in table.get(probe, ()):
+                if key not in found and key != letters:
+                    found[key] = damerau(letters, key, max_edits)
+        return sorted(((k, d) for k, d in found.items() if d <= max_edits),
+                      key=lambda kd: (kd[1], -len(kd[0]), kd[0]))
 
     def nearest(self, letters: str, max_edits: int = 2) -> list[tuple[str, int]]:
         """Every lexicon pinyin word within `max_edits`, by brute force: for "did you mean".

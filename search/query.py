@@ -90,11 +90,11 @@ def check_query(raw: str) -> str:
     return text
 
 
-def parse_query(raw: str, lexicon: Lexicon, near=None) -> ParsedQuery:
+def parse_query(raw: str, lexicon: Lexicon, correct: bool = False) -> ParsedQuery:
     """Understand a query; raises QueryError for empty, oversized or control-laden input.
 
-    With `near` (a lookup of index terms within an edit distance), pinyin runs also get typo
-    corrections (lidain → lidian). The searcher asks for them only when the query as typed
+    With `correct`, pinyin runs also get typo corrections from the index's own words and
+    name runs (lidain → lidian). The searcher asks for them only when the query as typed
     finds nothing, so a correction never adds noise to a query that was typed right (shimox
     is 石墨烯 typed ahead, not 示模 + x).
     """
@@ -106,7 +106,7 @@ def parse_query(raw: str, lexicon: Lexicon, near=None) -> ParsedQuery:
     tokens = []
     for n, runs in enumerate(words):
         at_end = n == len(words) - 1
-        tokens.append(_make_token(runs, lexicon, at_end, near))
+        tokens.append(_make_token(runs, lexicon, at_end, correct))
     return ParsedQuery(folded, tuple(tokens))
 
 
@@ -211,19 +211,19 @@ def _keys_of(piece: Piece) -> frozenset[str]:
 
 
 def _latin_alternatives(letters: str, breaks: frozenset[int], at_end: bool, lexicon: Lexicon,
-                        near, limit: int = 6) -> list[tuple[tuple[Unit, ...], int, str]]:
+                        correct: bool, limit: int = 6) -> list[tuple[tuple[Unit, ...], int, str]]:
     """(units, edits, label) readings of a pinyin run: parses first, then typo corrections."""
     parses = parse_latin(letters, prefix_at_end=at_end, breaks=breaks, limit=limit)
     out = [(_piece_units(p), 0, " ".join(x.text for x in p)) for p in parses]
     budget = latin_typo_budget(len(letters))
-    if budget and near is not None:
-        for key, edits in lexicon.corrections(letters, budget, near)[:4]:
+    if budget and correct:
+        for key, edits in lexicon.corrections(letters, budget)[:4]:
             for p in parse_latin(key, prefix_at_end=False, limit=1):
                 out.append((_piece_units(p), edits, key))
     return out
 
 
-def _make_token(runs: Runs, lexicon: Lexicon, at_end: bool, near) -> Token:
+def _make_token(runs: Runs, lexicon: Lexicon, at_end: bool, correct: bool) -> Token:
     """Build a token's whole-token alternatives and its parts."""
     per_run: list[list[tuple[tuple[Unit, ...], int, str]]] = []
     parts: list[Term] = []
@@ -237,9 +237,9 @@ def _make_token(runs: Runs, lexicon: Lexicon, at_end: bool, near) -> Token:
             per_run.append([(units, 0, text)])
             parts.append(Term(text, (Alternative(units, 0, label=text),), True))
         else:
-            alts = _latin_alternatives(text, breaks, last, lexicon, near)
+            alts = _latin_alternatives(text, breaks, last, lexicon, correct)
             per_run.append(alts)
-            parts += _latin_parts(text, breaks, last, alts, lexicon, near)
+            parts += _latin_parts(text, breaks, last, alts, lexicon, correct)
     text = "".join(t for _, t, _ in runs)
     n_han = sum(len(t) for k, t, _ in runs if k == HAN)
     n_latin = sum(len(t) for k, t, _ in runs if k != HAN)
@@ -298,7 +298,7 @@ def _synonym_alternatives(text: str, lexicon: Lexicon) -> list[Alternative]:
 
 def _latin_parts(letters: str, breaks: frozenset[int], at_end: bool,
                  alts: list[tuple[tuple[Unit, ...], int, str]], lexicon: Lexicon,
-                 near) -> list[Term]:
+                 correct: bool) -> list[Term]:
     """Split a pinyin run into lexicon words (jiangsujiqiren → jiangsu + jiqiren), if it can be."""
     budget = latin_typo_budget(len(letters))
     best = next((units for units, edits, _ in alts if edits == 0 and all(u.kind == FULL for u in units[:-1])), None)
@@ -314,7 +314,7 @@ def _latin_parts(letters: str, breaks: frozenset[int], at_end: bool,
     for k, group in enumerate(groups):
         word = "".join(group)
         last = at_end and k == len(groups) - 1
-        sub = _latin_alternatives(word, frozenset(), last, lexicon, near)
+        sub = _latin_alternatives(word, frozenset(), last, lexicon, correct)
         b = latin_typo_budget(len(word))
         place = any(w in lexicon.places for w in lexicon.pywords.get(word, ()))
         terms.append(Term(word, tuple(Alternative(u, b, e, label=lbl) for u, e, lbl in sub), True, place))

@@ -144,7 +144,7 @@ class Searcher:
                 and (allowed is None or not self._rank(parsed, None))):
             # Nothing anywhere as typed (not merely outside the filters): let pinyin letter
             # typos be corrected (lidain → lidian).
-            parsed = parse_query(query, self.lexicon, near=self._near)
+            parsed = parse_query(query, self.lexicon, correct=True)
             ranked = self._rank(parsed, allowed)
         hits = self._hits(ranked[:limit], ranked[limit] if len(ranked) > limit else None)
         suggestion = None
@@ -245,12 +245,6 @@ class Searcher:
                     ids = frozenset()
             self._postings_cache[key] = ids
         return ids
-
-    def _near(self, letters: str, maxdist: int) -> list[str]:
-        """Index pinyin terms (words and 2-4 character runs) within a Levenshtein distance."""
-        with self._lock:
-            return [t.decode() if isinstance(t, bytes) else t
-                    for t in self._searcher.reader().terms_within("pyword", letters, maxdist)]
 
     def _expand(self, fieldname: str, prefix: str) -> list[str]:
         with self._lock:
