@@ -21,10 +21,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, NamedTuple
 
 from index.text import is_han, normalize
 
@@ -157,8 +156,7 @@ def reading_grams(readings: list[tuple[str, ...]], sizes=(2, 3, 4)) -> set[str]:
 # Latin input → pieces
 # --------------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Piece:
+class Piece(NamedTuple):
     """One hanzi's worth of Latin input: a full syllable, an initial, or an unfinished syllable."""
 
     kind: str

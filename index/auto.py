@@ -12,7 +12,7 @@ from typing import Callable, Sequence
 
 from index.errors import IndexMissingError
 from index.schema import SCHEMA_VERSION
-from index.store import current_generation, fingerprint, read_meta
+from index.store import current_generation, fingerprint, read_meta, stat_signature
 
 Log = Callable[[str], None]
 
@@ -51,7 +51,8 @@ def build_from_seeds(index_dir: Path, log: Log | None = None, why: str = "reques
         return p.full if p else None
 
     report = build_index(index_dir, corpus.records, bundled_fingerprint(extra),
-                         province_full=province_full, extra=extra)
+                         province_full=province_full, extra=extra,
+                         inputs=stat_signature(seed_files() + [Path(p) for p in extra]))
     if log:
         log(f"clsearch: built the index ({why}): {report.records} clusters in {report.seconds:.1f} s, {index_dir}")
     return report
@@ -63,7 +64,10 @@ def ensure_index(index_dir: Path, auto_build: bool, log: Log | None = None) -> P
     if auto_build:
         meta = read_meta(gen) if gen else {}
         extra = [p for p in meta.get("extra", []) if Path(p).is_file()]
-        if gen is None or meta.get("fingerprint") != bundled_fingerprint(extra):
+        inputs = seed_files() + [Path(p) for p in extra]
+        untouched = gen is not None and meta.get("inputs") == stat_signature(inputs) and len(extra) == len(
+            meta.get("extra", []))
+        if not untouched and (gen is None or meta.get("fingerprint") != bundled_fingerprint(extra)):
             why = "first use" if gen is None else "seeds, added lists or analysis changed"
             build_from_seeds(index_dir, log, why, extra)
             gen = current_generation(index_dir)

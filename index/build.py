@@ -95,7 +95,8 @@ def _charmap() -> dict:
 
 def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 cache_dir: Path | None = None, province_full=lambda p: None,
-                source: str = "bundled", extra: list[str] | None = None) -> BuildReport:
+                source: str = "bundled", extra: list[str] | None = None,
+                inputs: str = "") -> BuildReport:
     """Write a complete new generation under `index_dir` and swap it in.
 
     Anything that goes wrong (including KeyboardInterrupt) leaves ``CURRENT`` untouched; the
@@ -197,7 +198,7 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
         _write_json(gen / META, {
             "fingerprint": fingerprint, "schema_version": SCHEMA_VERSION, "records": len(records),
             "seconds": round(seconds, 2), "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
-            "source": source, "extra": list(extra or []),
+            "source": source, "extra": list(extra or []), "inputs": inputs,
         })
         read_meta(gen)  # the generation is complete and readable
         swap_in(index_dir, gen)

@@ -6,11 +6,13 @@ the Whoosh index and read back by the query layer's matcher, so both sides agree
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from index.analysis import fuzzy_key, initial
 from index.places import strip_place_suffix
-from index.records import Record
+
+if TYPE_CHECKING:  # the query path imports FIELD_RANK from here, not the record model
+    from index.records import Record
 
 # Field kinds, in the order the ranking prefers them (name > alias > builder > place).
 FIELD_RANK = {"name": 0, "alias": 1, "builder": 2, "place": 3}

@@ -12,9 +12,9 @@ so that a city facet holds every cluster of 北京 whatever its district.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from .text import clean_cell
 
@@ -29,14 +29,12 @@ _NOT_DISTRICT = ("开发区", "高新区", "经开区", "园区", "示范区", "
 _LANDSCAPE = ("山区", "城区")
 
 
-@dataclass(frozen=True)
-class City:
+class City(NamedTuple):
     full: str  # 常州市, 恩施土家族苗族自治州
     forms: tuple[str, ...]  # every spelling, longest first: 恩施土家族苗族自治州, 恩施州, 恩施
 
 
-@dataclass(frozen=True)
-class Province:
+class Province(NamedTuple):
     short: str  # 江苏, 内蒙古
     full: str  # 江苏省, 内蒙古自治区
     cities: tuple[City, ...]
@@ -46,15 +44,13 @@ class Province:
         return len(self.cities) == 1 and self.cities[0].full == self.full
 
 
-@dataclass(frozen=True)
-class Place:
+class Place(NamedTuple):
     province: str | None = None
     city: str | None = None
     district: str | None = None
 
 
-@dataclass(frozen=True)
-class Regions:
+class Regions(NamedTuple):
     provinces: tuple[Province, ...]
 
     def province(self, text: str) -> Province | None:

@@ -58,15 +58,32 @@ def read_meta(generation: Path) -> dict:
         return json.load(fp)
 
 
-def fingerprint(seed_files: list[Path]) -> str:
-    """Hash of everything an index is built from: seeds, analysis data and indexer code."""
-    h = hashlib.sha256()
+def fingerprint_inputs(seed_files: list[Path]) -> list[Path]:
+    """Everything an index is built from: seeds, analysis data and indexer code."""
     files = sorted(seed_files) + sorted((_PACKAGE_DIR / "data").glob("*.t[xs]?"))
-    files += sorted(_PACKAGE_DIR.glob("*.py"))
-    for path in files:
+    return files + sorted(_PACKAGE_DIR.glob("*.py"))
+
+
+def fingerprint(seed_files: list[Path]) -> str:
+    """Hash of the contents of every input (see `fingerprint_inputs`)."""
+    h = hashlib.sha256()
+    for path in fingerprint_inputs(seed_files):
         h.update(path.name.encode())
         h.update(path.read_bytes())
     return h.hexdigest()[:16]
+
+
+def stat_signature(seed_files: list[Path]) -> str:
+    """A cheap stand-in for `fingerprint`: names, sizes and modification times of the inputs.
+
+    Equal signatures mean nothing was touched, so a query need not hash ~1 MB of inputs;
+    a different signature only means the full fingerprint must be compared.
+    """
+    parts = []
+    for path in fingerprint_inputs(seed_files):
+        st = path.stat()
+        parts.append(f"{path}:{st.st_size}:{st.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
 def swap_in(index_dir: Path, generation: Path) -> None:

@@ -9,7 +9,6 @@ the CLI can highlight the characters, whatever channel matched them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from index.analysis import FULL, INITIAL, PREFIX, fuzzy_key
@@ -36,8 +35,7 @@ PART_OF_WORD = 2  # exactness cost of a match starting inside a word (乡羊 in 
 CH, READINGS, INITIAL_OF = range(3)
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(NamedTuple):
     kind: str
     rank: int
     text: str
@@ -46,8 +44,7 @@ class Field:
     bounds: frozenset[int]  # offsets where words start or end
 
 
-@dataclass(frozen=True)
-class Doc:
+class Doc(NamedTuple):
     """A stored document, decoded once and cached by the searcher."""
 
     data: dict

@@ -11,8 +11,8 @@ corrections and synonyms, each a sequence of `Unit`s matched one per character.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from itertools import product
+from typing import NamedTuple
 
 from index.analysis import (FULL, PREFIX, Piece, fold, fuzzy_key, han_typo_budget,
                             latin_typo_budget, parse_latin, segment, split_scripts, syllables)
@@ -29,8 +29,7 @@ LIT = "lit"  # a letter or digit matched as written (G60)
 _OPERATOR_RE = re.compile(r"(?<![A-Za-z])(?:AND|OR|NOT|TO)(?![A-Za-z])|[A-Za-z_]+:")
 
 
-@dataclass(frozen=True)
-class Unit:
+class Unit(NamedTuple):
     """What one character of a name must be: a hanzi, or a pinyin piece (full/initial/prefix)."""
 
     kind: str  # "han" or one of index.analysis FULL / INITIAL / PREFIX
@@ -40,8 +39,7 @@ class Unit:
     primary: str = ""  # han: its usual reading, the only one the homophone channel compares
 
 
-@dataclass(frozen=True)
-class Alternative:
+class Alternative(NamedTuple):
     """One way to read a term, as units matched against consecutive characters."""
 
     units: tuple[Unit, ...]
@@ -51,23 +49,20 @@ class Alternative:
     label: str = ""  # what this alternative reads as, for --explain
 
 
-@dataclass(frozen=True)
-class Term:
+class Term(NamedTuple):
     text: str
     alternatives: tuple[Alternative, ...]
     significant: bool  # decides hits; unmatched anywhere, it means "no meaningful match"
     place: bool = False  # a place name: it narrows the hits, it does not make one
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     text: str
     whole: tuple[Alternative, ...]
     parts: tuple[Term, ...]
 
 
-@dataclass(frozen=True)
-class ParsedQuery:
+class ParsedQuery(NamedTuple):
     text: str
     tokens: tuple[Token, ...]
 

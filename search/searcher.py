@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 import threading
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
@@ -266,14 +266,15 @@ class Searcher:
                 ids = self._postings("han", u.text)
                 docs = set(ids) if docs is None else docs & ids
             if any(text in f.text for d in docs or () for f in self._doc(d).fields):
-                return replace(alt, budget=0)
+                return alt._replace(budget=0)
             return alt
 
-        tokens = tuple(replace(tok, whole=tuple(tighten(a) for a in tok.whole),
-                               parts=tuple(replace(t, alternatives=tuple(tighten(a) for a in t.alternatives))
-                                           for t in tok.parts))
-                       for tok in parsed.tokens)
-        return replace(parsed, tokens=tokens)
+        tokens = tuple(
+            tok._replace(whole=tuple(tighten(a) for a in tok.whole),
+                         parts=tuple(t._replace(alternatives=tuple(tighten(a) for a in t.alternatives))
+                                     for t in tok.parts))
+            for tok in parsed.tokens)
+        return parsed._replace(tokens=tokens)
 
     def _rank(self, parsed: ParsedQuery, allowed: set[int] | None):
         parsed = self._exact_only(parsed)

@@ -43,11 +43,23 @@ def test_changed_seeds_or_analysis_trigger_a_rebuild(tmp_path, monkeypatch):
     with Searcher(log=messages.append) as s:  # nothing changed: no rebuild
         assert s.generation == old
     assert len(messages) == 1
-    monkeypatch.setattr(index.auto, "bundled_fingerprint", lambda extra=(): "something-else")
+    # An input of the fingerprint changes (as when a seed file or a data file is edited).
+    edited = tmp_path / "edited_seed.txt"
+    edited.write_text("v1", encoding="utf-8")
+    real_seed_files = index.auto.seed_files
+    monkeypatch.setattr(index.auto, "seed_files", lambda: real_seed_files() + [edited])
     with Searcher(log=messages.append) as s:
-        assert s.generation != old
+        rebuilt = s.generation
+        assert rebuilt != old
         assert names(s.search("石墨烯")) == ["七台河石墨烯产业集群"]
-    assert "(seeds, added lists or analysis changed)" in messages[1]
+    assert len(messages) == 2 and "(seeds, added lists or analysis changed)" in messages[1]
+    os.utime(edited)  # touched, not changed: the contents decide, no rebuild
+    with Searcher(log=messages.append) as s:
+        assert s.generation == rebuilt
+    edited.write_text("v2", encoding="utf-8")
+    with Searcher(log=messages.append) as s:
+        assert s.generation != rebuilt
+    assert len(messages) == 3
 
 
 def _boom(*args, **kwargs):
