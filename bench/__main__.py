@@ -42,6 +42,9 @@ def header(info: dict) -> None:
     print(f"clsearch benchmark, {info['date']}")
     print(f"machine: {info['platform']}, {info['python']}, {info['cpus']} CPUs")
     print(f"packages: {info['clsearch']}; {info['whoosh']}; interpreter {info['executable']}")
+    caveat = machine.install_caveat()
+    if caveat:
+        print(f"WARNING: {caveat}")
 
 
 def step_build(args, workdir: Path, env: dict) -> tuple[dict, Path]:

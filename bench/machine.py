@@ -18,6 +18,21 @@ def _distribution_of(module: str) -> str:
         return "unknown"
 
 
+def install_caveat() -> str | None:
+    """Why cold figures may be worse than a user's: an editable install without bytecode.
+
+    With PYTHONDONTWRITEBYTECODE set, an editable checkout is compiled from source on every
+    process start (~30 ms here); `pip install .` ships compiled bytecode.
+    """
+    import search
+
+    editable = "site-packages" not in (search.__file__ or "")
+    if editable and sys.flags.dont_write_bytecode:
+        return ("editable install and PYTHONDONTWRITEBYTECODE: every cold run compiles the "
+                "project from source; measure a `pip install .` venv for users' figures")
+    return None
+
+
 def describe() -> dict[str, str | int | None]:
     return {
         "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
