@@ -257,8 +257,9 @@ def split_scripts(text: str) -> list[tuple[str, str]]:
     Anything else (punctuation, Whoosh syntax such as * ? " : ( ) ~ ^) is a separator,
     taken literally as "not part of a word" and never interpreted.
 
-    >>> split_scripts("新yu 常州(gf)")
-    [('han', '新'), ('latin', 'yu'), ('sep', ' '), ('han', '常州'), ('sep', '('), ('latin', 'gf'), ('sep', ')')]
+    >>> split_scripts("新yu 常州(gf)")  # doctest: +NORMALIZE_WHITESPACE
+    [('han', '新'), ('latin', 'yu'), ('sep', ' '), ('han', '常州'), ('sep', '('),
+     ('latin', 'gf'), ('sep', ')')]
     """
     runs: list[tuple[str, str]] = []
     for ch in text:

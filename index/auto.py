@@ -54,7 +54,8 @@ def build_from_seeds(index_dir: Path, log: Log | None = None, why: str = "reques
                          province_full=province_full, extra=extra,
                          inputs=stat_signature(seed_files() + [Path(p) for p in extra]))
     if log:
-        log(f"clsearch: built the index ({why}): {report.records} clusters in {report.seconds:.1f} s, {index_dir}")
+        log(f"clsearch: built the index ({why}): {report.records} clusters "
+            f"in {report.seconds:.1f} s, {index_dir}")
     return report
 
 

@@ -167,7 +167,8 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 lists=",".join(record.lists),
                 year=str(record.year or ""),
                 han=" ".join(text for _, text in fields),
-                lit=" ".join(sorted({c.lower() for _, text in fields for c in text if c.isascii() and c.isalnum()})),
+                lit=" ".join(sorted({c.lower() for _, text in fields for c in text
+                                     if c.isascii() and c.isalnum()})),
                 words=" ".join(words),
                 py=" ".join(sorted(py)),
                 pyf=" ".join(sorted({fuzzy_key(s) for s in py})),
@@ -177,7 +178,8 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
             )
         writer.commit()
         synonyms = load_synonyms()
-        stopwords = sorted(read_data_lines(DATA_DIR / "stopwords.txt")) if (DATA_DIR / "stopwords.txt").exists() else []
+        stop_path = DATA_DIR / "stopwords.txt"
+        stopwords = sorted(read_data_lines(stop_path)) if stop_path.exists() else []
         vocab.update(w for w in synonyms if len(w) >= 2)
         vocab.update(w for w in stopwords if len(w) >= 2)
         vocab.update(strip_place_suffix(w) for w in list(vocab))

@@ -16,9 +16,9 @@ from typing import NamedTuple
 
 from index.analysis import (FULL, PREFIX, Piece, fold, fuzzy_key, han_typo_budget,
                             latin_typo_budget, parse_latin, segment, split_scripts, syllables)
-from index.places import strip_place_suffix
 from index.errors import QueryError
-from index.text import has_control, normalize
+from index.places import strip_place_suffix
+from index.text import has_control, is_han, normalize
 from search.lexicon import Lexicon
 
 MAX_QUERY_CHARS = 200
@@ -94,7 +94,7 @@ def parse_query(raw: str, lexicon: Lexicon, correct: bool = False) -> ParsedQuer
     is 石墨烯 typed ahead, not 示模 + x).
     """
     folded = fold(_OPERATOR_RE.sub(" ", check_query(raw)))
-    folded = "".join(lexicon.simplify(c) if "\u3400" <= c <= "\u9fff" else c for c in folded)
+    folded = "".join(lexicon.simplify(c) if is_han(c) else c for c in folded)
     words = _drop_stopwords(_tokens(folded), lexicon)
     if not words:
         return ParsedQuery(folded, ())
@@ -295,25 +295,27 @@ def _latin_parts(letters: str, breaks: frozenset[int], at_end: bool,
                  alts: list[tuple[tuple[Unit, ...], int, str]], lexicon: Lexicon,
                  correct: bool) -> list[Term]:
     """Split a pinyin run into lexicon words (jiangsujiqiren → jiangsu + jiqiren), if it can be."""
-    budget = latin_typo_budget(len(letters))
-    best = next((units for units, edits, _ in alts if edits == 0 and all(u.kind == FULL for u in units[:-1])), None)
+    whole = [Term(letters, _alternatives(alts, latin_typo_budget(len(letters))), True)]
+    best = next((units for units, edits, _ in alts
+                 if edits == 0 and all(u.kind == FULL for u in units[:-1])), None)
     if best is None or len(best) < 4:
-        return [Term(letters, tuple(Alternative(u, budget, e, label=lbl) for u, e, lbl in alts), True)]
-    syls = [u.text for u in best]
-    groups = _group_syllables(syls, lexicon)
+        return whole
+    groups = _group_syllables([u.text for u in best], lexicon)
     # Split only into real words (jiangsu + jiqiren): single syllables left over would each
     # match something somewhere, and nonsense (naichahuoxing) would find noise.
     if len(groups) <= 1 or any(len(g) == 1 for g in groups):
-        return [Term(letters, tuple(Alternative(u, budget, e, label=lbl) for u, e, lbl in alts), True)]
+        return whole
     terms = []
     for k, group in enumerate(groups):
         word = "".join(group)
-        last = at_end and k == len(groups) - 1
-        sub = _latin_alternatives(word, frozenset(), last, lexicon, correct)
-        b = latin_typo_budget(len(word))
+        sub = _latin_alternatives(word, frozenset(), at_end and k == len(groups) - 1, lexicon, correct)
         place = any(w in lexicon.places for w in lexicon.pywords.get(word, ()))
-        terms.append(Term(word, tuple(Alternative(u, b, e, label=lbl) for u, e, lbl in sub), True, place))
+        terms.append(Term(word, _alternatives(sub, latin_typo_budget(len(word))), True, place))
     return terms
+
+
+def _alternatives(readings: list[tuple[tuple[Unit, ...], int, str]], budget: int) -> tuple[Alternative, ...]:
+    return tuple(Alternative(units, budget, edits, label=label) for units, edits, label in readings)
 
 
 def _group_syllables(syls: list[str], lexicon: Lexicon) -> list[list[str]]:

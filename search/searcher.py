@@ -100,8 +100,8 @@ class Searcher:
         except (OSError, windex.EmptyIndexError) as exc:
             from index.errors import IndexMissingError
 
-            raise IndexMissingError(f"cannot open the index in {self.index_dir}: {exc}",
-                                    hint=f"rebuild it with: clsearch index build --index {self.index_dir}") from exc
+            hint = f"rebuild it with: clsearch index build --index {self.index_dir}"
+            raise IndexMissingError(f"cannot open the index in {self.index_dir}: {exc}", hint=hint) from exc
         self.lexicon = Lexicon(self.generation)
         self._docs: dict[int, Doc] = {}
         self._postings_cache: dict[tuple[str, str], frozenset[int]] = {}
