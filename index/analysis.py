@@ -187,8 +187,8 @@ def parse_latin(letters: str, prefix_at_end: bool = True, limit: int = 8,
     them. A partial syllable is allowed only at the end (type-ahead), and only if
     `prefix_at_end`. A beam keeps the work bounded for long runs.
 
-    >>> [" ".join(p.text for p in parse) for parse in parse_latin("xian", limit=3)]
-    ['xian', 'xi an', 'xia n']
+    >>> [" ".join(f"{p.kind[0]}:{p.text}" for p in parse) for parse in parse_latin("xian", limit=3)]
+    ['f:xian', 'f:xi f:an', 'p:xian']
     >>> [(p.kind, p.text) for p in parse_latin("jqr")[0]]
     [('initial', 'j'), ('initial', 'q'), ('initial', 'r')]
     """

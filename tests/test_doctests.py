@@ -1,0 +1,10 @@
+"""The examples in the analysis module's docstrings are part of its specification."""
+
+import doctest
+
+import index.analysis
+
+
+def test_analysis_docstring_examples_hold():
+    result = doctest.testmod(index.analysis)
+    assert result.attempted >= 10 and result.failed == 0
