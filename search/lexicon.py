@@ -82,7 +82,8 @@ class Lexicon:
         """Every lexicon pinyin word within `max_edits`, by brute force: for "did you mean".
 
         It reaches words two insertions away (lidn → lidian) and runs only when a query found
-        nothing.
+        nothing. Among equally near words, one the query skips letters of comes first: people
+        drop letters more often than they mistype them (lidn is 锂电 lidian, not 六安 luan).
         """
         found = []
         for key in self.pywords:
@@ -90,4 +91,11 @@ class Lexicon:
                 d = damerau(letters, key, max_edits)
                 if d <= max_edits:
                     found.append((key, d))
-        return sorted(found, key=lambda kd: (kd[1], abs(len(kd[0]) - len(letters)), kd[0]))
+        return sorted(found, key=lambda kd: (kd[1], not _skips(letters, kd[0]),
+                                             abs(len(kd[0]) - len(letters)), kd[0]))
+
+
+def _skips(short: str, word: str) -> bool:
+    """True if `short` is `word` with some letters left out (lidn in lidian)."""
+    letters = iter(word)
+    return all(c in letters for c in short)

@@ -323,25 +323,28 @@ class Searcher:
         return hits
 
     def _suggestion(self, parsed: ParsedQuery, filters: tuple) -> str | None:
-        """Replace each unmatched term by its nearest lexicon word, if that finds hits."""
+        """Spell each term as the corpus word it most likely means, if that finds hits.
+
+        Pinyin becomes the word it spells (changzhou → 常州) or the nearest one within two
+        edits (lidn → 锂电); hanzi only a word read the same way. A real word the corpus lacks
+        (龙虾) gets no look-alike suggested.
+        """
         words = []
-        changed = False
         for term in parsed.terms:
-            letters = term.text if term.text.isascii() else "".join(
+            latin = term.text.isascii()
+            letters = term.text if latin else "".join(
                 (self.lexicon.readings(c) or ("",))[0] for c in term.text)
-            fixes = self.lexicon.nearest(letters, 2) if letters.isalpha() and len(letters) >= 3 else []
-            exact = self.lexicon.pywords.get(letters)
-            if exact and exact[0] != term.text:
-                words.append(exact[0])
-                changed = True
-            elif fixes:
-                words.append(self.lexicon.pywords[fixes[0][0]][0])
-                changed = True
+            same = self.lexicon.pywords.get(letters)
+            near = self.lexicon.nearest(letters, 2) if latin and letters.isalpha() and len(letters) >= 3 else []
+            if same:
+                words.append(same[0])
+            elif near:
+                words.append(self.lexicon.pywords[near[0][0]][0])
             else:
                 words.append(term.text)
-        if not changed:
-            return None
         candidate = " ".join(words)
+        if candidate == " ".join(t.text for t in parsed.terms):
+            return None
         found = self._results(candidate, 1, filters, suggest=False)
         return candidate if found.hits else None
 
