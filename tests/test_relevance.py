@@ -154,6 +154,7 @@ def test_whoosh_operators_alone_do_not_raise(engine, query):
 
 @pytest.mark.parametrize("query, meant, cluster", [
     pytest.param("xinuy", "新余", XINYU, id="xinuy-新余"),  # xnyu is 新能源 (x n y), not a miss
+    pytest.param("lidn", "锂电", "西宁经开区锂电产业集群", id="lidn-锂电-not-六安"),
     pytest.param("changzhuo", "常州", CHANGZHOU[0], id="changzhuo-常州"),
 ])
 def test_near_miss_is_found_or_suggested(engine, query, meant, cluster):
