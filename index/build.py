@@ -13,16 +13,16 @@ import json
 import pickle
 import os
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
-from index.analysis import (DATA_DIR, deletes, fold, fuzzy_key, initial, read_data_lines,
-                            reading_grams, reading_pairs, syllables)
+from index.analysis import DATA_DIR, deletes, fold, read_data_lines, syllables
 from index.document import document_fields, stored_document
-from index.places import strip_place_suffix
 from index.errors import IndexBuildError
 from index.records import Record
+from index.terms import LexiconBuilder, index_fields
 from index.schema import SCHEMA_VERSION, make_schema
 from index.store import CHARMAP, LEXICON, META, TYPOS, read_meta, swap_in
 
@@ -120,82 +120,19 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
         tok = make_tokenizer(cache_dir or index_dir / "cache")
         ix = windex.create_in(str(gen), make_schema())
         writer = ix.writer()
-        vocab: set[str] = set()
-        char_votes: dict[str, Counter] = defaultdict(Counter)
-        pywords: dict[str, set[str]] = defaultdict(set)
-        all_pywords: set[str] = set()  # words and 2-4 character runs: typo targets
-        places: set[str] = set()
+        lex = LexiconBuilder()
+        bounds, cut = partial(word_bounds, tok), partial(words_of, tok)
         for record in records:
-            fields = document_fields(record, province_full)
-            doc = stored_document(record, fields, reader.read, lambda text: word_bounds(tok, text))
-            words: list[str] = []
-            doc_pywords: set[str] = set()
-            py: set[str] = set()
-            primary: set[str] = set()
-            initials: set[str] = set()
-            pairs: set[str] = set()
-            for kind, text, chars, *_ in doc["f"]:
-                pairs |= reading_pairs(c[1] for c in chars)
-                if kind in ("name", "alias"):  # every 2-4 character run: typo targets
-                    doc_pywords |= reading_grams([c[1] for c in chars])
-                for ch, syls, *_ in chars:
-                    if syls:
-                        char_votes[ch][syls[0]] += 1
-                        for s in syls:
-                            char_votes[ch][s] += 0  # keep every known reading
-                        py.update(syls)
-                        primary.add(syls[0])
-                        initials.add(syls[0][0])  # s also abbreviates sh (生物医药 = swyy)
-                for w in words_of(tok, text):
-                    words.append(w)
-                    if len(w) >= 2:
-                        vocab.add(w)
-                        key = "".join(r[0] for r in reader.read(w) if r)
-                        pywords[key].add(w)
-                        doc_pywords.add(key)
-                if kind == "place":
-                    vocab.update(p for p in text.split() if len(p) >= 2)
-                    places.update(p for p in text.split() if len(p) >= 2)
-            all_pywords |= doc_pywords
-            writer.add_document(
-                id=record.id,
-                doc=doc,  # pickled by Whoosh: no parsing at query time
-                province=record.province or "",
-                city=record.city or "",
-                type=record.type or "",
-                program=record.program,
-                lists=",".join(record.lists),
-                year=str(record.year or ""),
-                han=" ".join(text for _, text in fields),
-                lit=" ".join(sorted({c.lower() for _, text in fields for c in text
-                                     if c.isascii() and c.isalnum()})),
-                words=" ".join(words),
-                py=" ".join(sorted(py)),
-                pyf=" ".join(sorted({fuzzy_key(s) for s in py})),
-                pyi=" ".join(sorted(initials | {initial(s) for s in primary})),  # reading in context
-                pyword=" ".join(sorted(k for k in doc_pywords if k)),  # (kept for inspection)
-                pairs=" ".join(sorted(pairs)),
-            )
+            doc = stored_document(record, document_fields(record, province_full), reader.read, bounds)
+            writer.add_document(**index_fields(record, doc, reader.read, cut, lex))
         writer.commit()
-        synonyms = load_synonyms()
         stop_path = DATA_DIR / "stopwords.txt"
         stopwords = sorted(read_data_lines(stop_path)) if stop_path.exists() else []
-        vocab.update(w for w in synonyms if len(w) >= 2)
-        vocab.update(w for w in stopwords if len(w) >= 2)
-        vocab.update(strip_place_suffix(w) for w in list(vocab))
-        chars = {ch: " ".join(r for r, _ in votes.most_common()) for ch, votes in char_votes.items()}
-        lexicon = {
-            "vocab": sorted(vocab),
-            "chars": chars,
-            "pywords": {k: sorted(v) for k, v in sorted(pywords.items()) if k},
-            "synonyms": synonyms,
-            "stopwords": stopwords,
-            "places": sorted(places),
-        }
+        lexicon = lex.lexicon(load_synonyms(), stopwords)
         _write_json(gen / LEXICON, lexicon)
         _write_json(gen / CHARMAP, _charmap())
         with open(gen / TYPOS, "wb") as fp:
-            pickle.dump(typo_table(all_pywords), fp, protocol=4)
+            pickle.dump(typo_table(lex.typo_targets), fp, protocol=4)
         seconds = time.perf_counter() - started
         _write_json(gen / META, {
             "fingerprint": fingerprint, "schema_version": SCHEMA_VERSION, "records": len(records),

@@ -12,7 +12,7 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from index.analysis import han_chars
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 class HanCharTokenizer(Tokenizer):
@@ -55,6 +55,10 @@ def make_schema() -> Schema:
         py=KEYWORD,  # every reading of every char (full syllables)
         pyf=KEYWORD,  # fuzzy keys of those readings (z/zh, in/ing …)
         pyi=KEYWORD,  # initials of those readings
-        pyword=KEYWORD,  # joined pinyin of each word (lidian), for typo correction
+        # Joined full pinyin (lidian) and initials (ld) of each word, each 2-4 character run and
+        # each whole name: for Whoosh-level lookups by other tools, e.g. Prefix("pyinit", "jqr").
+        # clsearch's own matcher works per character (py, pyf, pyi, pairs).
+        pyjoin=KEYWORD,
+        pyinit=KEYWORD,
         pairs=KEYWORD,  # fuzzy keys of neighbouring characters (can_sa for 长沙): adjacency
     )

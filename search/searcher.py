@@ -17,7 +17,7 @@ from whoosh import index as windex
 from whoosh import query as wq
 from whoosh.reading import TermNotFound
 
-from index.analysis import FULL, INITIAL, PREFIX, pair_term
+from index.analysis import FULL, INITIAL, pair_term
 from index.auto import ensure_index
 from index.places import strip_place_suffix
 from index.errors import QueryError

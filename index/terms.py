@@ -1,0 +1,115 @@
+"""What one record contributes to the index: its Whoosh field values and its lexicon entries.
+
+Pure given a reading function and jieba's word cutter (both passed in), so the build step in
+`index.build` is only I/O and bookkeeping.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from index.analysis import fuzzy_key, initial, reading_grams, reading_pairs
+from index.places import strip_place_suffix
+from index.records import Record
+
+Read = Callable[[str], list[tuple[str, ...]]]
+Cut = Callable[[str], list[str]]
+
+
+def index_fields(record: Record, doc: dict, read: Read, cut: Cut, lexicon: "LexiconBuilder") -> dict:
+    """Whoosh field values for one prepared document; feeds `lexicon` on the way."""
+    words: list[str] = []
+    joined: set[str] = set()  # full pinyin of words, of 2-4 character runs and of whole names
+    abbreviated: set[str] = set()  # initials of words and of whole names
+    py: set[str] = set()
+    initials: set[str] = set()
+    pairs: set[str] = set()
+    for kind, text, chars, *_ in doc["f"]:
+        readings = [c[1] for c in chars]
+        pairs |= reading_pairs(readings)
+        usual = [r[0] for r in readings if r]
+        if kind in ("name", "alias"):
+            grams = reading_grams(readings)
+            joined |= grams | {"".join(usual)}
+            abbreviated.add("".join(initial(s) for s in usual))
+            lexicon.typo_targets |= grams
+        for ch, syls, *_ in chars:
+            if syls:
+                lexicon.vote(ch, syls)
+                py.update(syls)
+                # abbreviations use the reading in context; s also stands for sh (swyy)
+                initials |= {initial(syls[0]), syls[0][0]}
+        for word in cut(text):
+            words.append(word)
+            if len(word) >= 2:
+                spelled = [r[0] for r in read(word) if r]
+                lexicon.add_word(word, "".join(spelled))
+                joined.add("".join(spelled))
+                abbreviated.add("".join(initial(s) for s in spelled))
+        if kind == "place":
+            lexicon.add_places(text.split())
+    texts = [text for _, text, *_ in doc["f"]]
+    return dict(
+        id=record.id,
+        doc=doc,  # pickled by Whoosh: no parsing at query time
+        province=record.province or "",
+        city=record.city or "",
+        type=record.type or "",
+        program=record.program,
+        lists=",".join(record.lists),
+        year=str(record.year or ""),
+        han=" ".join(texts),
+        lit=" ".join(sorted({c.lower() for t in texts for c in t if c.isascii() and c.isalnum()})),
+        words=" ".join(words),
+        py=" ".join(sorted(py)),
+        pyf=" ".join(sorted({fuzzy_key(s) for s in py})),
+        pyi=" ".join(sorted(initials)),
+        pyjoin=" ".join(sorted(k for k in joined if k)),
+        pyinit=" ".join(sorted(k for k in abbreviated if k)),
+        pairs=" ".join(sorted(pairs)),
+    )
+
+
+@dataclass
+class LexiconBuilder:
+    """Collects, over all records, what the query layer will need (see `search.lexicon`)."""
+
+    vocab: set[str] = field(default_factory=set)
+    places: set[str] = field(default_factory=set)
+    pywords: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    typo_targets: set[str] = field(default_factory=set)  # pinyin of words and name runs
+    votes: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+
+    def vote(self, ch: str, readings: tuple[str, ...]) -> None:
+        """Count the reading `ch` has in context; remember its other readings too."""
+        self.votes[ch][readings[0]] += 1
+        for r in readings[1:]:
+            self.votes[ch][r] += 0
+
+    def add_word(self, word: str, pinyin: str) -> None:
+        self.vocab.add(word)
+        if pinyin:
+            self.pywords[pinyin].add(word)
+            self.typo_targets.add(pinyin)
+
+    def add_places(self, names: Iterable[str]) -> None:
+        names = [n for n in names if len(n) >= 2]
+        self.vocab.update(names)
+        self.places.update(names)
+
+    def lexicon(self, synonyms: dict[str, list[str]], stopwords: list[str]) -> dict:
+        """The JSON-able lexicon: vocabulary (with synonyms, stop words, short place names)."""
+        vocab = set(self.vocab)
+        vocab.update(w for w in synonyms if len(w) >= 2)
+        vocab.update(w for w in stopwords if len(w) >= 2)
+        vocab.update(strip_place_suffix(w) for w in list(vocab))
+        return {
+            "vocab": sorted(vocab),
+            "chars": {ch: " ".join(r for r, _ in v.most_common()) for ch, v in self.votes.items()},
+            "pywords": {k: sorted(v) for k, v in sorted(self.pywords.items())},
+            "synonyms": synonyms,
+            "stopwords": stopwords,
+            "places": sorted(self.places),
+        }
