@@ -167,3 +167,12 @@ def test_a_malformed_list_is_one_clear_error_and_the_old_index_stays(tmp_path, s
     assert r.exit_code == 2
     assert r.stderr.startswith(f"clsearch: error: {table}: {message}")
     assert CliRunner().invoke(main, ["锂电", "--index", str(small_index)]).exit_code == 0
+
+
+def test_an_unreadable_index_directory_exits_2(tmp_path):
+    not_a_dir = tmp_path / "index-file"
+    not_a_dir.write_text("not an index", encoding="utf-8")
+    r = CliRunner().invoke(main, ["锂电", "--index", str(not_a_dir)])
+    assert r.exit_code == 2
+    assert r.stderr.startswith(f"clsearch: error: cannot read index directory {not_a_dir}: ")
+    assert len(r.stderr.splitlines()) == 1
