@@ -59,19 +59,32 @@ def build_from_seeds(index_dir: Path, log: Log | None = None, why: str = "reques
     return report
 
 
+def is_current(meta: dict) -> bool:
+    """True if an index with this metadata was built from today's seeds, lists and code."""
+    extra = [p for p in meta.get("extra", []) if Path(p).is_file()]
+    if len(extra) != len(meta.get("extra", [])):
+        return False  # an added list has gone: rebuild without it
+    if meta.get("inputs") == stat_signature(seed_files() + [Path(p) for p in extra]):
+        return True  # nothing touched: no need to hash the inputs
+    return meta.get("fingerprint") == bundled_fingerprint(extra)
+
+
 def ensure_index(index_dir: Path, auto_build: bool, log: Log | None = None) -> Path:
-    """The current generation of `index_dir`, building or rebuilding it if allowed."""
+    """The current generation of `index_dir`, building or rebuilding it if allowed.
+
+    An index given explicitly is never rebuilt implicitly; if it was built from the bundled
+    seeds and is out of date, `log` says so once.
+    """
     gen = current_generation(index_dir)
-    if auto_build:
-        meta = read_meta(gen) if gen else {}
+    meta = read_meta(gen) if gen else {}
+    if auto_build and (gen is None or not is_current(meta)):
+        why = "first use" if gen is None else "seeds, added lists or analysis changed"
         extra = [p for p in meta.get("extra", []) if Path(p).is_file()]
-        inputs = seed_files() + [Path(p) for p in extra]
-        untouched = gen is not None and meta.get("inputs") == stat_signature(inputs) and len(extra) == len(
-            meta.get("extra", []))
-        if not untouched and (gen is None or meta.get("fingerprint") != bundled_fingerprint(extra)):
-            why = "first use" if gen is None else "seeds, added lists or analysis changed"
-            build_from_seeds(index_dir, log, why, extra)
-            gen = current_generation(index_dir)
+        build_from_seeds(index_dir, log, why, extra)
+        gen = current_generation(index_dir)
+    elif gen is not None and log and meta.get("source") == "bundled" and not is_current(meta):
+        log(f"clsearch: warning: the index in {index_dir} is out of date "
+            f"(rebuild it with: clsearch index build --index {index_dir})")
     if gen is None:
         raise IndexMissingError(f"no clsearch index in {index_dir}",
                                 hint=f"build one with: clsearch index build --index {index_dir}")

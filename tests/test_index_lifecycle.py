@@ -120,3 +120,21 @@ def test_added_lists_survive_automatic_rebuilds(tmp_path, monkeypatch):
         assert names(s.search("宁德锂电"))[0] == "宁德锂电新能源产业集群"
         assert names(s.search("福安电机"))[0] == "福安电机电器产业集群"
     assert len(messages) == 1 and "(seeds, added lists or analysis changed): 479 clusters" in messages[0]
+
+
+def test_an_explicit_stale_index_is_used_as_is_with_a_warning(tmp_path, monkeypatch):
+    index.auto.build_from_seeds(tmp_path / "ix")
+    built = current_generation(tmp_path / "ix")
+    messages: list[str] = []
+    with Searcher(index_dir=tmp_path / "ix", log=messages.append):
+        pass
+    assert messages == []
+    edited = tmp_path / "edited_seed.txt"
+    edited.write_text("changed", encoding="utf-8")
+    real_seed_files = index.auto.seed_files
+    monkeypatch.setattr(index.auto, "seed_files", lambda: real_seed_files() + [edited])
+    with Searcher(index_dir=tmp_path / "ix", log=messages.append) as s:
+        assert s.generation == built
+        assert names(s.search("石墨烯")) == ["七台河石墨烯产业集群"]
+    assert messages == [f"clsearch: warning: the index in {tmp_path / 'ix'} is out of date "
+                        f"(rebuild it with: clsearch index build --index {tmp_path / 'ix'})"]
