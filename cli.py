@@ -44,7 +44,8 @@ def fail(exc: ClsearchError) -> None:
     sys.exit(EXIT_ERROR)
 
 
-@click.group(cls=QueryFirstGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=QueryFirstGroup, subcommand_metavar="QUERY... | COMMAND [ARGS]...",
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="clsearch")
 def main() -> None:
     """Search China's industrial clusters (产业集群) by keyword, place, builder or pinyin.
