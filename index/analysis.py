@@ -37,7 +37,6 @@ INITIALS = ("zh", "ch", "sh", "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", 
             "j", "q", "x", "r", "z", "c", "s", "y", "w", "a", "o", "e")
 _FUZZY_INITIAL = {"zh": "z", "ch": "c", "sh": "s", "n": "l", "h": "f", "r": "l"}
 _TONE_DIGIT_RE = re.compile(r"(?<=[a-zv])[1-5]")
-_LATIN_RUN_RE = re.compile(r"[a-z]+")
 
 
 # --------------------------------------------------------------------------------------------
@@ -67,11 +66,6 @@ def _syllable_prefixes() -> frozenset[str]:
 @lru_cache(maxsize=1024)
 def _longer(prefix: str) -> tuple[str, ...]:
     return tuple(s for s in syllables() if s.startswith(prefix) and s != prefix)
-
-
-def data_files() -> list[Path]:
-    """Every data file the analysis depends on (part of the index fingerprint)."""
-    return sorted(p for p in DATA_DIR.iterdir() if p.suffix in {".txt", ".tsv"})
 
 
 # --------------------------------------------------------------------------------------------
