@@ -164,6 +164,10 @@ def align(alt: Alternative, doc: Doc) -> Match | None:
                 if typos > max(alt.budget, alt.typos):
                     continue
                 if start not in field.bounds:  # ends may fall inside a word: type-ahead
+                    if (m <= 2 or typos) and any(b in field.bounds for b in range(start + 1, start + m)):
+                        # From inside one word into the next, a short or mistyped match is a
+                        # coincidence (合肥|基于 is not feiji); a long one is not (针纺织|服装).
+                        continue
                     exact += PART_OF_WORD
                 elif abbreviation and start + m not in field.bounds:
                     exact += 1  # abbreviations stand for whole words: jdz is 景德镇, not 静电|植绒
