@@ -146,6 +146,17 @@ def reading_grams(readings: list[tuple[str, ...]], sizes=(2, 3, 4)) -> set[str]:
     return out
 
 
+def initial_pairs(readings: Iterable[Iterable[str]]) -> set[str]:
+    """Initials of the usual readings of every two neighbouring hanzi (s also for sh).
+
+    >>> sorted(initial_pairs([("sheng",), ("wu",), ("yi",)]))
+    ['s_w', 'sh_w', 'w_y']
+    """
+    usual = [rs[0] if rs else "" for rs in (tuple(r) for r in readings)]
+    forms = [{initial(r), r[0]} if r else set() for r in usual]
+    return {pair_term(a, b) for left, right in zip(forms, forms[1:]) for a in left for b in right}
+
+
 # --------------------------------------------------------------------------------------------
 # Latin input → pieces
 # --------------------------------------------------------------------------------------------

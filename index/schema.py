@@ -12,7 +12,7 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from index.analysis import han_chars
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 class HanCharTokenizer(Tokenizer):
@@ -61,4 +61,5 @@ def make_schema() -> Schema:
         pyjoin=KEYWORD,
         pyinit=KEYWORD,
         pairs=KEYWORD,  # fuzzy keys of neighbouring characters (can_sa for 长沙): adjacency
+        ipairs=KEYWORD,  # initials of neighbouring characters (s_w, sh_w for 生物): adjacency
     )

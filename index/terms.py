@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from index.analysis import fuzzy_key, initial, reading_grams, reading_pairs
+from index.analysis import fuzzy_key, initial, initial_pairs, reading_grams, reading_pairs
 from index.places import strip_place_suffix
 from index.records import Record
 
@@ -26,9 +26,11 @@ def index_fields(record: Record, doc: dict, read: Read, cut: Cut, lexicon: "Lexi
     py: set[str] = set()
     initials: set[str] = set()
     pairs: set[str] = set()
+    initials_pairs: set[str] = set()
     for kind, text, chars, *_ in doc["f"]:
         readings = [c[1] for c in chars]
         pairs |= reading_pairs(readings)
+        initials_pairs |= initial_pairs(readings)
         usual = [r[0] for r in readings if r]
         if kind in ("name", "alias"):
             grams = reading_grams(readings)
@@ -69,6 +71,7 @@ def index_fields(record: Record, doc: dict, read: Read, cut: Cut, lexicon: "Lexi
         pyjoin=" ".join(sorted(k for k in joined if k)),
         pyinit=" ".join(sorted(k for k in abbreviated if k)),
         pairs=" ".join(sorted(pairs)),
+        ipairs=" ".join(sorted(initials_pairs)),
     )
 
 

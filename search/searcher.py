@@ -204,9 +204,11 @@ class Searcher:
             for a, b in zip(alt.units, alt.units[1:]):
                 if not docs:
                     break
-                # Neighbouring units must sit side by side: look up their fuzzy-key pairs
-                # (bounded: two bare initials could mean hundreds of pairs).
-                if a.fuzzy and b.fuzzy and len(a.fuzzy) * len(b.fuzzy) <= 64:
+                # Neighbouring units must sit side by side: look up their initials pair, or
+                # their fuzzy-key pairs (bounded: an initial and a prefix can mean hundreds).
+                if a.kind == INITIAL and b.kind == INITIAL:
+                    docs &= self._postings("ipairs", pair_term(a.text, b.text))
+                elif a.fuzzy and b.fuzzy and len(a.fuzzy) * len(b.fuzzy) <= 256:
                     near: frozenset[int] = frozenset()
                     for fa in a.fuzzy:
                         for fb in b.fuzzy:
