@@ -89,7 +89,9 @@ class Lexicon:
         for key in self.pywords:
             if abs(len(key) - len(letters)) <= max_edits and key[:1] == letters[:1]:
                 d = damerau(letters, key, max_edits)
-                if d <= max_edits:
+                # Two edits only as two missing letters (lidn → lidian): two wrong letters in
+                # a short word suggest an unrelated word (yinte → yunhe).
+                if d <= 1 or (d <= max_edits and _skips(letters, key)):
                     found.append((key, d))
         return sorted(found, key=lambda kd: (kd[1], not _skips(letters, kd[0]),
                                              abs(len(kd[0]) - len(letters)), kd[0]))
