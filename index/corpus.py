@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .analysis import read_data_lines
 from .blocks import numbered_lines
 from .entries import Entry, Problem
 from .errors import SeedFormatError
@@ -35,6 +36,8 @@ from .parse_miit import parse_miit
 from .parse_national import parse_additions, parse_appendix3
 from .places import Regions, load_regions
 from .records import Record
+from .related import equivalence_groups, link_related
+from .user_files import data_files
 
 __all__ = ["Corpus", "Problem", "load_corpus", "LAYOUTS"]
 
@@ -98,8 +101,14 @@ def _link_names(spec: ListSpec, entries: list[Entry], canon: list[Entry], record
     return own
 
 
-def load_corpus(seed_dir: Path | str | None = None, extra_tables: Iterable[Path | str] = ()) -> Corpus:
-    """Parse every seed list of the manifest (and any extra CSV/JSONL lists) into records."""
+def load_corpus(seed_dir: Path | str | None = None, extra_tables: Iterable[Path | str] = (),
+                synonym_files: Iterable[Path | str] | None = None) -> Corpus:
+    """Parse every seed list of the manifest (and any extra CSV/JSONL lists) into records.
+
+    Records of different programs that are the same cluster are linked (`Record.related`,
+    index.related), using the equivalence groups of `synonym_files` (default: the bundled
+    synonyms.txt and the user's, index.user_files).
+    """
     if seed_dir is None:
         from seeds import seed_dir as bundled
 
@@ -161,7 +170,21 @@ def load_corpus(seed_dir: Path | str | None = None, extra_tables: Iterable[Path 
     records.sort(key=lambda r: (order.get(r.lists[0], len(order)), r.sources[0].line, r.id))
     corpus.records = records
     corpus.problems += _duplicate_ids(records)
+    link_related(records, regions, load_groups(synonym_files))
     return corpus
+
+
+def load_groups(synonym_files: Iterable[Path | str] | None = None) -> list[tuple[str, ...]]:
+    """The synonym equivalence groups of the given files (default: bundled + the user's)."""
+    if synonym_files is None:
+        synonym_files = data_files("synonyms.txt")
+    lines: list[str] = []
+    for path in synonym_files:
+        try:
+            lines += read_data_lines(Path(path))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SeedFormatError(f"cannot read synonyms file ({exc})", str(path)) from exc
+    return equivalence_groups(lines)
 
 
 def _duplicate_ids(records: list[Record]) -> list[Problem]:
