@@ -77,7 +77,7 @@ def change_lists(index_dir: Path, action: str, paths: list[str]) -> int:
     try:
         from index.incremental import add_lists, remove_lists
     except ImportError:
-        from index.auto import build_from_seeds
+        from index.ensure import build_from_seeds
 
         extra = list(meta.get("extra", []))
         if action == "add":
