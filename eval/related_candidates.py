@@ -1,10 +1,10 @@
-"""Candidates for eval/related_judged.tsv: every cross-program pair index.related scores above 0.
+"""Candidates for eval/related_judged.tsv: every cross-program pair index.related scores above 0 (index.corpus.related).
 
     python eval/related_candidates.py              # all scored pairs, best first, with their verdicts
     python eval/related_candidates.py --unjudged   # only the pairs not yet judged (exit 1 if any)
 
 A pair is scored when the two records share a place and some industry characters; the linker
-keeps those at or above index.related.MIN_CONFIDENCE. Judge each pair from the records
+keeps those at or above index.corpus.related.MIN_CONFIDENCE. Judge each pair from the records
 (`clsearch export`), not from its score, and add it to related_judged.tsv with a note.
 """
 
@@ -13,9 +13,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from index.corpus import load_corpus, load_groups
-from index.places import load_regions
-from index.related import MIN_CONFIDENCE, candidate_pairs, pair_score
+from index.corpus.load import load_corpus, load_groups
+from index.corpus.places import load_regions
+from index.corpus.related import MIN_CONFIDENCE, candidate_pairs, pair_score
 
 JUDGED = Path(__file__).with_name("related_judged.tsv")
 

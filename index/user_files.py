@@ -21,7 +21,7 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from .analysis import DATA_DIR
+from .dictionaries import DATA_DIR
 
 __all__ = ["CONFIG_ENV", "USER_FILES", "config_dir", "user_files", "data_files"]
 

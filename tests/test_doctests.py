@@ -1,17 +1,17 @@
-"""The examples in the analysis module's docstrings are part of its specification."""
+"""The examples in the analysis modules' docstrings are part of their specification."""
 
 import doctest
 
+import pytest
+
 import index.analysis
+import index.distance
+import index.corpus.related
+import index.format
 
 
-def test_analysis_docstring_examples_hold():
-    result = doctest.testmod(index.analysis)
-    assert result.attempted >= 9 and result.failed == 0
-
-
-def test_related_docstring_examples_hold():
-    import index.related
-
-    result = doctest.testmod(index.related)
-    assert result.attempted >= 3 and result.failed == 0
+@pytest.mark.parametrize("module, examples", [(index.analysis, 8), (index.distance, 2), (index.format, 1),
+                                              (index.corpus.related, 3)])
+def test_docstring_examples_hold(module, examples):
+    result = doctest.testmod(module)
+    assert result.attempted >= examples and result.failed == 0

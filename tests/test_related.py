@@ -16,9 +16,9 @@ from click.testing import CliRunner
 
 from cli import main
 from index.corpus import load_corpus
-from index.places import load_regions
+from index.corpus.places import load_regions
 from index.records import Record
-from index.related import MIN_CONFIDENCE, equivalence_groups, industry_part, pair_score, shared_runs
+from index.corpus.related import MIN_CONFIDENCE, equivalence_groups, industry_part, pair_score, shared_runs
 
 JUDGED = Path(__file__).parent.parent / "eval" / "related_judged.tsv"
 
@@ -110,7 +110,7 @@ SYNONYMS = [("无纺布", "非织造布"), ("商用车", "商用汽车")]
 
 def test_industry_words_are_the_name_without_place_zone_suffix_and_modifiers():
     canon_groups = SYNONYMS
-    from index.related import _Canon
+    from index.corpus.related import _Canon
 
     canon = _Canon(canon_groups)
     assert industry_part(rec("a", "江苏省扬州市邗江区数控成形机床产业集群", "m", "江苏", "扬州市", "邗江区"),
@@ -164,7 +164,7 @@ def test_synonym_groups_count_and_one_way_synonyms_do_not():
 
 
 def test_the_same_program_is_never_linked():
-    from index.related import link_related
+    from index.corpus.related import link_related
 
     a = rec("a", "仙桃市无纺布产业集群", "p1", "湖北", "仙桃市")
     b = rec("b", "仙桃无纺布产业集群", "p1", "湖北", "仙桃市")
@@ -176,7 +176,7 @@ def test_the_same_program_is_never_linked():
 
 def test_a_users_synonyms_file_adds_links(tmp_path):
     """A group in the user's synonyms file is evidence too (here: 江宁 智能电网 / 智能配电设备)."""
-    from index.analysis import DATA_DIR
+    from index.dictionaries import DATA_DIR
 
     mine = tmp_path / "synonyms.txt"
     mine.write_text("# mine\n智能配电设备 智能电网\n", encoding="utf-8")

@@ -35,7 +35,7 @@ from typing import NamedTuple
 
 from .names import comparable
 from .places import Regions, strip_district, strip_place_suffix
-from .records import Record, Related
+from ..records import Record, Related
 
 __all__ = ["MIN_CONFIDENCE", "link_related", "pair_score", "PairScore", "equivalence_groups", "industry_part", "shared_runs"]
 
@@ -172,7 +172,7 @@ def _place(a: Record, b: Record, regions: Regions) -> tuple[str, float]:
 def industry_part(record: Record, regions: Regions, canon: _Canon, other: Record | None = None) -> tuple[str, list[tuple[str, str]]]:
     """The words of a name that say what the cluster makes, and the synonym rewrites applied.
 
-    >>> from index.places import load_regions
+    >>> from index.corpus.places import load_regions
     >>> r = Record("x", "仙桃高新区非织造布创新型产业集群", "", "p", "", "", province="湖北", city="仙桃市")
     >>> industry_part(r, load_regions(), _Canon([("无纺布", "非织造布")]))
     ('无纺布', [('非织造布', '无纺布')])
