@@ -230,9 +230,11 @@ def stats_cmd(as_json, extra) -> None:
               help="Seconds a request may take before it fails with 503.")
 @click.option("--max-limit", type=click.IntRange(1, 10_000), default=100, show_default=True,
               help="Largest page (limit) a request may ask for.")
+@click.option("--cache-mb", type=click.FloatRange(0, 4096), default=32, show_default=True,
+              help="Per-worker cache of answers for the current index generation (0: off).")
 @click.option("--access-log", is_flag=True, help="Log every request on stderr.")
 @index_option
-def serve_cmd(host, port, workers, cors, timeout, max_limit, access_log, index_dir) -> None:
+def serve_cmd(host, port, workers, cors, timeout, max_limit, cache_mb, access_log, index_dir) -> None:
     """Serve the HTTP search API and the search-as-you-type page (needs: pip install 'clsearch[serve]')."""
     try:
         from search import server
@@ -252,7 +254,7 @@ def serve_cmd(host, port, workers, cors, timeout, max_limit, access_log, index_d
         click.echo(f"clsearch: warning: serving on {host}: reachable from other machines, with no authentication",
                    err=True)
     config = server.ServeConfig(index_dir=str(index_dir) if index_dir else None, timeout=timeout,
-                                max_limit=max_limit, cors_origins=tuple(cors))
+                                max_limit=max_limit, cors_origins=tuple(cors), cache_mb=cache_mb)
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"clsearch: serving {gen.parent} at http://{shown}:{port}/ "
                f"({workers} worker{'s' if workers > 1 else ''}); Ctrl-C to stop", err=True)

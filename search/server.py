@@ -56,6 +56,7 @@ class ServeConfig:
     max_url_bytes: int = 8 * 1024  # longer path + query string: 414
     cors_origins: tuple[str, ...] = ()  # empty: no CORS headers at all
     rebuild_check: float = 1.0  # seconds between checks for a newer index generation
+    cache_mb: float = 32.0  # per-worker cache of answers, per index generation (0: off)
 
     def to_env(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)
@@ -164,6 +165,63 @@ def error_for(exc: ClsearchError) -> ApiError:
     return ApiError(400, "bad_query", message)
 
 
+class AnswerCache:
+    """A worker's least-recently-used cache of encoded answers, bounded in bytes.
+
+    Type-ahead traffic repeats itself (everyone's "c", "ch", "cha" …), and the engine ranks
+    every candidate of a short prefix. Keys hold the index generation, so a rebuilt index
+    never serves an old answer; the cache empties when the generation changes.
+    """
+
+    def __init__(self, max_bytes: int):
+        from collections import OrderedDict
+
+        self.max_bytes, self.size = max_bytes, 0
+        self.generation: str | None = None
+        self._items: OrderedDict = OrderedDict()
+
+    def get(self, generation: str, key) -> bytes | None:
+        if generation != self.generation:
+            self._items.clear()
+            self.size, self.generation = 0, generation
+            return None
+        body = self._items.get(key)
+        if body is not None:
+            self._items.move_to_end(key)
+        return body
+
+    def put(self, generation: str, key, body: bytes) -> None:
+        if generation != self.generation or len(body) > self.max_bytes // 8 or key in self._items:
+            return
+        self._items[key] = body
+        self.size += len(body)
+        while self.size > self.max_bytes:
+            _, old = self._items.popitem(last=False)
+            self.size -= len(old)
+
+
+class GenerationProbe:
+    """The index's current generation, read from disk at most once per `every` seconds."""
+
+    def __init__(self, every: float):
+        self.every, self.checked, self.name = every, 0.0, None
+
+    def current(self, searcher) -> str:
+        import time
+
+        now = time.monotonic()
+        if self.name is None or now - self.checked >= self.every:
+            self.checked = now
+            try:
+                from index.store import current_generation
+
+                gen = current_generation(Path(searcher.index_dir))
+                self.name = gen.name if gen else Path(searcher.generation).name
+            except Exception:  # damaged pointer: the searcher's own generation decides
+                self.name = Path(searcher.generation).name
+        return self.name
+
+
 class SearchBody(BaseModel):
     """The body of POST /api/search: the GET parameters as JSON (lists for filters)."""
 
@@ -236,6 +294,23 @@ def create_app(config: ServeConfig | None = None, *, searcher=None) -> FastAPI:
         log.error("internal error on %s", request.url.path, exc_info=exc)
         return _error_response(ApiError(500, "internal_error", "internal error (logged on the server)"))
 
+    cache = AnswerCache(int(config.cache_mb * 1024 * 1024)) if config.cache_mb > 0 else None
+    probe = GenerationProbe(config.rebuild_check)
+
+    async def answer(request: Request, fn, *args, **kwargs) -> Response:
+        """`fn`'s JSON answer, from the cache when this generation already gave it."""
+        searcher_ = request.app.state.searcher
+        if cache is None or request.method != "GET":
+            return UTF8JSONResponse(await run(fn, searcher_, *args, **kwargs))
+        generation = probe.current(searcher_)
+        key = (request.url.path, tuple(sorted(request.query_params.multi_items())))
+        body = cache.get(generation, key)
+        if body is None:
+            body = UTF8JSONResponse(None).render(await run(fn, searcher_, *args, **kwargs))
+            if Path(searcher_.generation).name == generation:
+                cache.put(generation, key, body)
+        return Response(body, media_type=UTF8JSONResponse.media_type)
+
     async def run(fn, *args, **kwargs):
         """Run a blocking library call in the thread pool, failing with 503 past the deadline."""
         try:
@@ -257,9 +332,8 @@ def create_app(config: ServeConfig | None = None, *, searcher=None) -> FastAPI:
         if not 0 <= offset <= config.max_offset:
             raise ApiError(400, "bad_parameter", f"offset must be between 0 and {config.max_offset}")
 
-    async def do_search(request: Request, params: dict) -> dict:
-        searcher_ = request.app.state.searcher
-        return await run(search_json, searcher_, **params)
+    async def do_search(request: Request, params: dict) -> Response:
+        return await answer(request, search_json, **params)
 
     @app.get("/api/search", summary="Search clusters", tags=["search"])
     async def search_get(
@@ -300,18 +374,18 @@ def create_app(config: ServeConfig | None = None, *, searcher=None) -> FastAPI:
         clusters it finds."""
         check_query(q, "url")
         check_page(0, limit)
-        return await run(complete_json, request.app.state.searcher, q, limit)
+        return await answer(request, complete_json, q, limit)
 
     @app.get("/api/records/{record_id}", summary="One cluster's full record", tags=["records"])
     async def record(request: Request, record_id: str):
         """The record with every name, place, builder, list and source, and related records."""
         if len(record_id) > 200:
             raise ApiError(414, "uri_too_long", "the id is too long")
-        return await run(record_json, request.app.state.searcher, record_id)
+        return await answer(request, record_json, record_id)
 
     @app.get("/api/stats", summary="Counts by list, program, type and province", tags=["records"])
     async def stats(request: Request):
-        return await run(stats_json, request.app.state.searcher)
+        return await answer(request, stats_json)
 
     @app.get("/api/health", summary="Liveness, index generation and fingerprint", tags=["service"])
     async def health(request: Request):

@@ -312,3 +312,31 @@ def test_config_travels_to_workers_as_json(monkeypatch):
     monkeypatch.setenv("CLSEARCH_SERVE_CONFIG", config.to_env())
     assert ServeConfig.from_env() == config
     assert json.loads(config.to_env())["timeout"] == 2.5
+
+
+def test_answer_cache_is_bounded_lru_per_generation():
+    from search.server import AnswerCache
+
+    cache = AnswerCache(max_bytes=800)
+    assert cache.get("gen-a", "k1") is None
+    cache.put("gen-a", "k1", b"x" * 90)
+    cache.put("gen-a", "k2", b"y" * 90)
+    assert cache.get("gen-a", "k1") == b"x" * 90  # k1 is now the most recent
+    for n in range(3, 12):
+        cache.put("gen-a", f"k{n}", b"z" * 90)
+    assert cache.size <= 800
+    assert cache.get("gen-a", "k2") is None and cache.get("gen-a", "k11") == b"z" * 90
+    cache.put("gen-a", "huge", b"h" * 200)  # over an eighth of the bound: never kept
+    assert cache.get("gen-a", "huge") is None
+    assert cache.get("gen-b", "k11") is None  # another generation: nothing from the old one
+    assert cache.get("gen-a", "k11") is None and cache.size == 0
+
+
+def test_cached_answers_equal_fresh_ones(small):
+    cached = TestClient(create_app(ServeConfig(), searcher=small))
+    fresh = TestClient(create_app(ServeConfig(cache_mb=0), searcher=small))
+    for params in ({"q": "cz"}, {"q": "高新区", "province": "江苏", "limit": 2}, {"q": "lidn"}):
+        first = cached.get("/api/search", params=params)
+        again = cached.get("/api/search", params=params)
+        assert first.content == again.content == fresh.get("/api/search", params=params).content
+    assert cached.get("/api/complete", params={"q": "cz"}).json() == fresh.get("/api/complete", params={"q": "cz"}).json()
