@@ -64,7 +64,7 @@ class Client:
         self.port = port
         self.reader = self.writer = None
 
-    async def get(self, path: str) -> int:
+    async def get(self, path: str) -> tuple[int, bool]:
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
         self.writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
@@ -72,17 +72,20 @@ class Client:
         lines = head.decode("latin-1").split("\r\n")
         status = int(lines[0].split()[1])
         length = 0
-        close = False
+        close = cached = False
         for line in lines[1:]:
             name, _, value = line.partition(":")
-            if name.lower() == "content-length":
+            name, value = name.lower(), value.strip().lower()
+            if name == "content-length":
                 length = int(value)
-            elif name.lower() == "connection" and value.strip().lower() == "close":
+            elif name == "connection" and value == "close":
                 close = True
+            elif name == "x-clsearch-cache" and value == "hit":
+                cached = True
         await self.reader.readexactly(length)
         if close:
             self.close()
-        return status
+        return status, cached
 
     def close(self) -> None:
         if self.writer is not None:
@@ -100,12 +103,12 @@ async def client_loop(n: int, port: int, mix, stop_at: float, out: list) -> None
         i += 1
         t0 = time.perf_counter()
         try:
-            status = await asyncio.wait_for(client.get(path), TIMEOUT_S)
+            status, cached = await asyncio.wait_for(client.get(path), TIMEOUT_S)
             error = None if status == 200 else f"HTTP {status}"
         except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError, ValueError) as exc:
-            error = type(exc).__name__
+            error, cached = type(exc).__name__, False
             client.close()
-        out.append((kind, time.perf_counter() - t0, error, t0))
+        out.append((kind, time.perf_counter() - t0, error, cached))
     client.close()
 
 
@@ -133,9 +136,9 @@ def health(port: int) -> dict:
         return json.load(r)
 
 
-def start_server(index_dir: Path, workers: int, port: int) -> subprocess.Popen:
+def start_server(index_dir: Path, workers: int, port: int, cache_mb: float) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "cli", "serve", "--index", str(index_dir), "--port", str(port),
-           "--workers", str(workers)]
+           "--workers", str(workers), "--cache-mb", str(cache_mb)]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     deadline = time.monotonic() + 60
     while True:
@@ -174,7 +177,8 @@ def warm_up(port: int) -> None:
 
 def report(label: str, results: list, wall: float) -> dict:
     print(f"\n{label}")
-    print(f"  {'kind':<9} {'requests':>8} {'rps':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8} {'errors':>6}")
+    print(f"  {'kind':<9} {'requests':>8} {'rps':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}"
+          f" {'errors':>6} {'cached':>7}")
     figures = {}
     for kind in ("complete", "search", "all"):
         rows = [r for r in results if kind == "all" or r[0] == kind]
@@ -182,17 +186,18 @@ def report(label: str, results: list, wall: float) -> dict:
         errors = [r[2] for r in rows if r[2]]
         f = {"requests": len(rows), "rps": len(rows) / wall, "p50_ms": percentile(ms, 50),
              "p95_ms": percentile(ms, 95), "p99_ms": percentile(ms, 99), "max_ms": ms[-1] if ms else 0.0,
-             "errors": len(errors), "error_kinds": sorted(set(errors))}
+             "errors": len(errors), "error_kinds": sorted(set(errors)),
+             "cached_share": sum(1 for r in rows if r[3]) / len(rows) if rows else 0.0}
         figures[kind] = f
         print(f"  {kind:<9} {f['requests']:>8} {f['rps']:>7.0f} {f['p50_ms']:>8.1f} {f['p95_ms']:>8.1f}"
-              f" {f['p99_ms']:>8.1f} {f['max_ms']:>8.1f} {f['errors']:>6}"
+              f" {f['p99_ms']:>8.1f} {f['max_ms']:>8.1f} {f['errors']:>6} {f['cached_share']:>6.0%}"
               + (f"  ({', '.join(f['error_kinds'])})" if errors else ""))
     return figures
 
 
-def run_one(index_dir: Path, workers: int, clients: int, seconds: float, rebuild: bool) -> dict:
+def run_one(index_dir: Path, workers: int, clients: int, seconds: float, rebuild: bool, cache_mb: float) -> dict:
     port = free_port()
-    proc = start_server(index_dir, workers, port)
+    proc = start_server(index_dir, workers, port, cache_mb)
     try:
         warm_up(port)
         before = health(port)["generation"]
@@ -210,7 +215,8 @@ def run_one(index_dir: Path, workers: int, clients: int, seconds: float, rebuild
         after = {health(port)["generation"] for _ in range(4 * workers)}
     finally:
         stop_server(proc)
-    label = f"{workers} worker{'s' if workers > 1 else ''}, {clients} clients, {wall:.0f} s" + (
+    label = (f"{workers} worker{'s' if workers > 1 else ''}, {clients} clients, {wall:.0f} s, "
+             f"answer cache {'off' if not cache_mb else f'{cache_mb:g} MB'}") + (
         f", index rebuilt in the middle ({rebuilt.get('seconds', 0):.1f} s, exit {rebuilt.get('rc')})" if rebuild else "")
     figures = report(label, results, wall)
     if rebuild:
@@ -218,7 +224,8 @@ def run_one(index_dir: Path, workers: int, clients: int, seconds: float, rebuild
         print(f"  generation before: {before}; answered after the run: {', '.join(picked)}"
               f" ({'picked up' if before not in after else 'NOT picked up'})")
         figures["generations"] = {"before": before, "after": picked, "rebuild": rebuilt}
-    return {"workers": workers, "clients": clients, "seconds": wall, "rebuild": rebuild, "figures": figures}
+    return {"workers": workers, "clients": clients, "seconds": wall, "rebuild": rebuild, "cache_mb": cache_mb,
+            "figures": figures}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -228,6 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seconds", type=float, default=30.0)
     p.add_argument("--rebuild", choices=("yes", "no", "also"), default="also",
                    help="rebuild the index in the middle: yes, no, or also (an extra run with the most workers)")
+    p.add_argument("--cache-mb", type=float, default=32.0, help="serve's answer cache per worker (0: off)")
     p.add_argument("--index", type=Path, help="index directory to serve (default: a fresh one built here)")
     p.add_argument("--json", dest="json_out", type=Path, help="also write the figures as JSON")
     args = p.parse_args(argv)
@@ -248,11 +256,11 @@ def main(argv: list[str] | None = None) -> int:
         runs = []
         for n in workers:
             if args.rebuild in ("no", "also"):
-                runs.append(run_one(index_dir, n, args.clients, args.seconds, rebuild=False))
+                runs.append(run_one(index_dir, n, args.clients, args.seconds, rebuild=False, cache_mb=args.cache_mb))
             if args.rebuild == "yes":
-                runs.append(run_one(index_dir, n, args.clients, args.seconds, rebuild=True))
+                runs.append(run_one(index_dir, n, args.clients, args.seconds, rebuild=True, cache_mb=args.cache_mb))
         if args.rebuild == "also":
-            runs.append(run_one(index_dir, max(workers), args.clients, args.seconds, rebuild=True))
+            runs.append(run_one(index_dir, max(workers), args.clients, args.seconds, rebuild=True, cache_mb=args.cache_mb))
     if args.json_out:
         args.json_out.write_text(json.dumps(runs, ensure_ascii=False, indent=1), encoding="utf-8")
     failed = sum(r["figures"]["all"]["errors"] for r in runs)

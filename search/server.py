@@ -305,11 +305,13 @@ def create_app(config: ServeConfig | None = None, *, searcher=None) -> FastAPI:
         generation = probe.current(searcher_)
         key = (request.url.path, tuple(sorted(request.query_params.multi_items())))
         body = cache.get(generation, key)
+        state = "hit"
         if body is None:
+            state = "miss"
             body = UTF8JSONResponse(None).render(await run(fn, searcher_, *args, **kwargs))
             if Path(searcher_.generation).name == generation:
                 cache.put(generation, key, body)
-        return Response(body, media_type=UTF8JSONResponse.media_type)
+        return Response(body, media_type=UTF8JSONResponse.media_type, headers={"X-Clsearch-Cache": state})
 
     async def run(fn, *args, **kwargs):
         """Run a blocking library call in the thread pool, failing with 503 past the deadline."""
