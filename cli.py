@@ -243,7 +243,7 @@ def serve_cmd(host, port, workers, cors, timeout, max_limit, cache_mb, access_lo
         click.echo(f"clsearch: error: serve needs the web extra ({exc.name} is missing); "
                    "install it with: pip install 'clsearch[serve]'", err=True)
         sys.exit(EXIT_ERROR)
-    from index.auto import ensure_index
+    from index.ensure import ensure_index
     from index.store import default_index_dir
 
     try:  # build or check the index once here, so that workers never race to build it
