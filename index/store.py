@@ -20,7 +20,7 @@ POINTER = "CURRENT"
 META = "meta.json"
 LEXICON = "lexicon.json"  # what the query layer reads: vocabulary, readings, synonyms
 CHARMAP = "charmap.json"  # read lazily: readings of all characters, traditional → simplified
-TYPOS = "typos.pickle"  # read lazily: pinyin words by their one-deletion variants
+TYPOS = "typos.tsv"  # looked up on disk: pinyin words by their one-deletion variants
 _PACKAGE_DIR = Path(__file__).parent
 
 

@@ -8,12 +8,12 @@ traditional → simplified table sit in a second file, read only when a query ne
 from __future__ import annotations
 
 import json
-import pickle
 from functools import cached_property
 from pathlib import Path
 
 from index.analysis import damerau, deletes
 from index.store import CHARMAP, LEXICON, TYPOS
+from index.typotable import TypoTable
 
 
 
@@ -52,9 +52,14 @@ class Lexicon:
         return self._charmap["t2s"].get(ch, ch)
 
     @cached_property
-    def _typos(self) -> dict[str, tuple[str, ...]]:
-        with open(self.generation / TYPOS, "rb") as fp:
-            return pickle.load(fp)
+    def _typos(self) -> TypoTable:
+        return TypoTable(self.generation / TYPOS)
+
+    def close(self) -> None:
+        """Release the typo table's memory map, if a query opened it."""
+        typos = self.__dict__.pop("_typos", None)
+        if typos is not None:
+            typos.close()
 
     def corrections(self, letters: str, max_edits: int) -> list[tuple[str, int]]:
         """Pinyin of corpus words and name runs within `max_edits` (a swap counts one).
@@ -62,7 +67,7 @@ class Lexicon:
         Symmetric-delete lookup (as SymSpell): the indexer stored every pinyin word under
         itself and each string one deletion away; the query's own deletions (two deep for
         two edits) are looked up and every candidate is checked with `damerau`. The table is
-        read on the first query that needs it.
+        searched on disk (`index.typotable`), never loaded whole.
         """
         if max_edits <= 0:
             return []

@@ -117,6 +117,7 @@ class Searcher:
     def close(self) -> None:
         with self._lock:
             self._searcher.close()
+            self.lexicon.close()
 
     # -- public -------------------------------------------------------------------------
     def search(self, query: str, limit: int = 10, *, province: str | None = None,
