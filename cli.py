@@ -80,7 +80,8 @@ def search_cmd(query, limit, as_json, province, type_, program, explain, index_d
     except ClsearchError as exc:
         fail(exc)
     if as_json:
-        hits = [dict(h.to_dict(), **({"explain": h.explain} if explain else {})) for h in res.hits]
+        hits = [dict(h.to_dict(), **({"explain": h.explain.to_dict()} if explain and h.explain else {}))
+                for h in res.hits]
         click.echo(json.dumps({"query": text, "total": res.total, "hits": hits}, ensure_ascii=False))
     else:
         _print_hits(res, explain)
@@ -124,13 +125,13 @@ def _print_hits(res, explain: bool) -> None:
             if h.field in ("alias", "place"):
                 label = "别名" if h.field == "alias" else "地区"
                 click.echo(f"    {label}: " + _marked(h.text, h.spans, tty))
-        if explain:
+        if explain and hit.explain:
             e = hit.explain
-            rules = ", ".join(f"{k}={v}" for k, v in e["rules"].items())
-            click.echo(f"    placed by: {e['placed_by']}   [{rules}]   score {hit.score}")
-            for m in e["matches"]:
-                how = "synonym" if m["synonym"] else "/".join(dict.fromkeys(m["channels"]))
-                click.echo(f"      {m['field']}: {m['text']} ← {m['as']} ({how}, typos {m['typos']})")
+            rules = ", ".join(f"{k}={v}" for k, v in e.rules._asdict().items())
+            click.echo(f"    placed by: {e.placed_by}   [{rules}]   score {hit.score}")
+            for m in e.matches:
+                how = "synonym" if m.synonym else "/".join(dict.fromkeys(str(c) for c in m.channels))
+                click.echo(f"      {m.field}: {m.text} ← {m.reading} ({how}, typos {m.typos})")
     if res.hits and res.total > len(res.hits):
         click.echo(f"({len(res.hits)} of {res.total}; --limit to see more)")
 
@@ -155,7 +156,7 @@ def index_build(extra, index_dir) -> None:
     Lists added with --add are kept by later automatic rebuilds; build again without --add
     to drop them.
     """
-    from index.auto import build_from_seeds
+    from index.ensure import build_from_seeds
     from index.store import default_index_dir
 
     try:
@@ -202,7 +203,7 @@ def _records(extra=()):
 @add_option
 def export_cmd(as_csv, extra) -> None:
     """Print every record of the bundled seeds: one JSON object per line (or CSV)."""
-    from index.export import write_csv, write_jsonl
+    from index.corpus.export import write_csv, write_jsonl
 
     (write_csv if as_csv else write_jsonl)(_records(extra), sys.stdout)
 
@@ -212,7 +213,7 @@ def export_cmd(as_csv, extra) -> None:
 @add_option
 def stats_cmd(as_json, extra) -> None:
     """Counts of the bundled records by list, program, type and province."""
-    from index.export import format_stats, stats
+    from index.corpus.export import format_stats, stats
 
     data = stats(_records(extra))
     click.echo(json.dumps(data, ensure_ascii=False, indent=1) if as_json else format_stats(data))

@@ -19,7 +19,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Iterable
 
-from index.analysis import deletes
+from index.distance import deletes
 
 
 def typo_lines(words: Iterable[str]) -> list[str]:

@@ -17,7 +17,7 @@ from dataclasses import replace
 from .entries import Entry
 from .manifest import ListSpec
 from .names import name_key, short_name
-from .records import Record
+from ..records import Record
 
 
 ID_DIGITS = 8  # hex digits of an id; more only for a record whose 8 collide (see unique_ids)
