@@ -227,3 +227,21 @@ def test_stats_counts_the_clusters_in_several_programs():
     text = CliRunner().invoke(main, ["stats"]).output
     assert "in several programs  9 clusters, 18 records (clsearch export --related)" in text
     assert "  5  创新型产业集群 + 湖北省重点产业集群" in text
+
+
+def test_blocking_loses_no_link(records):
+    """Large lists are compared only where a pair can reach the threshold (same place, enough
+    industry characters in common); on the bundled lists that finds every link all pairs give."""
+    from index.corpus.load import load_groups
+    from index.corpus.related import _Canon, _Prepared, candidate_pairs
+
+    prep = _Prepared(REGIONS, _Canon(load_groups()))
+
+    def links(pairs):
+        return {frozenset((a.id, b.id)) for a, b in pairs
+                if pair_score(a, b, REGIONS, prepared=prep).confidence >= MIN_CONFIDENCE}
+
+    blocked = list(candidate_pairs(records, prep, MIN_CONFIDENCE))
+    everything = list(candidate_pairs(records))
+    assert len(blocked) < len(everything) / 20
+    assert links(blocked) == links(everything) == linked_pairs(records)

@@ -29,8 +29,10 @@ the caller passes the region table and the synonym groups.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from bisect import bisect_right
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import NamedTuple
 
 from .names import comparable
@@ -94,29 +96,16 @@ class _Canon:
         return self.re.sub(sub, text), done
 
 
-def _city_forms(record: Record, regions: Regions) -> tuple[str, ...]:
-    if not record.city:
-        return ()
-    found = regions.city(record.city, regions.province(record.province or ""))
-    return found[1].forms if found else (record.city, strip_place_suffix(record.city))
-
-
+@lru_cache(maxsize=8192)
 def _district_forms(district: str | None) -> tuple[str, ...]:
     if not district:
         return ()
     return tuple(dict.fromkeys((district, strip_place_suffix(district))))
 
 
-def _place_prefixes(record: Record, regions: Regions) -> list[str]:
-    province = regions.province(record.province or "")
-    forms = [province.full, province.short] if province else []
-    forms += _city_forms(record, regions) + _district_forms(record.district)
-    return sorted(set(f for f in forms if f), key=len, reverse=True)
-
-
-def _strip_places(text: str, prefixes: Sequence[str]) -> str:
-    """`text` without the place and zone words it starts with (any number, any order)."""
-    words = sorted(set(prefixes) | set(ZONE_WORDS), key=len, reverse=True)
+def _strip_places(text: str, words: Sequence[str]) -> str:
+    """`text` without the place and zone words it starts with (any number, any order);
+    `words` longest first."""
     changed = True
     while changed:
         changed = False
@@ -131,62 +120,99 @@ def _strip_places(text: str, prefixes: Sequence[str]) -> str:
     return text
 
 
-def _name_body(record: Record) -> str:
-    """The name reduced for comparison: abbreviations folded, generic suffix and brackets gone."""
-    body = _PAREN_RE.sub("", comparable(record.name)).replace("·", "")
-    return body[:-2] if body.endswith("产业") and len(body) > 2 else body
+class _Prepared:
+    """Per-name and per-place work done once, however many pairs a record is in."""
 
+    def __init__(self, regions: Regions, canon: _Canon):
+        self.regions, self.canon = regions, canon
+        self._forms: dict[tuple, tuple[str, ...]] = {}
+        self._bodies: dict[str, str] = {}
+        self._parts: dict[tuple, tuple[str, list[tuple[str, str]]]] = {}
+        self._rests: dict[tuple, str] = {}
 
-def _name_district(record: Record, other: Record, regions: Regions) -> str | None:
-    """`record`'s district, or `other`'s when `record`'s name starts with it after its city
-    (丰台轨道交通 read against 北京市丰台区…: 丰台区)."""
-    if record.district:
-        return record.district
-    if not other.district:
+    def place_forms(self, province: str | None, city: str | None) -> tuple[str, ...]:
+        """Every spelling of the province and of the city, longest first."""
+        key = (province, city)
+        if key not in self._forms:
+            p = self.regions.province(province or "")
+            forms = [p.full, p.short] if p else []
+            if city:
+                found = self.regions.city(city, p)
+                forms += found[1].forms if found else (city, strip_place_suffix(city))
+            self._forms[key] = tuple(sorted(set(f for f in forms if f), key=len, reverse=True))
+        return self._forms[key]
+
+    def body(self, name: str) -> str:
+        """The name reduced for comparison: abbreviations folded, generic suffix and brackets gone."""
+        if name not in self._bodies:
+            body = _PAREN_RE.sub("", comparable(name)).replace("·", "")
+            self._bodies[name] = body[:-2] if body.endswith("产业") and len(body) > 2 else body
+        return self._bodies[name]
+
+    def part(self, record: Record, other_district: str | None = None) -> tuple[str, list[tuple[str, str]]]:
+        if other_district and (record.district or not self._starts_with(record, other_district)):
+            other_district = None  # the other's district is not in this name: the plain part
+        key = (record.name, record.province, record.city, record.district, other_district)
+        if key not in self._parts:
+            words = set(self.place_forms(record.province, record.city)) | set(ZONE_WORDS)
+            words |= set(_district_forms(record.district)) | set(_district_forms(other_district))
+            text = _strip_places(self.body(record.name), sorted(words, key=len, reverse=True))
+            for word in MODIFIERS:
+                text = text.replace(word, "") or text
+            text, rewrites = self.canon(text)
+            text = _CONNECTIVES_RE.sub("", text)
+            self._parts[key] = (_REPEAT_RE.sub(r"\1", text), rewrites)
+        return self._parts[key]
+
+    def _starts_with(self, record: Record, district: str) -> bool:
+        """Whether `record`'s name, after its province or city, starts with `district`."""
+        key = (record.name, record.province, record.city)
+        rest = self._rests.get(key)
+        if rest is None:
+            rest = self.body(record.name)
+            for prefix in self.place_forms(record.province, record.city):
+                if rest.startswith(prefix):
+                    rest = rest[len(prefix):]
+                    break
+            self._rests[key] = rest
+        return rest.startswith(_district_forms(district))
+
+    def name_district(self, record: Record, other: Record) -> str | None:
+        """`record`'s district, or `other`'s when `record`'s name starts with it after its
+        province or city (丰台轨道交通 read against 北京市丰台区…: 丰台区)."""
+        if record.district:
+            return record.district
+        if other.district and self._starts_with(record, other.district):
+            return other.district
         return None
-    province = regions.province(record.province or "")
-    rest = _name_body(record)
-    for prefix in ([province.full, province.short] if province else []) + list(_city_forms(record, regions)):
-        if rest.startswith(prefix):
-            rest = rest[len(prefix):]
-            break
-    return other.district if rest.startswith(_district_forms(other.district)) else None
 
-
-def _place(a: Record, b: Record, regions: Regions) -> tuple[str, float]:
-    if not a.province or a.province != b.province:
+    def place(self, a: Record, b: Record) -> tuple[str, float]:
+        if not a.province or a.province != b.province:
+            return "", 0.0
+        da, db = self.name_district(a, b), self.name_district(b, a)
+        if da and db:
+            return (f"same district {da}", 1.0) if da == db else ("", 0.0)
+        if da or db:
+            district, wide, narrow = (da, b, a) if da else (db, a, b)
+            if wide.city and wide.city == narrow.city:
+                return f"{district} in {wide.city}", CITY_DISTRICT
+            return "", 0.0
+        if a.city and a.city == b.city:
+            return f"same city {a.city}", 1.0
         return "", 0.0
-    da, db = _name_district(a, b, regions), _name_district(b, a, regions)
-    if da and db:
-        return (f"same district {da}", 1.0) if da == db else ("", 0.0)
-    if da or db:
-        district, wide, narrow = (da, b, a) if da else (db, a, b)
-        if wide.city and wide.city == narrow.city:
-            return f"{district} in {wide.city}", CITY_DISTRICT
-        return "", 0.0
-    if a.city and a.city == b.city:
-        return f"same city {a.city}", 1.0
-    return "", 0.0
 
 
 def industry_part(record: Record, regions: Regions, canon: _Canon, other: Record | None = None) -> tuple[str, list[tuple[str, str]]]:
-    """The words of a name that say what the cluster makes, and the synonym rewrites applied.
+    """The words of a name that say what the cluster makes, and the synonym rewrites applied:
+    the name without place (its own, and `other`'s district), zone words, generic suffix,
+    `MODIFIERS` and connectives, synonyms written as their group's first term.
 
     >>> from index.corpus.places import load_regions
     >>> r = Record("x", "仙桃高新区非织造布创新型产业集群", "", "p", "", "", province="湖北", city="仙桃市")
     >>> industry_part(r, load_regions(), _Canon([("无纺布", "非织造布")]))
     ('无纺布', [('非织造布', '无纺布')])
     """
-    prefixes = _place_prefixes(record, regions)
-    if other is not None:
-        prefixes += _district_forms(other.district)
-    text = _strip_places(_name_body(record), prefixes)
-    for word in MODIFIERS:
-        text = text.replace(word, "") or text
-    text, rewrites = canon(text)
-    text = _CONNECTIVES_RE.sub("", text)
-    text = _REPEAT_RE.sub(r"\1", text)
-    return text, rewrites
+    return _Prepared(regions, canon).part(record, other.district if other else None)
 
 
 def _longest_common(a: str, b: str, shortest: int) -> str:
@@ -217,14 +243,14 @@ def shared_runs(a: str, b: str) -> list[str]:
 
 
 def pair_score(a: Record, b: Record, regions: Regions, groups: Sequence[Sequence[str]] = (),
-               canon: _Canon | None = None) -> PairScore:
+               canon: _Canon | None = None, prepared: _Prepared | None = None) -> PairScore:
     """Place and industry evidence that `a` and `b` are the same cluster."""
-    place, factor = _place(a, b, regions)
+    prep = prepared or _Prepared(regions, canon or _Canon(groups))
+    place, factor = prep.place(a, b)
     if not factor:
         return PairScore("", 0.0, (), (), 0.0)
-    canon = canon or _Canon(groups)
-    ia, ra = industry_part(a, regions, canon, b)
-    ib, rb = industry_part(b, regions, canon, a)
+    ia, ra = prep.part(a, b.district)
+    ib, rb = prep.part(b, a.district)
     if not ia or not ib:
         return PairScore(place, factor, (), (), 0.0)
     runs = shared_runs(ia, ib)
@@ -240,29 +266,82 @@ def _reason(score: PairScore) -> str:
     return f"{score.place}; same industry {words}{syn}; similarity {score.similarity:.2f}"
 
 
-def candidate_pairs(records: Sequence[Record]) -> Iterable[tuple[Record, Record]]:
-    """Pairs of records of different programs that may share a place: the same province, and
-    the same city unless one of them has none (a county written without its prefecture)."""
-    by_city: dict[tuple[str, str | None], list[Record]] = defaultdict(list)
-    for r in records:
-        if r.province:
-            by_city[(r.province, r.city)].append(r)
-    for (province, city), group in by_city.items():
-        others = [r for (p, c), rs in by_city.items() if p == province and c is not None and c != city for r in rs]
-        for i, a in enumerate(group):
-            for b in group[i + 1:] + (others if city is None else []):
-                if a.program != b.program:
-                    yield a, b
+def _block_keys(record: Record, prep: _Prepared) -> set[str]:
+    """Keys two records must share to be compared: the character pairs of the industry part
+    (a shared run has one), or "*" for a one-character part (茶, 钒), compared with all."""
+    part, _ = prep.part(record)
+    return {part[i:i + 2] for i in range(len(part) - 1)} if len(part) >= 2 else {"*"}
+
+
+def candidate_pairs(records: Sequence[Record], prepared: _Prepared | None = None,
+                    min_similarity: float = 0.0) -> Iterable[tuple[Record, Record]]:
+    """Pairs of records of different programs that may be linked, each once: the same
+    province, the same city unless one of them has none (a county written without its
+    prefecture), and, given `prepared`, a character pair in common in their industry parts
+    (so a large list is not compared all against all) and, with `min_similarity`, enough of
+    them to possibly reach it."""
+    keys = [_block_keys(r, prepared) if prepared else {"*"} for r in records]
+    sizes = [len(prepared.part(r)[0]) if prepared and "*" not in k else 0 for r, k in zip(records, keys)]
+    by_city: dict[tuple, list[int]] = defaultdict(list)  # (province, city, key) → record numbers
+    by_province: dict[tuple, list[int]] = defaultdict(list)  # (province, key) → record numbers
+    in_city: dict[tuple, list[int]] = defaultdict(list)  # (province, city) → record numbers
+    in_province: dict[str, list[int]] = defaultdict(list)
+    for n, r in enumerate(records):
+        if not r.province:
+            continue
+        in_province[r.province].append(n)
+        if r.city:
+            in_city[(r.province, r.city)].append(n)
+        for k in keys[n]:
+            by_province[(r.province, k)].append(n)
+            if r.city:
+                by_city[(r.province, r.city, k)].append(n)
+    for n, a in enumerate(records):
+        if not a.province:
+            continue
+        shared: Counter[int] = Counter()  # record number → character pairs in common
+        if a.city:  # buckets hold record numbers in order: the later ones are a slice
+            for k in keys[n] | {"*"}:
+                bucket = by_city.get((a.province, a.city, k), ())
+                shared.update(bucket[bisect_right(bucket, n):])
+            if "*" in keys[n]:
+                bucket = in_city[(a.province, a.city)]
+                shared.update(bucket[bisect_right(bucket, n):])
+        else:
+            for k in keys[n] | {"*"}:
+                shared.update(m for m in by_province.get((a.province, k), ()) if records[m].city or m > n)
+            if "*" in keys[n]:
+                shared.update(m for m in in_province[a.province] if records[m].city or m > n)
+        for m in sorted(shared):
+            b = records[m]
+            if b.program == a.program:
+                continue
+            if min_similarity > 0 and prepared and sizes[n] and sizes[m]:
+                # the parts as compared in this pair (a name may start with the other's district)
+                size_a, size_b = len(prepared.part(a, b.district)[0]), len(prepared.part(b, a.district)[0])
+                if size_a and size_b and not _may_reach(shared[m], size_a, size_b, min_similarity):
+                    continue
+            yield a, b
+
+
+def _may_reach(pairs: int, size_a: int, size_b: int, similarity: float) -> bool:
+    """Whether parts of these sizes sharing `pairs` character pairs can reach `similarity`:
+    a shared run of L characters holds L - 1 pairs, so at most 2 × pairs characters are
+    covered (one-character parts, size 0 here, are always compared)."""
+    if not size_a or not size_b:
+        return True
+    covered = 2 * pairs
+    return (min(covered, size_a) / size_a + min(covered, size_b) / size_b) / 2 >= similarity
 
 
 def link_related(records: Sequence[Record], regions: Regions, groups: Sequence[Sequence[str]] = (),
                  min_confidence: float = MIN_CONFIDENCE) -> int:
     """Set `related` on every record (symmetric, best first); returns the number of links."""
-    canon = _Canon(groups)
+    prep = _Prepared(regions, _Canon(groups))
     links: dict[str, list[Related]] = defaultdict(list)
     n = 0
-    for a, b in candidate_pairs(records):
-        score = pair_score(a, b, regions, canon=canon)
+    for a, b in candidate_pairs(records, prep, min_confidence):
+        score = pair_score(a, b, regions, prepared=prep)
         if score.confidence < min_confidence:
             continue
         n += 1
