@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -38,7 +39,7 @@ def index_option(f):
                         help="Index directory (default: per-user data dir, or $CLSEARCH_INDEX).")(f)
 
 
-def fail(exc: ClsearchError) -> None:
+def fail(exc: ClsearchError) -> NoReturn:
     hint = f" ({exc.hint})" if getattr(exc, "hint", None) else ""
     click.echo(f"clsearch: error: {exc}{hint}", err=True)
     sys.exit(EXIT_ERROR)

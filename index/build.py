@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 from index.analysis import fold
 from index.dictionaries import load_stopwords, load_synonyms, load_t2s, syllables

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 SCHEMA_VERSION = 5
 
@@ -200,7 +200,9 @@ def char_keys(ch: str, readings: tuple[str, ...], initial: str, fuzzy: Iterable[
 
 # A prepared character: (char, readings with the one in context first, initial of that one).
 Char = tuple[str, tuple[str, ...], str]
-CH, READINGS, INITIAL_OF = range(3)
+CH: Final = 0
+READINGS: Final = 1
+INITIAL_OF: Final = 2
 
 
 class MatchField(NamedTuple):

@@ -7,7 +7,7 @@ offsets.
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from index.analysis import fuzzy_key, initial
 from index.format import Char, FieldKind, Key, MatchField, StoredDoc, char_keys, match_field

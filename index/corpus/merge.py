@@ -23,7 +23,7 @@ from ..records import Record
 def make_id(prefix: str, program: str, name: str) -> str:
     """Program prefix + 8 hex digits of a hash of program and normalised name: stable across
     rebuilds and list order, and different for the same name in two programs."""
-    digest = hashlib.sha1(f"{program}|{name_key(name)}".encode("utf-8")).hexdigest()
+    digest = hashlib.sha1(f"{program}|{name_key(name)}".encode()).hexdigest()
     return f"{prefix}-{digest[:8]}"
 
 

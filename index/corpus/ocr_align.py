@@ -161,6 +161,9 @@ def parse_ocr(lines: Lines, spec: ListSpec, regions: Regions, records: Sequence[
     problems: list[Problem] = []
     groups: dict[int, list[OcrLine]] = {}
     for item, j in zip(items, owner):
+        if j is None:  # no records to align to at all
+            problems.append(Problem(spec.document, item.line, item.raw, "OCR line has no record to align to"))
+            continue
         groups.setdefault(j, []).append(item)
         target = _target(records[j])
         shared = _shared(item.content, target)
