@@ -2,15 +2,9 @@
 
 import pytest
 
-from index.corpus import load_corpus
 from index.corpus.link import classify, pair_names
 from index.corpus.entries import Entry
 from index.records import Source
-
-
-@pytest.fixture(scope="module")
-def corpus():
-    return load_corpus()
 
 
 def record(corpus, name):

@@ -2,16 +2,10 @@
 
 from collections import Counter
 
-import pytest
 
 from index.corpus import load_corpus
 from index.corpus.manifest import load_manifest
 from seeds import seed_dir
-
-
-@pytest.fixture(scope="module")
-def corpus():
-    return load_corpus()
 
 
 def by_name(corpus, name, program="创新型产业集群"):
