@@ -1,4 +1,4 @@
-"""Linking re-listings to the clean 2021 list: the OCR notice (003) and the older edition (002(a))."""
+"""Linking re-listings to the clean 2021 list: the OCR notice and the older edition."""
 
 import pytest
 
