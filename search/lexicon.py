@@ -7,11 +7,13 @@ traditional → simplified table sit in a second file, read only when a query ne
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
 
 from index.distance import damerau, deletes
 from index.format import CharmapData, LexiconData, read_charmap, read_lexicon, read_typos
+from index.typotable import TypoTable
 
 
 class Lexicon:
@@ -23,7 +25,7 @@ class Lexicon:
 
     @classmethod
     def from_data(cls, data: LexiconData, charmap: CharmapData | None = None,
-                  typos: dict[str, tuple[str, ...]] | None = None) -> Lexicon:
+                  typos: Mapping[str, tuple[str, ...]] | None = None) -> Lexicon:
         """A lexicon from values, not files: for tests and tools (no generation directory)."""
         lexicon = cls.__new__(cls)
         lexicon.generation = None
@@ -61,9 +63,15 @@ class Lexicon:
         return self._charmap.t2s.get(ch, ch)
 
     @cached_property
-    def _typos(self) -> dict[str, tuple[str, ...]]:
+    def _typos(self) -> TypoTable | Mapping[str, tuple[str, ...]]:
         assert self.generation is not None  # from_data sets it
         return read_typos(self.generation)
+
+    def close(self) -> None:
+        """Release the typo table's memory map, if a query opened it."""
+        typos = self.__dict__.pop("_typos", None)
+        if isinstance(typos, TypoTable):
+            typos.close()
 
     def corrections(self, letters: str, max_edits: int) -> list[tuple[str, int]]:
         """Pinyin of corpus words and name runs within `max_edits` (a swap counts one).
@@ -71,7 +79,7 @@ class Lexicon:
         Symmetric-delete lookup (as SymSpell): the indexer stored every pinyin word under
         itself and each string one deletion away; the query's own deletions (two deep for
         two edits) are looked up and every candidate is checked with `damerau`. The table is
-        read on the first query that needs it.
+        searched on disk (`index.typotable`), never loaded whole.
         """
         if max_edits <= 0:
             return []
