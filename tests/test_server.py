@@ -340,3 +340,16 @@ def test_cached_answers_equal_fresh_ones(small):
         again = cached.get("/api/search", params=params)
         assert first.content == again.content == fresh.get("/api/search", params=params).content
     assert cached.get("/api/complete", params={"q": "cz"}).json() == fresh.get("/api/complete", params={"q": "cz"}).json()
+
+
+def test_one_shot_cli_never_imports_the_web_stack(small_index):
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-X", "importtime", "-m", "cli", "常州", "--index", str(small_index)],
+                       capture_output=True, text=True, encoding="utf-8", timeout=120)
+    assert r.returncode == 0 and "光伏创新型产业集群" in r.stdout
+    imported = {line.rsplit("|", 1)[-1].strip().split(".")[0] for line in r.stderr.splitlines() if "|" in line}
+    assert "whoosh" in imported
+    assert not imported & {"fastapi", "starlette", "uvicorn", "pydantic", "anyio", "search.server", "jieba",
+                           "pypinyin"}
