@@ -254,6 +254,10 @@ def serve_cmd(host, port, workers, cors, timeout, max_limit, cache_mb, access_lo
     if not server.is_loopback(host):
         click.echo(f"clsearch: warning: serving on {host}: reachable from other machines, with no authentication",
                    err=True)
+    problem = server.bind_problem(host, port)
+    if problem:
+        click.echo(f"clsearch: error: {problem}", err=True)
+        sys.exit(EXIT_ERROR)
     config = server.ServeConfig(index_dir=str(index_dir) if index_dir else None, timeout=timeout,
                                 max_limit=max_limit, cors_origins=tuple(cors), cache_mb=cache_mb)
     shown = f"[{host}]" if ":" in host else host
