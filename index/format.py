@@ -20,14 +20,16 @@ rebuilt instead of misread.
 from __future__ import annotations
 
 import json
-import pickle
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-SCHEMA_VERSION = 5
+if TYPE_CHECKING:
+    from index.typotable import TypoTable
+
+SCHEMA_VERSION = 6
 
 
 class _Names(str, Enum):
@@ -292,7 +294,7 @@ def decode(stored: Mapping[str, Any]) -> StoredDoc:
 
 LEXICON = "lexicon.json"  # read on open: vocabulary, readings, pinyin words, synonyms …
 CHARMAP = "charmap.json"  # read lazily: readings of all common characters, traditional → simplified
-TYPOS = "typos.pickle"  # read lazily: pinyin words by their one-deletion variants
+TYPOS = "typos.tsv"  # looked up on disk (index.typotable): pinyin words by their one-deletion variants
 
 
 @dataclass(frozen=True)
@@ -347,15 +349,18 @@ def read_charmap(generation: Path) -> CharmapData:
     return CharmapData(data["pinyin"], data["t2s"])
 
 
-def write_typos(generation: Path, table: dict[str, tuple[str, ...]]) -> None:
-    with open(generation / TYPOS, "wb") as fp:
-        pickle.dump(table, fp, protocol=4)
+def write_typos(generation: Path, words: Iterable[str]) -> None:
+    """The typo table of `words`: sorted ``variant<TAB>word …`` lines (`index.typotable`)."""
+    from index.typotable import write_typo_table
+
+    write_typo_table(generation / TYPOS, words)
 
 
-def read_typos(generation: Path) -> dict[str, tuple[str, ...]]:
-    with open(generation / TYPOS, "rb") as fp:
-        table: dict[str, tuple[str, ...]] = pickle.load(fp)
-    return table
+def read_typos(generation: Path) -> "TypoTable":
+    """The typo table, searched on disk by key (never loaded whole, never unpickled)."""
+    from index.typotable import TypoTable
+
+    return TypoTable(generation / TYPOS)
 
 
 def _write_json(path: Path, data: Mapping[str, Any]) -> None:

@@ -27,7 +27,7 @@ from .entries import Entry, Problem
 from ..errors import SeedFormatError
 from .link import classify, pair_names
 from .manifest import DocumentSpec, ListSpec, Manifest, load_manifest
-from .merge import attach, merge_records, to_record
+from .merge import attach, merge_records, to_record, unique_ids
 from .names import name_key
 from .ocr_align import parse_ocr
 from .parse_compilation import parse_compilation
@@ -132,6 +132,7 @@ def load_corpus(seed_dir: Path | str | None = None, extra_tables: Iterable[Path 
         corpus.entries[key] = len(entries)
     records = merge_records(records + own)
     records = _add_tables(records, extra_tables, specs, manifest.programs, corpus)
+    records = unique_ids(records)
     order = {key: i for i, key in enumerate(specs)}
     records.sort(key=lambda r: (order.get(r.lists[0], len(order)), r.sources[0].line, r.id))
     corpus.records = records
