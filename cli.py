@@ -184,6 +184,14 @@ def index_info(index_dir) -> None:
     click.echo(f"index: {gen}")
     for key in ("records", "built_at", "seconds", "fingerprint", "schema_version", "source", "extra"):
         click.echo(f"{key}: {meta.get(key)}")
+    _echo_user_dictionaries()
+
+
+def _echo_user_dictionaries() -> None:
+    from index.user_files import USER_FILES, config_dir, user_files
+
+    found = ", ".join(p.name for p in user_files()) or "none"
+    click.echo(f"user dictionaries: {config_dir()} ({found}; may hold {', '.join(USER_FILES)})")
 
 
 def _records(extra=()):
