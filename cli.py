@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -38,7 +39,7 @@ def index_option(f):
                         help="Index directory (default: per-user data dir, or $CLSEARCH_INDEX).")(f)
 
 
-def fail(exc: ClsearchError) -> None:
+def fail(exc: ClsearchError) -> NoReturn:
     hint = f" ({exc.hint})" if getattr(exc, "hint", None) else ""
     click.echo(f"clsearch: error: {exc}{hint}", err=True)
     sys.exit(EXIT_ERROR)
@@ -267,6 +268,10 @@ def serve_cmd(host, port, workers, cors, timeout, max_limit, cache_mb, access_lo
     if not server.is_loopback(host):
         click.echo(f"clsearch: warning: serving on {host}: reachable from other machines, with no authentication",
                    err=True)
+    problem = server.bind_problem(host, port)
+    if problem:
+        click.echo(f"clsearch: error: {problem}", err=True)
+        sys.exit(EXIT_ERROR)
     config = server.ServeConfig(index_dir=str(index_dir) if index_dir else None, timeout=timeout,
                                 max_limit=max_limit, cors_origins=tuple(cors), cache_mb=cache_mb)
     shown = f"[{host}]" if ":" in host else host

@@ -36,8 +36,9 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from .names import comparable
-from .places import Regions, strip_district, strip_place_suffix
 from ..records import Record, Related
+from ..text import strip_place_suffix
+from .places import Regions, strip_district
 
 __all__ = ["MIN_CONFIDENCE", "link_related", "pair_score", "PairScore", "equivalence_groups", "industry_part", "shared_runs"]
 
