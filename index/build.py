@@ -24,7 +24,9 @@ from index.errors import IndexBuildError
 from index.records import Record
 from index.terms import LexiconBuilder, index_fields
 from index.schema import SCHEMA_VERSION, make_schema
-from index.store import CHARMAP, LEXICON, META, TYPOS, read_meta, swap_in
+from index.completion import completion_table
+from index.store import CHARMAP, COMPLETE, LEXICON, META, RECORDS, TYPOS, VALUES, read_meta, swap_in
+from index.values import value_table
 
 
 
@@ -96,7 +98,8 @@ def _charmap() -> dict:
 def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 cache_dir: Path | None = None, province_full=lambda p: None,
                 source: str = "bundled", extra: list[str] | None = None,
-                inputs: str = "") -> BuildReport:
+                inputs: str = "", list_titles: dict[str, str] | None = None,
+                programs: dict[str, str] | None = None) -> BuildReport:
     """Write a complete new generation under `index_dir` and swap it in.
 
     Anything that goes wrong (including KeyboardInterrupt) leaves ``CURRENT`` untouched; the
@@ -122,15 +125,26 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
         writer = ix.writer()
         lex = LexiconBuilder()
         bounds, cut = partial(word_bounds, tok), partial(words_of, tok)
+        suggestable = []
         for record in records:
-            doc = stored_document(record, document_fields(record, province_full), reader.read, bounds)
+            fields = document_fields(record, province_full)
+            doc = stored_document(record, fields, reader.read, bounds)
             writer.add_document(**index_fields(record, doc, reader.read, cut, lex))
+            suggestable.append((record.id, fields))
         writer.commit()
+        with open(gen / RECORDS, "w", encoding="utf-8") as fp:
+            for record in records:
+                fp.write(json.dumps(record.to_dict(), ensure_ascii=False, separators=(",", ":")) + "\n")
+        _write_json(gen / VALUES, value_table(records, reader.read, list_titles=list_titles,
+                                              programs=programs, province_full=province_full))
         stop_path = DATA_DIR / "stopwords.txt"
         stopwords = sorted(read_data_lines(stop_path)) if stop_path.exists() else []
         lexicon = lex.lexicon(load_synonyms(), stopwords)
         _write_json(gen / LEXICON, lexicon)
         _write_json(gen / CHARMAP, _charmap())
+        _write_json(gen / COMPLETE, completion_table(
+            suggestable, reader.read, cut, stopwords=stopwords,
+            places=[n for n in lexicon["places"]] + [r.province for r in records if r.province]))
         with open(gen / TYPOS, "wb") as fp:
             pickle.dump(typo_table(lex.typo_targets), fp, protocol=4)
         seconds = time.perf_counter() - started

@@ -12,7 +12,7 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from index.analysis import han_chars
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 class HanCharTokenizer(Tokenizer):
@@ -45,10 +45,13 @@ def make_schema() -> Schema:
         doc=STORED,
         province=ID,
         city=ID,
+        district=ID,
         type=ID,
         program=ID,
         lists=KEYWORD(commas=True),
         year=ID,
+        # Browsing order (no query, only filters): pinyin of province, city, district, name, id.
+        order=ID(sortable=True),
         han=TEXT(analyzer=HanCharTokenizer(), phrase=True),
         lit=KEYWORD,  # letters and digits, lower-cased (G60)
         words=KEYWORD,  # jieba words of every field

@@ -21,6 +21,9 @@ META = "meta.json"
 LEXICON = "lexicon.json"  # what the query layer reads: vocabulary, readings, synonyms
 CHARMAP = "charmap.json"  # read lazily: readings of all characters, traditional → simplified
 TYPOS = "typos.pickle"  # read lazily: pinyin words by their one-deletion variants
+RECORDS = "records.jsonl"  # every record in full, one JSON object a line: get, export, stats
+COMPLETE = "complete.json"  # type-ahead suggestions with pinyin and counts (index.completion)
+VALUES = "values.json"  # filter values with counts and other names (index.values)
 _PACKAGE_DIR = Path(__file__).parent
 
 

@@ -58,10 +58,12 @@ def index_fields(record: Record, doc: dict, read: Read, cut: Cut, lexicon: "Lexi
         doc=doc,  # pickled by Whoosh: no parsing at query time
         province=record.province or "",
         city=record.city or "",
+        district=record.district or "",
         type=record.type or "",
         program=record.program,
         lists=",".join(record.lists),
         year=str(record.year or ""),
+        order=browse_key(record, read),
         han=" ".join(texts),
         lit=" ".join(sorted({c.lower() for t in texts for c in t if c.isascii() and c.isalnum()})),
         words=" ".join(words),
@@ -73,6 +75,20 @@ def index_fields(record: Record, doc: dict, read: Read, cut: Cut, lexicon: "Lexi
         pairs=" ".join(sorted(pairs)),
         ipairs=" ".join(sorted(initials_pairs)),
     )
+
+
+def browse_key(record: Record, read: Read) -> str:
+    """Where a record sits when browsing: by place, then name, in pinyin (A–Z), then id.
+
+    Records without a province come last ("~" sorts after letters).
+    """
+    def spell(text: str | None) -> str:
+        if not text:
+            return "~"
+        return " ".join(r[0] if r else ch for ch, r in zip(text, read(text)))
+
+    return "|".join([spell(record.province), spell(record.city), spell(record.district),
+                     spell(record.name), record.id])
 
 
 @dataclass

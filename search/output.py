@@ -1,0 +1,147 @@
+"""Writing hits and records out: marked text, terminal colour, CSV, JSON lines, field choice.
+
+Pure functions over values (hits as `to_dict()` dicts, spans, records) and a text stream, so
+the CLI stays a thin shell and a server or a notebook can format the same way.
+
+Conventions (documented in the README):
+- A list value in CSV is joined with ``；`` (the full-width semicolon, as `clsearch export`):
+  it never occurs in names, and Chinese readers expect it; JSON keeps real lists.
+- Marked text escapes the field's text for HTML by default, so a name cannot inject markup;
+  the caller's own tags (``<mark>``/``</mark>``) are inserted as given.
+- Colour is used only when asked (`always`) or when `auto` and stdout is a terminal, ``NO_COLOR``
+  is unset or empty, and ``TERM`` is not ``dumb``. Without colour there is no markup at all:
+  piped text is the names as written (``clsearch 锂电 | grep 西宁经开区锂电`` matches).
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import json
+from typing import IO, Callable, Iterable, Mapping, Sequence
+
+LIST_SEP = "；"
+COLORS = ("auto", "always", "never")
+BOLD_RED, RESET = "\x1b[1;31m", "\x1b[0m"
+DIM = "\x1b[2m"
+
+# Hit keys, in the order CSV columns and --fields name them. `to_dict()` may carry more
+# (highlights, explain, …): those are JSON only.
+HIT_FIELDS = ("id", "name", "score", "province", "city", "district", "type", "program", "year",
+              "lists", "list_titles", "builder", "aliases")
+CSV_DEFAULT = ("id", "name", "province", "city", "district", "type", "program", "year",
+               "list_titles", "builder", "aliases", "score")
+
+
+def mark(text: str, spans: Iterable[tuple[int, int]], open: str = "<mark>", close: str = "</mark>",
+         escape: Callable[[str], str] | None = html.escape) -> str:
+    """`text` with each run of marked characters wrapped in `open` … `close`.
+
+    Spans are (start, end) character offsets; overlapping and touching spans merge into one
+    run. `escape` is applied to the text pieces (not to the tags); pass None for plain text.
+
+    >>> mark("西宁<经开区>锂电", [(7, 9)])
+    '西宁&lt;经开区&gt;<mark>锂电</mark>'
+    >>> mark("锂电池", [(0, 1), (1, 2)], "[", "]", escape=None)
+    '[锂电]池'
+    """
+    esc = escape or (lambda s: s)
+    marked = [False] * len(text)
+    for span in spans:
+        start, end = span[0], span[1]
+        for i in range(max(start, 0), min(end, len(text))):
+            marked[i] = True
+    out, i = [], 0
+    while i < len(text):
+        j = i
+        while j < len(text) and marked[j] == marked[i]:
+            j += 1
+        piece = esc(text[i:j])
+        out.append(open + piece + close if marked[i] else piece)
+        i = j
+    return "".join(out)
+
+
+def use_color(mode: str, isatty: bool, env: Mapping[str, str]) -> bool:
+    """Whether to colour output: `mode` is auto, always or never (see the module docstring).
+
+    >>> use_color("auto", True, {"TERM": "xterm"}), use_color("auto", True, {"NO_COLOR": "1"})
+    (True, False)
+    >>> use_color("auto", False, {}), use_color("always", False, {"TERM": "dumb"})
+    (False, True)
+    """
+    if mode == "always":
+        return True
+    if mode == "never":
+        return False
+    return isatty and not env.get("NO_COLOR") and env.get("TERM") != "dumb"
+
+
+def check_fields(fields: Sequence[str], allowed: Sequence[str] = HIT_FIELDS) -> list[str]:
+    """The chosen columns, checked: a list of names (comma-separated items are split).
+
+    Raises ValueError naming the unknown column and the valid ones.
+    """
+    out = []
+    for item in fields:
+        for name in item.split(","):
+            name = name.strip()
+            if not name:
+                continue
+            if name not in allowed:
+                raise ValueError(f'unknown field "{name}"; fields are {", ".join(allowed)}')
+            out.append(name)
+    return out
+
+
+def csv_value(value: object) -> str:
+    """One CSV cell: lists joined with ``；``, None empty, numbers as written.
+
+    A cell that a spreadsheet would read as a formula (=, +, -, @, a tab or CR first) gets a
+    leading apostrophe, so a name cannot run code in Excel.
+    """
+    if value is None:
+        text = ""
+    elif isinstance(value, (list, tuple)):
+        text = LIST_SEP.join(str(v) for v in value)
+    else:
+        text = str(value)
+    if text and text.lstrip(" ")[:1] in ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠"):
+        if not _number(text):
+            text = "'" + text
+    return text
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
+
+
+def write_csv(rows: Iterable[Mapping], fields: Sequence[str], fp: IO[str], bom: bool = False) -> int:
+    """A header and one row per dict; returns the number of rows. `bom` for Excel."""
+    if bom:
+        fp.write("\ufeff")
+    writer = csv.writer(fp, lineterminator="\r\n" if bom else "\n")
+    writer.writerow(fields)
+    n = 0
+    for row in rows:
+        writer.writerow([csv_value(row.get(f)) for f in fields])
+        n += 1
+    return n
+
+
+def write_jsonl(rows: Iterable[Mapping], fp: IO[str], fields: Sequence[str] | None = None) -> int:
+    """One JSON object per line (UTF-8 as is); only `fields` when given."""
+    n = 0
+    for row in rows:
+        fp.write(json.dumps(pick(row, fields), ensure_ascii=False) + "\n")
+        n += 1
+    return n
+
+
+def pick(row: Mapping, fields: Sequence[str] | None) -> dict:
+    """`row` with only `fields` (in that order), or all of it."""
+    return dict(row) if not fields else {f: row.get(f) for f in fields}
