@@ -9,8 +9,12 @@ Importing this package loads Whoosh and the light query modules only: never jieb
 dictionary or pypinyin's phrase tables (those run at index time).
 """
 
-from index.errors import ClsearchError, IndexMissingError, QueryError
+from index.errors import (ClsearchError, FilterValueError, IndexMissingError, InvalidValueError,
+                          QueryError, UnknownIdError)
+from search.complete import Completion
+from search.records import ListRef, Record, SourceRef
 from search.searcher import Highlight, Hit, Results, Searcher, Span
 
-__all__ = ["Searcher", "Hit", "Results", "Highlight", "Span", "ClsearchError", "QueryError",
-           "IndexMissingError"]
+__all__ = ["Searcher", "Hit", "Results", "Highlight", "Span", "Record", "ListRef", "SourceRef",
+           "Completion", "ClsearchError", "QueryError", "IndexMissingError", "InvalidValueError",
+           "FilterValueError", "UnknownIdError"]

@@ -145,3 +145,109 @@ def write_jsonl(rows: Iterable[Mapping], fp: IO[str], fields: Sequence[str] | No
 def pick(row: Mapping, fields: Sequence[str] | None) -> dict:
     """`row` with only `fields` (in that order), or all of it."""
     return dict(row) if not fields else {f: row.get(f) for f in fields}
+
+
+# -- text for a terminal or a pipe ---------------------------------------------------------
+def _colored(text: str, spans: Iterable, color: bool) -> str:
+    if not color:
+        return text  # no markup when piped: names stay greppable as written
+    return mark(text, [(s[0], s[1]) for s in spans], BOLD_RED, RESET, escape=None)
+
+
+def hit_lines(hit, number: int, color: bool, explain: bool = False) -> list[str]:
+    """A hit as the CLI prints it: name, facts (place · type · program year · id), builder,
+    matched aliases or places, and with `explain` the rule that placed it."""
+    marks = {h.field: h for h in hit.highlights}
+    name = _colored(hit.name, marks["name"].spans, color) if "name" in marks else hit.name
+    lines = [f"{number:>2}. {name}"]
+    place = " ".join(p for p in (hit.province, hit.city, getattr(hit, "district", None)) if p)
+    year = getattr(hit, "year", None)
+    program = f"{hit.program} {year}" if year else hit.program
+    ident = f"{DIM}{hit.id}{RESET}" if color else hit.id
+    facts = [place or "—", hit.type or "", program, ident]
+    lines.append("    " + " · ".join(f for f in facts if f))
+    if hit.builder:
+        b = marks.get("builder")
+        lines.append("    建设单位: " + (_colored(b.text, b.spans, color) if b else hit.builder))
+    for h in hit.highlights:
+        if h.field in ("alias", "place"):
+            label = "别名" if h.field == "alias" else "地区"
+            lines.append(f"    {label}: " + _colored(h.text, h.spans, color))
+    if explain and hit.explain:
+        e = hit.explain
+        rules = ", ".join(f"{k}={v}" for k, v in e["rules"].items())
+        lines.append(f"    placed by: {e['placed_by']}   [{rules}]   score {hit.score}")
+        for m in e["matches"]:
+            how = "synonym" if m["synonym"] else "/".join(dict.fromkeys(str(c) for c in m["channels"]))
+            lines.append(f"      {m['field']}: {m['text']} ← {m['as']} ({how}, typos {m['typos']})")
+    return lines
+
+
+def facet_lines(facets: Mapping[str, Mapping[str, int]], top: int = 12) -> list[str]:
+    """Facet counts as text: one line per field, the `top` values by count."""
+    lines = []
+    for field, counts in facets.items():
+        items = list(counts.items())
+        shown = " · ".join(f"{v} {n}" for v, n in items[:top])
+        more = f" · … {len(items) - top} more" if len(items) > top else ""
+        lines.append(f"{field}: {shown}{more}")
+    return lines
+
+
+def record_lines(record) -> list[str]:
+    """A full record (`search.Record`) as `clsearch show` prints it."""
+    place = " ".join(p for p in (record.province, record.city, record.district) if p) or "—"
+    rows = [("id", record.id), ("名称", record.name)]
+    rows += [("别名", a) for a in record.aliases]
+    rows += [("地区", place), ("类型", record.type or "—"),
+             ("项目", f"{record.program} {record.year}" if record.year else record.program),
+             ("发布", record.issuer or "—")]
+    rows += [("建设单位", b) for b in record.builders]
+    if record.recommender:
+        rows.append(("推荐单位", record.recommender))
+    rows += [("名单", f"{ls.title} ({ls.key})") for ls in record.lists]
+    lines = [f"{k}: {v}" for k, v in rows]
+    lines.append("来源:")
+    for s in record.sources:
+        role = "" if s.role == "entry" else f" [{s.role}]"
+        lines.append(f"  {s.document}:{s.line}{role}  {s.list_title}")
+        lines.append(f"      {s.text}")
+    if record.ocr_readings:
+        lines.append("OCR: " + "；".join(record.ocr_readings))
+    for rel in record.related:
+        what = rel.get("name") or rel.get("id")
+        why = rel.get("reason") or ""
+        conf = rel.get("confidence")
+        lines.append(f"相关: {what} ({rel.get('id')}, {rel.get('program', '')})"
+                     + (f" {why}" if why else "") + (f" {conf}" if conf is not None else ""))
+    return lines
+
+
+# -- records (export) and counts (stats) -----------------------------------------------------
+EXPORT_COLUMNS = ("id", "name", "short_name", "aliases", "program", "issuer", "list_title", "year",
+                  "province", "city", "district", "builder", "recommender", "type", "lists",
+                  "list_titles", "ocr_readings", "sources")
+
+
+def record_row(d: Mapping) -> dict:
+    """A record's `to_dict()` flattened for CSV: sources as ``document:line``, the builder cell
+    holding every builder (so an export loads back with ``clsearch index build --add``)."""
+    row = dict(d)
+    row["builder"] = list(d.get("builders") or ())
+    row["sources"] = [f"{s['document']}:{s['line']}" for s in d.get("sources") or ()]
+    return row
+
+
+def stats_text(st: Mapping) -> str:
+    """`Searcher.stats()` as a readable table: one section per grouping, counts right-aligned."""
+    lines = [f"records  {st['records']}"]
+    titles = st.get("list_titles", {})
+    for key, title in (("by_list", "list"), ("by_program", "program"), ("by_type", "type"),
+                       ("by_province", "province"), ("by_year", "year")):
+        rows = st.get(key, {})
+        lines += ["", f"by {title}"]
+        width = max((len(str(v)) for v in rows.values()), default=1)
+        for label, n in rows.items():
+            extra = f"  {titles[label]}" if key == "by_list" and titles.get(label, label) != label else ""
+            lines.append(f"  {str(n).rjust(width)}  {label}{extra}")
+    return "\n".join(lines) + "\n"

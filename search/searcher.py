@@ -11,7 +11,7 @@ import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import Iterator, NamedTuple
 
 from whoosh import index as windex
 from whoosh import query as wq
@@ -21,7 +21,10 @@ from index.analysis import FULL, INITIAL, pair_term
 from index.auto import ensure_index
 from index.places import strip_place_suffix
 from index.errors import QueryError
+from search.catalog import Catalog
+from search.complete import Completion
 from search.lexicon import Lexicon
+from search.records import Record
 from search.match import Doc, Match, decode
 from search.query import HAN, LIT, Alternative, ParsedQuery, parse_query
 from search.rank import Ranking, evaluate, placed_by, ranking_dict
@@ -103,6 +106,7 @@ class Searcher:
             hint = f"rebuild it with: clsearch index build --index {self.index_dir}"
             raise IndexMissingError(f"cannot open the index in {self.index_dir}: {exc}", hint=hint) from exc
         self.lexicon = Lexicon(self.generation)
+        self._catalog = Catalog(self.generation, self.lexicon.simplify)
         self._docs: dict[int, Doc] = {}
         self._postings_cache: dict[tuple[str, str], frozenset[int]] = {}
         self._lock = threading.Lock()
@@ -132,6 +136,26 @@ class Searcher:
                 type: str | None = None, program: str | None = None) -> Results:
         """Like `search`, with the total count and a suggestion when nothing matched."""
         return self._results(query, limit, (province, type, program), suggest=True)
+
+    def get(self, id: str) -> Record:
+        """The full record with this id (every name, place, list and source); `UnknownIdError`."""
+        return self._catalog.get(id)
+
+    def complete(self, prefix: str, limit: int = 10) -> list[Completion]:
+        """Type-ahead suggestions for what the user is typing (hanzi, pinyin, initials, mixed)."""
+        return self._catalog.complete(prefix, limit)
+
+    def values(self, field: str) -> dict[str, int]:
+        """Every value of a filter field in this index, with its number of records."""
+        return self._catalog.values.counts(field)
+
+    def records(self) -> Iterator[Record]:
+        """Every record of the index, in index order (what `clsearch export` prints)."""
+        return self._catalog.records()
+
+    def stats(self) -> dict:
+        """Record counts by list, program, type, province and year (`clsearch stats`)."""
+        return self._catalog.stats()
 
     # -- internals ------------------------------------------------------------------------
     def _results(self, query: str, limit: int, filters: tuple, suggest: bool) -> Results:
