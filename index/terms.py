@@ -80,14 +80,15 @@ def index_fields(record: Record, doc: dict, read: Read, cut: Cut, lexicon: "Lexi
 def browse_key(record: Record, read: Read) -> str:
     """Where a record sits when browsing: by place, then name, in pinyin (A–Z), then id.
 
-    Records without a province come last ("~" sorts after letters).
+    Records without a province or city come after those with one ("~" sorts after letters);
+    a city's own clusters (no district) come before those of its districts.
     """
-    def spell(text: str | None) -> str:
+    def spell(text: str | None, missing: str = "~") -> str:
         if not text:
-            return "~"
+            return missing
         return " ".join(r[0] if r else ch for ch, r in zip(text, read(text)))
 
-    return "|".join([spell(record.province), spell(record.city), spell(record.district),
+    return "|".join([spell(record.province), spell(record.city), spell(record.district, ""),
                      spell(record.name), record.id])
 
 

@@ -24,9 +24,11 @@ from search.values import NONE_LABEL, ValueTable
 class Catalog:
     """Records, values and suggestions of one index generation (read lazily, thread-safe)."""
 
-    def __init__(self, generation: Path, simplify: Callable[[str], str] = lambda ch: ch):
+    def __init__(self, generation: Path, simplify: Callable[[str], str] = lambda ch: ch,
+                 spell: Callable[[str], str] = lambda text: text):
         self.generation = Path(generation)
         self._simplify = simplify
+        self._spell = spell
         self._lock = threading.Lock()
 
     def _read_json(self, name: str) -> dict:
@@ -41,7 +43,7 @@ class Catalog:
     @cached_property
     def values(self) -> ValueTable:
         with self._lock:
-            return ValueTable(self._read_json(VALUES), self._simplify)
+            return ValueTable(self._read_json(VALUES), self._simplify, self._spell)
 
     @cached_property
     def completer(self) -> Completer:

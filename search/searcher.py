@@ -7,6 +7,7 @@ candidate, and the ranking rules order them. Hits are plain values: no open read
 
 from __future__ import annotations
 
+import html
 import sys
 import threading
 from dataclasses import dataclass, field
@@ -20,16 +21,22 @@ from whoosh.reading import TermNotFound
 from index.analysis import FULL, INITIAL, pair_term
 from index.auto import ensure_index
 from index.places import strip_place_suffix
-from index.errors import QueryError
+from index.errors import InvalidValueError, QueryError
 from search.catalog import Catalog
 from search.complete import Completion
+from search.filters import browse_order, facet_counts, filter_docs
 from search.lexicon import Lexicon
+from search.output import mark
+from search.values import FACET_FIELDS
 from search.records import Record
 from search.match import Doc, Match, decode
 from search.query import HAN, LIT, Alternative, ParsedQuery, parse_query
 from search.rank import Ranking, evaluate, placed_by, ranking_dict
 
-HIT_KEYS = ("id", "name", "score", "aliases", "province", "city", "builder", "type", "program", "lists")
+HIT_KEYS = ("id", "name", "score", "aliases", "province", "city", "district", "builder", "type",
+            "program", "year", "lists", "list_titles")
+MAX_LIMIT = 1_000_000  # far above any corpus: a bigger number is a mistake, not a wish
+TAGS = ("<mark>", "</mark>")
 
 
 class Span(NamedTuple):
@@ -44,6 +51,16 @@ class Highlight(NamedTuple):
     field: str  # name, alias, builder, place
     text: str
     spans: tuple[Span, ...]
+
+    def marked(self, open: str = TAGS[0], close: str = TAGS[1], escape: bool = True) -> str:
+        """The text with matched characters between `open` and `close` (HTML-escaped text
+        unless `escape` is False; the tags are inserted as given)."""
+        return mark(self.text, self.spans, open, close, html.escape if escape else None)
+
+    def to_dict(self, tags: tuple[str, str] = TAGS) -> dict:
+        return {"field": self.field, "text": self.text,
+                "spans": [[sp.start, sp.end, str(sp.channel)] for sp in self.spans],
+                "marked": self.marked(*tags)}
 
 
 @dataclass(frozen=True)
@@ -60,23 +77,69 @@ class Hit:
     type: str | None
     program: str
     lists: list[str]
+    district: str | None = None
+    year: int | None = None
+    list_titles: list[str] = field(default_factory=list)  # readable titles, parallel to `lists`
     highlights: tuple[Highlight, ...] = field(default=(), compare=False, repr=False)
     explain: dict = field(default_factory=dict, compare=False, repr=False)
 
     __hash__ = None  # holds lists
 
-    def to_dict(self) -> dict:
-        return {k: getattr(self, k) for k in HIT_KEYS}
+    def marked(self, field: str = "name", open: str = TAGS[0], close: str = TAGS[1],
+               escape: bool = True) -> str:
+        """A field's text (name, or the first alias/builder/place that matched) with the
+        matched characters between the caller's tags, the text HTML-escaped; the plain
+        (escaped) name when nothing in that field matched."""
+        for h in self.highlights:
+            if h.field == field:
+                return h.marked(open, close, escape)
+        text = self.name if field == "name" else ""
+        return html.escape(text) if escape else text
+
+    def to_dict(self, highlights: bool = True, tags: tuple[str, str] = TAGS) -> dict:
+        """JSON-able: the `HIT_KEYS`, and unless `highlights` is False the matched spans of
+        each field with its marked text (`tags` around matches, the text HTML-escaped)."""
+        d = {k: getattr(self, k) for k in HIT_KEYS}
+        if highlights:
+            d["highlights"] = [h.to_dict(tags) for h in self.highlights]
+        return d
 
 
 @dataclass(frozen=True)
 class Results:
-    """Hits (best first, at most `limit`), how many matched in all, and a "did you mean"."""
+    """One page of hits (best first), how many matched in all, and a "did you mean".
+
+    `total` counts the whole hit set exactly, as do `facets` (when asked for): per field,
+    value → number of hits. `offset` and `limit` say which page this is; `filters` holds
+    the filter values as resolved (江蘇 → 江苏).
+    """
 
     query: str
     hits: list[Hit]
     total: int
     suggestion: str | None = None
+    offset: int = 0
+    limit: int | None = None
+    facets: dict[str, dict[str, int]] | None = None
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def to_dict(self, tags: tuple[str, str] = TAGS, explain: bool = False) -> dict:
+        """The CLI's --json object: query, total, offset, limit, filters, hits (with
+        highlights), and facets and suggestion when present."""
+        hits = []
+        for h in self.hits:
+            d = h.to_dict(tags=tags)
+            if explain:
+                d["explain"] = h.explain
+            hits.append(d)
+        out: dict = {"query": self.query, "total": self.total, "offset": self.offset,
+                     "limit": self.limit, "filters": {k: list(v) for k, v in self.filters.items()},
+                     "hits": hits}
+        if self.facets is not None:
+            out["facets"] = self.facets
+        if self.suggestion:
+            out["suggestion"] = self.suggestion
+        return out
 
 
 def _stderr(message: str) -> None:
@@ -106,9 +169,10 @@ class Searcher:
             hint = f"rebuild it with: clsearch index build --index {self.index_dir}"
             raise IndexMissingError(f"cannot open the index in {self.index_dir}: {exc}", hint=hint) from exc
         self.lexicon = Lexicon(self.generation)
-        self._catalog = Catalog(self.generation, self.lexicon.simplify)
+        self._catalog = Catalog(self.generation, self.lexicon.simplify, self._spell)
         self._docs: dict[int, Doc] = {}
         self._postings_cache: dict[tuple[str, str], frozenset[int]] = {}
+        self._order = None  # the browse-order column, opened on first browse
         self._lock = threading.Lock()
 
     # -- context manager ----------------------------------------------------------------
@@ -123,19 +187,42 @@ class Searcher:
             self._searcher.close()
 
     # -- public -------------------------------------------------------------------------
-    def search(self, query: str, limit: int = 10, *, province: str | None = None,
-               type: str | None = None, program: str | None = None) -> list[Hit]:
-        """Ranked hits for `query`, best first. Raises QueryError for unsearchable input."""
-        return self.results(query, limit, province=province, type=type, program=program).hits
+    def search(self, query: str = "", limit: int | None = 10, *, offset: int = 0,
+               **filters: object) -> list[Hit]:
+        """Ranked hits for `query`, best first (see `results` for the filters).
+
+        Raises QueryError for unsearchable input, FilterValueError for a filter value the
+        index does not hold, InvalidValueError for a bad limit or offset.
+        """
+        return self.results(query, limit, offset=offset, **filters).hits
 
     def suggest(self, query: str) -> str | None:
         """A corrected query with hits when `query` has none ("did you mean …")."""
         return self.results(query, 1).suggestion
 
-    def results(self, query: str, limit: int = 10, *, province: str | None = None,
-                type: str | None = None, program: str | None = None) -> Results:
-        """Like `search`, with the total count and a suggestion when nothing matched."""
-        return self._results(query, limit, (province, type, program), suggest=True)
+    def results(self, query: str = "", limit: int | None = 10, *, offset: int = 0,
+                facets: bool = False, **filters: object) -> Results:
+        """One page of hits with the exact total, a suggestion when nothing matched, and
+        with `facets` the counts per province, city, program, list, type and year of the
+        whole hit set.
+
+        Filters (keyword arguments `province`, `city`, `district`, `program`, `list`, `type`,
+        `year`) each take a value or an iterable of values: any value of one filter, all
+        filters. Values are understood in pinyin, English, traditional or full form
+        (Jiangsu, 江蘇, 江苏省 → 江苏; pilot → 试点); a city includes its districts. With
+        filters and an empty query, the matching records are listed in browsing order:
+        by province, city, district and name, in pinyin order.
+
+        `limit` None means every hit; `offset` skips that many (pages never overlap).
+        """
+        if isinstance(limit, bool) or not (limit is None or isinstance(limit, int)) or (
+                limit is not None and not 1 <= limit <= MAX_LIMIT):
+            raise InvalidValueError(f"limit must be a whole number from 1 to {MAX_LIMIT:,} (or None for all)",
+                                    param="limit")
+        if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
+            raise InvalidValueError("offset must be a whole number, 0 or more", param="offset")
+        resolved = self._catalog.values.resolve_filters(filters)
+        return self._results(query, limit, offset, resolved, facets, suggest=True)
 
     def get(self, id: str) -> Record:
         """The full record with this id (every name, place, list and source); `UnknownIdError`."""
@@ -158,11 +245,16 @@ class Searcher:
         return self._catalog.stats()
 
     # -- internals ------------------------------------------------------------------------
-    def _results(self, query: str, limit: int, filters: tuple, suggest: bool) -> Results:
-        if not isinstance(limit, int) or limit < 1:
-            raise QueryError("limit must be a positive whole number")
+    def _spell(self, text: str) -> str:
+        """Hanzi → their usual pinyin, joined (other characters as they are)."""
+        return "".join((self.lexicon.readings(c) or (c,))[0] for c in text)
+
+    def _results(self, query: str, limit: int | None, offset: int,
+                 filters: dict[str, tuple[str, ...]], facets: bool, suggest: bool) -> Results:
+        allowed = filter_docs(filters, self._postings) if filters else None
+        if not query.strip() and allowed is not None:
+            return self._browse(query, limit, offset, filters, allowed, facets)
         parsed = parse_query(query, self.lexicon)
-        allowed = self._filter(*filters)
         ranked = self._rank(parsed, allowed)
         if (not ranked and any(t.text.isascii() for t in parsed.terms)
                 and (allowed is None or not self._rank(parsed, None))):
@@ -170,11 +262,34 @@ class Searcher:
             # typos be corrected (lidain → lidian).
             parsed = parse_query(query, self.lexicon, correct=True)
             ranked = self._rank(parsed, allowed)
-        hits = self._hits(ranked[:limit], ranked[limit] if len(ranked) > limit else None)
+        end = len(ranked) if limit is None else offset + limit
+        hits = self._hits(ranked[offset:end], ranked[end] if len(ranked) > end else None)
         suggestion = None
         if not ranked and suggest:
             suggestion = self._suggestion(parsed, filters)
-        return Results(parsed.text, hits, len(ranked), suggestion)
+        counts = self._facets({r[3] for r in ranked}) if facets else None
+        return Results(parsed.text, hits, len(ranked), suggestion, offset, limit, counts, filters)
+
+    def _browse(self, query: str, limit: int | None, offset: int, filters: dict,
+                allowed: set[int], facets: bool) -> Results:
+        """No query, only filters: the matching records in browsing order, all equal."""
+        order = browse_order(allowed, self._browse_key)
+        end = len(order) if limit is None else offset + limit
+        hits = [_hit(self._doc(d), None, [], "browse", self._catalog.values.title)
+                for d in order[offset:end]]
+        counts = self._facets(allowed) if facets else None
+        return Results("", hits, len(order), None, offset, limit, counts, filters)
+
+    def _browse_key(self, docnum: int) -> str:
+        with self._lock:
+            if self._order is None:
+                self._order = self._searcher.reader().column_reader("order")
+            value = self._order[docnum]
+        return value.decode() if isinstance(value, bytes) else value
+
+    def _facets(self, docs: set[int]) -> dict[str, dict[str, int]]:
+        values = {f: list(self._catalog.values.counts(f)) for f in FACET_FIELDS}
+        return facet_counts(docs, values, self._postings)
 
     def _doc(self, docnum: int) -> Doc:
         doc = self._docs.get(docnum)
@@ -183,27 +298,6 @@ class Searcher:
                 stored = self._searcher.stored_fields(docnum)["doc"]
             doc = self._docs[docnum] = decode(stored)
         return doc
-
-    def _filter(self, province, type, program) -> set[int] | None:
-        terms = []
-        if province:
-            terms.append(wq.Term("province", strip_place_suffix(province.strip())))
-        if type:
-            terms.append(wq.Term("type", type.strip().strip("()（）")))
-        if program:
-            terms.append(wq.Term("program", self._program(program.strip())))
-        if not terms:
-            return None
-        with self._lock:
-            return set(self._searcher.docs_for_query(wq.And(terms)))
-
-    def _program(self, text: str) -> str:
-        with self._lock:
-            programs = [p.decode() for p in self._searcher.lexicon("program")]
-        if text in programs:
-            return text
-        matches = [p for p in programs if text in p]
-        return matches[0] if len(matches) == 1 else text
 
     def _candidates(self, parsed: ParsedQuery) -> dict[int, set[int]]:
         """For each alternative (by id), the documents holding a posting for every unit.
@@ -334,21 +428,27 @@ class Searcher:
             if result is not None and result[2] & required:
                 ranking, matches, found = result
                 matched_terms |= found
-                scored.append((ranking.key(), doc.data["id"], ranking, matches, doc))
+                scored.append((ranking.key(), doc.data["id"], ranking, matches, doc, docnum, found))
         # Honesty: a significant term that matched nowhere means no meaningful match.
         if significant - matched_terms:
             return []
+        # A place beside an industry word (湖北 汽车) narrows the hits as a filter does: the
+        # total counts only clusters matching every place of the query.
+        places = significant - required
+        if places:
+            scored = [s for s in scored if places <= s[6]]
         scored.sort(key=lambda s: (s[0], s[1]))
-        return [(ranking, matches, doc) for _, _, ranking, matches, doc in scored]
+        return [(ranking, matches, doc, docnum) for _, _, ranking, matches, doc, docnum, _ in scored]
 
     def _hits(self, ranked, after) -> list[Hit]:
         hits = []
-        for i, (ranking, matches, doc) in enumerate(ranked):
+        title = self._catalog.values.title
+        for i, (ranking, matches, doc, _) in enumerate(ranked):
             below = ranked[i + 1][0] if i + 1 < len(ranked) else (after[0] if after else None)
-            hits.append(_hit(doc, ranking, matches, placed_by(ranking, below)))
+            hits.append(_hit(doc, ranking, matches, placed_by(ranking, below), title))
         return hits
 
-    def _suggestion(self, parsed: ParsedQuery, filters: tuple) -> str | None:
+    def _suggestion(self, parsed: ParsedQuery, filters: dict) -> str | None:
         """Spell each term as the corpus word it most likely means, if that finds hits.
 
         Pinyin becomes the word it spells (changzhou → 常州) or the nearest one within two
@@ -371,11 +471,13 @@ class Searcher:
         candidate = " ".join(words)
         if candidate == " ".join(t.text for t in parsed.terms):
             return None
-        found = self._results(candidate, 1, filters, suggest=False)
+        found = self._results(candidate, 1, 0, filters, False, suggest=False)
         return candidate if found.hits else None
 
 
-def _hit(doc: Doc, ranking: Ranking, matches: list[Match], rule: str) -> Hit:
+def _hit(doc: Doc, ranking: Ranking | None, matches: list[Match], rule: str,
+         title=lambda key: key) -> Hit:
+    """A `Hit` for a ranked document (or, with no `ranking`, a browsed one: score 0)."""
     d = doc.data
     by_field: dict[int, list[Span]] = {}
     for m in matches:
@@ -387,11 +489,13 @@ def _hit(doc: Doc, ranking: Ranking, matches: list[Match], rule: str) -> Hit:
         for f, spans in sorted(by_field.items()))
     explain = {
         "placed_by": rule,
-        "rules": ranking_dict(ranking),
+        "rules": ranking_dict(ranking) if ranking else {},
         "matches": [{"field": m.kind, "text": doc.fields[m.field].text[m.start:m.end],
                      "as": m.label, "channels": list(m.channels), "typos": m.typos,
                      "synonym": m.synonym} for m in matches],
     }
-    return Hit(id=d["id"], name=d["name"], score=ranking.score(), aliases=list(d["aliases"]),
-               province=d["province"], city=d["city"], builder=d["builder"], type=d["type"],
-               program=d["program"], lists=list(d["lists"]), highlights=highlights, explain=explain)
+    return Hit(id=d["id"], name=d["name"], score=ranking.score() if ranking else 0.0,
+               aliases=list(d["aliases"]), province=d["province"], city=d["city"],
+               builder=d["builder"], type=d["type"], program=d["program"], lists=list(d["lists"]),
+               district=d.get("district"), year=d.get("year"),
+               list_titles=[title(k) for k in d["lists"]], highlights=highlights, explain=explain)

@@ -19,7 +19,8 @@ from index.text import is_han
 FIELDS = ("province", "city", "district", "program", "list", "type", "year")
 FACET_FIELDS = ("province", "city", "program", "list", "type", "year")
 NONE_LABEL = "(none)"
-_FEW = 40  # a field with at most this many values lists them all in an error
+_FEW = 12  # a field with at most this many values lists them all in an error
+_MANY = 40  # … or, when no value is near, up to this many
 
 
 class Value(NamedTuple):
@@ -35,8 +36,10 @@ class Value(NamedTuple):
 class ValueTable:
     """The filter values of one index generation, and how to resolve what a user typed."""
 
-    def __init__(self, data: Mapping, simplify: Callable[[str], str] = lambda ch: ch):
+    def __init__(self, data: Mapping, simplify: Callable[[str], str] = lambda ch: ch,
+                 spell: Callable[[str], str] = lambda text: text):
         self._simplify = simplify
+        self._spell = spell  # hanzi → pinyin, for the nearest values of a mistyped one
         self.fields: dict[str, dict[str, Value]] = {}
         self._names: dict[str, dict[str, list[str]]] = {}
         for f in FIELDS:
@@ -72,7 +75,7 @@ class ValueTable:
         if v is None:
             return value
         extra = v.parent or next(iter(v.aliases), None) or next(
-            (n for n in v.names if n.isascii() and n.isalpha() and len(n) > 2), None)
+            (n.capitalize() for n in v.names if n.isascii() and n.isalpha() and len(n) > 2), None)
         return f"{value} ({extra})" if extra and field not in ("list", "year") else value
 
     # -- resolution ---------------------------------------------------------------------
@@ -143,20 +146,22 @@ class ValueTable:
         import difflib  # only on this error path
 
         names = self._names[field]
-        close = difflib.get_close_matches(key, list(names), n=6, cutoff=0.6)
+        spelled = value_key(self._spell(key))
+        close = [n for k in dict.fromkeys((key, spelled))
+                 for n in difflib.get_close_matches(k, list(names), n=6, cutoff=0.6)]
         nearest = tuple(dict.fromkeys(v for n in close for v in names[n]))[:3]
         values = tuple(self.fields[field])
         message = f'unknown {field} "{text}"'
         # Named in the wrong field? (--province 常州 → a city)
-        for other in ("province", "city", "district", "program", "type"):
+        for other in ("province", "city", "district", "program", "type", "list"):
             if other != field and key in self._names[other]:
-                message += f"; {' / '.join(self._names[other][key])} is a {other}"
-                break
+                message += f"; {' / '.join(self._names[other][key])} is a {other} (--{other})"
+                return FilterValueError(message, field, text, valid=values if len(values) <= _FEW else ())
         if nearest:
             message += "; nearest: " + ", ".join(self.label(field, v) for v in nearest)
-        if len(values) <= _FEW:
-            message += "; valid: " + ", ".join(self.label(field, v) for v in values)
+        if len(values) <= _FEW or (not nearest and len(values) <= _MANY):
+            message += "; valid: " + ", ".join(values)
         elif not nearest:
-            message += f" ({len(values)} values; see clsearch stats)"
+            message += f" ({len(values)} values; see clsearch stats, or complete with Tab)"
         return FilterValueError(message, field, text, nearest=nearest,
                                 valid=values if len(values) <= _FEW else ())
