@@ -32,7 +32,7 @@ class QueryFirstGroup(click.Group):
     def parse_args(self, ctx, args):
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
             args = ["search", *args]
-        elif not args:
+        elif not args and not ctx.resilient_parsing:  # (shell completion offers the commands)
             args = ["search"]
         return super().parse_args(ctx, args)
 
@@ -159,7 +159,7 @@ def search_cmd(query, limit, all_hits, offset, page, facets, as_json, as_jsonl, 
             res = searcher.results(text, size, offset=start, facets=facets, **wanted)
     except ClsearchError as exc:
         fail(exc)
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     if as_json:
         data = res.to_dict(tags=mark_tags, explain=explain)
         if chosen:
@@ -172,7 +172,7 @@ def search_cmd(query, limit, all_hits, offset, page, facets, as_json, as_jsonl, 
     else:
         tty = use_color(color, out.isatty(), os.environ)
         for n, hit in enumerate(res.hits, res.offset + 1):
-            click.echo("\n".join(hit_lines(hit, n, tty, explain)))
+            click.echo("\n".join(hit_lines(hit, n, tty, explain)), color=tty)
         if res.facets:
             click.echo("\n".join(facet_lines(res.facets)))
     if res.hits and res.total > res.offset + len(res.hits) and not formats:
@@ -301,7 +301,7 @@ def export_cmd(as_csv, bom, index_dir) -> None:
 
     if bom and not as_csv:
         usage("--bom goes with --csv")
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     try:
         with Searcher(index_dir=index_dir) as searcher:
             rows = (r.to_dict() for r in searcher.records())

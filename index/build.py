@@ -136,7 +136,7 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
             for record in records:
                 fp.write(json.dumps(record.to_dict(), ensure_ascii=False, separators=(",", ":")) + "\n")
         _write_json(gen / VALUES, value_table(records, reader.read, list_titles=list_titles,
-                                              programs=programs, province_full=province_full))
+                                              programs=programs))
         stop_path = DATA_DIR / "stopwords.txt"
         stopwords = sorted(read_data_lines(stop_path)) if stop_path.exists() else []
         lexicon = lex.lexicon(load_synonyms(), stopwords)
@@ -144,7 +144,8 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
         _write_json(gen / CHARMAP, _charmap())
         _write_json(gen / COMPLETE, completion_table(
             suggestable, reader.read, cut, stopwords=stopwords,
-            places=[n for n in lexicon["places"]] + [r.province for r in records if r.province]))
+            places=[n for n in lexicon["places"]] + [r.province for r in records if r.province],
+            synonyms=lexicon["synonyms"]))
         with open(gen / TYPOS, "wb") as fp:
             pickle.dump(typo_table(lex.typo_targets), fp, protocol=4)
         seconds = time.perf_counter() - started

@@ -3,7 +3,8 @@
 Written once per index generation (``complete.json``) with each suggestion's pinyin, so the
 query layer completes ``常``, ``chang``, ``cz`` or ``常zh`` without pypinyin (see
 `search.complete`). Each suggestion carries the number of clusters a search for it finds by
-its exact characters: the records holding it in a name, alias, builder or place.
+its exact characters or a synonym (the same thesaurus the query layer expands): the records
+holding one of those in a name, alias, builder or place.
 Pure given jieba's cutter and the reading function.
 """
 
@@ -26,7 +27,8 @@ def _syllables(text: str, read: Read) -> list[str]:
 
 
 def completion_table(docs: Iterable[tuple[str, list[tuple[str, str]]]], read: Read, cut: Cut, *,
-                     stopwords: Iterable[str] = (), places: Iterable[str] = ()) -> dict:
+                     stopwords: Iterable[str] = (), places: Iterable[str] = (),
+                     synonyms: dict[str, list[str]] | None = None) -> dict:
     """``{"entries": [[text, syllables, kind, count, id], ...]}`` from (record id, fields).
 
     `fields` are a record's (kind, text) pairs, as `index.document.document_fields` gives.
@@ -48,7 +50,7 @@ def completion_table(docs: Iterable[tuple[str, list[tuple[str, str]]]], read: Re
             if kind in ("name", "alias"):
                 words.update(w for w in cut(text) if len(w) >= 2 and w not in stop
                              and any("\u4e00" <= c <= "\u9fff" for c in w))
-    counts = _counts(list(names) + sorted(words - set(names)), texts)
+    counts = _counts(list(names) + sorted(words - set(names)), texts, synonyms or {})
     entries = []
     for text, rid in names.items():
         entries.append([text, " ".join(_syllables(text, read)), NAME, counts[text], rid])
@@ -62,16 +64,25 @@ def completion_table(docs: Iterable[tuple[str, list[tuple[str, str]]]], read: Re
     return {"entries": entries}
 
 
-def _counts(items: list[str], texts: list[list[str]]) -> dict[str, int]:
-    """For each item, how many records hold it as a substring of any of their texts."""
+def _counts(items: list[str], texts: list[list[str]], synonyms: dict[str, list[str]]) -> dict[str, int]:
+    """For each item, how many records hold it (or one of its synonyms) in any of their texts."""
     by_char: dict[str, set[int]] = defaultdict(set)
     for i, fields in enumerate(texts):
         for t in fields:
             for ch in t:
                 by_char[ch].add(i)
+
+    def holding(word: str) -> set[int]:
+        sets = sorted((by_char.get(ch, set()) for ch in set(word)), key=len)
+        cands = set(sets[0]).intersection(*sets[1:]) if sets else set()
+        return {i for i in cands if any(word in t for t in texts[i])}
+
     out = {}
     for item in items:
-        sets = sorted((by_char.get(ch, set()) for ch in set(item)), key=len)
-        cands = set(sets[0]).intersection(*sets[1:]) if sets else set()
-        out[item] = sum(1 for i in cands if any(item in t for t in texts[i]))
+        found = holding(item)
+        short = strip_place_suffix(item)  # a search for 丰台区 finds 丰台 too
+        others = list(synonyms.get(item.lower(), ())) + ([short] if short != item else [])
+        for other in others:
+            found |= holding(other)
+        out[item] = len(found)
     return out

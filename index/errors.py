@@ -40,8 +40,10 @@ class SeedFormatError(ClsearchError):
         self.line = line
 
 
-class InvalidValueError(ClsearchError):
-    """A parameter is out of range: a negative offset, a limit below 1 or above the maximum."""
+class InvalidValueError(QueryError):
+    """A parameter is out of range: a negative offset, a limit below 1 or above the maximum.
+
+    A `QueryError` too: the request cannot be searched as given."""
 
     def __init__(self, message: str, param: str | None = None, hint: str | None = None):
         super().__init__(message, hint)

@@ -88,7 +88,8 @@ def browse_key(record: Record, read: Read) -> str:
             return missing
         return " ".join(r[0] if r else ch for ch, r in zip(text, read(text)))
 
-    return "|".join([spell(record.province), spell(record.city), spell(record.district, ""),
+    # A tab sorts before the space between syllables: 长 chang before 常州 chang zhou.
+    return "\t".join([spell(record.province), spell(record.city), spell(record.district, ""),
                      spell(record.name), record.id])
 
 

@@ -70,7 +70,7 @@ def _place_names(value: str, read: Read, full: str | None = None) -> list[str]:
 def value_table(records: Iterable[Record], read: Read, *,
                 list_titles: Mapping[str, str] | None = None,
                 programs: Mapping[str, str] | None = None,
-                province_full: Callable[[str], str | None] = lambda p: None,
+                province_full: Callable[[str], str | None] | None = None,
                 aliases: Mapping[tuple[str, str], list[str]] | None = None) -> dict:
     """The JSON-able table the query layer reads (see `search.values`).
 
@@ -80,6 +80,14 @@ def value_table(records: Iterable[Record], read: Read, *,
     `aliases` the names from the data table as written (English first in labels). `parent` is the province of a
     city and the city of a district.
     """
+    if province_full is None:
+        from index.places import load_regions
+
+        regions = load_regions()
+
+        def province_full(short: str) -> str | None:
+            p = regions.province(short)
+            return p.full if p else None
     titles = dict(list_titles or {})
     programs = dict(programs or {})
     aliases = load_value_aliases() if aliases is None else aliases
@@ -99,7 +107,7 @@ def value_table(records: Iterable[Record], read: Read, *,
         rows = []
         for value, n in sorted(counts[f].items(), key=lambda kv: (-kv[1], kv[0])):
             if f == "province":
-                names = _place_names(value, read, province_full(value))
+                names = _place_names(value, read, province_full(value))  # type: ignore[misc]
             elif f in ("city", "district"):
                 names = _place_names(value, read)
             elif f == "program":

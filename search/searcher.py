@@ -87,13 +87,16 @@ class Hit:
 
     def marked(self, field: str = "name", open: str = TAGS[0], close: str = TAGS[1],
                escape: bool = True) -> str:
-        """A field's text (name, or the first alias/builder/place that matched) with the
-        matched characters between the caller's tags, the text HTML-escaped; the plain
-        (escaped) name when nothing in that field matched."""
+        """A field's text (name, builder, alias or place: the one that matched) with the
+        matched characters between the caller's tags, the text HTML-escaped; the field's
+        plain (escaped) text when nothing in it matched."""
         for h in self.highlights:
             if h.field == field:
                 return h.marked(open, close, escape)
-        text = self.name if field == "name" else ""
+        plain = {"name": self.name, "builder": self.builder or "",
+                 "alias": self.aliases[0] if self.aliases else "",
+                 "place": " ".join(p for p in (self.province, self.city, self.district) if p)}
+        text = plain.get(field, "")
         return html.escape(text) if escape else text
 
     def to_dict(self, highlights: bool = True, tags: tuple[str, str] = TAGS) -> dict:
