@@ -258,7 +258,7 @@ def index_build(extra, index_dir) -> None:
     Lists added with --add are kept by later automatic rebuilds; build again without --add
     to drop them.
     """
-    from index.auto import build_from_seeds
+    from index.ensure import build_from_seeds
     from index.store import default_index_dir
 
     try:
@@ -326,6 +326,49 @@ def stats_cmd(as_json, index_dir) -> None:
     except ClsearchError as exc:
         fail(exc)
     click.echo(json.dumps(data, ensure_ascii=False, indent=1) if as_json else stats_text(data), nl=as_json)
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but loopback is reachable from other machines (one warning).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Worker processes, each with its own Searcher.")
+@click.option("--cors-origin", "cors", multiple=True, metavar="ORIGIN",
+              help="Allow cross-origin requests from ORIGIN (e.g. https://example.org, or *). Repeatable; off by default.")
+@click.option("--timeout", type=click.FloatRange(0.1, 600), default=5.0, show_default=True,
+              help="Seconds a request may take before it fails with 503.")
+@click.option("--max-limit", type=click.IntRange(1, 10_000), default=100, show_default=True,
+              help="Largest page (limit) a request may ask for.")
+@click.option("--cache-mb", type=click.FloatRange(0, 4096), default=32, show_default=True,
+              help="Per-worker cache of answers for the current index generation (0: off).")
+@click.option("--access-log", is_flag=True, help="Log every request on stderr.")
+@index_option
+def serve_cmd(host, port, workers, cors, timeout, max_limit, cache_mb, access_log, index_dir) -> None:
+    """Serve the HTTP search API and the search-as-you-type page (needs: pip install 'clsearch[serve]')."""
+    try:
+        from search import server
+    except ImportError as exc:
+        click.echo(f"clsearch: error: serve needs the web extra ({exc.name} is missing); "
+                   "install it with: pip install 'clsearch[serve]'", err=True)
+        sys.exit(EXIT_ERROR)
+    from index.ensure import ensure_index
+    from index.store import default_index_dir
+
+    try:  # build or check the index once here, so that workers never race to build it
+        gen = ensure_index(index_dir or default_index_dir(), auto_build=index_dir is None,
+                           log=lambda m: click.echo(m, err=True))
+    except ClsearchError as exc:
+        fail(exc)
+    if not server.is_loopback(host):
+        click.echo(f"clsearch: warning: serving on {host}: reachable from other machines, with no authentication",
+                   err=True)
+    config = server.ServeConfig(index_dir=str(index_dir) if index_dir else None, timeout=timeout,
+                                max_limit=max_limit, cors_origins=tuple(cors), cache_mb=cache_mb)
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"clsearch: serving {gen.parent} at http://{shown}:{port}/ "
+               f"({workers} worker{'s' if workers > 1 else ''}); Ctrl-C to stop", err=True)
+    server.serve(config, host=host, port=port, workers=workers, access_log=access_log)
 
 
 def run() -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Callable, Iterable, Sequence
 
-from index.places import strip_place_suffix
+from index.text import strip_place_suffix
 
 NAME, PLACE, WORD = "name", "place", "word"
 
@@ -31,7 +31,7 @@ def completion_table(docs: Iterable[tuple[str, list[tuple[str, str]]]], read: Re
                      synonyms: dict[str, list[str]] | None = None) -> dict:
     """``{"entries": [[text, syllables, kind, count, id], ...]}`` from (record id, fields).
 
-    `fields` are a record's (kind, text) pairs, as `index.document.document_fields` gives.
+    `fields` are a record's (kind, text) pairs, as `index.prepare.document_fields` gives.
 
     `syllables` is space-separated, one per character. Names are kind ``name`` with the
     record's id; words of two or more characters in names and aliases are ``place`` when they

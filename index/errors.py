@@ -71,3 +71,7 @@ class UnknownIdError(ClsearchError):
     def __init__(self, message: str, id: str, hint: str | None = None):
         super().__init__(message, hint)
         self.id = id
+
+
+class SearcherClosedError(ClsearchError):
+    """A Searcher was used after `close()` (or after its `with` block ended)."""

@@ -13,8 +13,9 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Sequence
 
-from index.analysis import DATA_DIR, read_data_lines, value_key
-from index.places import strip_place_suffix
+from index.analysis import value_key
+from index.dictionaries import DATA_DIR, read_data_lines
+from index.text import strip_place_suffix
 from index.records import Record
 
 # The filter fields, in the order the CLI and the facets show them.
@@ -81,7 +82,7 @@ def value_table(records: Iterable[Record], read: Read, *,
     city and the city of a district.
     """
     if province_full is None:
-        from index.places import load_regions
+        from index.corpus.places import load_regions
 
         regions = load_regions()
 

@@ -10,11 +10,14 @@ dictionary or pypinyin's phrase tables (those run at index time).
 """
 
 from index.errors import (ClsearchError, FilterValueError, IndexMissingError, InvalidValueError,
-                          QueryError, UnknownIdError)
+                          QueryError, SearcherClosedError, UnknownIdError)
+from index.format import Channel
 from search.complete import Completion
+from search.hits import Explain, ExplainMatch, Highlight, Hit, Results, Span
 from search.records import ListRef, Record, SourceRef
-from search.searcher import Highlight, Hit, Results, Searcher, Span
+from search.searcher import Searcher
 
-__all__ = ["Searcher", "Hit", "Results", "Highlight", "Span", "Record", "ListRef", "SourceRef",
-           "Completion", "ClsearchError", "QueryError", "IndexMissingError", "InvalidValueError",
-           "FilterValueError", "UnknownIdError"]
+__all__ = ["Searcher", "Hit", "Results", "Highlight", "Span", "Explain", "ExplainMatch", "Channel",
+           "Record", "ListRef", "SourceRef", "Completion",
+           "ClsearchError", "QueryError", "IndexMissingError", "SearcherClosedError",
+           "InvalidValueError", "FilterValueError", "UnknownIdError"]

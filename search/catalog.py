@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from index.errors import IndexMissingError
-from index.store import COMPLETE, RECORDS, VALUES
+from index.format import COMPLETE, RECORDS, VALUES
 from search.complete import Completer, Completion
 from search.records import Record, RecordStore
 from search.values import NONE_LABEL, ValueTable

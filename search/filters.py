@@ -10,17 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping
 
+from index.format import Fields
 from search.values import FACET_FIELDS, NONE_LABEL
 
 Postings = Callable[[str, str], frozenset[int]]
 
 # Filter field → Whoosh field holding it (the list keys sit in `lists`).
-WHOOSH_FIELD = {"list": "lists"}
+WHOOSH_FIELD = {"province": Fields.PROVINCE, "city": Fields.CITY, "district": Fields.DISTRICT,
+                "program": Fields.PROGRAM, "list": Fields.LISTS, "type": Fields.TYPE,
+                "year": Fields.YEAR}
 MULTI_VALUED = frozenset({"list"})  # a record may be in several lists: no "(none)" count
 
 
 def whoosh_field(field: str) -> str:
-    return WHOOSH_FIELD.get(field, field)
+    return WHOOSH_FIELD[field]
 
 
 def filter_docs(resolved: Mapping[str, Iterable[str]], postings: Postings) -> set[int] | None:
@@ -62,7 +65,7 @@ def facet_counts(hits: Collection[int], values: Mapping[str, Iterable[str]], pos
         covered = 0
         for value in values.get(field, ()):
             ids = postings(whoosh_field(field), value)
-            n = len(hit_set & ids) if len(ids) > len(hit_set) else len(ids & hit_set)
+            n = len(hit_set & ids)  # CPython walks the smaller of the two
             if n:
                 counts[value] = n
                 covered += n
