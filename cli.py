@@ -291,8 +291,10 @@ def index_info(index_dir) -> None:
 @main.command("export")
 @click.option("--csv", "as_csv", is_flag=True, help="CSV instead of JSON lines (lists joined with ；).")
 @click.option("--bom", is_flag=True, help="With --csv: start with a byte-order mark, for Excel.")
+@click.option("--related", is_flag=True,
+              help="Only the clusters recognised by several programs: one group per line (or CSV rows).")
 @index_option
-def export_cmd(as_csv, bom, index_dir) -> None:
+def export_cmd(as_csv, bom, related, index_dir) -> None:
     """Print every record of the index, added lists included: JSON lines (or CSV).
 
     The ids are those search prints and `clsearch show ID` takes.
@@ -305,7 +307,13 @@ def export_cmd(as_csv, bom, index_dir) -> None:
     try:
         with Searcher(index_dir=index_dir) as searcher:
             rows = (r.to_dict() for r in searcher.records())
-            if as_csv:
+            if related:
+                from index.corpus.export import related_groups, write_related_csv, write_related_jsonl
+
+                if bom:
+                    out.write("\ufeff")
+                (write_related_csv if as_csv else write_related_jsonl)(related_groups(rows), out)
+            elif as_csv:
                 write_csv((record_row(d) for d in rows), EXPORT_COLUMNS, out, bom=bom)
             else:
                 write_jsonl(rows, out)

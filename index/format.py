@@ -20,14 +20,16 @@ rebuilt instead of misread.
 from __future__ import annotations
 
 import json
-import pickle
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-SCHEMA_VERSION = 6
+if TYPE_CHECKING:
+    from index.typotable import TypoTable
+
+SCHEMA_VERSION = 7
 
 
 class _Names(str, Enum):
@@ -294,7 +296,7 @@ def decode(stored: Mapping[str, Any]) -> StoredDoc:
 
 LEXICON = "lexicon.json"  # read on open: vocabulary, readings, pinyin words, synonyms …
 CHARMAP = "charmap.json"  # read lazily: readings of all common characters, traditional → simplified
-TYPOS = "typos.pickle"  # read lazily: pinyin words by their one-deletion variants
+TYPOS = "typos.tsv"  # looked up on disk (index.typotable): pinyin words by their one-deletion variants
 # What surrounds the match (read lazily by search.catalog):
 RECORDS = "records.jsonl"  # every record in full (`Record.to_dict()`), one a line: get, export, stats
 VALUES = "values.json"  # filter values with counts and the other names they go by (index.values)
@@ -353,15 +355,18 @@ def read_charmap(generation: Path) -> CharmapData:
     return CharmapData(data["pinyin"], data["t2s"])
 
 
-def write_typos(generation: Path, table: dict[str, tuple[str, ...]]) -> None:
-    with open(generation / TYPOS, "wb") as fp:
-        pickle.dump(table, fp, protocol=4)
+def write_typos(generation: Path, words: Iterable[str]) -> None:
+    """The typo table of `words`: sorted ``variant<TAB>word …`` lines (`index.typotable`)."""
+    from index.typotable import write_typo_table
+
+    write_typo_table(generation / TYPOS, words)
 
 
-def read_typos(generation: Path) -> dict[str, tuple[str, ...]]:
-    with open(generation / TYPOS, "rb") as fp:
-        table: dict[str, tuple[str, ...]] = pickle.load(fp)
-    return table
+def read_typos(generation: Path) -> "TypoTable":
+    """The typo table, searched on disk by key (never loaded whole, never unpickled)."""
+    from index.typotable import TypoTable
+
+    return TypoTable(generation / TYPOS)
 
 
 def write_records(generation: Path, records: Iterable[Mapping[str, Any]]) -> None:

@@ -68,7 +68,8 @@ class Catalog:
         return self.completer.complete(prefix, limit)
 
     def stats(self) -> dict:
-        """Record counts: total, and by list, program, type, province and year."""
+        """Record counts: total, and by list, program, type, province and year; the clusters
+        recognised by several programs (linked as `related`); readable list titles."""
         counts: dict[str, Counter] = {k: Counter() for k in
                                       ("by_list", "by_program", "by_type", "by_province", "by_year")}
         n = 0
@@ -83,4 +84,7 @@ class Catalog:
         for key, c in counts.items():
             out[key] = dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0])))
         out["list_titles"] = {key: self.values.title(key) for key in out["by_list"]}
+        from index.corpus.export import _several_programs, related_groups  # not on the query path
+
+        out["several_programs"] = _several_programs(related_groups(self.store.rows()))
         return out

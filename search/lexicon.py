@@ -12,6 +12,7 @@ from pathlib import Path
 
 from index.distance import damerau, deletes
 from index.format import CharmapData, read_charmap, read_lexicon, read_typos
+from index.typotable import TypoTable
 
 
 class Lexicon:
@@ -47,8 +48,14 @@ class Lexicon:
         return self._charmap.t2s.get(ch, ch)
 
     @cached_property
-    def _typos(self) -> dict[str, tuple[str, ...]]:
+    def _typos(self) -> TypoTable:
         return read_typos(self.generation)
+
+    def close(self) -> None:
+        """Release the typo table's memory map, if a query opened it."""
+        typos = self.__dict__.pop("_typos", None)
+        if typos is not None:
+            typos.close()
 
     def corrections(self, letters: str, max_edits: int) -> list[tuple[str, int]]:
         """Pinyin of corpus words and name runs within `max_edits` (a swap counts one).
@@ -56,7 +63,7 @@ class Lexicon:
         Symmetric-delete lookup (as SymSpell): the indexer stored every pinyin word under
         itself and each string one deletion away; the query's own deletions (two deep for
         two edits) are looked up and every candidate is checked with `damerau`. The table is
-        read on the first query that needs it.
+        searched on disk (`index.typotable`), never loaded whole.
         """
         if max_edits <= 0:
             return []

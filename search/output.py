@@ -214,27 +214,30 @@ def record_lines(record) -> list[str]:
         lines.append(f"      {s.text}")
     if record.ocr_readings:
         lines.append("OCR: " + "；".join(record.ocr_readings))
-    for rel in record.related:
-        what = rel.get("name") or rel.get("id")
-        why = rel.get("reason") or ""
-        conf = rel.get("confidence")
-        lines.append(f"相关: {what} ({rel.get('id')}, {rel.get('program', '')})"
-                     + (f" {why}" if why else "") + (f" {conf}" if conf is not None else ""))
+    for rel in record.related:  # the same cluster in another program (index.corpus.related)
+        parts = [rel.get("name") or "", rel.get("program") or "", rel.get("id") or ""]
+        if rel.get("confidence") is not None:
+            parts.append(f"confidence {rel['confidence']}")
+        if rel.get("reason"):
+            parts.append(rel["reason"])
+        lines.append("相关: " + " · ".join(p for p in parts if p))
     return lines
 
 
 # -- records (export) and counts (stats) -----------------------------------------------------
 EXPORT_COLUMNS = ("id", "name", "short_name", "aliases", "program", "issuer", "list_title", "year",
                   "province", "city", "district", "builder", "recommender", "type", "lists",
-                  "list_titles", "ocr_readings", "sources")
+                  "list_titles", "ocr_readings", "sources", "related")
 
 
 def record_row(d: Mapping) -> dict:
-    """A record's `to_dict()` flattened for CSV: sources as ``document:line``, the builder cell
-    holding every builder (so an export loads back with ``clsearch index build --add``)."""
+    """A record's `to_dict()` flattened for CSV: sources as ``document:line``, related as the
+    linked ids, the builder cell holding every builder (so an export loads back with
+    ``clsearch index build --add``)."""
     row = dict(d)
     row["builder"] = list(d.get("builders") or ())
     row["sources"] = [f"{s['document']}:{s['line']}" for s in d.get("sources") or ()]
+    row["related"] = [link["id"] for link in d.get("related") or ()]
     return row
 
 
@@ -250,4 +253,11 @@ def stats_text(st: Mapping) -> str:
         for label, n in rows.items():
             extra = f"  {titles[label]}" if key == "by_list" and titles.get(label, label) != label else ""
             lines.append(f"  {str(n).rjust(width)}  {label}{extra}")
+    several = st.get("several_programs")
+    if several:
+        lines += ["", f"in several programs  {several['clusters']} clusters, {several['records']} records"
+                      " (clsearch export --related)"]
+        rows = several["by_programs"]
+        width = max((len(str(v)) for v in rows.values()), default=1)
+        lines += [f"  {str(n).rjust(width)}  {label}" for label, n in rows.items()]
     return "\n".join(lines) + "\n"

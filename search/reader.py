@@ -45,6 +45,7 @@ class IndexReader:
         with self._lock:
             self.closed = True
             self._searcher.close()
+            self.lexicon.close()
 
     def check_open(self) -> None:
         if self.closed:
