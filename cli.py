@@ -286,6 +286,14 @@ def index_info(index_dir) -> None:
     click.echo(f"index: {gen}")
     for key in ("records", "built_at", "seconds", "fingerprint", "schema_version", "source", "extra"):
         click.echo(f"{key}: {meta.get(key)}")
+    _echo_user_dictionaries()
+
+
+def _echo_user_dictionaries() -> None:
+    from index.user_files import USER_FILES, config_dir, user_files
+
+    found = ", ".join(p.name for p in user_files()) or "none"
+    click.echo(f"user dictionaries: {config_dir()} ({found}; may hold {', '.join(USER_FILES)})")
 
 
 @main.command("export")
@@ -371,6 +379,10 @@ def serve_cmd(host, port, workers, cors, timeout, max_limit, cache_mb, access_lo
     if not server.is_loopback(host):
         click.echo(f"clsearch: warning: serving on {host}: reachable from other machines, with no authentication",
                    err=True)
+    problem = server.bind_problem(host, port)
+    if problem:
+        click.echo(f"clsearch: error: {problem}", err=True)
+        sys.exit(EXIT_ERROR)
     config = server.ServeConfig(index_dir=str(index_dir) if index_dir else None, timeout=timeout,
                                 max_limit=max_limit, cors_origins=tuple(cors), cache_mb=cache_mb)
     shown = f"[{host}]" if ":" in host else host

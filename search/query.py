@@ -163,9 +163,10 @@ def _drop_stopwords(tokens: list[Runs], lexicon: Lexicon) -> list[Runs]:
                 continue
             kept = ""
             words = segment(text, lexicon.vocab)
-            if len(text) - sum(len(w) for w in words if w in lexicon.stopwords) <= 1:
+            if len(text) - sum(len(w) for w in words if w in lexicon.stopwords) == 1:
                 # Dropping stop words would leave one lone character: 顺的 is more likely
-                # 顺德 with a wrong character than 顺 + 的.
+                # 顺德 with a wrong character than 顺 + 的. A token that is all stop words
+                # (锂电 有哪些) goes.
                 cur.append((HAN, text, breaks))
                 continue
             for word in words:

@@ -450,6 +450,24 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def bind_problem(host: str, port: int) -> str | None:
+    """Why uvicorn could not listen on host:port (address not here, port taken…), or None."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except OSError as exc:
+        return f"cannot resolve {host}: {exc.strerror or exc}"
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(address)
+        except OSError as exc:
+            return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+    return None
+
+
 def serve(config: ServeConfig, host: str = "127.0.0.1", port: int = 8000, workers: int = 1,
           access_log: bool = False) -> None:
     """Run uvicorn in the foreground until Ctrl-C (the CLI's `clsearch serve`)."""

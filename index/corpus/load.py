@@ -34,9 +34,8 @@ from .parse_compilation import parse_compilation
 from .parse_miit import parse_miit
 from .parse_national import parse_additions, parse_appendix3
 from .places import Regions, load_regions
-from ..dictionaries import read_data_lines
+from ..dictionaries import dictionary_files, read_data_lines
 from ..records import Record
-from ..user_files import data_files
 from .related import equivalence_groups, link_related
 
 __all__ = ["Corpus", "Problem", "load_corpus", "LAYOUTS"]
@@ -145,7 +144,7 @@ def load_groups(synonym_files: Iterable[Path | str] | None = None) -> list[tuple
     """Phase 6's evidence: the synonym equivalence groups of the given files (default: the
     bundled synonyms.txt, then the user's)."""
     if synonym_files is None:
-        synonym_files = data_files("synonyms.txt")
+        synonym_files = dictionary_files("synonyms.txt")
     lines: list[str] = []
     for path in synonym_files:
         try:
