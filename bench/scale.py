@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import sqlite3
 import statistics
 import subprocess

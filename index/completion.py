@@ -11,7 +11,7 @@ Pure given jieba's cutter and the reading function.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from index.text import strip_place_suffix
 

@@ -8,9 +8,13 @@ no longer matches. An index directory given explicitly is only ever built on req
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
 
 from index.errors import IndexMissingError
+
+if TYPE_CHECKING:
+    from index.build import BuildReport
 from index.format import SCHEMA_VERSION
 from index.store import current_generation, fingerprint, read_meta, stat_signature
 
@@ -29,7 +33,7 @@ def bundled_fingerprint(extra: Sequence[str | Path] = ()) -> str:
 
 
 def build_from_seeds(index_dir: Path, log: Log | None = None, why: str = "requested",
-                     extra: Sequence[str | Path] = ()):
+                     extra: Sequence[str | Path] = ()) -> BuildReport:
     """Parse the bundled seeds (and `extra` CSV/JSONL lists) and build an index from them.
 
     The slow path: jieba and pypinyin load here. The extra lists are remembered in the
@@ -39,8 +43,8 @@ def build_from_seeds(index_dir: Path, log: Log | None = None, why: str = "reques
     from index.corpus import load_corpus
     from index.corpus.places import load_regions
 
-    extra = [str(Path(p).resolve()) for p in extra]
-    corpus = load_corpus(extra_tables=extra)
+    tables = [str(Path(p).resolve()) for p in extra]
+    corpus = load_corpus(extra_tables=tables)
     for problem in corpus.problems:
         if log:
             log(f"clsearch: warning: skipped {problem}")
@@ -55,10 +59,10 @@ def build_from_seeds(index_dir: Path, log: Log | None = None, why: str = "reques
 
     manifest = load_manifest(seed_dir())
     titles = {spec.key: spec.title for doc in manifest.documents for spec in doc.lists}
-    report = build_index(index_dir, corpus.records, bundled_fingerprint(extra),
-                         province_full=province_full, extra=extra,
+    report = build_index(index_dir, corpus.records, bundled_fingerprint(tables),
+                         province_full=province_full, extra=tables,
                          list_titles=titles, programs=manifest.programs,
-                         inputs=stat_signature(seed_files() + [Path(p) for p in extra]))
+                         inputs=stat_signature(seed_files() + [Path(p) for p in tables]))
     if log:
         log(f"clsearch: built the index ({why}): {report.records} clusters "
             f"in {report.seconds:.1f} s, {index_dir}")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from index.analysis import value_key
 from index.dictionaries import DATA_DIR, read_data_lines
@@ -108,7 +108,7 @@ def value_table(records: Iterable[Record], read: Read, *,
         rows = []
         for value, n in sorted(counts[f].items(), key=lambda kv: (-kv[1], kv[0])):
             if f == "province":
-                names = _place_names(value, read, province_full(value))  # type: ignore[misc]
+                names = _place_names(value, read, province_full(value))
             elif f in ("city", "district"):
                 names = _place_names(value, read)
             elif f == "program":

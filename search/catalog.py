@@ -12,7 +12,8 @@ import threading
 from collections import Counter
 from functools import cached_property
 from pathlib import Path
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from index.errors import IndexMissingError
 from index.format import COMPLETE, RECORDS, VALUES
@@ -31,10 +32,11 @@ class Catalog:
         self._spell = spell
         self._lock = threading.Lock()
 
-    def _read_json(self, name: str) -> dict:
+    def _read_json(self, name: str) -> dict[str, Any]:
         try:
             with open(self.generation / name, encoding="utf-8") as fp:
-                return json.load(fp)
+                data: dict[str, Any] = json.load(fp)
+                return data
         except (OSError, ValueError) as exc:
             raise IndexMissingError(
                 f"the index in {self.generation.parent} has no readable {name} (built by an older clsearch?)",
@@ -67,10 +69,10 @@ class Catalog:
     def complete(self, prefix: str, limit: int = 10) -> list[Completion]:
         return self.completer.complete(prefix, limit)
 
-    def stats(self) -> dict:
+    def stats(self) -> dict[str, Any]:
         """Record counts: total, and by list, program, type, province and year; the clusters
         recognised by several programs (linked as `related`); readable list titles."""
-        counts: dict[str, Counter] = {k: Counter() for k in
+        counts: dict[str, Counter[str]] = {k: Counter() for k in
                                       ("by_list", "by_program", "by_type", "by_province", "by_year")}
         n = 0
         for d in self.store.rows():
@@ -80,7 +82,7 @@ class Catalog:
             counts["by_type"][d.get("type") or NONE_LABEL] += 1
             counts["by_province"][d.get("province") or NONE_LABEL] += 1
             counts["by_year"][str(d["year"]) if d.get("year") else NONE_LABEL] += 1
-        out: dict = {"records": n}
+        out: dict[str, Any] = {"records": n}
         for key, c in counts.items():
             out[key] = dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0])))
         out["list_titles"] = {key: self.values.title(key) for key in out["by_list"]}

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_left
-from typing import Callable, NamedTuple, Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from index.analysis import value_key
 from index.errors import InvalidValueError
@@ -22,7 +23,8 @@ _KIND_ORDER = {"place": 0, "word": 1, "name": 2}
 _SCAN = 5000  # most candidates looked at for one prefix (a one-letter prefix on a big index)
 
 
-class Completion(NamedTuple):
+@dataclass(frozen=True)
+class Completion:
     """One suggestion: the text to put in the box, what it is, and how many clusters it finds.
 
     `kind` is ``name`` (a cluster's name; `id` is that cluster's), ``place`` or ``word``.
@@ -33,8 +35,8 @@ class Completion(NamedTuple):
     count: int
     id: str | None = None
 
-    def to_dict(self) -> dict:
-        return self._asdict()
+    def to_dict(self) -> dict[str, object]:
+        return {"text": self.text, "kind": self.kind, "count": self.count, "id": self.id}
 
 
 def _initials(syllables: Sequence[str]) -> set[str]:
@@ -47,9 +49,10 @@ def _initials(syllables: Sequence[str]) -> set[str]:
 class Completer:
     """Suggestions of one index generation (see the module docstring)."""
 
-    def __init__(self, entries: Sequence[Sequence], simplify: Callable[[str], str] = lambda ch: ch):
+    def __init__(self, entries: Sequence[Sequence[object]], simplify: Callable[[str], str] = lambda ch: ch):
         self._simplify = simplify
-        self.entries = [Completion(e[0], e[2], int(e[3]), e[4]) for e in entries]
+        self.entries = [Completion(str(e[0]), str(e[2]), int(str(e[3])), None if e[4] is None else str(e[4]))
+                        for e in entries]
         self._syllables = [str(e[1]).split() for e in entries]
         self._by_text = sorted((c.text, i) for i, c in enumerate(self.entries))
         by_pinyin, by_initials = [], []

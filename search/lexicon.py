@@ -7,11 +7,12 @@ traditional → simplified table sit in a second file, read only when a query ne
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
 
 from index.distance import damerau, deletes
-from index.format import CharmapData, read_charmap, read_lexicon, read_typos
+from index.format import CharmapData, LexiconData, read_charmap, read_lexicon, read_typos
 from index.typotable import TypoTable
 
 
@@ -19,8 +20,21 @@ class Lexicon:
     """Read-only view of one index generation's lexicon files."""
 
     def __init__(self, generation: Path):
-        self.generation = generation
-        data = read_lexicon(generation)
+        self.generation: Path | None = generation
+        self._load(read_lexicon(generation))
+
+    @classmethod
+    def from_data(cls, data: LexiconData, charmap: CharmapData | None = None,
+                  typos: Mapping[str, tuple[str, ...]] | None = None) -> Lexicon:
+        """A lexicon from values, not files: for tests and tools (no generation directory)."""
+        lexicon = cls.__new__(cls)
+        lexicon.generation = None
+        lexicon._load(data)
+        lexicon.__dict__["_charmap"] = charmap or CharmapData({}, {})  # the cached properties
+        lexicon.__dict__["_typos"] = typos or {}
+        return lexicon
+
+    def _load(self, data: LexiconData) -> None:
         self.vocab: frozenset[str] = data.vocab
         self.chars: dict[str, tuple[str, ...]] = data.chars
         self.pywords: dict[str, list[str]] = data.pywords
@@ -30,6 +44,7 @@ class Lexicon:
 
     @cached_property
     def _charmap(self) -> CharmapData:
+        assert self.generation is not None  # from_data sets it
         return read_charmap(self.generation)
 
     def readings(self, ch: str) -> tuple[str, ...]:
@@ -48,13 +63,14 @@ class Lexicon:
         return self._charmap.t2s.get(ch, ch)
 
     @cached_property
-    def _typos(self) -> TypoTable:
+    def _typos(self) -> TypoTable | Mapping[str, tuple[str, ...]]:
+        assert self.generation is not None  # from_data sets it
         return read_typos(self.generation)
 
     def close(self) -> None:
         """Release the typo table's memory map, if a query opened it."""
         typos = self.__dict__.pop("_typos", None)
-        if typos is not None:
+        if isinstance(typos, TypoTable):
             typos.close()
 
     def corrections(self, letters: str, max_edits: int) -> list[tuple[str, int]]:

@@ -18,7 +18,8 @@ from __future__ import annotations
 import csv
 import html
 import json
-from typing import IO, Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import IO, Any
 
 LIST_SEP = "；"
 COLORS = ("auto", "always", "never")
@@ -33,11 +34,11 @@ CSV_DEFAULT = ("id", "name", "province", "city", "district", "type", "program", 
                "list_titles", "builder", "aliases", "score")
 
 
-def mark(text: str, spans: Iterable[tuple[int, int]], open: str = "<mark>", close: str = "</mark>",
+def mark(text: str, spans: Iterable[Sequence[Any]], open: str = "<mark>", close: str = "</mark>",
          escape: Callable[[str], str] | None = html.escape) -> str:
     """`text` with each run of marked characters wrapped in `open` … `close`.
 
-    Spans are (start, end) character offsets; overlapping and touching spans merge into one
+    Spans are (start, end, …) character offsets (a `Span` will do); overlapping and touching spans merge into one
     run. `escape` is applied to the text pieces (not to the tags); pass None for plain text.
 
     >>> mark("西宁<经开区>锂电", [(7, 9)])
@@ -120,7 +121,7 @@ def _number(text: str) -> bool:
         return False
 
 
-def write_csv(rows: Iterable[Mapping], fields: Sequence[str], fp: IO[str], bom: bool = False) -> int:
+def write_csv(rows: Iterable[Mapping[str, Any]], fields: Sequence[str], fp: IO[str], bom: bool = False) -> int:
     """A header and one row per dict; returns the number of rows. `bom` for Excel."""
     if bom:
         fp.write("\ufeff")
@@ -133,7 +134,7 @@ def write_csv(rows: Iterable[Mapping], fields: Sequence[str], fp: IO[str], bom: 
     return n
 
 
-def write_jsonl(rows: Iterable[Mapping], fp: IO[str], fields: Sequence[str] | None = None) -> int:
+def write_jsonl(rows: Iterable[Mapping[str, Any]], fp: IO[str], fields: Sequence[str] | None = None) -> int:
     """One JSON object per line (UTF-8 as is); only `fields` when given."""
     n = 0
     for row in rows:
@@ -142,19 +143,19 @@ def write_jsonl(rows: Iterable[Mapping], fp: IO[str], fields: Sequence[str] | No
     return n
 
 
-def pick(row: Mapping, fields: Sequence[str] | None) -> dict:
+def pick(row: Mapping[str, Any], fields: Sequence[str] | None) -> dict[str, Any]:
     """`row` with only `fields` (in that order), or all of it."""
     return dict(row) if not fields else {f: row.get(f) for f in fields}
 
 
 # -- text for a terminal or a pipe ---------------------------------------------------------
-def _colored(text: str, spans: Iterable, color: bool) -> str:
+def _colored(text: str, spans: Iterable[Sequence[Any]], color: bool) -> str:
     if not color:
         return text  # no markup when piped: names stay greppable as written
     return mark(text, [(s[0], s[1]) for s in spans], BOLD_RED, RESET, escape=None)
 
 
-def hit_lines(hit, number: int, color: bool, explain: bool = False) -> list[str]:
+def hit_lines(hit: Any, number: int, color: bool, explain: bool = False) -> list[str]:
     """A hit as the CLI prints it: name, facts (place · type · program year · id), builder,
     matched aliases or places, and with `explain` the rule that placed it."""
     marks = {h.field: h for h in hit.highlights}
@@ -194,7 +195,7 @@ def facet_lines(facets: Mapping[str, Mapping[str, int]], top: int = 12) -> list[
     return lines
 
 
-def record_lines(record) -> list[str]:
+def record_lines(record: Any) -> list[str]:
     """A full record (`search.Record`) as `clsearch show` prints it."""
     place = " ".join(p for p in (record.province, record.city, record.district) if p) or "—"
     rows = [("id", record.id), ("名称", record.name)]
@@ -230,7 +231,7 @@ EXPORT_COLUMNS = ("id", "name", "short_name", "aliases", "program", "issuer", "l
                   "list_titles", "ocr_readings", "sources", "related")
 
 
-def record_row(d: Mapping) -> dict:
+def record_row(d: Mapping[str, Any]) -> dict[str, Any]:
     """A record's `to_dict()` flattened for CSV: sources as ``document:line``, related as the
     linked ids, the builder cell holding every builder (so an export loads back with
     ``clsearch index build --add``)."""
@@ -241,7 +242,7 @@ def record_row(d: Mapping) -> dict:
     return row
 
 
-def stats_text(st: Mapping) -> str:
+def stats_text(st: Mapping[str, Any]) -> str:
     """`Searcher.stats()` as a readable table: one section per grouping, counts right-aligned."""
     lines = [f"records  {st['records']}"]
     titles = st.get("list_titles", {})

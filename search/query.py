@@ -328,15 +328,17 @@ def _group_syllables(syls: list[str], lexicon: Lexicon) -> list[list[str]]:
     best[0] = (0, [])
     for j in range(1, n + 1):
         for i in range(max(0, j - 6), j):
-            if best[i] is None:
+            prev, cur = best[i], best[j]
+            if prev is None:
                 continue
             group = syls[i:j]
             if len(group) > 1 and "".join(group) not in lexicon.pywords:
                 continue
-            cand = (best[i][0] + 1, best[i][1] + [group])
-            if best[j] is None or cand[0] < best[j][0]:
+            cand = (prev[0] + 1, prev[1] + [group])
+            if cur is None or cand[0] < cur[0]:
                 best[j] = cand
-    return best[n][1] if best[n] else [syls]
+    done = best[n]
+    return done[1] if done else [syls]
 
 
 __all__ = ["Alternative", "ParsedQuery", "Term", "Token", "Unit", "check_query", "parse_query",

@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator, NamedTuple
+from collections.abc import Callable, Iterator
+from typing import Any, NamedTuple
 
 from index.errors import UnknownIdError
 
@@ -57,7 +58,7 @@ class Record:
     lists: list[ListRef]
     sources: list[SourceRef]
     ocr_readings: list[str] = field(default_factory=list)
-    related: list[dict] = field(default_factory=list)  # the same cluster in other programs
+    related: list[dict[str, Any]] = field(default_factory=list)  # the same cluster in other programs
 
     __hash__ = None  # type: ignore[assignment]  # holds lists
 
@@ -65,7 +66,7 @@ class Record:
     def builder(self) -> str | None:
         return "；".join(self.builders) if self.builders else None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """JSON-able: the keys of `clsearch export`, lists as keys plus their titles."""
         return {
             "id": self.id, "name": self.name, "short_name": self.short_name,
@@ -80,7 +81,7 @@ class Record:
         }
 
 
-def record_from_dict(d: dict, title: Callable[[str], str] = lambda key: key) -> Record:
+def record_from_dict(d: dict[str, Any], title: Callable[[str], str] = lambda key: key) -> Record:
     """A `Record` from one line of ``records.jsonl``, list titles looked up by `title`."""
     return Record(
         id=d["id"], name=d["name"], short_name=d.get("short_name") or d["name"],
@@ -103,7 +104,7 @@ class RecordStore:
         self._title = title
         self._offsets: dict[str, int] | None = None
 
-    def rows(self) -> Iterator[dict]:
+    def rows(self) -> Iterator[dict[str, Any]]:
         """Every record as stored (plain dicts), in index order."""
         with open(self.path, encoding="utf-8") as fp:
             for line in fp:

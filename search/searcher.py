@@ -18,6 +18,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from index.ensure import ensure_index
 from index.errors import InvalidValueError
@@ -85,7 +86,7 @@ class Searcher:
         Raises QueryError for unsearchable input, and its subclasses InvalidValueError for a
         bad limit or offset and FilterValueError for a filter value the index does not hold.
         """
-        return self.results(query, limit, offset=offset, **filters).hits
+        return self._checked(query, limit, offset, False, filters).hits
 
     def suggest(self, query: str) -> str | None:
         """A corrected query with hits when `query` has none ("did you mean …")."""
@@ -107,6 +108,11 @@ class Searcher:
 
         `limit` None means every hit; `offset` skips that many: pages never overlap.
         """
+        return self._checked(query, limit, offset, facets, filters)
+
+    def _checked(self, query: str, limit: int | None, offset: int, facets: bool,
+                 filters: dict[str, object]) -> Results:
+        """`results`, after checking the limit, the offset and the filter values."""
         self._reader.check_open()
         if isinstance(limit, bool) or not (limit is None or isinstance(limit, int)) or (
                 limit is not None and not 1 <= limit <= MAX_LIMIT):
@@ -141,7 +147,7 @@ class Searcher:
         self._reader.check_open()
         return self._catalog.records()
 
-    def stats(self) -> dict:
+    def stats(self) -> dict[str, Any]:
         """Record counts by list, program, type, province and year (`clsearch stats`)."""
         self._reader.check_open()
         return self._catalog.stats()

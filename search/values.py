@@ -9,7 +9,9 @@ result. Pure: the table and a character simplifier in, values out.
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, Mapping, NamedTuple
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from index.analysis import value_key
 from index.errors import FilterValueError, InvalidValueError
@@ -23,7 +25,10 @@ _FEW = 12  # a field with at most this many values lists them all in an error
 _MANY = 40  # … or, when no value is near, up to this many
 
 
-class Value(NamedTuple):
+@dataclass(frozen=True)
+class Value:
+    """One value of a filter field, with its record count and the names it goes by."""
+
     value: str
     count: int
     names: tuple[str, ...]
@@ -36,7 +41,7 @@ class Value(NamedTuple):
 class ValueTable:
     """The filter values of one index generation, and how to resolve what a user typed."""
 
-    def __init__(self, data: Mapping, simplify: Callable[[str], str] = lambda ch: ch,
+    def __init__(self, data: Mapping[str, Any], simplify: Callable[[str], str] = lambda ch: ch,
                  spell: Callable[[str], str] = lambda text: text):
         self._simplify = simplify
         self._spell = spell  # hanzi → pinyin, for the nearest values of a mistyped one

@@ -4,9 +4,9 @@
 checks the counts the manifest declares, and builds one `Record` per designation of one
 program:
 
-- 000 (most-2021-appendix3) is the clean national list: its records are canonical.
-- 002(a) (most-national-older) and 003 (most-2021-notice-ocr) re-list the same designations;
-  they are linked to 000's records (index.corpus.link by name similarity; index.corpus.ocr_align by a
+- most-2021-appendix3 is the clean national list: its records are canonical.
+- most-national-older and most-2021-notice-ocr re-list the same designations;
+  they are linked to most-2021-appendix3's records (index.corpus.link by name similarity; index.corpus.ocr_align by a
   monotone alignment), never made records of their own unless a name has no counterpart.
 - Every other list makes its own records; listings with the same program and name are merged.
 
