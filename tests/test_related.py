@@ -15,7 +15,6 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from index.corpus import load_corpus
 from index.corpus.places import load_regions
 from index.records import Record
 from index.corpus.related import MIN_CONFIDENCE, equivalence_groups, industry_part, pair_score, shared_runs
@@ -32,8 +31,8 @@ def judged() -> list[tuple[str, str, str, str, str, str]]:
 
 
 @pytest.fixture(scope="module")
-def records():
-    return load_corpus().records
+def records(corpus):
+    return corpus.records
 
 
 @pytest.fixture(scope="module")
@@ -174,13 +173,17 @@ def test_the_same_program_is_never_linked():
     assert [x.id for x in c.related] == ["a", "b"]
 
 
-def test_a_users_synonyms_file_adds_links(tmp_path):
+def test_a_users_synonyms_file_adds_links(tmp_path, records, monkeypatch):
     """A group in the user's synonyms file is evidence too (here: 江宁 智能电网 / 智能配电设备)."""
-    from index.dictionaries import DATA_DIR
+    import copy
 
-    mine = tmp_path / "synonyms.txt"
-    mine.write_text("# mine\n智能配电设备 智能电网\n", encoding="utf-8")
-    records = load_corpus(synonym_files=[DATA_DIR / "synonyms.txt", mine]).records
+    from index.corpus.load import load_groups
+    from index.corpus.related import link_related
+
+    monkeypatch.setenv("CLSEARCH_CONFIG", str(tmp_path))
+    (tmp_path / "synonyms.txt").write_text("# mine\n智能配电设备 智能电网\n", encoding="utf-8")
+    records = copy.deepcopy(records)
+    link_related(records, REGIONS, load_groups())
     by_id = {r.id: r for r in records}
     assert [x.id for x in by_id["most-b771e8f2"].related] == ["miit-0ced7182"]  # 江宁智能电网创新型产业集群
     assert len(linked_pairs(records)) == 10

@@ -75,12 +75,13 @@ def test_the_fingerprint_covers_the_users_files(config):
     assert bundled_fingerprint() == plain
 
 
-def test_an_index_built_with_the_users_files_uses_them_and_goes_stale_when_they_change(config, tmp_path):
+def test_an_index_built_with_the_users_files_uses_them_and_goes_stale_when_they_change(
+        config, tmp_path, copy_full_index):
     from search import Searcher
 
     (config / "synonyms.txt").write_text(SYNONYMS, encoding="utf-8")
     (config / "stopwords.txt").write_text(STOPWORDS, encoding="utf-8")
-    where = tmp_path / "index"
+    where = copy_full_index(tmp_path / "index")  # a rebuild of it reuses its jieba cache
     r = CliRunner().invoke(main, ["index", "build", "--index", str(where)])
     assert r.exit_code == 0, r.output
     with Searcher(index_dir=where) as s:
