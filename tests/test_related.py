@@ -248,3 +248,24 @@ def test_blocking_loses_no_link(records):
     everything = list(candidate_pairs(records))
     assert len(blocked) < len(everything) / 20
     assert links(blocked) == links(everything) == linked_pairs(records)
+
+
+# ---- through the index: the API (Searcher.get) and `clsearch show` -----------------------------
+
+def test_get_returns_the_related_records(full):
+    (link,) = full.get("hb-af18c282").related  # 仙桃市无纺布产业集群
+    assert link == {"id": "most-a5a6eb30", "name": "仙桃高新区非织造布创新型产业集群", "program": "创新型产业集群",
+                    "confidence": 1.0, "reason": "same city 仙桃市; same industry 无纺布 (非织造布 = 无纺布); similarity 1.00",
+                    "place": "same city 仙桃市", "words": ["无纺布"], "similarity": 1.0}
+    assert full.get("zj-70a3256f").related == []  # 台州黄岩塑料模具集群
+    linked = {frozenset((r.id, x["id"])) for r in full.records() for x in r.related}
+    assert linked == {frozenset((a, b)) for a, _, b, _, verdict, _ in judged() if verdict == "link"}
+
+
+def test_show_prints_a_line_per_related_record(full):
+    r = CliRunner().invoke(main, ["show", "zj-bf6688bf"])  # 宁海模具产业群
+    assert r.exit_code == 0
+    assert ("相关: 宁波市宁海县注塑模具产业集群 · 中小企业特色产业集群 · miit-97971231 · confidence 0.75 · "
+            "same district 宁海县; same industry 模具; similarity 0.75") in r.output.splitlines()
+    data = json.loads(CliRunner().invoke(main, ["show", "zj-bf6688bf", "--json"]).output)
+    assert [x["id"] for x in data["related"]] == ["miit-97971231"]
