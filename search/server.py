@@ -34,7 +34,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from index.errors import ClsearchError, IndexMissingError
+from index.errors import ClsearchError, FilterValueError, IndexMissingError, InvalidValueError, UnknownIdError
 from search.query import MAX_QUERY_CHARS
 from search.serve_data import ApiError, complete_json, health_json, record_json, search_json, stats_json
 
@@ -129,9 +129,12 @@ def _body_too_large(limit: int) -> ApiError:
     return ApiError(413, "body_too_large", f"the request body is too large (the limit is {limit} bytes)")
 
 
+def _error_json(err: ApiError) -> dict[str, Any]:
+    return {"error": {"status": err.status, "code": err.code, "message": err.message, **err.details}}
+
+
 def _error_body(err: ApiError) -> bytes:
-    return json.dumps({"error": {"status": err.status, "code": err.code, "message": err.message}},
-                      ensure_ascii=False).encode()
+    return json.dumps(_error_json(err), ensure_ascii=False).encode()
 
 
 async def _send_error(send: Send, err: ApiError) -> None:
@@ -153,17 +156,23 @@ class UTF8JSONResponse(JSONResponse):
 
 def _error_response(err: ApiError) -> UTF8JSONResponse:
     headers = {"Retry-After": "1"} if err.status == 503 else None
-    return UTF8JSONResponse({"error": {"status": err.status, "code": err.code, "message": err.message}},
-                            status_code=err.status, headers=headers)
+    return UTF8JSONResponse(_error_json(err), status_code=err.status, headers=headers)
 
 
 def error_for(exc: ClsearchError) -> ApiError:
-    """The HTTP status a library error deserves: the caller's fault (400) unless the index is."""
+    """The HTTP status a library error deserves: the caller's fault (400) unless the index is
+    missing (503) or the id unknown (404). A filter value the index lacks names the field
+    and the values meant most likely."""
     message = str(exc) + (f" ({exc.hint})" if getattr(exc, "hint", None) else "")
     if isinstance(exc, IndexMissingError):
         return ApiError(503, "index_unavailable", message)
-    if isinstance(exc, LookupError) or type(exc).__name__ in ("RecordNotFound", "UnknownIdError", "NotFoundError"):
-        return ApiError(404, "not_found", message)
+    if isinstance(exc, UnknownIdError):
+        return ApiError(404, "not_found", message, id=exc.id)
+    if isinstance(exc, FilterValueError):
+        return ApiError(400, "bad_filter", message, field=exc.field, value=exc.value,
+                        nearest=list(exc.nearest), valid=list(exc.valid))
+    if isinstance(exc, InvalidValueError):
+        return ApiError(400, "bad_parameter", message, param=exc.param)
     return ApiError(400, "bad_query", message)
 
 
