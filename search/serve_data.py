@@ -26,8 +26,22 @@ class ApiError(Exception):
 
 
 def open_searcher(index_dir: str | None) -> Searcher:
-    """A worker's Searcher: the default index (already built by `clsearch serve`) or `index_dir`."""
-    return Searcher(index_dir=index_dir) if index_dir else Searcher()
+    """A worker's Searcher: the default index (already built by `clsearch serve`) or `index_dir`,
+    following rebuilds: between queries it switches to a newer generation (issue 12's
+    `refresh`), so a rebuilt index is served without a restart and no request in flight fails."""
+    import inspect
+
+    options: dict[str, Any] = {"refresh": True} if "refresh" in inspect.signature(Searcher).parameters else {}
+    return Searcher(index_dir=index_dir, **options) if index_dir else Searcher(**options)
+
+
+def current_generation_name(searcher: Searcher) -> str:
+    """The generation the searcher answers from, after switching to a newer one if there is
+    one (blocks while queries are in flight: call it from a worker thread)."""
+    refresh_now = getattr(searcher, "refresh_now", None)
+    if refresh_now is not None:
+        return Path(refresh_now()).name
+    return Path(searcher.generation).name
 
 
 def search_json(searcher: Searcher, query: str, filters: dict[str, Iterable[str] | None], offset: int,
@@ -67,7 +81,7 @@ def health_json(searcher: Searcher) -> dict[str, Any]:
     """Liveness and which index generation this worker answers from."""
     from index.store import read_meta
 
-    gen = Path(searcher.generation)
+    gen = Path(searcher.generation).parent / current_generation_name(searcher)
     meta = read_meta(gen)
     return {"status": "ok", "generation": gen.name, "fingerprint": meta.get("fingerprint"),
             "records": meta.get("records"), "built_at": meta.get("built_at"),

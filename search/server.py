@@ -36,7 +36,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from index.errors import ClsearchError, FilterValueError, IndexMissingError, InvalidValueError, UnknownIdError
 from search.query import MAX_QUERY_CHARS
-from search.serve_data import ApiError, complete_json, health_json, record_json, search_json, stats_json
+from search.serve_data import (ApiError, complete_json, current_generation_name, health_json, record_json,
+                               search_json, stats_json)
 
 log = logging.getLogger("clsearch.serve")
 
@@ -210,26 +211,26 @@ class AnswerCache:
 
 
 class GenerationProbe:
-    """The index's current generation, read from disk at most once per `every` seconds."""
+    """The generation a worker answers from, checked at most once per `every` seconds.
+
+    The check switches the Searcher to a newer generation when there is one, so answers
+    cached for the old generation are dropped at the same moment.
+    """
 
     def __init__(self, every: float):
-        self.every, self.checked = every, 0.0
+        self.every, self.checked = every, float("-inf")
         self.name: str | None = None
 
-    def current(self, searcher: Any) -> str:
+    def due(self) -> bool:
         import time
 
-        now = time.monotonic()
-        if self.name is None or now - self.checked >= self.every:
-            self.checked = now
-            try:
-                from index.store import current_generation
+        return self.name is None or time.monotonic() - self.checked >= self.every
 
-                gen = current_generation(Path(searcher.index_dir))
-                self.name = gen.name if gen else Path(searcher.generation).name
-            except Exception:  # damaged pointer: the searcher's own generation decides
-                self.name = Path(searcher.generation).name
-        return self.name or ""
+    def set(self, name: str) -> str:
+        import time
+
+        self.name, self.checked = name, time.monotonic()
+        return name
 
 
 class SearchBody(BaseModel):
@@ -312,7 +313,8 @@ def create_app(config: ServeConfig | None = None, *, searcher: Any = None) -> Fa
         searcher_ = request.app.state.searcher
         if cache is None or request.method != "GET":
             return UTF8JSONResponse(await run(fn, searcher_, *args, **kwargs))
-        generation = probe.current(searcher_)
+        generation = (probe.set(await run(current_generation_name, searcher_)) if probe.due()
+                      else probe.name or "")
         key = (request.url.path, tuple(sorted(request.query_params.multi_items())))
         body = cache.get(generation, key)
         state = "hit"
