@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from cli import main
 from search import FilterValueError, InvalidValueError, QueryError
-from tests.conftest import names
+from conftest import names
 
 JIANGSU = ["常州光伏创新型产业集群", "常州轨道交通牵引动力与关键核心部件产业集群",
            "武进机器人及智能装备创新型产业集群", "苏州高新区医疗器械创新型产业集群",
