@@ -53,13 +53,13 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def served_index(tmp_path_factory, copy_full_index) -> Path:
+def served_index(tmp_path_factory, full_index) -> Path:
     """The bundled seeds plus an added list whose names carry markup (`index build --add`'s
     path; built over a copy of the session's index, so jieba's cache is reused)."""
     from index.ensure import build_from_seeds
 
     root = tmp_path_factory.mktemp("served")
-    copy_full_index(root / "index")
+    shutil.copytree(full_index, root / "index")
     added = root / "added_list.jsonl"
     added.write_text(json.dumps({"name": SCRIPT_NAME, "builder": MARKUP_BUILDER, "province": "江苏",
                                  "city": "苏州市", "program": "测试名单", "year": 2024}, ensure_ascii=False)
