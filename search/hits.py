@@ -134,7 +134,8 @@ class Results:
     """One page of hits (best first), how many matched in all, and a "did you mean".
 
     `total` counts the whole hit set exactly, as do `facets` (when asked for): per field,
-    value → number of hits, "(none)" for hits without a value. `offset` and `limit` say which
+    value → number of hits, "(none)" for hits without a value; `list_titles` names the lists
+    of the list facet. `offset` and `limit` say which
     page this is; `filters` holds the filter values as resolved (江蘇 → 江苏).
     """
 
@@ -146,6 +147,10 @@ class Results:
     limit: int | None = None
     facets: dict[str, dict[str, int]] | None = None
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    list_titles: dict[str, str] = field(default_factory=dict)  # list key → title, for the list facet
+    # False only when ranking stopped early on a plain first page (no facets, no offset, a
+    # limit) of a large candidate set: `total` is then an upper bound, not a count.
+    total_exact: bool = True
 
     def to_dict(self, tags: tuple[str, str] = TAGS, explain: bool = False) -> dict[str, Any]:
         """The CLI's --json object: query, total, offset, limit, filters, hits (with
@@ -157,11 +162,13 @@ class Results:
             if explain and h.explain:
                 d["explain"] = h.explain.to_dict()
             hits.append(d)
-        out: dict[str, Any] = {"query": self.query, "total": self.total, "offset": self.offset,
+        out: dict[str, Any] = {"query": self.query, "total": self.total, "total_exact": self.total_exact,
+                               "offset": self.offset,
                                "limit": self.limit,
                                "filters": {k: list(v) for k, v in self.filters.items()}, "hits": hits}
         if self.facets is not None:
             out["facets"] = self.facets
+            out["list_titles"] = self.list_titles
         if self.suggestion:
             out["suggestion"] = self.suggestion
         return out
