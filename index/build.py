@@ -20,12 +20,14 @@ from collections.abc import Callable
 from index.analysis import fold
 from index.dictionaries import load_stopwords, load_synonyms, load_t2s, syllables
 from index.errors import IndexBuildError
-from index.format import (SCHEMA_VERSION, CharmapData, write_charmap, write_lexicon,
-                          write_typos)
+from index.completion import completion_table
+from index.format import (SCHEMA_VERSION, CharmapData, write_charmap, write_complete,
+                          write_lexicon, write_records, write_typos, write_values)
 from index.prepare import document_fields, stored_document
 from index.record_terms import LexiconBuilder, index_fields
 from index.records import Record
 from index.schema import make_schema
+from index.values import value_table
 from index.store import META, read_meta, swap_in
 
 # Whoosh writer settings. Non-compound segments: a compound file is copied into memory
@@ -72,7 +74,8 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 cache_dir: Path | None = None,
                 province_full: Callable[[str], str | None] = lambda p: None,
                 source: str = "bundled", extra: list[str] | None = None,
-                inputs: str = "") -> BuildReport:
+                inputs: str = "", list_titles: dict[str, str] | None = None,
+                programs: dict[str, str] | None = None) -> BuildReport:
     """Write a complete new generation under `index_dir` and swap it in.
 
     Anything that goes wrong (including KeyboardInterrupt) leaves ``CURRENT`` untouched; the
@@ -101,12 +104,22 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
         bounds = lru_cache(TEXT_CACHE)(lambda text: frozenset(word_bounds(tok, text)))
         cut = lru_cache(TEXT_CACHE)(lambda text: tuple(words_of(tok, text)))
         read = lru_cache(TEXT_CACHE)(reader.read)
+        suggestable = []
         for record in records:
-            doc = stored_document(record, document_fields(record, province_full), read, bounds)
+            fields = document_fields(record, province_full)
+            doc = stored_document(record, fields, read, bounds)
             writer.add_document(**index_fields(record, doc, read, cut, lex))
+            suggestable.append((record.id, fields))
         writer.commit()
-        write_lexicon(gen, lex.lexicon(load_synonyms(), load_stopwords()))
+        lexicon = lex.lexicon(load_synonyms(), load_stopwords())
+        write_lexicon(gen, lexicon)
         write_charmap(gen, _charmap())
+        write_records(gen, (record.to_dict() for record in records))
+        write_values(gen, value_table(records, read, list_titles=list_titles, programs=programs))
+        write_complete(gen, completion_table(
+            suggestable, read, lambda text: list(cut(text)), stopwords=lexicon.stopwords,
+            places=sorted(lexicon.places) + [r.province for r in records if r.province],
+            synonyms=lexicon.synonyms))
         write_typos(gen, lex.typo_targets)
         seconds = time.perf_counter() - started
         _write_json(gen / META, {
