@@ -32,7 +32,7 @@ def judged() -> list[tuple[str, str, str, str, str, str]]:
 
 @pytest.fixture(scope="module")
 def records(corpus):
-    return corpus.records
+    return corpus.records  # the session's parsed corpus (conftest)
 
 
 @pytest.fixture(scope="module")
