@@ -32,6 +32,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--skip-build", action="store_true",
                    help="no timed builds: use $CLSEARCH_INDEX if it holds a current index, else build once")
     p.add_argument("--json", dest="json_out", type=Path, metavar="OUT", help="also write the figures as JSON")
+    scale = p.add_argument_group("scale bench (python -m bench --scale 5k,20k,100k; see bench/scale.py)")
+    scale.add_argument("--scale", metavar="SIZES",
+                       help="instead of the seed bench: synthetic corpora of these sizes (e.g. 5k,20k,100k)")
+    scale.add_argument("--per-class", type=int, default=30, help="warm queries per query class (default 30)")
+    scale.add_argument("--cold-runs", type=int, default=5, help="cold CLI runs per query (default 5)")
+    scale.add_argument("--workdir", type=Path, help="keep the lists and indexes here (default: a temp dir)")
     args = p.parse_args(argv)
     if args.runs < 10 or args.queries < 300:
         p.error("--runs must be at least 10 and --queries at least 300")
@@ -168,6 +174,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     info = machine.describe()
     header(info)
+    if args.scale:
+        from bench.scale import main as scale_main
+
+        return scale_main(args.scale, args)
     figures: dict = {"machine": info}
     failures = 0
     with tempfile.TemporaryDirectory(prefix="clsearch-bench-") as tmp:
