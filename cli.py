@@ -80,7 +80,8 @@ def search_cmd(query, limit, as_json, province, type_, program, explain, index_d
     except ClsearchError as exc:
         fail(exc)
     if as_json:
-        hits = [dict(h.to_dict(), **({"explain": h.explain} if explain else {})) for h in res.hits]
+        hits = [dict(h.to_dict(), **({"explain": h.explain.to_dict()} if explain and h.explain else {}))
+                for h in res.hits]
         click.echo(json.dumps({"query": text, "total": res.total, "hits": hits}, ensure_ascii=False))
     else:
         _print_hits(res, explain)
@@ -124,13 +125,13 @@ def _print_hits(res, explain: bool) -> None:
             if h.field in ("alias", "place"):
                 label = "别名" if h.field == "alias" else "地区"
                 click.echo(f"    {label}: " + _marked(h.text, h.spans, tty))
-        if explain:
+        if explain and hit.explain:
             e = hit.explain
-            rules = ", ".join(f"{k}={v}" for k, v in e["rules"].items())
-            click.echo(f"    placed by: {e['placed_by']}   [{rules}]   score {hit.score}")
-            for m in e["matches"]:
-                how = "synonym" if m["synonym"] else "/".join(dict.fromkeys(m["channels"]))
-                click.echo(f"      {m['field']}: {m['text']} ← {m['as']} ({how}, typos {m['typos']})")
+            rules = ", ".join(f"{k}={v}" for k, v in e.rules._asdict().items())
+            click.echo(f"    placed by: {e.placed_by}   [{rules}]   score {hit.score}")
+            for m in e.matches:
+                how = "synonym" if m.synonym else "/".join(dict.fromkeys(str(c) for c in m.channels))
+                click.echo(f"      {m.field}: {m.text} ← {m.reading} ({how}, typos {m.typos})")
     if res.hits and res.total > len(res.hits):
         click.echo(f"({len(res.hits)} of {res.total}; --limit to see more)")
 
@@ -155,7 +156,7 @@ def index_build(extra, index_dir) -> None:
     Lists added with --add are kept by later automatic rebuilds; build again without --add
     to drop them.
     """
-    from index.auto import build_from_seeds
+    from index.ensure import build_from_seeds
     from index.store import default_index_dir
 
     try:
@@ -202,7 +203,7 @@ def _records(extra=()):
 @add_option
 def export_cmd(as_csv, extra) -> None:
     """Print every record of the bundled seeds: one JSON object per line (or CSV)."""
-    from index.export import write_csv, write_jsonl
+    from index.corpus.export import write_csv, write_jsonl
 
     (write_csv if as_csv else write_jsonl)(_records(extra), sys.stdout)
 
@@ -212,10 +213,53 @@ def export_cmd(as_csv, extra) -> None:
 @add_option
 def stats_cmd(as_json, extra) -> None:
     """Counts of the bundled records by list, program, type and province."""
-    from index.export import format_stats, stats
+    from index.corpus.export import format_stats, stats
 
     data = stats(_records(extra))
     click.echo(json.dumps(data, ensure_ascii=False, indent=1) if as_json else format_stats(data))
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but loopback is reachable from other machines (one warning).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Worker processes, each with its own Searcher.")
+@click.option("--cors-origin", "cors", multiple=True, metavar="ORIGIN",
+              help="Allow cross-origin requests from ORIGIN (e.g. https://example.org, or *). Repeatable; off by default.")
+@click.option("--timeout", type=click.FloatRange(0.1, 600), default=5.0, show_default=True,
+              help="Seconds a request may take before it fails with 503.")
+@click.option("--max-limit", type=click.IntRange(1, 10_000), default=100, show_default=True,
+              help="Largest page (limit) a request may ask for.")
+@click.option("--cache-mb", type=click.FloatRange(0, 4096), default=32, show_default=True,
+              help="Per-worker cache of answers for the current index generation (0: off).")
+@click.option("--access-log", is_flag=True, help="Log every request on stderr.")
+@index_option
+def serve_cmd(host, port, workers, cors, timeout, max_limit, cache_mb, access_log, index_dir) -> None:
+    """Serve the HTTP search API and the search-as-you-type page (needs: pip install 'clsearch[serve]')."""
+    try:
+        from search import server
+    except ImportError as exc:
+        click.echo(f"clsearch: error: serve needs the web extra ({exc.name} is missing); "
+                   "install it with: pip install 'clsearch[serve]'", err=True)
+        sys.exit(EXIT_ERROR)
+    from index.auto import ensure_index
+    from index.store import default_index_dir
+
+    try:  # build or check the index once here, so that workers never race to build it
+        gen = ensure_index(index_dir or default_index_dir(), auto_build=index_dir is None,
+                           log=lambda m: click.echo(m, err=True))
+    except ClsearchError as exc:
+        fail(exc)
+    if not server.is_loopback(host):
+        click.echo(f"clsearch: warning: serving on {host}: reachable from other machines, with no authentication",
+                   err=True)
+    config = server.ServeConfig(index_dir=str(index_dir) if index_dir else None, timeout=timeout,
+                                max_limit=max_limit, cors_origins=tuple(cors), cache_mb=cache_mb)
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"clsearch: serving {gen.parent} at http://{shown}:{port}/ "
+               f"({workers} worker{'s' if workers > 1 else ''}); Ctrl-C to stop", err=True)
+    server.serve(config, host=host, port=port, workers=workers, access_log=access_log)
 
 
 def run() -> None:

@@ -79,7 +79,7 @@ def step_build(args, workdir: Path, env: dict) -> tuple[dict, Path]:
 
 def _usable_env_index() -> Path | None:
     """$CLSEARCH_INDEX if it holds an index current with the seeds (else the CLI would rebuild it)."""
-    from index.auto import bundled_fingerprint
+    from index.ensure import bundled_fingerprint
     from index.store import current_generation, read_meta
 
     env = os.environ.get("CLSEARCH_INDEX")

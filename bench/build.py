@@ -21,7 +21,7 @@ _BUILD_CHILD = """
 import json, sys, time
 from pathlib import Path
 start = time.perf_counter()
-from index.auto import build_from_seeds
+from index.ensure import build_from_seeds
 imported = time.perf_counter()
 report = build_from_seeds(Path(sys.argv[1]))
 done = time.perf_counter()

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
-from index.analysis import DATA_DIR, read_data_lines
+from index.dictionaries import DATA_DIR, read_data_lines
 from index.records import Record
 
 SEED = 7

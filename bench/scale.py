@@ -41,7 +41,7 @@ _BUILD_CHILD = """
 import json, resource, sys, time
 from pathlib import Path
 t0, c0 = time.perf_counter(), time.process_time()
-from index.auto import build_from_seeds
+from index.ensure import build_from_seeds
 report = build_from_seeds(Path(sys.argv[1]), extra=sys.argv[2:])
 print(json.dumps({"wall": time.perf_counter() - t0, "cpu": time.process_time() - c0,
                   "records": report.records,
@@ -77,7 +77,7 @@ def change_lists(index_dir: Path, action: str, paths: list[str]) -> int:
     try:
         from index.incremental import add_lists, remove_lists
     except ImportError:
-        from index.auto import build_from_seeds
+        from index.ensure import build_from_seeds
 
         extra = list(meta.get("extra", []))
         if action == "add":

@@ -64,7 +64,8 @@ COLUMNS = ["name", "builder", "province", "city", "district", "type", "program",
 
 def vocabularies(records) -> tuple[list[Place], list[str]]:
     """Places (regions.tsv cities + the real records' districts) and industry words."""
-    from index.places import load_regions, strip_place_suffix
+    from index.corpus.places import load_regions
+    from index.text import strip_place_suffix
 
     regions = load_regions()
     places: list[Place] = []

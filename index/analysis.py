@@ -22,14 +22,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple
 
+from index.dictionaries import syllables
+from index.format import Kind, pair_term
 from index.text import is_han, normalize
 
-DATA_DIR = Path(__file__).with_name("data")
-
-FULL, INITIAL, PREFIX = "full", "initial", "prefix"
+# The piece kinds of Latin input (one enum with the query's other unit kinds: `format.Kind`).
+FULL, INITIAL, PREFIX = Kind.FULL, Kind.INITIAL, Kind.PREFIX
 
 # Initials, longest first so that zh/ch/sh win over z/c/s. a/o/e stand for vowel-initial
 # syllables (安 an → a), which people abbreviate like any other.
@@ -37,25 +37,6 @@ INITIALS = ("zh", "ch", "sh", "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", 
             "j", "q", "x", "r", "z", "c", "s", "y", "w", "a", "o", "e")
 _FUZZY_INITIAL = {"zh": "z", "ch": "c", "sh": "s", "n": "l", "h": "f", "r": "l"}
 _TONE_DIGIT_RE = re.compile(r"(?<=[a-zv])[1-5]")
-
-
-# --------------------------------------------------------------------------------------------
-# Data files (small, loaded once per process)
-# --------------------------------------------------------------------------------------------
-
-def read_data_lines(path: Path) -> Iterator[str]:
-    """Non-empty, non-comment lines of a data file, stripped."""
-    with open(path, encoding="utf-8") as fp:
-        for line in fp:
-            line = line.strip()
-            if line and not line.startswith("#"):
-                yield line
-
-
-@lru_cache(maxsize=1)
-def syllables() -> frozenset[str]:
-    """The ~420 valid toneless syllables (data/syllables.txt)."""
-    return frozenset(read_data_lines(DATA_DIR / "syllables.txt"))
 
 
 @lru_cache(maxsize=1)
@@ -113,11 +94,6 @@ def fuzzy_key(syllable: str) -> str:
     return _FUZZY_INITIAL.get(ini, ini) + fin
 
 
-def pair_term(a: str, b: str) -> str:
-    """The index term for two neighbouring characters with fuzzy keys `a` and `b`."""
-    return f"{a}_{b}"
-
-
 def reading_pairs(readings: Iterable[Iterable[str]]) -> set[str]:
     """Fuzzy-key pairs of every two neighbouring hanzi (each given as its readings).
 
@@ -164,7 +140,7 @@ def initial_pairs(readings: Iterable[Iterable[str]]) -> set[str]:
 class Piece(NamedTuple):
     """One hanzi's worth of Latin input: a full syllable, an initial, or an unfinished syllable."""
 
-    kind: str
+    kind: Kind
     text: str
 
 
@@ -194,7 +170,7 @@ def parse_latin(letters: str, prefix_at_end: bool = True, limit: int = 8,
 
     >>> [" ".join(f"{p.kind[0]}:{p.text}" for p in parse) for parse in parse_latin("xian", limit=3)]
     ['f:xian', 'f:xi f:an', 'p:xian']
-    >>> [(p.kind, p.text) for p in parse_latin("jqr")[0]]
+    >>> [(str(p.kind), p.text) for p in parse_latin("jqr")[0]]
     [('initial', 'j'), ('initial', 'q'), ('initial', 'r')]
     """
     n = len(letters)
@@ -286,36 +262,6 @@ def split_scripts(text: str) -> list[tuple[str, str]]:
 def han_chars(text: str) -> Iterable[tuple[int, str]]:
     """(offset, char) for every hanzi of `text`."""
     return ((i, c) for i, c in enumerate(text) if is_han(c))
-
-
-def damerau(a: str, b: str, cap: int = 3) -> int:
-    """Optimal-string-alignment distance: a swap of two letters is one edit (lidain → lidian).
-
-    Returns `cap` + 1 as soon as the distance must exceed `cap`.
-
-    >>> damerau("lidain", "lidian"), damerau("jiqirne", "jiqiren"), damerau("taoci", "taoic")
-    (1, 1, 1)
-    """
-    if abs(len(a) - len(b)) > cap:
-        return cap + 1
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        cur = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = a[i - 1] != b[j - 1]
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        if min(cur) > cap:
-            return cap + 1
-        prev2, prev = prev, cur
-    return prev[-1]
-
-
-def deletes(word: str) -> set[str]:
-    """The word and every string one deletion away (symmetric-delete typo lookup)."""
-    return {word} | {word[:i] + word[i + 1:] for i in range(len(word))}
 
 
 def latin_typo_budget(n_letters: int) -> int:

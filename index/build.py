@@ -10,22 +10,25 @@ jieba or pypinyin.
 from __future__ import annotations
 
 import json
-import pickle
 import os
 import time
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Callable
 
-from index.analysis import DATA_DIR, deletes, fold, read_data_lines, syllables
-from index.document import document_fields, stored_document
+from index.analysis import fold
+from index.dictionaries import load_stopwords, load_synonyms, load_t2s, syllables
+from index.distance import deletes
 from index.errors import IndexBuildError
+from index.format import (SCHEMA_VERSION, CharmapData, write_charmap, write_lexicon,
+                          write_typos)
+from index.prepare import document_fields, stored_document
+from index.record_terms import LexiconBuilder, index_fields
 from index.records import Record
-from index.terms import LexiconBuilder, index_fields
-from index.schema import SCHEMA_VERSION, make_schema
-from index.store import CHARMAP, LEXICON, META, TYPOS, read_meta, swap_in
-
+from index.schema import make_schema
+from index.store import META, read_meta, swap_in
 
 
 @dataclass(frozen=True)
@@ -35,24 +38,6 @@ class BuildReport:
     generation: Path
     records: int
     seconds: float
-
-
-def load_synonyms(path: Path = DATA_DIR / "synonyms.txt") -> dict[str, list[str]]:
-    """term → terms it also matches. ``a b c`` are all equivalent; ``a => b c`` is one-way."""
-    table: dict[str, list[str]] = defaultdict(list)
-    if not path.exists():
-        return {}
-    for line in read_data_lines(path):
-        if "=>" in line:
-            left, right = line.split("=>", 1)
-            sources, targets = left.split(), right.split()
-        else:
-            sources = targets = line.split()
-        for s in sources:
-            for t in targets:
-                if t != s and t not in table[s.lower()]:  # queries are folded: IC → ic
-                    table[s.lower()].append(t)
-    return dict(table)
 
 
 def typo_table(words: set[str]) -> dict[str, tuple[str, ...]]:
@@ -73,7 +58,7 @@ def _common(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
-def _charmap() -> dict:
+def _charmap() -> CharmapData:
     """Readings of every character pypinyin knows, and the traditional → simplified table."""
     from pypinyin.pinyin_dict import pinyin_dict  # index time only
 
@@ -83,18 +68,12 @@ def _charmap() -> dict:
         syls = [s for s in dict.fromkeys(fold(r) for r in value.split(",")) if s in valid]
         if syls and _common(chr(code)):
             readings[chr(code)] = " ".join(syls)
-    t2s = {}
-    path = DATA_DIR / "t2s_chars.tsv"
-    if path.exists():
-        for line in read_data_lines(path):
-            parts = line.split("\t")
-            if len(parts) >= 2 and len(parts[0]) == 1 and len(parts[1]) == 1:
-                t2s[parts[0]] = parts[1]
-    return {"pinyin": readings, "t2s": t2s}
+    return CharmapData(pinyin=readings, t2s=load_t2s())
 
 
 def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
-                cache_dir: Path | None = None, province_full=lambda p: None,
+                cache_dir: Path | None = None,
+                province_full: Callable[[str], str | None] = lambda p: None,
                 source: str = "bundled", extra: list[str] | None = None,
                 inputs: str = "") -> BuildReport:
     """Write a complete new generation under `index_dir` and swap it in.
@@ -126,13 +105,9 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
             doc = stored_document(record, document_fields(record, province_full), reader.read, bounds)
             writer.add_document(**index_fields(record, doc, reader.read, cut, lex))
         writer.commit()
-        stop_path = DATA_DIR / "stopwords.txt"
-        stopwords = sorted(read_data_lines(stop_path)) if stop_path.exists() else []
-        lexicon = lex.lexicon(load_synonyms(), stopwords)
-        _write_json(gen / LEXICON, lexicon)
-        _write_json(gen / CHARMAP, _charmap())
-        with open(gen / TYPOS, "wb") as fp:
-            pickle.dump(typo_table(lex.typo_targets), fp, protocol=4)
+        write_lexicon(gen, lex.lexicon(load_synonyms(), load_stopwords()))
+        write_charmap(gen, _charmap())
+        write_typos(gen, typo_table(lex.typo_targets))
         seconds = time.perf_counter() - started
         _write_json(gen / META, {
             "fingerprint": fingerprint, "schema_version": SCHEMA_VERSION, "records": len(records),

@@ -38,3 +38,7 @@ class SeedFormatError(ClsearchError):
         super().__init__(where + message)
         self.document = document
         self.line = line
+
+
+class SearcherClosedError(ClsearchError):
+    """A Searcher was used after `close()` (or after its `with` block ended)."""

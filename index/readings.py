@@ -8,22 +8,9 @@ dictionaries are never modified. Imported only by the indexer: pypinyin's tables
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
-from index.analysis import DATA_DIR, read_data_lines, syllables
+from index.dictionaries import load_readings, syllables
 from index.text import is_han
-
-
-def load_readings(path: Path = DATA_DIR / "readings.txt") -> dict[str, tuple[str, ...]]:
-    """word → toneless syllables, one per character (lines like ``重庆 chong qing``)."""
-    table: dict[str, tuple[str, ...]] = {}
-    if not path.exists():
-        return table
-    for line in read_data_lines(path):
-        word, *syls = line.split()
-        if len(syls) == len(word):
-            table[word] = tuple(syls)
-    return table
 
 
 class Reader:

@@ -1,8 +1,8 @@
 """The Whoosh schema, defined once, and the analyzer classes it pickles by import path.
 
 Whoosh stores the schema with its analyzers' import paths, so the tokenizer must live in a
-stable module (here). Bump `SCHEMA_VERSION` whenever a field or analyzer changes: the version
-is part of the index fingerprint, so a stale index is rebuilt instead of misread.
+stable module (here). Field names come from `index.format`, the contract with the query layer;
+bump `format.SCHEMA_VERSION` whenever a field or analyzer changes.
 """
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from index.analysis import han_chars
+from index.format import SCHEMA_VERSION, Fields
 
-SCHEMA_VERSION = 5
+__all__ = ["HanCharTokenizer", "SCHEMA_VERSION", "make_schema"]
 
 
 class HanCharTokenizer(Tokenizer):
@@ -40,26 +41,26 @@ class HanCharTokenizer(Tokenizer):
 
 def make_schema() -> Schema:
     """Fields: filters (province … year), hanzi chars, jieba words, and three pinyin channels."""
-    return Schema(
-        id=ID(stored=True, unique=True),
-        doc=STORED,
-        province=ID,
-        city=ID,
-        type=ID,
-        program=ID,
-        lists=KEYWORD(commas=True),
-        year=ID,
-        han=TEXT(analyzer=HanCharTokenizer(), phrase=True),
-        lit=KEYWORD,  # letters and digits, lower-cased (G60)
-        words=KEYWORD,  # jieba words of every field
-        py=KEYWORD,  # every reading of every char (full syllables)
-        pyf=KEYWORD,  # fuzzy keys of those readings (z/zh, in/ing …)
-        pyi=KEYWORD,  # initials of those readings
-        # Joined full pinyin (lidian) and initials (ld) of each word, each 2-4 character run and
-        # each whole name: for Whoosh-level lookups by other tools, e.g. Prefix("pyinit", "jqr").
-        # clsearch's own matcher works per character (py, pyf, pyi, pairs).
-        pyjoin=KEYWORD,
-        pyinit=KEYWORD,
-        pairs=KEYWORD,  # fuzzy keys of neighbouring characters (can_sa for 长沙): adjacency
-        ipairs=KEYWORD,  # initials of neighbouring characters (s_w, sh_w for 生物): adjacency
-    )
+    f = Fields
+    return Schema(**{
+        f.ID: ID(stored=True, unique=True),
+        f.DOC: STORED,
+        f.PROVINCE: ID,
+        f.CITY: ID,
+        f.TYPE: ID,
+        f.PROGRAM: ID,
+        f.LISTS: KEYWORD(commas=True),
+        f.YEAR: ID,
+        f.HAN: TEXT(analyzer=HanCharTokenizer(), phrase=True),
+        f.LIT: KEYWORD,
+        f.WORDS: KEYWORD,
+        f.PY: KEYWORD,
+        f.PYF: KEYWORD,
+        f.PYI: KEYWORD,
+        # For Whoosh-level lookups by other tools, e.g. Prefix("pyinit", "jqr"); clsearch's
+        # own matcher works per character (py, pyf, pyi, pairs).
+        f.PYJOIN: KEYWORD,
+        f.PYINIT: KEYWORD,
+        f.PAIRS: KEYWORD,
+        f.IPAIRS: KEYWORD,
+    })

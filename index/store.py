@@ -13,14 +13,12 @@ import os
 import sys
 from pathlib import Path
 
+from index.dictionaries import DATA_DIR
 from index.errors import IndexMissingError
 
 ENV_VAR = "CLSEARCH_INDEX"
 POINTER = "CURRENT"
 META = "meta.json"
-LEXICON = "lexicon.json"  # what the query layer reads: vocabulary, readings, synonyms
-CHARMAP = "charmap.json"  # read lazily: readings of all characters, traditional → simplified
-TYPOS = "typos.pickle"  # read lazily: pinyin words by their one-deletion variants
 _PACKAGE_DIR = Path(__file__).parent
 
 
@@ -59,9 +57,9 @@ def read_meta(generation: Path) -> dict:
 
 
 def fingerprint_inputs(seed_files: list[Path]) -> list[Path]:
-    """Everything an index is built from: seeds, analysis data and indexer code."""
-    files = sorted(seed_files) + sorted((_PACKAGE_DIR / "data").glob("*.t[xs]?"))
-    return files + sorted(_PACKAGE_DIR.glob("*.py"))
+    """Everything an index is built from: seeds, analysis data and indexer code (corpus too)."""
+    files = sorted(seed_files) + sorted(DATA_DIR.glob("*.t[xs]?"))
+    return files + sorted(_PACKAGE_DIR.rglob("*.py"))
 
 
 def fingerprint(seed_files: list[Path]) -> str:

@@ -12,7 +12,8 @@ import logging
 import warnings
 from pathlib import Path
 
-from index.analysis import DATA_DIR, han_chars, read_data_lines
+from index.analysis import han_chars
+from index.dictionaries import load_domain_words
 
 
 def make_tokenizer(cache_dir: Path):
@@ -28,12 +29,8 @@ def make_tokenizer(cache_dir: Path):
     tok.tmp_dir = str(cache_dir)
     tok.cache_file = str(cache_dir / "jieba.cache")
     tok.initialize()
-    domain = DATA_DIR / "domain_words.txt"
-    if domain.exists():  # our loader: jieba's own would take comment lines for words
-        for line in read_data_lines(domain):
-            word, *rest = line.split()
-            freq = int(rest[0]) if rest and rest[0].isdigit() else None
-            tok.add_word(word, freq, rest[1] if len(rest) > 1 else None)
+    for word, freq, tag in load_domain_words():  # our loader: jieba's would read comments as words
+        tok.add_word(word, freq, tag)
     return tok
 
 

@@ -7,14 +7,11 @@ traditional → simplified table sit in a second file, read only when a query ne
 
 from __future__ import annotations
 
-import json
-import pickle
 from functools import cached_property
 from pathlib import Path
 
-from index.analysis import damerau, deletes
-from index.store import CHARMAP, LEXICON, TYPOS
-
+from index.distance import damerau, deletes
+from index.format import CharmapData, read_charmap, read_lexicon, read_typos
 
 
 class Lexicon:
@@ -22,25 +19,23 @@ class Lexicon:
 
     def __init__(self, generation: Path):
         self.generation = generation
-        with open(generation / LEXICON, encoding="utf-8") as fp:
-            data = json.load(fp)
-        self.vocab: frozenset[str] = frozenset(data["vocab"])
-        self.chars: dict[str, tuple[str, ...]] = {c: tuple(r.split()) for c, r in data["chars"].items()}
-        self.pywords: dict[str, list[str]] = data["pywords"]
-        self.synonyms: dict[str, list[str]] = data["synonyms"]
-        self.stopwords: frozenset[str] = frozenset(data["stopwords"])
-        self.places: frozenset[str] = frozenset(data.get("places", ()))
+        data = read_lexicon(generation)
+        self.vocab: frozenset[str] = data.vocab
+        self.chars: dict[str, tuple[str, ...]] = data.chars
+        self.pywords: dict[str, list[str]] = data.pywords
+        self.synonyms: dict[str, list[str]] = data.synonyms
+        self.stopwords: frozenset[str] = data.stopwords
+        self.places: frozenset[str] = data.places
 
     @cached_property
-    def _charmap(self) -> dict:
-        with open(self.generation / CHARMAP, encoding="utf-8") as fp:
-            return json.load(fp)
+    def _charmap(self) -> CharmapData:
+        return read_charmap(self.generation)
 
     def readings(self, ch: str) -> tuple[str, ...]:
         """Readings of any hanzi: the corpus's own first, the full table for the rest."""
         if ch in self.chars:
             return self.chars[ch]
-        return tuple(self._charmap["pinyin"].get(ch, "").split())
+        return tuple(self._charmap.pinyin.get(ch, "").split())
 
     def simplify(self, ch: str) -> str:
         """Traditional → simplified, but only for characters the corpus does not contain.
@@ -49,12 +44,11 @@ class Lexicon:
         """
         if ch in self.chars:
             return ch
-        return self._charmap["t2s"].get(ch, ch)
+        return self._charmap.t2s.get(ch, ch)
 
     @cached_property
     def _typos(self) -> dict[str, tuple[str, ...]]:
-        with open(self.generation / TYPOS, "rb") as fp:
-            return pickle.load(fp)
+        return read_typos(self.generation)
 
     def corrections(self, letters: str, max_edits: int) -> list[tuple[str, int]]:
         """Pinyin of corpus words and name runs within `max_edits` (a swap counts one).

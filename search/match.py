@@ -1,7 +1,7 @@
 """Aligning a query alternative with a document: which characters matched, and how.
 
-A document is a few fields (name, aliases, builders, place), each a string with per-character
-readings written by the indexer. An alternative (a sequence of `Unit`s) matches a run of
+A document (`format.StoredDoc`) is a few fields (name, aliases, builders, place), each a string
+with per-character readings written by the indexer. An alternative (a sequence of `Unit`s) matches a run of
 consecutive characters of one field. Each unit reports its *channel* (exact hanzi, pinyin,
 other reading, initials, prefix, homophone, fuzzy) so the ranking can prefer exact matches and
 the CLI can highlight the characters, whatever channel matched them.
@@ -9,46 +9,31 @@ the CLI can highlight the characters, whatever channel matched them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
-from index.analysis import FULL, INITIAL, PREFIX, fuzzy_key
-from index.document import FIELD_RANK
-from search.query import HAN, LIT, Alternative
+from index.analysis import fuzzy_key
+from index.format import (CH, FIELD_RANK, INITIAL_OF, READINGS, UNKNOWN_FIELD_RANK, Channel, Char,
+                          MatchField, StoredDoc, position_key, unit_keys)
+from search.query import FULL, HAN, INITIAL, LIT, PREFIX, Alternative, Unit
 
 # Channel → (typos, exactness). Lower is better on both.
-CHANNELS = {
-    "exact": (0, 0),
-    "pinyin": (0, 1),
-    "initials": (0, 3),
-    "prefix": (0, 3),
+CHANNEL_COST: dict[Channel, tuple[int, int]] = {
+    Channel.EXACT: (0, 0),
+    Channel.PINYIN: (0, 1),
+    Channel.INITIALS: (0, 3),
+    Channel.PREFIX: (0, 3),
     # Another reading of a polyphone (长沙 as zhangsha): accepted, but as wrong in context as
     # a typo, so 省 read xing (反省) in 云南省玉溪 does not beat 新余 for xingyu.
-    "reading2": (1, 2),
-    "homophone": (1, 1),
-    "fuzzy": (1, 2),
+    Channel.READING2: (1, 2),
+    Channel.HOMOPHONE: (1, 1),
+    Channel.FUZZY: (1, 2),
 }
-
 
 PART_OF_WORD = 2  # exactness cost of a match starting inside a word (乡羊 in 桐乡羊毛衫)
 
-# A character, as the indexer prepared it (index.document.match_field):
-CH, READINGS, INITIAL_OF = range(3)
-
-
-class Field(NamedTuple):
-    kind: str
-    rank: int
-    text: str
-    chars: tuple[tuple, ...]  # (char, readings, initial of the usual reading)
-    at: dict[str, tuple[int, ...]]  # "c:锂", "r:li", "f:li", "i:l" → positions, to find starts fast
-    bounds: frozenset[int]  # offsets where words start or end
-
-
-class Doc(NamedTuple):
-    """A stored document, decoded once and cached by the searcher."""
-
-    data: dict
-    fields: tuple[Field, ...]
+Doc = StoredDoc  # what the matcher reads: the indexer's stored document, decoded once
+Field = MatchField
 
 
 class Match(NamedTuple):
@@ -58,77 +43,72 @@ class Match(NamedTuple):
     kind: str
     start: int
     end: int
-    channels: tuple[str, ...]
+    channels: tuple[Channel, ...]
     typos: int
     exactness: int
     synonym: bool
     label: str
 
-    def sort_key(self) -> tuple:
-        return (self.typos, self.synonym, self.exactness, FIELD_RANK.get(self.kind, 9), self.start)
+    def sort_key(self) -> tuple[int, bool, int, int, int]:
+        return (self.typos, self.synonym, self.exactness, FIELD_RANK.get(self.kind, UNKNOWN_FIELD_RANK),
+                self.start)
 
 
-def decode(stored: dict) -> Doc:
-    """Wrap the indexer's stored document (already prepared for matching) as a `Doc`."""
-    fields = tuple(Field(kind, FIELD_RANK.get(kind, 9), text, chars, at, bounds)
-                   for kind, text, chars, at, bounds in stored["f"])
-    return Doc(stored, fields)
+def start_keys(unit: Unit, allow_typos: bool) -> tuple[str, ...] | None:
+    """Position keys where `unit` may start (`format.unit_keys`); None: anywhere."""
+    keys = []
+    for key in unit_keys(unit.kind, unit.text, unit.readings, unit.fuzzy, allow_typos):
+        pos = position_key(key)
+        if pos is None:
+            return None
+        keys.append(pos)
+    return tuple(keys)
 
 
-def _starts(unit, field: Field, allow_typos: bool):
-    """Positions where `unit` could match: a superset, read from the field's position index."""
-    if unit.kind == PREFIX:
+def _starts(where: tuple[str, ...] | None, field: MatchField) -> Sequence[int]:
+    """Positions where a unit could match: a superset, read from the field's position index."""
+    if where is None:
         return range(len(field.chars))
-    if unit.kind == LIT:
-        keys = ["c:" + unit.text]
-    elif unit.kind == HAN:
-        keys = ["c:" + unit.text]
-        if allow_typos:
-            keys += ["r:" + r for r in unit.readings] + ["f:" + f for f in unit.fuzzy]
-    elif unit.kind == FULL:
-        keys = ["r:" + unit.text] + (["f:" + f for f in unit.fuzzy] if allow_typos else [])
-    else:
-        keys = ["i:" + unit.text]
-    found = [field.at[k] for k in keys if k in field.at]
+    found = [field.at[k] for k in where if k in field.at]
     if len(found) == 1:
         return found[0]
     return sorted({i for positions in found for i in positions})
 
 
-def unit_channel(unit, c: tuple, allow_typos: bool) -> str | None:
+def unit_channel(unit: Unit, c: Char, allow_typos: bool) -> Channel | None:
     """How `unit` matches the prepared character `c`, or None."""
     kind = unit.kind
     if kind == LIT:
-        return "exact" if c[CH].lower() == unit.text else None
+        return Channel.EXACT if c[CH].lower() == unit.text else None
     if kind == HAN:
         if unit.text == c[CH]:
-            return "exact"
+            return Channel.EXACT
         # Homophones compare usual readings only: 夏 xia ~ 厦 xia, but not 谷 ~ 与 through
         # 谷's rare reading yu.
         if allow_typos and unit.primary and c[READINGS]:
             if unit.primary == c[READINGS][0]:
-                return "homophone"
+                return Channel.HOMOPHONE
             if fuzzy_key(unit.primary) == fuzzy_key(c[READINGS][0]):
-                return "fuzzy"
+                return Channel.FUZZY
         return None
     readings = c[READINGS]
     if not readings:
         return None
     if kind == FULL:
         if unit.text == readings[0]:
-            return "pinyin"
+            return Channel.PINYIN
         if allow_typos and unit.text in readings:
-            return "reading2"
+            return Channel.READING2
         if allow_typos and fuzzy_key(readings[0]) in unit.fuzzy:  # usual reading only
-            return "fuzzy"
+            return Channel.FUZZY
         return None
     # Abbreviations use the reading in context only: with every rare reading of every
     # character (能 xiong, 解 xie), initials would match almost anything. s/c/z also stand
     # for sh/ch/zh, as people type them (swyy = 生物医药).
     if kind == INITIAL:
-        return "initials" if unit.text == c[INITIAL_OF] or unit.text == readings[0][0] else None
+        return Channel.INITIALS if unit.text == c[INITIAL_OF] or unit.text == readings[0][0] else None
     if kind == PREFIX:
-        return "prefix" if readings[0].startswith(unit.text) else None
+        return Channel.PREFIX if readings[0].startswith(unit.text) else None
     return None
 
 
@@ -142,21 +122,22 @@ def align(alt: Alternative, doc: Doc) -> Match | None:
     if not allow and all(u.kind == HAN for u in units):
         return _find_exact(alt, doc)
     abbreviation = all(u.kind == INITIAL for u in units)
+    where = start_keys(units[0], allow)
     best: Match | None = None
     for fi, field in enumerate(doc.fields):
         chars = field.chars
         last_start = len(chars) - m
-        for start in _starts(units[0], field, allow):
+        for start in _starts(where, field):
             if start > last_start:
                 break
             typos = alt.typos
             exact = 0
-            channels = []
+            channels: list[Channel] = []
             for k in range(m):
                 ch = unit_channel(units[k], chars[start + k], allow and typos < alt.budget)
                 if ch is None:
                     break
-                t, e = CHANNELS[ch]
+                t, e = CHANNEL_COST[ch]
                 typos += t
                 exact += e
                 channels.append(ch)
@@ -188,7 +169,7 @@ def _find_exact(alt: Alternative, doc: Doc) -> Match | None:
         pos = field.text.find(text)
         while pos >= 0:
             exact = 0 if pos in field.bounds else PART_OF_WORD
-            match = Match(fi, field.kind, pos, pos + len(text), ("exact",) * len(text), alt.typos,
+            match = Match(fi, field.kind, pos, pos + len(text), (Channel.EXACT,) * len(text), alt.typos,
                           exact, alt.synonym, alt.label)
             if best is None or match.sort_key() < best.sort_key():
                 best = match
@@ -198,9 +179,9 @@ def _find_exact(alt: Alternative, doc: Doc) -> Match | None:
     return best
 
 
-def best_match(alternatives, doc: Doc) -> Match | None:
+def best_match(alternatives: Iterable[Alternative], doc: Doc) -> Match | None:
     """The best match of any alternative of a term."""
-    best = None
+    best: Match | None = None
     for alt in alternatives:
         m = align(alt, doc)
         if m is not None and (best is None or m.sort_key() < best.sort_key()):

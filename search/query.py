@@ -15,11 +15,12 @@ from functools import lru_cache
 from itertools import islice, product
 from typing import NamedTuple
 
-from index.analysis import (FULL, PREFIX, Piece, fold, fuzzy_key, han_typo_budget,
-                            latin_typo_budget, parse_latin, segment, split_scripts, syllables)
+from index.analysis import (Piece, fold, fuzzy_key, han_typo_budget, latin_typo_budget, parse_latin,
+                            segment, split_scripts)
+from index.dictionaries import syllables
 from index.errors import QueryError
-from index.places import strip_place_suffix
-from index.text import has_control, is_han, normalize
+from index.format import Kind
+from index.text import has_control, is_han, normalize, strip_place_suffix
 from search.lexicon import Lexicon
 
 MAX_QUERY_CHARS = 200
@@ -31,8 +32,9 @@ MAX_RUN_PARSES = 6  # pinyin parses of one run of letters
 MAX_CORRECTIONS = 4  # lexicon typo corrections of one run of letters
 MAX_CORRECTION_LETTERS = 32  # longer runs get no typo correction (no corpus word is that long)
 MAX_TERMS = 24  # words of one query, once stop words are gone: more is an error, not a search
-HAN = "han"
-LIT = "lit"  # a letter or digit matched as written (G60)
+# Unit kinds (`format.Kind`): a hanzi, a letter or digit matched as written (G60), and the
+# pinyin pieces FULL / INITIAL / PREFIX of `index.analysis`.
+HAN, LIT, FULL, INITIAL, PREFIX = Kind.HAN, Kind.LIT, Kind.FULL, Kind.INITIAL, Kind.PREFIX
 # Query-language operators people carry over from other engines (AND, OR, NOT, TO, field:).
 # Never interpreted: ignored like stop words. Other syntax characters are separators.
 _OPERATOR_RE = re.compile(r"(?<![A-Za-z])(?:AND|OR|NOT|TO)(?![A-Za-z])|[A-Za-z_]+:")
@@ -41,7 +43,7 @@ _OPERATOR_RE = re.compile(r"(?<![A-Za-z])(?:AND|OR|NOT|TO)(?![A-Za-z])|[A-Za-z_]
 class Unit(NamedTuple):
     """What one character of a name must be: a hanzi, or a pinyin piece (full/initial/prefix)."""
 
-    kind: str  # "han" or one of index.analysis FULL / INITIAL / PREFIX
+    kind: Kind
     text: str
     readings: frozenset[str] = frozenset()  # han: every reading of the char (candidate search)
     fuzzy: frozenset[str] = frozenset()  # han: fuzzy keys of those; full: the syllable's key
@@ -361,4 +363,4 @@ def _group_syllables(syls: list[str], lexicon: Lexicon) -> list[list[str]]:
 
 
 __all__ = ["Alternative", "ParsedQuery", "Term", "Token", "Unit", "check_query", "parse_query",
-           "MAX_QUERY_CHARS", "PREFIX"]
+           "MAX_QUERY_CHARS", "HAN", "LIT", "FULL", "INITIAL", "PREFIX"]

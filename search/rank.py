@@ -9,16 +9,19 @@
 6. exactness  more exact: hanzi > full pinyin > other reading of a polyphone > initials/prefix
 7. length     shorter name
 A hit is placed above the next by the first rule on which they differ; `placed_by` names it.
+
+Before them, which documents are hits at all (`term_roles`): significant terms decide, a place
+only narrows, and a significant term that matches nowhere means no meaningful match (honesty).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
-
-from index.document import FIELD_RANK
+from index.format import FIELD_RANK, UNKNOWN_FIELD_RANK
 from search.match import Doc, Match, best_match
-from search.query import ParsedQuery
+from search.query import Alternative, ParsedQuery
 
 RULES = ("terms", "typos", "synonyms", "proximity", "field", "exactness", "length")
 
@@ -49,7 +52,7 @@ class Ranking(NamedTuple):
         return value / 100 ** (len(digits) - 1)  # < 2**53: exact in a float
 
 
-def evaluate(query: ParsedQuery, doc: Doc, possible=lambda alt: True
+def evaluate(query: ParsedQuery, doc: Doc, possible: Callable[[Alternative], bool] = lambda alt: True
              ) -> tuple[Ranking, list[Match], set[int]] | None:
     """Rank one document for the query: its `Ranking`, the matches, and which terms matched.
 
@@ -88,9 +91,9 @@ def evaluate(query: ParsedQuery, doc: Doc, possible=lambda alt: True
         typos=sum(m.typos for m in matches),
         synonyms=sum(m.synonym for m in matches),
         proximity=extra_pieces + gaps,
-        field=sum(FIELD_RANK.get(m.kind, 9) for m in matches),
+        field=sum(FIELD_RANK.get(m.kind, UNKNOWN_FIELD_RANK) for m in matches),
         exactness=sum(m.exactness for m in matches),
-        length=len(doc.data["name"]),
+        length=len(doc.name),
     )
     return ranking, matches, matched_terms
 
@@ -106,4 +109,69 @@ def placed_by(this: Ranking, below: Ranking | None) -> str:
 
 
 def ranking_dict(r: Ranking) -> dict[str, int]:
-    return r._asdict()
+    return dict(r._asdict())
+
+
+class TermRoles(NamedTuple):
+    """Which query terms (by index in `ParsedQuery.terms`) decide what is a hit."""
+
+    significant: frozenset[int]  # unmatched anywhere, the query has no meaningful match
+    required: frozenset[int]  # a hit must match one of these
+
+
+def term_roles(parsed: ParsedQuery) -> TermRoles:
+    """Significant terms (words, pinyin words) decide what is a hit; places only narrow.
+
+    A lone character such as 省 or 家 in 省铝制家 only adds to the rank of a document found
+    otherwise; if every term is a lone character (锂 电), they all count. With an industry word
+    and a place (上海 生物医药), a cluster must match the industry word: the place ranks those
+    in it first, it does not bring clusters of its own.
+    """
+    terms = parsed.terms
+    significant = frozenset(i for i, t in enumerate(terms) if t.significant) or frozenset(range(len(terms)))
+    required = frozenset(i for i in significant if not terms[i].place) or significant
+    return TermRoles(significant, required)
+
+
+def seed_alternatives(parsed: ParsedQuery, roles: TermRoles) -> list[Alternative]:
+    """The alternatives whose documents are candidates: those that can make a hit."""
+    seeds: list[Alternative] = []
+    first = 0
+    for tok in parsed.tokens:
+        own = set(range(first, first + len(tok.parts)))
+        if own & roles.required:
+            seeds += tok.whole
+        seeds += [a for i in sorted(own & roles.required) for a in parsed.terms[i].alternatives]
+        first += len(tok.parts)
+    return seeds
+
+
+class Ranked(NamedTuple):
+    """A hit before it is a `Hit`: its ranking, its matches, its document."""
+
+    ranking: Ranking
+    matches: list[Match]
+    doc: Doc
+
+
+def rank(parsed: ParsedQuery, candidates: Iterable[int], doc: Callable[[int], Doc],
+         possible: Callable[[Alternative, int], bool], roles: TermRoles) -> list[Ranked]:
+    """Rank the candidate documents, best first; [] if a significant term matched nowhere.
+
+    `possible(alt, docnum)` says whether the candidate stage found `docnum` for `alt`.
+    Ties are broken by record id, so the order never depends on the index layout.
+    """
+    scored = []
+    matched_terms: set[int] = set()
+    for docnum in candidates:
+        d = doc(docnum)
+        result = evaluate(parsed, d, lambda alt, n=docnum: possible(alt, n))
+        if result is not None and result[2] & roles.required:
+            ranking, matches, found = result
+            matched_terms |= found
+            scored.append((ranking.key(), d.id, Ranked(ranking, matches, d)))
+    # Honesty: a significant term that matched nowhere means no meaningful match.
+    if roles.significant - matched_terms:
+        return []
+    scored.sort(key=lambda s: (s[0], s[1]))
+    return [r for _, _, r in scored]

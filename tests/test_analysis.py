@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from index.analysis import (damerau, fold, fuzzy_key, latin_typo_budget, parse_latin, segment,
+from index.analysis import (fold, fuzzy_key, latin_typo_budget, parse_latin, segment,
                             split_scripts)
+from index.distance import damerau
 
 
 def spelled(parses):

@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from conftest import names
-from search import Hit, QueryError, Searcher
+from search import ClsearchError, Hit, QueryError, Searcher, SearcherClosedError
 
 HIT_KEYS = {"id", "name", "score", "aliases", "province", "city", "builder", "type", "program", "lists"}
 
@@ -83,6 +83,16 @@ def test_context_manager_closes(small_index):
     with Searcher(index_dir=small_index) as s:
         assert s.search("锂电")
     assert s.generation.name.startswith("gen-")
+
+
+@pytest.mark.parametrize("call", [lambda s: s.search("锂电"), lambda s: s.results("xinyu"),
+                                  lambda s: s.suggest("lidn")])
+def test_a_closed_searcher_raises_a_clsearch_error(small_index, call):
+    s = Searcher(index_dir=small_index)
+    s.close()
+    with pytest.raises(SearcherClosedError, match="closed"):
+        call(s)
+    assert issubclass(SearcherClosedError, ClsearchError)
 
 
 def test_safe_to_share_between_threads(small):

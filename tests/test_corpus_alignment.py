@@ -3,8 +3,8 @@
 import pytest
 
 from index.corpus import load_corpus
-from index.link import classify, pair_names
-from index.entries import Entry
+from index.corpus.link import classify, pair_names
+from index.corpus.entries import Entry
 from index.records import Source
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 from index.corpus import load_corpus
-from index.places import load_regions, parse_place, read_regions
+from index.corpus.places import load_regions, parse_place, read_regions
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ from collections import Counter
 import pytest
 
 from index.corpus import load_corpus
-from index.manifest import load_manifest
+from index.corpus.manifest import load_manifest
 from seeds import seed_dir
 
 
@@ -174,6 +174,6 @@ def test_corpus_does_not_import_heavy_libraries():
     import subprocess
     import sys
 
-    code = "import sys, index.corpus, index.export; print('jieba' in sys.modules, 'pypinyin' in sys.modules)"
+    code = "import sys, index.corpus, index.corpus.export; print('jieba' in sys.modules, 'pypinyin' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]

@@ -6,14 +6,14 @@ import shutil
 
 import pytest
 
-from index.blocks import numbered_lines
+from index.corpus.blocks import numbered_lines
 from index.corpus import load_corpus
 from index.errors import SeedFormatError
-from index.export import format_stats, stats, write_csv, write_jsonl
-from index.manifest import load_manifest
-from index.parse_national import parse_appendix3
-from index.places import load_regions
-from index.tables import read_table, records_from_table
+from index.corpus.export import format_stats, stats, write_csv, write_jsonl
+from index.corpus.manifest import load_manifest
+from index.corpus.parse_national import parse_appendix3
+from index.corpus.places import load_regions
+from index.corpus.tables import read_table, records_from_table
 from seeds import seed_dir
 
 

@@ -1,10 +1,15 @@
-"""The examples in the analysis module's docstrings are part of its specification."""
+"""The examples in the analysis modules' docstrings are part of their specification."""
 
 import doctest
 
+import pytest
+
 import index.analysis
+import index.distance
+import index.format
 
 
-def test_analysis_docstring_examples_hold():
-    result = doctest.testmod(index.analysis)
-    assert result.attempted >= 9 and result.failed == 0
+@pytest.mark.parametrize("module, examples", [(index.analysis, 8), (index.distance, 2), (index.format, 1)])
+def test_docstring_examples_hold(module, examples):
+    result = doctest.testmod(module)
+    assert result.attempted >= examples and result.failed == 0

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-import index.auto
+import index.ensure
 import index.build
 from conftest import names, small_records
 from index.build import build_index
@@ -46,8 +46,8 @@ def test_changed_seeds_or_analysis_trigger_a_rebuild(tmp_path, monkeypatch):
     # An input of the fingerprint changes (as when a seed file or a data file is edited).
     edited = tmp_path / "edited_seed.txt"
     edited.write_text("v1", encoding="utf-8")
-    real_seed_files = index.auto.seed_files
-    monkeypatch.setattr(index.auto, "seed_files", lambda: real_seed_files() + [edited])
+    real_seed_files = index.ensure.seed_files
+    monkeypatch.setattr(index.ensure, "seed_files", lambda: real_seed_files() + [edited])
     with Searcher(log=messages.append) as s:
         rebuilt = s.generation
         assert rebuilt != old
@@ -112,7 +112,7 @@ def test_added_lists_survive_automatic_rebuilds(tmp_path, monkeypatch):
     monkeypatch.setenv("CLSEARCH_INDEX", str(tmp_path / "ix"))
     table = tmp_path / "mine.csv"
     table.write_text("name,province,program,year\n宁德锂电新能源产业集群,福建,地方产业集群,2024\n", encoding="utf-8")
-    index.auto.build_from_seeds(tmp_path / "ix", extra=[table])
+    index.ensure.build_from_seeds(tmp_path / "ix", extra=[table])
     with table.open("a", encoding="utf-8") as fp:  # the user edits their list
         fp.write("福安电机电器产业集群,福建,地方产业集群,2024\n")
     messages: list[str] = []
@@ -123,7 +123,7 @@ def test_added_lists_survive_automatic_rebuilds(tmp_path, monkeypatch):
 
 
 def test_an_explicit_stale_index_is_used_as_is_with_a_warning(tmp_path, monkeypatch):
-    index.auto.build_from_seeds(tmp_path / "ix")
+    index.ensure.build_from_seeds(tmp_path / "ix")
     built = current_generation(tmp_path / "ix")
     messages: list[str] = []
     with Searcher(index_dir=tmp_path / "ix", log=messages.append):
@@ -131,8 +131,8 @@ def test_an_explicit_stale_index_is_used_as_is_with_a_warning(tmp_path, monkeypa
     assert messages == []
     edited = tmp_path / "edited_seed.txt"
     edited.write_text("changed", encoding="utf-8")
-    real_seed_files = index.auto.seed_files
-    monkeypatch.setattr(index.auto, "seed_files", lambda: real_seed_files() + [edited])
+    real_seed_files = index.ensure.seed_files
+    monkeypatch.setattr(index.ensure, "seed_files", lambda: real_seed_files() + [edited])
     with Searcher(index_dir=tmp_path / "ix", log=messages.append) as s:
         assert s.generation == built
         assert names(s.search("石墨烯")) == ["七台河石墨烯产业集群"]

@@ -1,8 +1,8 @@
 """Writing records out (JSONL, CSV) and counting them: the library side of `clsearch export/stats`.
 
 JSONL is one `Record.to_dict()` per line with ensure_ascii=False, so Chinese stays readable.
-CSV flattens list fields with "；" (the separator `index.tables` splits builders on), and its
-columns include everything `index.tables.read_table` needs, so an export loads back as a list.
+CSV flattens list fields with "；" (the separator `index.corpus.tables` splits builders on), and its
+columns include everything `index.corpus.tables.read_table` needs, so an export loads back as a list.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import IO
 
-from .records import Record
+from ..records import Record
 
 __all__ = ["write_jsonl", "write_csv", "stats", "format_stats", "CSV_COLUMNS"]
 

@@ -16,9 +16,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from .text import clean_cell
+from ..dictionaries import data_path
+from ..text import clean_cell, strip_place_suffix
 
-REGIONS_PATH = Path(__file__).parent / "data" / "regions.tsv"
+REGIONS_PATH = data_path("regions.tsv")
 
 # A county-level place written out with its suffix: 新北区, 慈溪市, 高阳县, 东区, 滨海新区.
 _DISTRICT_RE = re.compile(r"^([\u4e00-\u9fff]{1,4}?(?:市区|[区县市旗]))")
@@ -153,15 +154,3 @@ def parse_place(text: str, regions: Regions, province: str | None = None, distri
     if city is not None or found is not None or district_at_start:
         district, _ = strip_district(rest, after_city=form.endswith("市"))
     return Place(prov.short if prov else None, city.full if city else None, district)
-
-
-_PLACE_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州",
-                   "林区", "新区", "地区", "省", "市", "区", "县", "旗", "盟")
-
-
-def strip_place_suffix(name: str) -> str:
-    """``常州市`` → ``常州``, ``广西壮族自治区`` → ``广西``; short names (``新区``) stay whole."""
-    for suffix in _PLACE_SUFFIXES:
-        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-            return name[: -len(suffix)]
-    return name

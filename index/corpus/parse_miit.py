@@ -1,7 +1,7 @@
 """Parser for MIIT's 2023 list of SME characteristic clusters (seed 004).
 
 Rows are "N<tab>name"; the header "序号 集群名称" repeats at page breaks. The list has no
-place columns: every name begins with its place, read by `index.places.parse_place`
+place columns: every name begins with its place, read by `index.corpus.places.parse_place`
 (广西壮族自治区桂林市七星区… → 广西/桂林市/七星区; a separately planned city written without
 its province, 宁波慈溪市…, finds its province through the region table).
 """
@@ -14,8 +14,8 @@ from .blocks import Lines, is_preamble
 from .entries import Entry, Problem
 from .manifest import ListSpec
 from .places import Regions, parse_place
-from .records import Source
-from .text import clean_cell
+from ..records import Source
+from ..text import clean_cell
 
 _ROW_RE = re.compile(r"^(\d+)\s+(\S+)$")
 _HEADER = "序号集群名称"

@@ -2,7 +2,7 @@
 
 Columns (CSV header or JSON keys): name (required), builder, province, city, district, type,
 program (required), year; optional issuer, recommender, list_title. `builder` may hold several
-builders joined by "；" (as `index.export.write_csv` writes them); a JSON object may give
+builders joined by "；" (as `index.corpus.export.write_csv` writes them); a JSON object may give
 `builders` as a list instead. Province and city are normalised through the region table
 (江苏省 → 江苏, 常州 → 常州市). A row without a name or program is a Problem, not an error.
 The list key is the file's stem; a record is identified by program and name, so a row that
@@ -18,12 +18,12 @@ from pathlib import Path
 from typing import IO
 
 from .entries import Entry, Problem
-from .errors import SeedFormatError
+from ..errors import SeedFormatError
 from .manifest import ListSpec
 from .merge import merge_records, to_record
 from .places import Regions, load_regions
-from .records import Record, Source
-from .text import clean_cell, normalize
+from ..records import Record, Source
+from ..text import clean_cell, normalize
 
 COLUMNS = ("name", "builder", "province", "city", "district", "type", "program", "year")
 

@@ -1,4 +1,4 @@
-"""The corpus: every seed list parsed, linked and merged into records. The only module that reads files.
+"""The corpus: every seed list parsed, linked and merged into records, in named phases.
 
 `load_corpus` reads seeds/manifest.json, hands each document to the parser its layout names,
 checks the counts the manifest declares, and builds one `Record` per designation of one
@@ -6,13 +6,13 @@ program:
 
 - 000 (most-2021-appendix3) is the clean national list: its records are canonical.
 - 002(a) (most-national-older) and 003 (most-2021-notice-ocr) re-list the same designations;
-  they are linked to 000's records (index.link by name similarity; index.ocr_align by a
+  they are linked to 000's records (index.corpus.link by name similarity; index.corpus.ocr_align by a
   monotone alignment), never made records of their own unless a name has no counterpart.
 - Every other list makes its own records; listings with the same program and name are merged.
 
 A line a parser cannot place is a `Problem` (document, line, text, reason), never an exception
 and never silently dropped; an unreadable or malformed file raises SeedFormatError. Lists from
-elsewhere (CSV, JSONL: index.tables) go through the same merge step via `extra_tables`.
+elsewhere (CSV, JSONL: index.corpus.tables) go through the same merge step via `extra_tables`.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from pathlib import Path
 
 from .blocks import numbered_lines
 from .entries import Entry, Problem
-from .errors import SeedFormatError
+from ..errors import SeedFormatError
 from .link import classify, pair_names
 from .manifest import DocumentSpec, ListSpec, Manifest, load_manifest
 from .merge import attach, merge_records, to_record
@@ -34,7 +34,7 @@ from .parse_compilation import parse_compilation
 from .parse_miit import parse_miit
 from .parse_national import parse_additions, parse_appendix3
 from .places import Regions, load_regions
-from .records import Record
+from ..records import Record
 
 __all__ = ["Corpus", "Problem", "load_corpus", "LAYOUTS"]
 
@@ -99,7 +99,12 @@ def _link_names(spec: ListSpec, entries: list[Entry], canon: list[Entry], record
 
 
 def load_corpus(seed_dir: Path | str | None = None, extra_tables: Iterable[Path | str] = ()) -> Corpus:
-    """Parse every seed list of the manifest (and any extra CSV/JSONL lists) into records."""
+    """Parse every seed list of the manifest (and any extra CSV/JSONL lists) into records.
+
+    The phases, in order: parse each document with its layout's parser; make the canonical
+    lists' records; link older editions and the OCR reading to them; check the declared
+    counts; merge in the extra tables; order the records as the lists are.
+    """
     if seed_dir is None:
         from seeds import seed_dir as bundled
 
@@ -108,8 +113,32 @@ def load_corpus(seed_dir: Path | str | None = None, extra_tables: Iterable[Path 
     manifest: Manifest = load_manifest(seed_dir)
     regions = load_regions()
     corpus = Corpus()
+    specs = {spec.key: spec for doc in manifest.documents for spec in doc.lists}
+    parsed, ocr_docs = _parse_documents(manifest, seed_dir, regions, corpus)
+    records = _canonical_records(parsed, specs, manifest.programs)
+    by_program = {p: {name_key(r.name): r for r in records if r.program == p}
+                  for p in {r.program for r in records}}
+    own = _link_editions(parsed, specs, by_program, corpus)
+    _align_ocr(ocr_docs, parsed, by_program, regions, corpus)
+    for key, entries in parsed.items():
+        corpus.problems += check_counts(specs[key], entries)
+        corpus.entries[key] = len(entries)
+    records = merge_records(records + own)
+    records = _add_tables(records, extra_tables, specs, manifest.programs, corpus)
+    order = {key: i for i, key in enumerate(specs)}
+    records.sort(key=lambda r: (order.get(r.lists[0], len(order)), r.sources[0].line, r.id))
+    corpus.records = records
+    corpus.problems += _duplicate_ids(records)
+    return corpus
+
+
+Lines = list[tuple[int, str]]
+
+
+def _parse_documents(manifest: Manifest, seed_dir: Path, regions: Regions, corpus: Corpus
+                     ) -> tuple[dict[str, list[Entry]], list[tuple[DocumentSpec, Lines]]]:
+    """Phase 1: each document through its layout's parser. OCR readings wait for phase 3."""
     parsed: dict[str, list[Entry]] = {}
-    specs: dict[str, ListSpec] = {}
     ocr_docs = []
     for doc in manifest.documents:
         lines = read_document(seed_dir, doc.file)
@@ -119,21 +148,34 @@ def load_corpus(seed_dir: Path | str | None = None, extra_tables: Iterable[Path 
         for key, (entries, problems) in _parse_document(doc, lines, regions).items():
             parsed[key] = entries
             corpus.problems += problems
-    for doc in manifest.documents:
-        for spec in doc.lists:
-            specs[spec.key] = spec
+    return parsed, ocr_docs
+
+
+def _canonical_records(parsed: dict[str, list[Entry]], specs: dict[str, ListSpec],
+                       programs: dict[str, str]) -> list[Record]:
+    """Phase 2: the records of every list that is not another edition of one."""
     records: list[Record] = []
     for key, entries in parsed.items():
         if not specs[key].links_to:
-            records += [to_record(e, specs[key], manifest.programs) for e in entries]
-    records = merge_records(records)
-    by_program = {p: {name_key(r.name): r for r in records if r.program == p} for p in {r.program for r in records}}
+            records += [to_record(e, specs[key], programs) for e in entries]
+    return merge_records(records)
+
+
+def _link_editions(parsed: dict[str, list[Entry]], specs: dict[str, ListSpec],
+                   by_program: dict[str, dict[str, Record]], corpus: Corpus) -> list[Record]:
+    """Phase 3a: older editions' names attached to their records; the rest are new records."""
     own: list[Record] = []
     for key, entries in parsed.items():
         spec = specs[key]
         if spec.links_to:
             canon = parsed.get(spec.links_to, [])
             own += _link_names(spec, entries, canon, by_program.get(spec.program, {}), corpus)
+    return own
+
+
+def _align_ocr(ocr_docs: list[tuple[DocumentSpec, Lines]], parsed: dict[str, list[Entry]],
+               by_program: dict[str, dict[str, Record]], regions: Regions, corpus: Corpus) -> None:
+    """Phase 3b: each OCR line aligned to the canonical entry it reads (provenance only)."""
     for doc, lines in ocr_docs:
         spec = doc.lists[0]
         canon = parsed.get(spec.links_to or "", [])
@@ -144,24 +186,22 @@ def load_corpus(seed_dir: Path | str | None = None, extra_tables: Iterable[Path 
         parsed[spec.key] = [e for _, e in pairs]
         for j, entry in pairs:
             attach(by_program[spec.program][name_key(canon[j].name)], entry, spec.key, "ocr")
-    for key, entries in parsed.items():
-        corpus.problems += check_counts(specs[key], entries)
-        corpus.entries[key] = len(entries)
-    records = merge_records(records + own)
-    if extra_tables:
-        from .tables import load_table_entries
 
-        for path in extra_tables:
-            table_spec, entries, problems = load_table_entries(Path(path))
-            corpus.problems += problems
-            corpus.entries[table_spec.key] = len(entries)
-            specs[table_spec.key] = table_spec
-            records = merge_records(records + [to_record(e, table_spec, manifest.programs) for e in entries])
-    order = {key: i for i, key in enumerate(specs)}
-    records.sort(key=lambda r: (order.get(r.lists[0], len(order)), r.sources[0].line, r.id))
-    corpus.records = records
-    corpus.problems += _duplicate_ids(records)
-    return corpus
+
+def _add_tables(records: list[Record], extra_tables: Iterable[Path | str], specs: dict[str, ListSpec],
+                programs: dict[str, str], corpus: Corpus) -> list[Record]:
+    """Phase 5: users' CSV / JSON lines lists, through the same merge step."""
+    if not extra_tables:
+        return records
+    from .tables import load_table_entries
+
+    for path in extra_tables:
+        table_spec, entries, problems = load_table_entries(Path(path))
+        corpus.problems += problems
+        corpus.entries[table_spec.key] = len(entries)
+        specs[table_spec.key] = table_spec
+        records = merge_records(records + [to_record(e, table_spec, programs) for e in entries])
+    return records
 
 
 def _duplicate_ids(records: list[Record]) -> list[Problem]:

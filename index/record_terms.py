@@ -11,14 +11,15 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from index.analysis import fuzzy_key, initial, initial_pairs, reading_grams, reading_pairs
-from index.places import strip_place_suffix
+from index.format import FieldKind, Fields, LexiconData, StoredDoc, encode
 from index.records import Record
+from index.text import strip_place_suffix
 
 Read = Callable[[str], list[tuple[str, ...]]]
 Cut = Callable[[str], list[str]]
 
 
-def index_fields(record: Record, doc: dict, read: Read, cut: Cut, lexicon: "LexiconBuilder") -> dict:
+def index_fields(record: Record, doc: StoredDoc, read: Read, cut: Cut, lexicon: "LexiconBuilder") -> dict[str, object]:
     """Whoosh field values for one prepared document; feeds `lexicon` on the way."""
     words: list[str] = []
     joined: set[str] = set()  # full pinyin of words, of 2-4 character runs and of whole names
@@ -27,12 +28,13 @@ def index_fields(record: Record, doc: dict, read: Read, cut: Cut, lexicon: "Lexi
     initials: set[str] = set()
     pairs: set[str] = set()
     initials_pairs: set[str] = set()
-    for kind, text, chars, *_ in doc["f"]:
+    for f in doc.fields:
+        kind, text, chars = f.kind, f.text, f.chars
         readings = [c[1] for c in chars]
         pairs |= reading_pairs(readings)
         initials_pairs |= initial_pairs(readings)
         usual = [r[0] for r in readings if r]
-        if kind in ("name", "alias"):
+        if kind in (FieldKind.NAME, FieldKind.ALIAS):
             grams = reading_grams(readings)
             joined |= grams | {"".join(usual)}
             abbreviated.add("".join(initial(s) for s in usual))
@@ -50,29 +52,29 @@ def index_fields(record: Record, doc: dict, read: Read, cut: Cut, lexicon: "Lexi
                 lexicon.add_word(word, "".join(spelled))
                 joined.add("".join(spelled))
                 abbreviated.add("".join(initial(s) for s in spelled))
-        if kind == "place":
+        if kind == FieldKind.PLACE:
             lexicon.add_places(text.split())
-    texts = [text for _, text, *_ in doc["f"]]
-    return dict(
-        id=record.id,
-        doc=doc,  # pickled by Whoosh: no parsing at query time
-        province=record.province or "",
-        city=record.city or "",
-        type=record.type or "",
-        program=record.program,
-        lists=",".join(record.lists),
-        year=str(record.year or ""),
-        han=" ".join(texts),
-        lit=" ".join(sorted({c.lower() for t in texts for c in t if c.isascii() and c.isalnum()})),
-        words=" ".join(words),
-        py=" ".join(sorted(py)),
-        pyf=" ".join(sorted({fuzzy_key(s) for s in py})),
-        pyi=" ".join(sorted(initials)),
-        pyjoin=" ".join(sorted(k for k in joined if k)),
-        pyinit=" ".join(sorted(k for k in abbreviated if k)),
-        pairs=" ".join(sorted(pairs)),
-        ipairs=" ".join(sorted(initials_pairs)),
-    )
+    texts = [f.text for f in doc.fields]
+    return {
+        Fields.ID: record.id,
+        Fields.DOC: encode(doc),  # pickled by Whoosh: no parsing at query time
+        Fields.PROVINCE: record.province or "",
+        Fields.CITY: record.city or "",
+        Fields.TYPE: record.type or "",
+        Fields.PROGRAM: record.program,
+        Fields.LISTS: ",".join(record.lists),
+        Fields.YEAR: str(record.year or ""),
+        Fields.HAN: " ".join(texts),
+        Fields.LIT: " ".join(sorted({c.lower() for t in texts for c in t if c.isascii() and c.isalnum()})),
+        Fields.WORDS: " ".join(words),
+        Fields.PY: " ".join(sorted(py)),
+        Fields.PYF: " ".join(sorted({fuzzy_key(s) for s in py})),
+        Fields.PYI: " ".join(sorted(initials)),
+        Fields.PYJOIN: " ".join(sorted(k for k in joined if k)),
+        Fields.PYINIT: " ".join(sorted(k for k in abbreviated if k)),
+        Fields.PAIRS: " ".join(sorted(pairs)),
+        Fields.IPAIRS: " ".join(sorted(initials_pairs)),
+    }
 
 
 @dataclass
@@ -102,17 +104,17 @@ class LexiconBuilder:
         self.vocab.update(names)
         self.places.update(names)
 
-    def lexicon(self, synonyms: dict[str, list[str]], stopwords: list[str]) -> dict:
-        """The JSON-able lexicon: vocabulary (with synonyms, stop words, short place names)."""
+    def lexicon(self, synonyms: dict[str, list[str]], stopwords: list[str]) -> LexiconData:
+        """The lexicon: vocabulary (with synonyms, stop words, short place names) and the rest."""
         vocab = set(self.vocab)
         vocab.update(w for w in synonyms if len(w) >= 2)
         vocab.update(w for w in stopwords if len(w) >= 2)
         vocab.update(strip_place_suffix(w) for w in list(vocab))
-        return {
-            "vocab": sorted(vocab),
-            "chars": {ch: " ".join(r for r, _ in v.most_common()) for ch, v in self.votes.items()},
-            "pywords": {k: sorted(v) for k, v in sorted(self.pywords.items())},
-            "synonyms": synonyms,
-            "stopwords": stopwords,
-            "places": sorted(self.places),
-        }
+        return LexiconData(
+            vocab=frozenset(vocab),
+            chars={ch: tuple(r for r, _ in v.most_common()) for ch, v in self.votes.items()},
+            pywords={k: sorted(v) for k, v in sorted(self.pywords.items())},
+            synonyms=synonyms,
+            stopwords=frozenset(stopwords),
+            places=frozenset(self.places),
+        )

@@ -1,6 +1,6 @@
 """Parsers for MOST's national innovative-cluster lists (seeds 000 and 001).
 
-Both are tab tables (see index.blocks). A blank region or recommender cell means "same as
+Both are tab tables (see index.corpus.blocks). A blank region or recommender cell means "same as
 above". The region cell holds a province (北京, 江苏) or a separately planned city (宁波 in
 001). City and district are inferred from the name, then the builders, only where a city of
 the region table is written there (常州光伏… → 常州市; 江宁… with builder 南京市江宁区… →
@@ -15,8 +15,8 @@ from .blocks import Block, Lines, is_preamble, table_rows
 from .entries import Entry, Problem
 from .manifest import ListSpec
 from .places import Place, Regions, parse_place
-from .records import Source
-from .text import clean_cell
+from ..records import Source
+from ..text import clean_cell
 
 APPENDIX3_HEADER = ("地区", "集群名称", "建设单位", "类型")
 ADDITIONS_HEADER = ("序号", "地区", "集群名称", "建设单位", "推荐单位")

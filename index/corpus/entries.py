@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .records import Source
+from ..records import Source
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ The manifest gives every list its headings (one per section: 002(a) has a 试点
 section, each heading a type). Lines before the first heading must be the document title.
 
 - (a) `numbered_names`: number / name rows, an older edition of the MOST list; entries are
-  linked to most-2021-appendix3 later (index.link), not here.
+  linked to most-2021-appendix3 later (index.corpus.link), not here.
 - (b) `numbered_name_region`: number / name / region rows, the region written "浙江,台州市"
   (sometimes only "浙江"). City comes from the region cell; a district only where the name
   spells one out (长兴县纺织产业集群).
@@ -21,8 +21,8 @@ from .blocks import Lines, table_rows
 from .entries import Entry, Problem
 from .manifest import ListSpec
 from .places import Regions, parse_place
-from .records import Source
-from .text import clean_cell
+from ..records import Source
+from ..text import clean_cell
 
 _DECLARED_RE = re.compile(r"(\d+)个")
 _NUMBERED_RE = re.compile(r"^(\d+)\s*[.．、]\s*(\S.*)$")

@@ -26,11 +26,11 @@ from difflib import SequenceMatcher
 
 from .blocks import Lines
 from .entries import Entry, Problem
-from .errors import SeedFormatError
+from ..errors import SeedFormatError
 from .manifest import ListSpec
 from .places import Regions
-from .records import Source
-from .text import clean_cell, normalize
+from ..records import Source
+from ..text import clean_cell, normalize
 
 _START_RE = re.compile(r"^附件\s*3\s*[:：]")
 _END_RE = re.compile(r"以下无内容")

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from .text import clean_cell
+from ..text import clean_cell
 
 Lines = Sequence[tuple[int, str]]  # (1-based line number, raw line without its newline)
 _PREAMBLE_RE = re.compile(r"^附件\d*[:：]?$")

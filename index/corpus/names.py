@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from difflib import SequenceMatcher
 
-from .text import clean_cell
+from ..text import clean_cell
 
 # Generic suffixes, longest first: the short name is the name without the first that matches.
 GENERIC_SUFFIXES = ("创新型产业集群", "产业集群", "产业群", "集群")

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from index.errors import IndexMissingError
-from index.schema import SCHEMA_VERSION
+from index.format import SCHEMA_VERSION
 from index.store import current_generation, fingerprint, read_meta, stat_signature
 
 Log = Callable[[str], None]
@@ -37,7 +37,7 @@ def build_from_seeds(index_dir: Path, log: Log | None = None, why: str = "reques
     """
     from index.build import build_index
     from index.corpus import load_corpus
-    from index.places import load_regions
+    from index.corpus.places import load_regions
 
     extra = [str(Path(p).resolve()) for p in extra]
     corpus = load_corpus(extra_tables=extra)

@@ -17,7 +17,7 @@ from dataclasses import replace
 from .entries import Entry
 from .manifest import ListSpec
 from .names import name_key, short_name
-from .records import Record
+from ..records import Record
 
 
 def make_id(prefix: str, program: str, name: str) -> str:

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import SeedFormatError
+from ..errors import SeedFormatError
 
 MANIFEST_NAME = "manifest.json"
 

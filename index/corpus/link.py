@@ -3,7 +3,7 @@
 002(a) is an older edition of the MOST list: names only, some misspelled (夏门, 闻东, 系統),
 one truncated (昌高新技术产业开发区…), some under an earlier official name (北京中关村移动互联网
 创新型产业集群). Each of its names is paired with one record of 000 by name similarity
-(`index.names.similarity`, which folds 高新技术产业开发区 to 高新区), greedily from the most
+(`index.corpus.names.similarity`, which folds 高新技术产业开发区 to 高新区), greedily from the most
 similar pair down, one to one; a pair below MIN_SIMILARITY is no pair. Then `classify` tells a
 spelling slip from an earlier name.
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .entries import Entry
-from .analysis import damerau
+from ..distance import damerau
 from .names import name_key, similarity
 
 MIN_SIMILARITY = 0.5

@@ -1,0 +1,98 @@
+"""Every dictionary file the project reads, from one data directory (index/data/).
+
+Each loader reads one file of ``index/data`` (documented in its README) and returns plain
+Python values; nothing else in the project opens those files or computes their paths. Standard
+library only, so the query path can take `syllables` for free; the index-time loaders are
+called only by the indexer.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).with_name("data")
+
+
+def data_path(name: str) -> Path:
+    """The path of one bundled data file (``regions.tsv``, ``synonyms.txt`` …)."""
+    return DATA_DIR / name
+
+
+def read_data_lines(path: Path) -> Iterator[str]:
+    """Non-empty, non-comment lines of a data file, stripped."""
+    with open(path, encoding="utf-8") as fp:
+        for line in fp:
+            line = line.strip()
+            if line and not line.startswith("#"):
+                yield line
+
+
+def _lines(name: str) -> Iterator[str]:
+    path = data_path(name)
+    return read_data_lines(path) if path.exists() else iter(())
+
+
+@lru_cache(maxsize=1)
+def syllables() -> frozenset[str]:
+    """The ~420 valid toneless syllables (syllables.txt). Query path and indexer alike."""
+    return frozenset(read_data_lines(data_path("syllables.txt")))
+
+
+def load_synonyms(path: Path | None = None) -> dict[str, list[str]]:
+    """term → terms it also matches (synonyms.txt). ``a b c`` are equivalent; ``a => b c`` is one-way."""
+    table: dict[str, list[str]] = defaultdict(list)
+    path = path or data_path("synonyms.txt")
+    if not path.exists():
+        return {}
+    for line in read_data_lines(path):
+        if "=>" in line:
+            left, right = line.split("=>", 1)
+            sources, targets = left.split(), right.split()
+        else:
+            sources = targets = line.split()
+        for s in sources:
+            for t in targets:
+                if t != s and t not in table[s.lower()]:  # queries are folded: IC → ic
+                    table[s.lower()].append(t)
+    return dict(table)
+
+
+def load_stopwords() -> list[str]:
+    """Words a query drops (stopwords.txt), sorted."""
+    return sorted(_lines("stopwords.txt"))
+
+
+def load_readings(path: Path | None = None) -> dict[str, tuple[str, ...]]:
+    """word → toneless syllables, one per character (readings.txt: ``重庆 chong qing``)."""
+    table: dict[str, tuple[str, ...]] = {}
+    path = path or data_path("readings.txt")
+    if not path.exists():
+        return table
+    for line in read_data_lines(path):
+        word, *syls = line.split()
+        if len(syls) == len(word):
+            table[word] = tuple(syls)
+    return table
+
+
+def load_domain_words() -> list[tuple[str, int | None, str | None]]:
+    """(word, frequency or None, part-of-speech tag or None) for jieba (domain_words.txt)."""
+    out: list[tuple[str, int | None, str | None]] = []
+    for line in _lines("domain_words.txt"):
+        word, *rest = line.split()
+        freq = int(rest[0]) if rest and rest[0].isdigit() else None
+        out.append((word, freq, rest[1] if len(rest) > 1 else None))
+    return out
+
+
+def load_t2s() -> dict[str, str]:
+    """Traditional → simplified, single characters only (t2s_chars.tsv)."""
+    t2s: dict[str, str] = {}
+    for line in _lines("t2s_chars.tsv"):
+        parts = line.split("\t")
+        if len(parts) >= 2 and len(parts[0]) == 1 and len(parts[1]) == 1:
+            t2s[parts[0]] = parts[1]
+    return t2s

@@ -1,0 +1,461 @@
+"""clsearch over HTTP: a JSON search API and the search-as-you-type page (`clsearch serve`).
+
+The web stack (FastAPI on Starlette, served by uvicorn) is the optional extra ``serve``; only
+`clsearch serve` and the tests import this module, so the base install and the one-shot CLI
+never load it. FastAPI was chosen because it validates query parameters from their type hints
+and writes the OpenAPI schema from the same declarations, so the schema cannot drift from
+the code; it is a thin layer over Starlette, which handles the page's static files.
+
+One `Searcher` serves every request of a worker process (it is safe to share between
+threads). Searches run in the thread pool with a deadline; every error is a JSON object
+``{"error": {"status", "code", "message"}}`` with a fitting HTTP status, never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import os
+import sys
+from contextlib import asynccontextmanager
+from dataclasses import asdict, dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+
+import anyio
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, Field
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.staticfiles import StaticFiles
+
+from index.errors import ClsearchError, IndexMissingError
+from search.query import MAX_QUERY_CHARS
+from search.serve_data import ApiError, complete_json, health_json, record_json, search_json, stats_json
+
+log = logging.getLogger("clsearch.serve")
+
+CONFIG_ENV = "CLSEARCH_SERVE_CONFIG"
+Multi = Annotated[list[str] | None, Query()]  # a filter: repeat it for several values (OR)
+FILTERS = ("province", "city", "district", "program", "list", "type", "year")
+
+
+@dataclass(frozen=True)
+class ServeConfig:
+    """What a worker needs to know; passed to worker processes as JSON in $CLSEARCH_SERVE_CONFIG."""
+
+    index_dir: str | None = None  # None: the default index (built by `clsearch serve` before start)
+    max_query_chars: int = MAX_QUERY_CHARS  # longer: 414 (in the URL) or 413 (in a body)
+    max_limit: int = 100  # largest `limit` of one page
+    max_offset: int = 10_000
+    timeout: float = 5.0  # seconds a search may take before the request fails with 503
+    max_body_bytes: int = 16 * 1024  # larger request bodies: 413
+    max_url_bytes: int = 8 * 1024  # longer path + query string: 414
+    cors_origins: tuple[str, ...] = ()  # empty: no CORS headers at all
+    rebuild_check: float = 1.0  # seconds between checks for a newer index generation
+    cache_mb: float = 32.0  # per-worker cache of answers, per index generation (0: off)
+
+    def to_env(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False)
+
+    @classmethod
+    def from_env(cls) -> "ServeConfig":
+        data = json.loads(os.environ.get(CONFIG_ENV) or "{}")
+        if "cors_origins" in data:
+            data["cors_origins"] = tuple(data["cors_origins"])
+        return cls(**data)
+
+
+class BodyAndUrlLimit:
+    """Pure ASGI middleware: 414 for an oversized URL, 413 for an oversized request body.
+
+    Checked before any routing or parsing, so a huge request costs nothing. A body without a
+    Content-Length (chunked) is counted as it streams and cut off at the bound.
+    """
+
+    def __init__(self, app, max_body: int, max_url: int):
+        self.app, self.max_body, self.max_url = app, max_body, max_url
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        url_bytes = len(scope.get("raw_path") or scope["path"].encode()) + len(scope.get("query_string", b""))
+        if url_bytes > self.max_url:
+            return await _send_error(send, ApiError(414, "uri_too_long",
+                                                    f"the URL is too long ({url_bytes} bytes; the limit is {self.max_url})"))
+        headers = dict(scope.get("headers") or ())
+        length = headers.get(b"content-length")
+        if length is not None:
+            try:
+                too_big = int(length) > self.max_body
+            except ValueError:
+                return await _send_error(send, ApiError(400, "bad_request", "invalid Content-Length"))
+            if too_big:
+                return await _send_error(send, _body_too_large(self.max_body))
+            return await self.app(scope, receive, send)
+
+        seen, refused = 0, False
+
+        async def bounded_receive():
+            # Past the bound: answer 413 now, and tell the app the client has gone.
+            nonlocal seen, refused
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_body:
+                    if not refused:
+                        refused = True
+                        await _send_error(send, _body_too_large(self.max_body))
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def guarded_send(message):
+            if not refused:
+                await send(message)
+
+        try:
+            await self.app(scope, bounded_receive, guarded_send)
+        except Exception:
+            if not refused:
+                raise
+
+
+def _body_too_large(limit: int) -> ApiError:
+    return ApiError(413, "body_too_large", f"the request body is too large (the limit is {limit} bytes)")
+
+
+def _error_body(err: ApiError) -> bytes:
+    return json.dumps({"error": {"status": err.status, "code": err.code, "message": err.message}},
+                      ensure_ascii=False).encode()
+
+
+async def _send_error(send, err: ApiError) -> None:
+    body = _error_body(err)
+    await send({"type": "http.response.start", "status": err.status,
+                "headers": [(b"content-type", b"application/json; charset=utf-8"),
+                            (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+class UTF8JSONResponse(JSONResponse):
+    """JSON with Chinese as is (not \\u escapes), as the CLI prints it."""
+
+    media_type = "application/json; charset=utf-8"
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _error_response(err: ApiError) -> UTF8JSONResponse:
+    headers = {"Retry-After": "1"} if err.status == 503 else None
+    return UTF8JSONResponse({"error": {"status": err.status, "code": err.code, "message": err.message}},
+                            status_code=err.status, headers=headers)
+
+
+def error_for(exc: ClsearchError) -> ApiError:
+    """The HTTP status a library error deserves: the caller's fault (400) unless the index is."""
+    message = str(exc) + (f" ({exc.hint})" if getattr(exc, "hint", None) else "")
+    if isinstance(exc, IndexMissingError):
+        return ApiError(503, "index_unavailable", message)
+    if isinstance(exc, LookupError) or type(exc).__name__ in ("RecordNotFound", "UnknownIdError", "NotFoundError"):
+        return ApiError(404, "not_found", message)
+    return ApiError(400, "bad_query", message)
+
+
+class AnswerCache:
+    """A worker's least-recently-used cache of encoded answers, bounded in bytes.
+
+    Type-ahead traffic repeats itself (everyone's "c", "ch", "cha" …), and the engine ranks
+    every candidate of a short prefix. Keys hold the index generation, so a rebuilt index
+    never serves an old answer; the cache empties when the generation changes.
+    """
+
+    def __init__(self, max_bytes: int):
+        from collections import OrderedDict
+
+        self.max_bytes, self.size = max_bytes, 0
+        self.generation: str | None = None
+        self._items: OrderedDict = OrderedDict()
+
+    def get(self, generation: str, key) -> bytes | None:
+        if generation != self.generation:
+            self._items.clear()
+            self.size, self.generation = 0, generation
+            return None
+        body = self._items.get(key)
+        if body is not None:
+            self._items.move_to_end(key)
+        return body
+
+    def put(self, generation: str, key, body: bytes) -> None:
+        if generation != self.generation or len(body) > self.max_bytes // 8 or key in self._items:
+            return
+        self._items[key] = body
+        self.size += len(body)
+        while self.size > self.max_bytes:
+            _, old = self._items.popitem(last=False)
+            self.size -= len(old)
+
+
+class GenerationProbe:
+    """The index's current generation, read from disk at most once per `every` seconds."""
+
+    def __init__(self, every: float):
+        self.every, self.checked, self.name = every, 0.0, None
+
+    def current(self, searcher) -> str:
+        import time
+
+        now = time.monotonic()
+        if self.name is None or now - self.checked >= self.every:
+            self.checked = now
+            try:
+                from index.store import current_generation
+
+                gen = current_generation(Path(searcher.index_dir))
+                self.name = gen.name if gen else Path(searcher.generation).name
+            except Exception:  # damaged pointer: the searcher's own generation decides
+                self.name = Path(searcher.generation).name
+        return self.name
+
+
+class SearchBody(BaseModel):
+    """The body of POST /api/search: the GET parameters as JSON (lists for filters)."""
+
+    q: str = ""
+    province: list[str] | None = None
+    city: list[str] | None = None
+    district: list[str] | None = None
+    program: list[str] | None = None
+    list_: list[str] | None = Field(None, alias="list")
+    type: list[str] | None = None
+    year: list[str] | None = None
+    offset: int = Field(0, ge=0)
+    limit: int = Field(10, ge=1)
+    facets: bool = True
+    explain: bool = False
+    pre: str | None = Field(None, max_length=64)
+    post: str | None = Field(None, max_length=64)
+
+
+def create_app(config: ServeConfig | None = None, *, searcher=None) -> FastAPI:
+    """The ASGI app. `searcher` (tests) is used as given and never closed by the app;
+    otherwise each worker opens its own on start-up and closes it on shut-down."""
+    config = config or ServeConfig()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        if searcher is not None:
+            app.state.searcher = searcher
+            yield
+            return
+        from search.serve_data import open_searcher
+
+        app.state.searcher = open_searcher(config.index_dir)
+        try:
+            yield
+        finally:
+            app.state.searcher.close()
+
+    app = FastAPI(title="clsearch", version=_version(), lifespan=lifespan, docs_url=None, redoc_url=None,
+                  default_response_class=UTF8JSONResponse,
+                  description="Search China's industrial clusters (产业集群) by name, place, builder, "
+                              "pinyin, initials or with typos.")
+    if searcher is not None:
+        app.state.searcher = searcher  # usable without running the lifespan (plain TestClient)
+
+    @app.exception_handler(ApiError)
+    async def _api_error(request: Request, exc: ApiError):
+        return _error_response(exc)
+
+    @app.exception_handler(ClsearchError)
+    async def _library_error(request: Request, exc: ClsearchError):
+        return _error_response(error_for(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(request: Request, exc: RequestValidationError):
+        problems = []
+        for e in exc.errors():
+            where = ".".join(str(p) for p in e.get("loc", ()) if p not in ("query", "body", "path"))
+            problems.append(f"{where}: {e.get('msg')}" if where else str(e.get("msg")))
+        return _error_response(ApiError(400, "bad_parameter", "; ".join(problems) or "invalid request"))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException):
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        message = "no such endpoint" if exc.status_code == 404 else str(exc.detail)
+        return _error_response(ApiError(exc.status_code, code, message))
+
+    @app.exception_handler(Exception)
+    async def _internal_error(request: Request, exc: Exception):
+        log.error("internal error on %s", request.url.path, exc_info=exc)
+        return _error_response(ApiError(500, "internal_error", "internal error (logged on the server)"))
+
+    cache = AnswerCache(int(config.cache_mb * 1024 * 1024)) if config.cache_mb > 0 else None
+    probe = GenerationProbe(config.rebuild_check)
+
+    async def answer(request: Request, fn, *args, **kwargs) -> Response:
+        """`fn`'s JSON answer, from the cache when this generation already gave it."""
+        searcher_ = request.app.state.searcher
+        if cache is None or request.method != "GET":
+            return UTF8JSONResponse(await run(fn, searcher_, *args, **kwargs))
+        generation = probe.current(searcher_)
+        key = (request.url.path, tuple(sorted(request.query_params.multi_items())))
+        body = cache.get(generation, key)
+        state = "hit"
+        if body is None:
+            state = "miss"
+            body = UTF8JSONResponse(None).render(await run(fn, searcher_, *args, **kwargs))
+            if Path(searcher_.generation).name == generation:
+                cache.put(generation, key, body)
+        return Response(body, media_type=UTF8JSONResponse.media_type, headers={"X-Clsearch-Cache": state})
+
+    async def run(fn, *args, **kwargs):
+        """Run a blocking library call in the thread pool, failing with 503 past the deadline."""
+        try:
+            with anyio.fail_after(config.timeout):
+                return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs),
+                                                      abandon_on_cancel=True)
+        except TimeoutError:
+            raise ApiError(503, "timeout", f"the request took longer than {config.timeout:g} s") from None
+
+    def check_query(q: str, where: str) -> None:
+        if len(q) > config.max_query_chars:
+            status = 414 if where == "url" else 413
+            raise ApiError(status, "query_too_long",
+                           f"the query is too long ({len(q)} characters; the limit is {config.max_query_chars})")
+
+    def check_page(offset: int, limit: int) -> None:
+        if not 1 <= limit <= config.max_limit:
+            raise ApiError(400, "bad_parameter", f"limit must be between 1 and {config.max_limit}")
+        if not 0 <= offset <= config.max_offset:
+            raise ApiError(400, "bad_parameter", f"offset must be between 0 and {config.max_offset}")
+
+    async def do_search(request: Request, params: dict) -> Response:
+        return await answer(request, search_json, **params)
+
+    @app.get("/api/search", summary="Search clusters", tags=["search"])
+    async def search_get(
+        request: Request,
+        q: Annotated[str, Query(description="The query: hanzi, pinyin, initials, mixed; typos allowed.")] = "",
+        province: Multi = None, city: Multi = None, district: Multi = None, program: Multi = None,
+        list_: Annotated[list[str] | None, Query(alias="list")] = None,
+        type: Multi = None, year: Multi = None,
+        offset: Annotated[int, Query(ge=0)] = 0,
+        limit: Annotated[int, Query(ge=1)] = 10,
+        facets: bool = True,
+        explain: bool = False,
+        pre: Annotated[str | None, Query(max_length=64, description="Tag before a highlighted run (e.g. <mark>)")] = None,
+        post: Annotated[str | None, Query(max_length=64, description="Tag after a highlighted run (e.g. </mark>)")] = None,
+    ):
+        """Ranked clusters for `q`, with filters (each repeatable), paging, facet counts over all
+        hits, highlights as spans (and as marked text with the caller's `pre`/`post` tags) and,
+        on request, the ranking explanation."""
+        check_query(q, "url")
+        check_page(offset, limit)
+        filters = {"province": province, "city": city, "district": district, "program": program,
+                   "list": list_, "type": type, "year": year}
+        return await do_search(request, dict(query=q, filters=filters, offset=offset, limit=limit,
+                                             facets=facets, explain=explain, pre=pre, post=post))
+
+    @app.post("/api/search", summary="Search clusters (JSON body)", tags=["search"])
+    async def search_post(request: Request, body: SearchBody):
+        """The same search with the parameters in a JSON body (bounded in size)."""
+        check_query(body.q, "body")
+        check_page(body.offset, body.limit)
+        filters = {k: getattr(body, "list_" if k == "list" else k) for k in FILTERS}
+        return await do_search(request, dict(query=body.q, filters=filters, offset=body.offset, limit=body.limit,
+                                             facets=body.facets, explain=body.explain, pre=body.pre, post=body.post))
+
+    @app.get("/api/complete", summary="Type-ahead suggestions", tags=["search"])
+    async def complete(request: Request, q: str = "", limit: Annotated[int, Query(ge=1)] = 8):
+        """What the user may be typing (hanzi, pinyin, initials or a mix), each with how many
+        clusters it finds."""
+        check_query(q, "url")
+        check_page(0, limit)
+        return await answer(request, complete_json, q, limit)
+
+    @app.get("/api/records/{record_id}", summary="One cluster's full record", tags=["records"])
+    async def record(request: Request, record_id: str):
+        """The record with every name, place, builder, list and source, and related records."""
+        if len(record_id) > 200:
+            raise ApiError(414, "uri_too_long", "the id is too long")
+        return await answer(request, record_json, record_id)
+
+    @app.get("/api/stats", summary="Counts by list, program, type and province", tags=["records"])
+    async def stats(request: Request):
+        return await answer(request, stats_json)
+
+    @app.get("/api/health", summary="Liveness, index generation and fingerprint", tags=["service"])
+    async def health(request: Request):
+        return await run(health_json, request.app.state.searcher)
+
+    static = resources.files("search") / "static"
+    page = (static / "index.html").read_text(encoding="utf-8")
+
+    @app.get("/", include_in_schema=False)
+    async def index_page():
+        return HTMLResponse(page, headers=_PAGE_HEADERS)
+
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response
+
+    if config.cors_origins:
+        from starlette.middleware.cors import CORSMiddleware
+
+        app.add_middleware(CORSMiddleware, allow_origins=list(config.cors_origins),
+                           allow_methods=["GET", "POST"], allow_headers=["Content-Type"])
+    app.add_middleware(BodyAndUrlLimit, max_body=config.max_body_bytes, max_url=config.max_url_bytes)
+    return app
+
+
+# The page loads only its own files: any injected markup could neither run script nor fetch.
+_PAGE_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                               "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("clsearch")
+    except Exception:  # not installed (a bare checkout)
+        return "0"
+
+
+def app_from_env() -> FastAPI:
+    """Factory for uvicorn worker processes (`--workers N` needs an import string)."""
+    return create_app(ServeConfig.from_env())
+
+
+def is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def serve(config: ServeConfig, host: str = "127.0.0.1", port: int = 8000, workers: int = 1,
+          access_log: bool = False) -> None:
+    """Run uvicorn in the foreground until Ctrl-C (the CLI's `clsearch serve`)."""
+    import uvicorn
+
+    os.environ[CONFIG_ENV] = config.to_env()
+    uvicorn.run("search.server:app_from_env", factory=True, host=host, port=port, workers=workers,
+                access_log=access_log, log_level="warning", timeout_graceful_shutdown=5,
+                server_header=False)
