@@ -28,7 +28,8 @@ from index.prepare import document_fields, stored_document
 from index.record_terms import LexiconBuilder, index_fields
 from index.records import Record
 from index.schema import make_schema
-from index.store import META, read_meta, swap_in
+from index.lock import index_lock
+from index.store import META, check_generation, file_records, read_meta, resolve_dir, swap_in
 
 
 @dataclass(frozen=True)
@@ -71,15 +72,25 @@ def _charmap() -> CharmapData:
     return CharmapData(pinyin=readings, t2s=load_t2s())
 
 
+def new_generation(index_dir: Path) -> Path:
+    """Create the (empty) directory of a new generation; its name sorts by creation time."""
+    gen = Path(index_dir) / f"gen-{time.time_ns():x}-{os.getpid()}"
+    gen.mkdir(parents=True)
+    return gen
+
+
 def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 cache_dir: Path | None = None,
                 province_full: Callable[[str], str | None] = lambda p: None,
-                source: str = "bundled", extra: list[str] | None = None,
-                inputs: str = "") -> BuildReport:
+                source: str = "bundled", lists: list[dict] | None = None,
+                inputs: str = "", generation: Path | None = None) -> BuildReport:
     """Write a complete new generation under `index_dir` and swap it in.
 
-    Anything that goes wrong (including KeyboardInterrupt) leaves ``CURRENT`` untouched; the
-    half-written generation is removed.
+    Holds the directory's build lock throughout (`index.lock`). Anything that goes wrong
+    (including KeyboardInterrupt) leaves ``CURRENT`` untouched and the half-written
+    generation is removed; if the process is killed outright, the next build removes it.
+    `generation`: a directory made by `new_generation` that already holds the added lists'
+    copies (`lists` describes them for the metadata).
     """
     from whoosh import index as windex
 
@@ -87,42 +98,48 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
     from index.vocab import make_tokenizer, word_bounds, words_of
 
     started = time.perf_counter()
-    index_dir = Path(index_dir)
+    index_dir = resolve_dir(index_dir)
     try:
         index_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise IndexBuildError(f"cannot create index directory {index_dir}: {exc.strerror}") from exc
-    gen = index_dir / f"gen-{time.time_ns():x}-{os.getpid()}"
-    try:
-        gen.mkdir()
-        reader = Reader()
-        tok = make_tokenizer(cache_dir or index_dir / "cache")
-        ix = windex.create_in(str(gen), make_schema())
-        writer = ix.writer()
-        lex = LexiconBuilder()
-        bounds, cut = partial(word_bounds, tok), partial(words_of, tok)
-        for record in records:
-            doc = stored_document(record, document_fields(record, province_full), reader.read, bounds)
-            writer.add_document(**index_fields(record, doc, reader.read, cut, lex))
-        writer.commit()
-        write_lexicon(gen, lex.lexicon(load_synonyms(), load_stopwords()))
-        write_charmap(gen, _charmap())
-        write_typos(gen, typo_table(lex.typo_targets))
-        seconds = time.perf_counter() - started
-        _write_json(gen / META, {
-            "fingerprint": fingerprint, "schema_version": SCHEMA_VERSION, "records": len(records),
-            "seconds": round(seconds, 2), "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
-            "source": source, "extra": list(extra or []), "inputs": inputs,
-        })
-        read_meta(gen)  # the generation is complete and readable
-        swap_in(index_dir, gen)
-    except BaseException as exc:
-        from index.store import remove_tree
+    with index_lock(index_dir):
+        gen = generation
+        try:
+            if gen is None:
+                gen = new_generation(index_dir)
+            reader = Reader()
+            tok = make_tokenizer(resolve_dir(cache_dir or index_dir / "cache"))
+            ix = windex.create_in(str(gen), make_schema())
+            writer = ix.writer()
+            lex = LexiconBuilder()
+            bounds, cut = partial(word_bounds, tok), partial(words_of, tok)
+            for record in records:
+                doc = stored_document(record, document_fields(record, province_full), reader.read, bounds)
+                writer.add_document(**index_fields(record, doc, reader.read, cut, lex))
+            writer.commit()
+            write_lexicon(gen, lex.lexicon(load_synonyms(), load_stopwords()))
+            write_charmap(gen, _charmap())
+            write_typos(gen, typo_table(lex.typo_targets))
+            seconds = time.perf_counter() - started
+            _write_json(gen / META, {
+                "fingerprint": fingerprint, "schema_version": SCHEMA_VERSION, "records": len(records),
+                "seconds": round(seconds, 2), "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+                "source": source, "lists": list(lists or []), "inputs": inputs,
+                "files": file_records(gen),  # size, mtime and SHA-256 of every other file
+            })
+            problems = check_generation(gen, read_meta(gen), full=True)
+            if problems:  # the generation must read back as written before it is swapped in
+                raise IndexBuildError(f"the new index did not verify: {problems[0]}")
+            swap_in(index_dir, gen)
+        except BaseException as exc:
+            from index.store import remove_tree
 
-        remove_tree(gen)
-        if isinstance(exc, OSError):
-            raise IndexBuildError(f"index build failed: {exc}") from exc
-        raise
+            if gen is not None:
+                remove_tree(gen)
+            if isinstance(exc, OSError):
+                raise IndexBuildError(f"index build failed: {exc.strerror or exc}") from exc
+            raise
     return BuildReport(gen, len(records), time.perf_counter() - started)
 
 

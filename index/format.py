@@ -20,14 +20,13 @@ rebuilt instead of misread.
 from __future__ import annotations
 
 import json
-import pickle
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Any, NamedTuple
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 class _Names(str, Enum):
@@ -292,7 +291,7 @@ def decode(stored: Mapping[str, Any]) -> StoredDoc:
 
 LEXICON = "lexicon.json"  # read on open: vocabulary, readings, pinyin words, synonyms …
 CHARMAP = "charmap.json"  # read lazily: readings of all common characters, traditional → simplified
-TYPOS = "typos.pickle"  # read lazily: pinyin words by their one-deletion variants
+TYPOS = "typos.tsv"  # read lazily: pinyin words by their one-deletion variants (text, no pickle)
 
 
 @dataclass(frozen=True)
@@ -325,16 +324,26 @@ def write_lexicon(generation: Path, data: LexiconData) -> None:
 
 
 def read_lexicon(generation: Path) -> LexiconData:
-    with open(generation / LEXICON, encoding="utf-8") as fp:
-        data = json.load(fp)
-    return LexiconData(
-        vocab=frozenset(data["vocab"]),
-        chars={c: tuple(r.split()) for c, r in data["chars"].items()},
-        pywords=data["pywords"],
-        synonyms=data["synonyms"],
-        stopwords=frozenset(data["stopwords"]),
-        places=frozenset(data.get("places", ())),
-    )
+    return parse_lexicon((generation / LEXICON).read_bytes())
+
+
+def parse_lexicon(raw: bytes) -> LexiconData:
+    """The lexicon from the bytes of its file (which the caller has checked against its checksum).
+
+    Raises ValueError if they are not a clsearch lexicon.
+    """
+    try:
+        data = json.loads(raw.decode("utf-8"))
+        return LexiconData(
+            vocab=frozenset(data["vocab"]),
+            chars={c: tuple(r.split()) for c, r in data["chars"].items()},
+            pywords=data["pywords"],
+            synonyms=data["synonyms"],
+            stopwords=frozenset(data["stopwords"]),
+            places=frozenset(data.get("places", ())),
+        )
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise ValueError(f"not a clsearch lexicon ({exc})") from exc
 
 
 def write_charmap(generation: Path, data: CharmapData) -> None:
@@ -342,19 +351,37 @@ def write_charmap(generation: Path, data: CharmapData) -> None:
 
 
 def read_charmap(generation: Path) -> CharmapData:
-    with open(generation / CHARMAP, encoding="utf-8") as fp:
-        data = json.load(fp)
-    return CharmapData(data["pinyin"], data["t2s"])
+    return parse_charmap((generation / CHARMAP).read_bytes())
+
+
+def parse_charmap(raw: bytes) -> CharmapData:
+    """The character map from the bytes of its file; ValueError if they are not one."""
+    try:
+        data = json.loads(raw.decode("utf-8"))
+        return CharmapData(dict(data["pinyin"]), dict(data["t2s"]))
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise ValueError(f"not a clsearch character map ({exc})") from exc
 
 
 def write_typos(generation: Path, table: dict[str, tuple[str, ...]]) -> None:
-    with open(generation / TYPOS, "wb") as fp:
-        pickle.dump(table, fp, protocol=4)
+    """One ``variant<TAB>word word …`` line per variant: plain text, parsed without pickle."""
+    with open(generation / TYPOS, "w", encoding="utf-8", newline="\n") as fp:
+        for variant in sorted(table):
+            fp.write(f"{variant}\t{' '.join(table[variant])}\n")
 
 
 def read_typos(generation: Path) -> dict[str, tuple[str, ...]]:
-    with open(generation / TYPOS, "rb") as fp:
-        table: dict[str, tuple[str, ...]] = pickle.load(fp)
+    return parse_typos((generation / TYPOS).read_bytes())
+
+
+def parse_typos(raw: bytes) -> dict[str, tuple[str, ...]]:
+    """The typo table from the bytes of its file; ValueError if they are not one."""
+    table: dict[str, tuple[str, ...]] = {}
+    for line in raw.decode("utf-8").splitlines():
+        variant, tab, words = line.partition("\t")
+        if not tab:
+            raise ValueError("not a clsearch typo table")
+        table[variant] = tuple(words.split())
     return table
 
 

@@ -9,10 +9,11 @@ Importing this package loads Whoosh and the light query modules only: never jieb
 dictionary or pypinyin's phrase tables (those run at index time).
 """
 
-from index.errors import ClsearchError, IndexMissingError, QueryError, SearcherClosedError
+from index.errors import (ClsearchError, IndexDamagedError, IndexMissingError, QueryError,
+                          SearcherClosedError)
 from index.format import Channel
 from search.hits import Explain, ExplainMatch, Highlight, Hit, Results, Span
 from search.searcher import Searcher
 
 __all__ = ["Searcher", "Hit", "Results", "Highlight", "Span", "Explain", "ExplainMatch", "Channel",
-           "ClsearchError", "QueryError", "IndexMissingError", "SearcherClosedError"]
+           "ClsearchError", "QueryError", "IndexMissingError", "IndexDamagedError", "SearcherClosedError"]

@@ -1,35 +1,64 @@
 """What the indexer wrote for the query layer: vocabulary, readings, synonyms, stop words.
 
 Loading this is the query path's only "dictionary" cost: a small JSON file (a few thousand
-words and characters). The large reading table for characters outside the corpus and the
-traditional → simplified table sit in a second file, read only when a query needs them.
+words and characters). The large reading table for characters outside the corpus, the
+traditional → simplified table and the typo table sit in two more files, opened together with
+the lexicon (so a later build deleting the generation cannot take them away) and read only
+when a query needs them. Every file is checked against the SHA-256 that the generation's
+metadata records before it is parsed; none of them is a pickle.
 """
 
 from __future__ import annotations
 
-from functools import cached_property
+import threading
 from pathlib import Path
 
 from index.distance import damerau, deletes
-from index.format import CharmapData, read_charmap, read_lexicon, read_typos
+from index.errors import IndexDamagedError
+from index.format import (CHARMAP, LEXICON, TYPOS, CharmapData, parse_charmap, parse_lexicon,
+                          parse_typos)
+from index.store import open_verified, read_verified, verified_bytes
 
 
 class Lexicon:
-    """Read-only view of one index generation's lexicon files."""
+    """Read-only view of one index generation's lexicon files (`meta`: its metadata, for checksums)."""
 
-    def __init__(self, generation: Path):
+    def __init__(self, generation: Path, meta: dict):
         self.generation = generation
-        data = read_lexicon(generation)
+        self._meta = meta
+        data = _parsed(parse_lexicon, verified_bytes(generation, LEXICON, meta), generation, LEXICON)
         self.vocab: frozenset[str] = data.vocab
         self.chars: dict[str, tuple[str, ...]] = data.chars
         self.pywords: dict[str, list[str]] = data.pywords
         self.synonyms: dict[str, list[str]] = data.synonyms
         self.stopwords: frozenset[str] = data.stopwords
         self.places: frozenset[str] = data.places
+        # Opened now, read on first need: open files outlive a deleted generation.
+        self._files = {name: open_verified(generation, name, meta) for name in (CHARMAP, TYPOS)}
+        self._tables: dict[str, object] = {}
+        self._load = threading.Lock()
 
-    @cached_property
+    def close(self) -> None:
+        for fp in self._files.values():
+            fp.close()
+
+    def _table(self, name: str, parse):
+        table = self._tables.get(name)
+        if table is None:
+            with self._load:
+                table = self._tables.get(name)
+                if table is None:
+                    raw = read_verified(self._files[name], self.generation, name, self._meta)
+                    table = self._tables[name] = _parsed(parse, raw, self.generation, name)
+        return table
+
+    @property
     def _charmap(self) -> CharmapData:
-        return read_charmap(self.generation)
+        return self._table(CHARMAP, parse_charmap)
+
+    @property
+    def _typos(self) -> dict[str, tuple[str, ...]]:
+        return self._table(TYPOS, parse_typos)
 
     def readings(self, ch: str) -> tuple[str, ...]:
         """Readings of any hanzi: the corpus's own first, the full table for the rest."""
@@ -45,10 +74,6 @@ class Lexicon:
         if ch in self.chars:
             return ch
         return self._charmap.t2s.get(ch, ch)
-
-    @cached_property
-    def _typos(self) -> dict[str, tuple[str, ...]]:
-        return read_typos(self.generation)
 
     def corrections(self, letters: str, max_edits: int) -> list[tuple[str, int]]:
         """Pinyin of corpus words and name runs within `max_edits` (a swap counts one).
@@ -95,3 +120,11 @@ def _skips(short: str, word: str) -> bool:
     """True if `short` is `word` with some letters left out (lidn in lidian)."""
     letters = iter(word)
     return all(c in letters for c in short)
+
+
+def _parsed(parse, raw: bytes, generation: Path, name: str):
+    try:
+        return parse(raw)
+    except ValueError as exc:  # checksummed, so only a file of another version gets here
+        raise IndexDamagedError(f"{generation / name}: {exc}",
+                                hint=f"rebuild it with: clsearch index build --index {generation.parent}") from exc

@@ -14,12 +14,13 @@ A thin façade over the query stages, each a module with its own tests:
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from index.ensure import ensure_index
-from index.errors import QueryError
-from index.store import default_index_dir
+from index.ensure import IndexState, open_index
+from index.errors import ClsearchError, QueryError
+from index.store import current_generation, default_index_dir, resolve_dir
 from search.candidates import (AltDocs, alternative_docs, candidate_docs, filter_docs,
                                tighten_homophones)
 from search.hits import HIT_KEYS, Explain, ExplainMatch, Highlight, Hit, Results, Span, make_hit
@@ -48,11 +49,33 @@ class Searcher:
     """
 
     def __init__(self, index_dir: str | Path | None = None, *,
-                 log: Callable[[str], None] = _stderr):
+                 log: Callable[[str], None] = _stderr, refresh: bool = False):
+        """`refresh`: before each query, follow ``CURRENT`` to a newer generation if another
+        process has built one (for long-lived searchers such as ``clsearch serve``).
+
+        A Searcher opens every file of its generation at once, so it keeps working after later
+        builds delete that generation. `stale` is True, and `stale_reason` says why, when the
+        default index was out of date and could not be rebuilt (a full disk, a read-only
+        directory): the previous generation is being searched.
+        """
         explicit = index_dir is not None
-        self.index_dir = Path(index_dir) if index_dir is not None else default_index_dir()
-        self.generation = ensure_index(self.index_dir, auto_build=not explicit, log=log)
-        self._reader = IndexReader(self.generation, self.index_dir)
+        self.index_dir = resolve_dir(index_dir) if index_dir is not None else default_index_dir()
+        self.refresh = refresh
+        self._log = log
+        self._turn = threading.Condition()  # queries in flight vs. switching generations
+        self._active = 0
+        self._refused: Path | None = None  # a newer generation that would not open (warned once)
+        self._open(open_index(self.index_dir, auto_build=not explicit, log=log))
+
+    def _open(self, state: IndexState) -> None:
+        reader = IndexReader(state.generation, self.index_dir, state.meta)
+        old = getattr(self, "_reader", None)
+        self._reader = reader
+        self.generation: Path = state.generation
+        self.stale: bool = state.stale is not None
+        self.stale_reason: str | None = state.stale
+        if old is not None:
+            old.close()
 
     @property
     def lexicon(self) -> Lexicon:
@@ -81,7 +104,49 @@ class Searcher:
     def results(self, query: str, limit: int = 10, *, province: str | None = None,
                 type: str | None = None, program: str | None = None) -> Results:
         """Like `search`, with the total count and a suggestion when nothing matched."""
-        return self._results(query, limit, (province, type, program), suggest=True)
+        self._enter()
+        try:
+            return self._results(query, limit, (province, type, program), suggest=True)
+        finally:
+            self._leave()
+
+    # -- generations ----------------------------------------------------------------------
+    def _enter(self) -> None:
+        """Start a query; with `refresh`, first switch to a newer generation once none runs."""
+        with self._turn:
+            if self.refresh and not self._reader.closed:
+                newer = self._newer()
+                if newer is not None:
+                    while self._active:
+                        self._turn.wait()
+                    try:
+                        self._open(newer)
+                    except ClsearchError as exc:
+                        self._refused = newer.generation
+                        self._log(f"clsearch: warning: not switching to the new index "
+                                  f"{newer.generation.name} ({exc}); still searching {self.generation.name}")
+            self._active += 1
+
+    def _leave(self) -> None:
+        with self._turn:
+            self._active -= 1
+            self._turn.notify_all()
+
+    def _newer(self) -> IndexState | None:
+        """The generation ``CURRENT`` names now, checked, if it is not the one open."""
+        try:
+            gen = current_generation(self.index_dir)
+        except ClsearchError:
+            return None
+        if gen is None or gen == self.generation or gen == self._refused:
+            return None
+        try:
+            return open_index(self.index_dir, auto_build=False)
+        except ClsearchError as exc:
+            self._refused = gen
+            self._log(f"clsearch: warning: not switching to the new index {gen.name} ({exc}); "
+                      f"still searching {self.generation.name}")
+            return None
 
     # -- the pipeline ---------------------------------------------------------------------
     def _results(self, query: str, limit: int, filters: Filters, suggest: bool) -> Results:
