@@ -64,8 +64,8 @@ def hit_json(hit, explain: bool, pre: str | None, post: str | None) -> dict:
             item["marked"] = marked(h.text, [(s.start, s.end) for s in h.spans], pre or "", post or "")
         highlights.append(item)
     d["highlights"] = highlights
-    if explain:
-        d["explain"] = hit.explain
+    if explain and hit.explain:
+        d["explain"] = hit.explain.to_dict() if hasattr(hit.explain, "to_dict") else hit.explain
     return d
 
 
@@ -137,20 +137,26 @@ def complete_json(searcher, prefix: str, limit: int) -> dict:
                                              for h in res.hits]}
 
 
-def _stored(searcher):
-    """Every stored document of the searcher's index (the index, not the seeds, is the truth)."""
-    with searcher._lock:
-        return [f["doc"] for f in searcher._searcher.all_stored_fields()]
+def _stored(searcher, **where) -> list[dict]:
+    """Stored documents of the searcher's index (all, or those matching `where`).
+
+    Interim, until `Searcher.get` and `Searcher.stats` (issue 9) read the records the index keeps.
+    """
+    from index.format import Fields
+
+    def read(s):
+        found = s.documents(**where) if where else s.all_stored_fields()
+        return [f[Fields.DOC] for f in found]
+
+    return searcher._reader._locked(read)
 
 
 def record_json(searcher, record_id: str) -> dict:
     """The full record of `record_id`; ApiError 404 when there is none."""
-    with searcher._lock:
-        found = searcher._searcher.document(id=record_id)
+    found = _stored(searcher, id=record_id)
     if not found:
         raise ApiError(404, "not_found", f"no cluster has the id {record_id!r}")
-    doc = found["doc"]
-    return {k: v for k, v in doc.items() if k != "f"} | {"sources": [], "related": []}
+    return {k: v for k, v in found[0].items() if k != "f"} | {"sources": [], "related": []}
 
 
 def stats_json(searcher) -> dict:

@@ -55,7 +55,7 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402
 @pytest.fixture(scope="module")
 def served_index(tmp_path_factory) -> Path:
     """The bundled seeds plus an added list whose names carry markup."""
-    from index.auto import build_from_seeds
+    from index.ensure import build_from_seeds
 
     root = tmp_path_factory.mktemp("served")
     added = root / "added_list.jsonl"
