@@ -29,7 +29,8 @@ from index.record_terms import LexiconBuilder, index_fields
 from index.records import Record
 from index.schema import make_schema
 from index.lock import index_lock
-from index.store import META, check_generation, file_records, read_meta, resolve_dir, swap_in
+from index.store import (META, check_generation, file_records, read_meta, resolve_dir, sealed_meta,
+                         swap_in)
 
 
 @dataclass(frozen=True)
@@ -122,12 +123,12 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
             write_charmap(gen, _charmap())
             write_typos(gen, typo_table(lex.typo_targets))
             seconds = time.perf_counter() - started
-            _write_json(gen / META, {
+            _write_json(gen / META, sealed_meta({
                 "fingerprint": fingerprint, "schema_version": SCHEMA_VERSION, "records": len(records),
                 "seconds": round(seconds, 2), "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
                 "source": source, "lists": list(lists or []), "inputs": inputs,
                 "files": file_records(gen),  # size, mtime and SHA-256 of every other file
-            })
+            }))
             problems = check_generation(gen, read_meta(gen), full=True)
             if problems:  # the generation must read back as written before it is swapped in
                 raise IndexBuildError(f"the new index did not verify: {problems[0]}")

@@ -71,6 +71,8 @@ def current_generation(index_dir: Path) -> Path | None:
     try:
         raw = pointer.read_bytes()
     except FileNotFoundError:
+        if any(index_dir.glob(f"gen-*/{META}")):
+            raise _damaged(index_dir, f"{POINTER} is missing") from None
         return None
     except NotADirectoryError as exc:
         raise IndexMissingError(f"cannot read index directory {index_dir}: not a directory") from exc
@@ -105,7 +107,19 @@ def read_meta(generation: Path) -> dict:
         raise _damaged(generation.parent, f"{generation.name}/{META}: {why}") from exc
     if not isinstance(data, dict) or not isinstance(data.get("files", {}), dict):
         raise _damaged(generation.parent, f"{generation.name}/{META}: not clsearch metadata")
+    if "checksum" in data and data.pop("checksum") != _meta_checksum(data):
+        raise _damaged(generation.parent, f"{generation.name}/{META}: checksum mismatch")
     return data
+
+
+def sealed_meta(data: dict) -> dict:
+    """`data` with a checksum of itself, so that any change to meta.json is seen (`read_meta`)."""
+    return {**data, "checksum": _meta_checksum(data)}
+
+
+def _meta_checksum(data: dict) -> str:
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 # -- checksums --------------------------------------------------------------------------------

@@ -86,6 +86,8 @@ def check_query(raw: str) -> str:
     """Reject what cannot be searched, with a message a user understands."""
     if not isinstance(raw, str):
         raise QueryError("the query must be text")
+    if any("\ud800" <= c <= "\udfff" for c in raw):  # undecodable bytes on argv (surrogateescape)
+        raise QueryError("the query is not valid UTF-8 text", hint="check the terminal's encoding")
     if has_control(raw):
         raise QueryError("the query contains control characters", hint="type the query as plain text")
     if len(raw) > MAX_QUERY_CHARS:
