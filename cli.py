@@ -288,11 +288,16 @@ def _records(extra=()):
 
 @main.command("export")
 @click.option("--csv", "as_csv", is_flag=True, help="CSV instead of JSON lines.")
+@click.option("--related", is_flag=True,
+              help="Only the clusters recognised by several programs: one group per line (or CSV rows).")
 @add_option
-def export_cmd(as_csv, extra) -> None:
+def export_cmd(as_csv, related, extra) -> None:
     """Print every record of the bundled seeds: one JSON object per line (or CSV)."""
-    from index.corpus.export import write_csv, write_jsonl
+    from index.corpus.export import related_groups, write_csv, write_jsonl, write_related_csv, write_related_jsonl
 
+    if related:
+        (write_related_csv if as_csv else write_related_jsonl)(related_groups(_records(extra)), sys.stdout)
+        return
     (write_csv if as_csv else write_jsonl)(_records(extra), sys.stdout)
 
 

@@ -24,7 +24,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    from index.typotable import TypoTable
 
 SCHEMA_VERSION = 6
 
@@ -291,7 +294,7 @@ def decode(stored: Mapping[str, Any]) -> StoredDoc:
 
 LEXICON = "lexicon.json"  # read on open: vocabulary, readings, pinyin words, synonyms …
 CHARMAP = "charmap.json"  # read lazily: readings of all common characters, traditional → simplified
-TYPOS = "typos.tsv"  # read lazily: pinyin words by their one-deletion variants (text, no pickle)
+TYPOS = "typos.tsv"  # looked up on disk (index.typotable): pinyin words by their one-deletion variants
 
 
 @dataclass(frozen=True)
@@ -363,26 +366,18 @@ def parse_charmap(raw: bytes) -> CharmapData:
         raise ValueError(f"not a clsearch character map ({exc})") from exc
 
 
-def write_typos(generation: Path, table: dict[str, tuple[str, ...]]) -> None:
-    """One ``variant<TAB>word word …`` line per variant: plain text, parsed without pickle."""
-    with open(generation / TYPOS, "w", encoding="utf-8", newline="\n") as fp:
-        for variant in sorted(table):
-            fp.write(f"{variant}\t{' '.join(table[variant])}\n")
+def write_typos(generation: Path, words: Iterable[str]) -> None:
+    """The typo table of `words`: sorted ``variant<TAB>word …`` lines (`index.typotable`)."""
+    from index.typotable import write_typo_table
+
+    write_typo_table(generation / TYPOS, words)
 
 
-def read_typos(generation: Path) -> dict[str, tuple[str, ...]]:
-    return parse_typos((generation / TYPOS).read_bytes())
+def read_typos(generation: Path) -> "TypoTable":
+    """The typo table, searched on disk by key (never loaded whole, never unpickled)."""
+    from index.typotable import TypoTable
 
-
-def parse_typos(raw: bytes) -> dict[str, tuple[str, ...]]:
-    """The typo table from the bytes of its file; ValueError if they are not one."""
-    table: dict[str, tuple[str, ...]] = {}
-    for line in raw.decode("utf-8").splitlines():
-        variant, tab, words = line.partition("\t")
-        if not tab:
-            raise ValueError("not a clsearch typo table")
-        table[variant] = tuple(words.split())
-    return table
+    return TypoTable(generation / TYPOS)
 
 
 def _write_json(path: Path, data: Mapping[str, Any]) -> None:

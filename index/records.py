@@ -21,6 +21,24 @@ class Source:
     role: str = "entry"  # "entry" (a clean listing), "alias" (earlier name), "ocr" (an OCR reading)
 
 
+@dataclass(frozen=True)
+class Related:
+    """Another program's record of the same cluster (index.related decides; see there).
+
+    `reason` is one readable line (place; shared industry words; similarity); `place`, `words`
+    and `similarity` are its parts, `confidence` (0-1) is what the links are ranked by.
+    """
+
+    id: str
+    name: str
+    program: str
+    confidence: float
+    reason: str
+    place: str = ""
+    words: list[str] = field(default_factory=list)
+    similarity: float = 0.0
+
+
 @dataclass
 class Record:
     """A cluster designation. `id` is stable across rebuilds (derived from program + name)."""
@@ -42,6 +60,7 @@ class Record:
     lists: list[str] = field(default_factory=list)  # list keys this record appears in
     sources: list[Source] = field(default_factory=list)
     ocr_readings: list[str] = field(default_factory=list)  # OCR misreadings: provenance, not names
+    related: list[Related] = field(default_factory=list)  # the same cluster in other programs
 
     @property
     def builder(self) -> str | None:

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from index.distance import damerau, deletes
 from index.errors import IndexDamagedError
-from index.format import (CHARMAP, LEXICON, TYPOS, CharmapData, parse_charmap, parse_lexicon,
-                          parse_typos)
+from index.format import CHARMAP, LEXICON, TYPOS, CharmapData, parse_charmap, parse_lexicon
 from index.store import open_verified, read_verified, verified_bytes
+from index.typotable import TypoTable
 
 
 class Lexicon:
@@ -33,14 +33,22 @@ class Lexicon:
         self.synonyms: dict[str, list[str]] = data.synonyms
         self.stopwords: frozenset[str] = data.stopwords
         self.places: frozenset[str] = data.places
-        # Opened now, read on first need: open files outlive a deleted generation.
-        self._files = {name: open_verified(generation, name, meta) for name in (CHARMAP, TYPOS)}
+        # Opened now, read on first need: open files outlive a deleted generation. The typo
+        # table is searched on disk (a memory map); `check_generation` vetted its size and
+        # modification time at open, and `index verify` hashes it.
+        self._files = {CHARMAP: open_verified(generation, CHARMAP, meta)}
+        try:
+            self._typos = TypoTable(generation / TYPOS)
+        except OSError as exc:
+            self._files[CHARMAP].close()
+            raise IndexDamagedError(f"{generation / TYPOS}: {exc.strerror}") from exc
         self._tables: dict[str, object] = {}
         self._load = threading.Lock()
 
     def close(self) -> None:
         for fp in self._files.values():
             fp.close()
+        self._typos.close()
 
     def _table(self, name: str, parse):
         table = self._tables.get(name)
@@ -55,10 +63,6 @@ class Lexicon:
     @property
     def _charmap(self) -> CharmapData:
         return self._table(CHARMAP, parse_charmap)
-
-    @property
-    def _typos(self) -> dict[str, tuple[str, ...]]:
-        return self._table(TYPOS, parse_typos)
 
     def readings(self, ch: str) -> tuple[str, ...]:
         """Readings of any hanzi: the corpus's own first, the full table for the rest."""
@@ -81,7 +85,7 @@ class Lexicon:
         Symmetric-delete lookup (as SymSpell): the indexer stored every pinyin word under
         itself and each string one deletion away; the query's own deletions (two deep for
         two edits) are looked up and every candidate is checked with `damerau`. The table is
-        read on the first query that needs it.
+        searched on disk (`index.typotable`), never loaded whole.
         """
         if max_edits <= 0:
             return []
@@ -91,7 +95,11 @@ class Lexicon:
         table = self._typos
         found: dict[str, int] = {}
         for probe in probes:
-            for key in table.get(probe, ()):
+            try:
+                keys = table.get(probe, ())
+            except (UnicodeDecodeError, ValueError) as exc:  # a damaged table: never a traceback
+                raise IndexDamagedError(f"{self.generation / TYPOS}: not a typo table ({exc})") from exc
+            for key in keys:
                 if key not in found and key != letters:
                     found[key] = damerau(letters, key, max_edits)
         return sorted(((k, d) for k, d in found.items() if d <= max_edits),

@@ -51,11 +51,12 @@ def small_records() -> list[Record]:
 
 @pytest.fixture(scope="session", autouse=True)
 def isolated_data_dir(tmp_path_factory):
-    """Never touch the user's own index: the default location is a session temp dir."""
+    """Never touch the user's own index or dictionaries: both live in a session temp dir."""
     root = tmp_path_factory.mktemp("data-home")
-    saved = {k: os.environ.get(k) for k in ("CLSEARCH_INDEX", "XDG_DATA_HOME")}
+    saved = {k: os.environ.get(k) for k in ("CLSEARCH_INDEX", "XDG_DATA_HOME", "CLSEARCH_CONFIG")}
     os.environ["XDG_DATA_HOME"] = str(root / "xdg")
     os.environ["CLSEARCH_INDEX"] = str(root / "index")
+    os.environ["CLSEARCH_CONFIG"] = str(root / "config")
     yield root
     for k, v in saved.items():
         if v is None:

@@ -153,3 +153,33 @@ def test_stats(corpus):
     text = format_stats(st)
     assert text.startswith("records  477\n\nby list\n  115  zhejiang-120\n")
     assert "   61  试点" in text
+
+
+# Two designations whose 8-digit ids collide: sha1("测试产业集群|第4407号产业集群") and
+# sha1("测试产业集群|第158160号产业集群") both start 32fb0041.
+COLLIDING = ("第4407号产业集群", "第158160号产业集群")
+
+
+def _colliding_list(tmp_path, names, stem="collide"):
+    path = tmp_path / f"{stem}.csv"
+    path.write_text("name,program,year\n" + "".join(f"{n},测试产业集群,2024\n" for n in names), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("order", [COLLIDING, COLLIDING[::-1]])
+def test_colliding_ids_are_resolved_the_same_way_whatever_the_order(tmp_path, order):
+    corpus = load_corpus(extra_tables=[_colliding_list(tmp_path, order)])
+    ids = {r.name: r.id for r in corpus.records if r.program == "测试产业集群"}
+    # The first by (program, name) keeps the short id; the other takes 9 digits of its own hash.
+    assert ids == {"第158160号产业集群": "list-32fb0041", "第4407号产业集群": "list-32fb00410"}
+    assert len({r.id for r in corpus.records}) == len(corpus.records) == 479
+    assert not [p for p in corpus.problems if "also used by" in p.reason]
+
+
+def test_a_colliding_pair_in_two_lists_gets_the_same_ids(tmp_path):
+    first = _colliding_list(tmp_path, COLLIDING[:1], "a")
+    second = _colliding_list(tmp_path, COLLIDING[1:], "b")
+    one = {r.name: r.id for r in load_corpus(extra_tables=[first, second]).records}
+    other = {r.name: r.id for r in load_corpus(extra_tables=[second, first]).records}
+    assert one == other
+    assert one[COLLIDING[1]] == "list-32fb0041"

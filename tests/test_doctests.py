@@ -6,10 +6,12 @@ import pytest
 
 import index.analysis
 import index.distance
+import index.corpus.related
 import index.format
 
 
-@pytest.mark.parametrize("module, examples", [(index.analysis, 8), (index.distance, 2), (index.format, 1)])
+@pytest.mark.parametrize("module, examples", [(index.analysis, 8), (index.distance, 2), (index.format, 1),
+                                              (index.corpus.related, 3)])
 def test_docstring_examples_hold(module, examples):
     result = doctest.testmod(module)
     assert result.attempted >= examples and result.failed == 0

@@ -139,19 +139,20 @@ def test_verify_says_ok_for_an_intact_index(copy, capsys):
     assert {LEXICON, CHARMAP, TYPOS, "_MAIN_1.toc"} <= set(files)
 
 
-def test_nothing_is_unpickled_or_parsed_before_its_checksum(copy):
-    """A lexicon file replaced by another valid file of the same size is still caught."""
+def test_nothing_is_parsed_before_its_checksum(copy):
+    """A table replaced by another valid file of the same size is still caught, before parsing."""
     gen = current_generation(copy)
-    typos = gen / TYPOS
-    data = typos.read_bytes()
-    typos.write_bytes(data.replace(b"lidian", b"lidain", 1))  # valid, same size, different
-    assert b"pickle" not in (gen / TYPOS).read_bytes()[:2]
-    with pytest.raises(IndexDamagedError, match="typos.tsv: contents changed"):
+    charmap = gen / CHARMAP
+    data = charmap.read_bytes()
+    assert b"zhong" in data
+    charmap.write_bytes(data.replace(b"zhong", b"zhang", 1))  # valid JSON, same size, different
+    with pytest.raises(IndexDamagedError, match="charmap.json: contents changed"):
         Searcher(index_dir=copy)
-    os.utime(typos, ns=(0, read_meta(gen)["files"][TYPOS]["mtime_ns"]))  # even with its mtime restored
+    os.utime(charmap, ns=(0, read_meta(gen)["files"][CHARMAP]["mtime_ns"]))  # even with its mtime restored
     with Searcher(index_dir=copy) as s:
-        with pytest.raises(IndexDamagedError, match="typos.tsv: checksum mismatch"):
-            s.results("lidain")  # read lazily, verified before parsing
+        with pytest.raises(IndexDamagedError, match="charmap.json: checksum mismatch"):
+            s.results("鋰電")  # read lazily, verified before parsing
+    assert not list(gen.glob("*.pickle"))
 
 
 def test_a_damaged_default_index_is_rebuilt_automatically(copy, monkeypatch):

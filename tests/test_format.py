@@ -68,8 +68,14 @@ def test_lexicon_files_round_trip(tmp_path):
     charmap = CharmapData({"鋰": "li"}, {"鋰": "锂"})
     write_charmap(tmp_path, charmap)
     assert read_charmap(tmp_path) == charmap
-    write_typos(tmp_path, {"lidan": ("lidian",)})
-    assert read_typos(tmp_path) == {"lidan": ("lidian",)}
+    write_typos(tmp_path, {"lidian", "lidan", "xinyu"})
+    table = read_typos(tmp_path)
+    # every word under itself and each one-deletion variant; "lidan" is both a word and a variant
+    assert table.get("lidan") == ("lidan", "lidian")
+    assert table.get("lidian") == ("lidian",)
+    assert table.get("xiny") == ("xinyu",) and table.get("inyu") == ("xinyu",)
+    assert table.get("a") == () and table.get("zzz") == () and table.get("") == ()
+    table.close()
 
 
 @pytest.mark.parametrize("kind", list(Kind))

@@ -15,10 +15,13 @@ from typing import IO
 
 from ..records import Record
 
-__all__ = ["write_jsonl", "write_csv", "stats", "format_stats", "CSV_COLUMNS"]
+__all__ = ["write_jsonl", "write_csv", "stats", "format_stats", "CSV_COLUMNS", "related_groups",
+           "write_related_jsonl", "write_related_csv", "RELATED_CSV_COLUMNS"]
 
 CSV_COLUMNS = ("id", "name", "short_name", "aliases", "program", "issuer", "list_title", "year", "province",
-               "city", "district", "builder", "recommender", "type", "lists", "ocr_readings", "sources")
+               "city", "district", "builder", "recommender", "type", "lists", "ocr_readings", "sources", "related")
+RELATED_CSV_COLUMNS = ("group", "id", "name", "program", "province", "city", "district", "related", "confidence",
+                       "reason")
 LIST_SEP = "；"
 NONE_LABEL = "(none)"
 
@@ -37,6 +40,8 @@ def _csv_value(record: Record, column: str) -> str:
         return LIST_SEP.join(record.builders)
     if column == "sources":
         return LIST_SEP.join(f"{s.document}:{s.line}" for s in record.sources)
+    if column == "related":
+        return LIST_SEP.join(link["id"] for link in _row(record)["related"])
     value = getattr(record, column)
     if isinstance(value, list):
         return LIST_SEP.join(value)
@@ -68,6 +73,7 @@ def stats(records: Iterable[Record]) -> dict:
         "by_program": count(r.program for r in records),
         "by_type": count(r.type for r in records),
         "by_province": count(r.province for r in records),
+        "several_programs": _several_programs(related_groups(records)),
     }
 
 
@@ -80,4 +86,92 @@ def format_stats(st: dict) -> str:
         rows = st.get(key, {})
         width = max((len(str(v)) for v in rows.values()), default=1)
         lines += [f"  {str(n).rjust(width)}  {label}" for label, n in rows.items()]
+    several = st.get("several_programs")
+    if several:
+        lines += ["", f"in several programs  {several['clusters']} clusters, {several['records']} records"
+                      " (clsearch export --related)"]
+        rows = several["by_programs"]
+        width = max((len(str(v)) for v in rows.values()), default=1)
+        lines += [f"  {str(n).rjust(width)}  {label}" for label, n in rows.items()]
     return "\n".join(lines) + "\n"
+
+
+def _row(record) -> dict:
+    """A record as a plain dict (`to_dict()`), whichever record class it is; dicts pass through."""
+    return record if isinstance(record, dict) else record.to_dict()
+
+
+def related_groups(records: Iterable) -> list[list[dict]]:
+    """Clusters recognised by several programs: the connected groups of records linked by
+    `related` (index.related), each group in record order, groups in order of their first record.
+    Records may be `Record`s or their dicts; groups hold dicts."""
+    rows = [_row(r) for r in records]
+    by_id = {row["id"]: row for row in rows}
+    seen: set[str] = set()
+    groups = []
+    for row in rows:
+        if row["id"] in seen or not row.get("related"):
+            continue
+        stack, group = [row["id"]], set()
+        while stack:
+            rid = stack.pop()
+            if rid in group or rid not in by_id:
+                continue
+            group.add(rid)
+            stack += [link["id"] for link in by_id[rid].get("related") or ()]
+        seen |= group
+        groups.append([r for r in rows if r["id"] in group])
+    return groups
+
+
+def _several_programs(groups: list[list[dict]]) -> dict:
+    combos = Counter(" + ".join(sorted({r["program"] for r in g})) for g in groups)
+    return {
+        "clusters": len(groups),
+        "records": sum(len(g) for g in groups),
+        "by_programs": dict(sorted(combos.items(), key=lambda kv: (-kv[1], kv[0]))),
+    }
+
+
+def _links(group: list[dict]) -> list[dict]:
+    """Each link of a group once: the two ids (record order), confidence and reason."""
+    order = {r["id"]: i for i, r in enumerate(group)}
+    out = []
+    for r in group:
+        for link in r.get("related") or ():
+            if link["id"] in order and order[link["id"]] > order[r["id"]]:
+                out.append({"ids": [r["id"], link["id"]], "confidence": link["confidence"], "reason": link["reason"]})
+    return out
+
+
+def write_related_jsonl(groups: Iterable[list[dict]], fp: IO[str]) -> int:
+    """One JSON object per group: {"group", "programs", "records", "links"}; returns groups written.
+
+    `records` hold id, name, program, province, city and district; `links` the pairs that
+    make the group, each with its confidence and reason.
+    """
+    n = 0
+    for n, group in enumerate(groups, 1):
+        fp.write(json.dumps({
+            "group": n,
+            "programs": sorted({r["program"] for r in group}),
+            "records": [{k: r.get(k) for k in ("id", "name", "program", "province", "city", "district")} for r in group],
+            "links": _links(group),
+        }, ensure_ascii=False) + "\n")
+    return n
+
+
+def write_related_csv(groups: Iterable[list[dict]], fp: IO[str]) -> int:
+    """One row per record of each group (columns `RELATED_CSV_COLUMNS`): `related` the ids it
+    is linked to (joined with "；"), `confidence` and `reason` those of its best link."""
+    writer = csv.writer(fp, lineterminator="\n")
+    writer.writerow(RELATED_CSV_COLUMNS)
+    n = 0
+    for n, group in enumerate(groups, 1):
+        for r in group:
+            links = r.get("related") or []
+            best = links[0] if links else {}
+            writer.writerow([n, r["id"], r["name"], r["program"], r.get("province") or "", r.get("city") or "",
+                             r.get("district") or "", LIST_SEP.join(x["id"] for x in links),
+                             best.get("confidence", ""), best.get("reason", "")])
+    return n

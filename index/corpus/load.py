@@ -27,14 +27,17 @@ from .entries import Entry, Problem
 from ..errors import SeedFormatError
 from .link import classify, pair_names
 from .manifest import DocumentSpec, ListSpec, Manifest, load_manifest
-from .merge import attach, merge_records, to_record
+from .merge import attach, merge_records, to_record, unique_ids
 from .names import name_key
 from .ocr_align import parse_ocr
 from .parse_compilation import parse_compilation
 from .parse_miit import parse_miit
 from .parse_national import parse_additions, parse_appendix3
 from .places import Regions, load_regions
+from ..dictionaries import read_data_lines
 from ..records import Record
+from ..user_files import data_files
+from .related import equivalence_groups, link_related
 
 __all__ = ["Corpus", "Problem", "load_corpus", "LAYOUTS"]
 
@@ -99,12 +102,16 @@ def _link_names(spec: ListSpec, entries: list[Entry], canon: list[Entry], record
 
 
 def load_corpus(seed_dir: Path | str | None = None,
-                extra_tables: Iterable[Path | str | tuple[Path, str]] = ()) -> Corpus:
+                extra_tables: Iterable[Path | str | tuple[Path, str]] = (),
+                synonym_files: Iterable[Path | str] | None = None) -> Corpus:
     """Parse every seed list of the manifest (and any extra CSV/JSONL lists) into records.
 
     The phases, in order: parse each document with its layout's parser; make the canonical
     lists' records; link older editions and the OCR reading to them; check the declared
-    counts; merge in the extra tables; order the records as the lists are.
+    counts; merge in the extra tables; order the records as the lists are; link the records of
+    different programs that are the same cluster (`Record.related`, index.corpus.related), with
+    the synonym equivalence groups of `synonym_files` (default: the bundled synonyms.txt and
+    the user's, index.user_files).
     """
     if seed_dir is None:
         from seeds import seed_dir as bundled
@@ -126,11 +133,27 @@ def load_corpus(seed_dir: Path | str | None = None,
         corpus.entries[key] = len(entries)
     records = merge_records(records + own)
     records = _add_tables(records, extra_tables, specs, manifest.programs, corpus)
+    records = unique_ids(records)
     order = {key: i for i, key in enumerate(specs)}
     records.sort(key=lambda r: (order.get(r.lists[0], len(order)), r.sources[0].line, r.id))
     corpus.records = records
     corpus.problems += _duplicate_ids(records)
+    link_related(records, regions, load_groups(synonym_files))
     return corpus
+
+
+def load_groups(synonym_files: Iterable[Path | str] | None = None) -> list[tuple[str, ...]]:
+    """Phase 6's evidence: the synonym equivalence groups of the given files (default: the
+    bundled synonyms.txt, then the user's)."""
+    if synonym_files is None:
+        synonym_files = data_files("synonyms.txt")
+    lines: list[str] = []
+    for path in synonym_files:
+        try:
+            lines += read_data_lines(Path(path))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SeedFormatError(f"cannot read synonyms file ({exc})", str(path)) from exc
+    return equivalence_groups(lines)
 
 
 Lines = list[tuple[int, str]]

@@ -20,11 +20,47 @@ from .names import name_key, short_name
 from ..records import Record
 
 
-def make_id(prefix: str, program: str, name: str) -> str:
-    """Program prefix + 8 hex digits of a hash of program and normalised name: stable across
+ID_DIGITS = 8  # hex digits of an id; more only for a record whose 8 collide (see unique_ids)
+
+
+def _digest(program: str, name: str) -> str:
+    return hashlib.sha1(f"{program}|{name_key(name)}".encode("utf-8")).hexdigest()
+
+
+def make_id(prefix: str, program: str, name: str, digits: int = ID_DIGITS) -> str:
+    """Program prefix + hex digits of a hash of program and normalised name: stable across
     rebuilds and list order, and different for the same name in two programs."""
-    digest = hashlib.sha1(f"{program}|{name_key(name)}".encode("utf-8")).hexdigest()
-    return f"{prefix}-{digest[:8]}"
+    return f"{prefix}-{_digest(program, name)[:digits]}"
+
+
+def unique_ids(records: list[Record]) -> list[Record]:
+    """Give records whose ids collide distinct ids, by a rule independent of list order.
+
+    Eight hex digits (32 bits) are short enough to type and collide about once among
+    100,000 records. Records sharing an id are sorted by (program, normalised name): the
+    first keeps the short id, each next one takes the shortest longer prefix of its own hash
+    (9, 10 … 40 digits) that no other record uses. Distinct designations differ in their
+    full SHA-1, so every record ends with a unique id, the same whatever order the lists
+    came in; ids of records that collide with nothing never change.
+    """
+    by_id: dict[str, list[Record]] = {}
+    for r in records:
+        by_id.setdefault(r.id, []).append(r)
+    taken = set(by_id)
+    for rid, group in by_id.items():
+        if len(group) < 2:
+            continue
+        prefix = rid.rsplit("-", 1)[0]
+        group.sort(key=lambda r: (r.program, name_key(r.name)))
+        for r in group[1:]:
+            digest = _digest(r.program, r.name)
+            for digits in range(ID_DIGITS + 1, len(digest) + 1):
+                candidate = f"{prefix}-{digest[:digits]}"
+                if candidate not in taken:
+                    break
+            taken.add(candidate)
+            r.id = candidate
+    return records
 
 
 def to_record(entry: Entry, spec: ListSpec, programs: dict[str, str] | None = None) -> Record:
