@@ -25,6 +25,14 @@ EXIT_HITS, EXIT_NONE, EXIT_ERROR = 0, 1, 2
 _MARK = {True: ("\x1b[1;31m", "\x1b[0m"), False: ("【", "】")}
 
 
+class _OutputFailed(Exception):
+    """An OSError inside a command (a closed pipe, a full disk), carried past click's handlers."""
+
+    def __init__(self, error: OSError):
+        super().__init__(str(error))
+        self.error = error
+
+
 # Options that take a value, so that `clsearch --index D index info` can be read as meant.
 _VALUE_OPTIONS = {"--index", "--limit", "-n", "--province", "--type", "--program", "--add"}
 
@@ -45,6 +53,12 @@ class QueryFirstGroup(click.Group):
         if args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
             args = ["search", *args]
         return super().parse_args(ctx, args)
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:  # click would turn a closed pipe into exit 1: `run` decides instead
+            raise _OutputFailed(exc) from exc
 
     def _options_after_command(self, args: list[str]) -> list[str]:
         i = 0
@@ -384,7 +398,8 @@ def run(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         _say(f"clsearch: error: {exc.format_message()}")
         code = EXIT_ERROR
-    except OSError as exc:
+    except (OSError, _OutputFailed) as exc:
+        exc = exc.error if isinstance(exc, _OutputFailed) else exc
         _quiet_stdout()
         if exc.errno == errno.EPIPE:
             code = EXIT_HITS  # the reader has all it wanted (| head)

@@ -103,6 +103,7 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
         raise IndexBuildError(f"cannot create index directory {index_dir}: {exc.strerror}") from exc
     with index_lock(index_dir):
         gen = generation
+        writer = None
         try:
             if gen is None:
                 gen = new_generation(index_dir)
@@ -136,6 +137,8 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
         except BaseException as exc:
             from index.store import remove_tree
 
+            if writer is not None:
+                _abandon(writer)
             if gen is not None:
                 remove_tree(gen)
             if isinstance(exc, OSError):
@@ -173,6 +176,14 @@ def lean_writer(ix):
             return LengthsReader(self.storage, self.get_segment())
 
     return LeanWriter(ix, limitmb=WRITER_LIMIT_MB, compound=False)
+
+
+def _abandon(writer) -> None:
+    """Release a failed writer's open files (a full disk can stop Whoosh half way through)."""
+    try:
+        writer.cancel()
+    except Exception:  # already committed, or half closed: nothing more to release
+        pass
 
 
 def _write_json(path: Path, data: dict) -> None:

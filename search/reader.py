@@ -26,7 +26,7 @@ from search.lexicon import Lexicon
 T = TypeVar("T")
 
 # What Whoosh raises reading a damaged segment: each read maps them to IndexDamagedError.
-_READ_ERRORS = (OSError, EOFError, ValueError, KeyError, IndexError, struct.error,
+_READ_ERRORS = (OSError, EOFError, ValueError, KeyError, IndexError, TypeError, struct.error,
                 pickle.UnpicklingError, zlib.error)
 
 
@@ -46,6 +46,15 @@ class IndexReader:
             self._ix = windex.open_dir(str(generation))
             self._searcher = self._ix.searcher()
         except Exception as exc:  # Whoosh raises anything at all on a damaged TOC or segment
+            raise IndexDamagedError(f"cannot open the index in {index_dir}: {type(exc).__name__}: {exc}",
+                                    hint=self._hint) from exc
+        try:
+            # Whoosh opens a segment's stored-fields column on first use: open it now, so that
+            # every file this reader needs is open before a later build may delete them.
+            if self._searcher.doc_count_all():
+                self._searcher.stored_fields(0)
+        except Exception as exc:
+            self._searcher.close()
             raise IndexDamagedError(f"cannot open the index in {index_dir}: {type(exc).__name__}: {exc}",
                                     hint=self._hint) from exc
         try:

@@ -12,6 +12,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from search import Searcher
 
 ROOT = os.geteuid() == 0 if hasattr(os, "geteuid") else False
 PYTHON = [sys.executable, "-X", "utf8"]
+JIEBA_CACHE = Path(tempfile.gettempdir()) / "clsearch-tests-jieba-cache"
 
 
 @pytest.fixture(scope="module")
@@ -58,10 +60,8 @@ def _file(ix: Path, which: str) -> Path:
     gen = current_generation(ix)
     if which == POINTER:
         return ix / POINTER
-    if which == "segment":
-        return next(gen.glob("*.seg"))
-    if which == "toc":
-        return next(gen.glob("*.toc"))
+    if which in SEGMENT:
+        return next(gen.glob("*" + SEGMENT[which]))
     return gen / which
 
 
@@ -82,7 +82,8 @@ def _damage(path: Path, how: str) -> None:
         path.chmod(0)
 
 
-FILES = [POINTER, META, LEXICON, CHARMAP, TYPOS, "segment", "toc"]
+SEGMENT = {"postings": ".pst", "terms": ".trm", "stored": "_stored.col", "toc": ".toc"}  # Whoosh's files
+FILES = [POINTER, META, LEXICON, CHARMAP, TYPOS, *SEGMENT]
 HOWS = ["truncate", "half", "garbage", "delete", "flip", "chmod000"]
 MATRIX = [(f, h) for f in FILES for h in HOWS]
 
@@ -100,7 +101,7 @@ def test_a_damaged_explicit_index_is_one_line_and_exit_2_and_verify_names_it(cop
     code, out, err = _cli(["index", "verify", "--index", str(copy)], capsys)
     assert code == 2 and "Traceback" not in err
     if which not in (POINTER, META):  # the damaged file is named
-        name = {"segment": ".seg", "toc": ".toc"}.get(which, "/" + which)
+        name = SEGMENT.get(which, "/" + which)
         assert f"{name}: " in err, err
 
 
@@ -168,7 +169,7 @@ def test_a_damaged_default_index_is_rebuilt_automatically(copy, monkeypatch):
 
 
 def _small_build(index_dir, log=None, why="requested", extra=(), remove=()):
-    report = build_index(index_dir, small_records(), "v2", cache_dir=Path(index_dir) / "cache", source="test")
+    report = build_index(index_dir, small_records(), "v2", cache_dir=JIEBA_CACHE, source="test")
     if log:
         log(f"rebuilt ({why})")
     return report
@@ -320,22 +321,26 @@ def small_tmpfs(tmp_path):
     mount.mkdir()
     if not ROOT or not shutil.which("mount"):
         pytest.skip("mounting a small tmpfs needs root")
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)], capture_output=True)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount)], capture_output=True)
     if done.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode(errors='replace').strip()}")
     yield mount
     subprocess.run(["umount", str(mount)], capture_output=True)
 
 
-def test_a_full_disk_fails_the_build_cleanly_and_keeps_the_index(small_tmpfs, monkeypatch):
+# Whoosh's writer, failing half way through a commit, leaves file objects that only the garbage
+# collector closes (with a ResourceWarning): its leak, not a fault of the build.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_a_full_disk_fails_the_build_cleanly_and_keeps_the_index(small_tmpfs, tmp_path, monkeypatch):
     ix = small_tmpfs / "ix"
-    build_index(ix, small_records(), "v1", source="test")
+    cache = tmp_path / "jieba-cache"  # off the small disk
+    build_index(ix, small_records(), "v1", cache_dir=cache, source="test")
     before = current_generation(ix)
     ballast = small_tmpfs / "ballast"
     free = shutil.disk_usage(small_tmpfs).free
     ballast.write_bytes(b"\0" * max(0, free - 200_000))  # room for a little, not a generation
     with pytest.raises(IndexBuildError, match="No space left on device"):
-        build_index(ix, small_records(), "v2", source="test")
+        build_index(ix, small_records(), "v2", cache_dir=cache, source="test")
     assert current_generation(ix) == before and list(ix.glob("gen-*")) == [before]
     monkeypatch.setenv("CLSEARCH_INDEX", str(ix))
     monkeypatch.setattr(index.ensure, "is_current", lambda gen, meta: False)
@@ -363,13 +368,15 @@ def test_output_that_cannot_be_written_is_one_line_and_exit_2(small_index):
     assert done.stderr.decode().splitlines() == ["clsearch: error: cannot write the output: No space left on device"]
 
 
-def test_a_closed_pipe_exits_0_quietly(small_index):
-    proc = subprocess.Popen([sys.executable, "-m", "cli", "产业集群", "--limit", "1000", "--index",
-                             str(small_index)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
+def test_a_closed_pipe_exits_0_quietly(full):
+    # `clsearch export | head -c 10`: far more than a pipe buffer, so the writer meets EPIPE.
+    proc = subprocess.Popen([sys.executable, "-m", "cli", "export"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, bufsize=0)
     proc.stdout.read(10)
     proc.stdout.close()
     err = proc.stderr.read()
-    assert proc.wait(timeout=60) == 0 and err == b""
+    proc.stderr.close()
+    assert proc.wait(timeout=120) == 0 and err == b""
 
 
 def test_a_terminal_that_cannot_show_chinese_gets_escapes_not_a_traceback(small_index):
