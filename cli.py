@@ -16,6 +16,7 @@ import os
 import signal
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -85,7 +86,7 @@ def index_option(f):
                         help="Index directory (default: per-user data dir, or $CLSEARCH_INDEX).")(f)
 
 
-def fail(exc: ClsearchError) -> None:
+def fail(exc: ClsearchError) -> NoReturn:
     hint = f" ({exc.hint})" if getattr(exc, "hint", None) else ""
     click.echo(f"clsearch: error: {exc}{hint}", err=True)
     sys.exit(EXIT_ERROR)
@@ -253,6 +254,7 @@ def index_info(index_dir) -> None:
         click.echo(f"{key}: {meta.get(key)}")
     for a in added_lists(meta):
         click.echo(f"list: {a.key}  (added from {a.origin})")
+    _echo_user_dictionaries()
     problems = check_generation(gen, meta)
     click.echo("files: " + ("intact (sizes and changed files checked; `index verify` hashes all)"
                             if not problems else "DAMAGED: " + "; ".join(problems)))
@@ -286,6 +288,13 @@ def index_verify(index_dir) -> None:
                    f"(rebuild it with: clsearch index build --index {where})", err=True)
         sys.exit(EXIT_ERROR)
     click.echo(f"ok: {len(meta['files'])} files of {gen.name} match their checksums")
+
+
+def _echo_user_dictionaries() -> None:
+    from index.user_files import USER_FILES, config_dir, user_files
+
+    found = ", ".join(p.name for p in user_files()) or "none"
+    click.echo(f"user dictionaries: {config_dir()} ({found}; may hold {', '.join(USER_FILES)})")
 
 
 def _records(extra=()):
@@ -361,6 +370,10 @@ def serve_cmd(host, port, workers, cors, timeout, max_limit, cache_mb, access_lo
     if not server.is_loopback(host):
         click.echo(f"clsearch: warning: serving on {host}: reachable from other machines, with no authentication",
                    err=True)
+    problem = server.bind_problem(host, port)
+    if problem:
+        click.echo(f"clsearch: error: {problem}", err=True)
+        sys.exit(EXIT_ERROR)
     config = server.ServeConfig(index_dir=str(index_dir) if index_dir else None, timeout=timeout,
                                 max_limit=max_limit, cors_origins=tuple(cors), cache_mb=cache_mb)
     shown = f"[{host}]" if ":" in host else host
@@ -404,7 +417,7 @@ def run(argv: list[str] | None = None) -> None:
         if exc.errno == errno.EPIPE:
             code = EXIT_HITS  # the reader has all it wanted (| head)
         else:
-            what = f"cannot write the output" if exc.filename is None else f"{exc.filename}"
+            what = "cannot write the output" if exc.filename is None else f"{exc.filename}"
             _say(f"clsearch: error: {what}: {exc.strerror or exc}")
             code = EXIT_ERROR
     sys.exit(code)

@@ -150,7 +150,7 @@ def start_server(index_dir: Path, workers: int, port: int, cache_mb: float) -> s
         except OSError:
             if time.monotonic() > deadline:
                 stop_server(proc)
-                raise RuntimeError("server did not answer /api/health within 60 s")
+                raise RuntimeError("server did not answer /api/health within 60 s") from None
             time.sleep(0.1)
     if workers > 1:  # let every worker finish opening its Searcher before timing
         time.sleep(2.0)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import sqlite3
 import statistics
 import subprocess
@@ -71,9 +70,6 @@ def change_lists(index_dir: Path, action: str, paths: list[str]) -> int:
     Uses the engine's incremental path when it has one, else a full rebuild keeping the
     other lists (what ``clsearch index build --add`` did before incremental indexing).
     """
-    from index.store import current_generation, read_meta
-
-    meta = read_meta(current_generation(index_dir))
     try:
         from index.incremental import add_lists, remove_lists
     except ImportError:

@@ -58,11 +58,11 @@ def main(argv: list[str] | None = None) -> int:
         query = query[:MAX_QUERY_CHARS]
         try:
             tracemalloc.start()  # the first search: nothing of this query cached yet
-            _time_ms(lambda: searcher.results(query), 1)
+            _time_ms(lambda q=query: searcher.results(q), 1)
             peak = tracemalloc.get_traced_memory()[1] / 1e6
             tracemalloc.stop()
-            parse = _time_ms(lambda: parse_query(query, searcher.lexicon, correct=True), args.runs)
-            search = _time_ms(lambda: searcher.results(query), args.runs)
+            parse = _time_ms(lambda q=query: parse_query(q, searcher.lexicon, correct=True), args.runs)
+            search = _time_ms(lambda q=query: searcher.results(q), args.runs)
         except Exception as exc:
             print(f"FAILED {query[:40]!r}: {type(exc).__name__}: {exc}", file=sys.stderr)
             return 1

@@ -22,7 +22,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from typing import Iterable, Iterator, NamedTuple
+from typing import NamedTuple
+from collections.abc import Iterable, Iterator
 
 from index.dictionaries import syllables
 from index.format import Kind, pair_term
@@ -219,10 +220,11 @@ def segment(text: str, vocab: frozenset[str] | set[str], max_len: int = 8) -> li
     best[0] = (0, 0)
     for j in range(1, n + 1):
         for i in range(max(0, j - max_len), j):
-            if best[i] is None or (j - i > 1 and text[i:j] not in vocab):
+            prev, cur = best[i], best[j]
+            if prev is None or (j - i > 1 and text[i:j] not in vocab):
                 continue
-            cand = (best[i][0] + 1, min(best[i][1], -(j - i)))
-            if best[j] is None or cand < best[j]:
+            cand = (prev[0] + 1, min(prev[1], -(j - i)))
+            if cur is None or cand < cur:
                 best[j], back[j] = cand, i
     out: list[str] = []
     j = n

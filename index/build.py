@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 from index.analysis import fold
 from index.dictionaries import load_stopwords, load_synonyms, load_t2s, syllables

@@ -9,7 +9,7 @@ called only by the indexer.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -30,9 +30,20 @@ def read_data_lines(path: Path) -> Iterator[str]:
                 yield line
 
 
-def _lines(name: str) -> Iterator[str]:
-    path = data_path(name)
-    return read_data_lines(path) if path.exists() else iter(())
+def dictionary_files(name: str, extra: Iterable[str | Path] = ()) -> list[Path]:
+    """Every file to read for the dictionary `name`, in order: the bundled one, the user's copy
+    in the config directory (synonyms.txt, stopwords.txt, nicknames.tsv: `index.user_files`),
+    then `extra` (given at build time). Later files add to earlier ones, never replace them."""
+    from index.user_files import user_file
+
+    files = [p for p in (data_path(name), user_file(name)) if p is not None and p.exists()]
+    return files + [Path(p) for p in extra]
+
+
+def _lines(name: str, extra: Iterable[str | Path] = ()) -> Iterator[str]:
+    """The lines of every file of the dictionary `name` (`dictionary_files`)."""
+    for path in dictionary_files(name, extra):
+        yield from read_data_lines(path)
 
 
 @lru_cache(maxsize=1)
@@ -41,13 +52,15 @@ def syllables() -> frozenset[str]:
     return frozenset(read_data_lines(data_path("syllables.txt")))
 
 
-def load_synonyms(path: Path | None = None) -> dict[str, list[str]]:
-    """term → terms it also matches (synonyms.txt). ``a b c`` are equivalent; ``a => b c`` is one-way."""
+def load_synonyms(path: Path | None = None, extra: Iterable[str | Path] = ()) -> dict[str, list[str]]:
+    """term → terms it also matches (synonyms.txt). ``a b c`` are equivalent; ``a => b c`` is one-way.
+
+    Without `path`: the bundled file, the user's and `extra` (`dictionary_files`).
+    """
     table: dict[str, list[str]] = defaultdict(list)
-    path = path or data_path("synonyms.txt")
-    if not path.exists():
+    if path is not None and not path.exists():
         return {}
-    for line in read_data_lines(path):
+    for line in (read_data_lines(path) if path is not None else _lines("synonyms.txt", extra)):
         if "=>" in line:
             left, right = line.split("=>", 1)
             sources, targets = left.split(), right.split()
@@ -60,9 +73,9 @@ def load_synonyms(path: Path | None = None) -> dict[str, list[str]]:
     return dict(table)
 
 
-def load_stopwords() -> list[str]:
-    """Words a query drops (stopwords.txt), sorted."""
-    return sorted(_lines("stopwords.txt"))
+def load_stopwords(extra: Iterable[str | Path] = ()) -> list[str]:
+    """Words a query drops (stopwords.txt: the bundled file, the user's, `extra`), sorted."""
+    return sorted(set(_lines("stopwords.txt", extra)))
 
 
 def load_readings(path: Path | None = None) -> dict[str, tuple[str, ...]]:

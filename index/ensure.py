@@ -17,14 +17,18 @@ never depends on the original file; only `build_from_seeds(remove=…)` drops on
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, NamedTuple, Sequence
+from typing import TYPE_CHECKING, NamedTuple
 
 from index.errors import ClsearchError, IndexBuildError, IndexDamagedError, IndexMissingError
 from index.format import SCHEMA_VERSION
 from index.lock import index_lock
 from index.store import (LISTS, check_generation, current_generation, fingerprint, read_meta,
                          remove_tree, resolve_dir, stat_signature)
+
+if TYPE_CHECKING:
+    from index.build import BuildReport
 
 Log = Callable[[str], None]
 
@@ -109,7 +113,7 @@ def _previous_lists(index_dir: Path) -> tuple[Path | None, list[AddedList], list
 
 
 def build_from_seeds(index_dir: Path, log: Log | None = None, why: str = "requested",
-                     extra: Sequence[str | Path] = (), remove: Sequence[str] = ()):
+                     extra: Sequence[str | Path] = (), remove: Sequence[str] = ()) -> BuildReport:
     """Parse the bundled seeds and the added lists, and build an index from them.
 
     The slow path: jieba and pypinyin load here. The lists of the current index are kept;
@@ -133,14 +137,14 @@ def build_from_seeds(index_dir: Path, log: Log | None = None, why: str = "reques
             raise ClsearchError(f"no added list named {', '.join(unknown)} in {index_dir}",
                                 hint=f"added lists: {', '.join(sorted(known)) or 'none'}")
         kept = [a for a in kept if a.key not in remove]
-        for path in legacy:  # an index from before lists were copied in: copy them now
-            if Path(path).stem in remove:
+        for old in legacy:  # an index from before lists were copied in: copy them now
+            if Path(old).stem in remove:
                 continue
-            if not Path(path).is_file():
-                raise IndexBuildError(f"the added list {path} is missing",
+            if not Path(old).is_file():
+                raise IndexBuildError(f"the added list {old} is missing",
                                       hint=f"add it again with --add, or drop it with: "
-                                           f"clsearch index remove {Path(path).stem}")
-            new.insert(0, Path(path))
+                                           f"clsearch index remove {Path(old).stem}")
+            new.insert(0, Path(old))
         gen = new_generation(index_dir)
         try:
             lists = _copy_lists(gen, prev_gen, kept, new)

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 if TYPE_CHECKING:
     from index.typotable import TypoTable
@@ -202,7 +202,9 @@ def char_keys(ch: str, readings: tuple[str, ...], initial: str, fuzzy: Iterable[
 
 # A prepared character: (char, readings with the one in context first, initial of that one).
 Char = tuple[str, tuple[str, ...], str]
-CH, READINGS, INITIAL_OF = range(3)
+CH: Final = 0
+READINGS: Final = 1
+INITIAL_OF: Final = 2
 
 
 class MatchField(NamedTuple):
@@ -373,7 +375,7 @@ def write_typos(generation: Path, words: Iterable[str]) -> None:
     write_typo_table(generation / TYPOS, words)
 
 
-def read_typos(generation: Path) -> "TypoTable":
+def read_typos(generation: Path) -> TypoTable:
     """The typo table, searched on disk by key (never loaded whole, never unpickled)."""
     from index.typotable import TypoTable
 

@@ -7,7 +7,7 @@ offsets.
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from index.analysis import fuzzy_key, initial
 from index.format import Char, FieldKind, Key, MatchField, StoredDoc, char_keys, match_field
@@ -41,7 +41,7 @@ def document_fields(record: Record, province_full: Callable[[str], str | None] =
 
 
 def stored_document(record: Record, fields: list[tuple[str, str]], read: Callable[[str], Readings],
-                    bounds: Callable[[str], set[int]] = lambda text: set()) -> StoredDoc:
+                    bounds: Callable[[str], Iterable[int]] = lambda text: ()) -> StoredDoc:
     """The document kept in the index: hit data plus fields with readings."""
     return StoredDoc(
         id=record.id, name=record.name, aliases=tuple(record.aliases), province=record.province,

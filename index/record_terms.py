@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from index.analysis import fuzzy_key, initial, initial_pairs, reading_grams, reading_pairs
 from index.format import FieldKind, Fields, LexiconData, StoredDoc, encode
@@ -16,10 +16,10 @@ from index.records import Record
 from index.text import strip_place_suffix
 
 Read = Callable[[str], list[tuple[str, ...]]]
-Cut = Callable[[str], list[str]]
+Cut = Callable[[str], Sequence[str]]
 
 
-def index_fields(record: Record, doc: StoredDoc, read: Read, cut: Cut, lexicon: "LexiconBuilder") -> dict[str, object]:
+def index_fields(record: Record, doc: StoredDoc, read: Read, cut: Cut, lexicon: LexiconBuilder) -> dict[str, object]:
     """Whoosh field values for one prepared document; feeds `lexicon` on the way."""
     words: list[str] = []
     joined: set[str] = set()  # full pinyin of words, of 2-4 character runs and of whole names

@@ -224,8 +224,11 @@ def read_verified(fp, generation: Path, name: str, meta: dict) -> bytes:
 # -- fingerprints -----------------------------------------------------------------------------
 
 def fingerprint_inputs(seed_files: list[Path]) -> list[Path]:
-    """Everything an index is built from: seeds, analysis data and indexer code (corpus too)."""
-    files = sorted(seed_files) + sorted(DATA_DIR.glob("*.t[xs]?"))
+    """Everything an index is built from: seeds, analysis data, the user's own dictionaries
+    (index.user_files) and indexer code (corpus too)."""
+    from index.user_files import user_files
+
+    files = sorted(seed_files) + sorted(DATA_DIR.glob("*.t[xs]?")) + user_files()
     return files + sorted(_PACKAGE_DIR.rglob("*.py"))
 
 

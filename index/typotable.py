@@ -17,7 +17,7 @@ from __future__ import annotations
 import mmap
 from collections import defaultdict
 from pathlib import Path
-from typing import Iterable
+from collections.abc import Iterable
 
 from index.distance import deletes
 

@@ -18,16 +18,13 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable
 from pathlib import Path
 
-from .dictionaries import DATA_DIR
-
-__all__ = ["CONFIG_ENV", "USER_FILES", "config_dir", "user_files", "data_files"]
+__all__ = ["CONFIG_ENV", "USER_FILES", "config_dir", "user_file", "user_files"]
 
 CONFIG_ENV = "CLSEARCH_CONFIG"
 # The bundled files a user may extend, by file name (same name, same format as in index/data/).
-USER_FILES = ("synonyms.txt", "stopwords.txt", "nicknames.txt")
+USER_FILES = ("synonyms.txt", "stopwords.txt", "nicknames.tsv")
 
 
 def config_dir() -> Path:
@@ -44,14 +41,12 @@ def config_dir() -> Path:
     return base / "clsearch"
 
 
+def user_file(name: str) -> Path | None:
+    """The user's copy of the dictionary `name` (one of `USER_FILES`), if there is one."""
+    path = config_dir() / name
+    return path if name in USER_FILES and path.is_file() else None
+
+
 def user_files() -> list[Path]:
     """The user's dictionary files that exist now (part of the index fingerprint)."""
-    where = config_dir()
-    return [where / name for name in USER_FILES if (where / name).is_file()]
-
-
-def data_files(name: str, extra: Iterable[str | Path] = ()) -> list[Path]:
-    """Every file to read for the dictionary `name`, in order: the bundled one, the user's,
-    then `extra` (files given at build time, e.g. ``--synonyms FILE``)."""
-    files = [p for p in (DATA_DIR / name, config_dir() / name) if p.is_file()]
-    return files + [Path(p) for p in extra]
+    return [p for p in map(user_file, USER_FILES) if p is not None]

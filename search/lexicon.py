@@ -4,18 +4,21 @@ Loading this is the query path's only "dictionary" cost: a small JSON file (a fe
 words and characters). The large reading table for characters outside the corpus, the
 traditional → simplified table and the typo table sit in two more files, opened together with
 the lexicon (so a later build deleting the generation cannot take them away) and read only
-when a query needs them. Every file is checked against the SHA-256 that the generation's
-metadata records before it is parsed; none of them is a pickle.
+when a query needs them. What is parsed is first checked against the SHA-256 that the
+generation's metadata records; nothing is a pickle.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any, TypeVar
 
 from index.distance import damerau, deletes
 from index.errors import IndexDamagedError
-from index.format import CHARMAP, LEXICON, TYPOS, CharmapData, parse_charmap, parse_lexicon
+from index.format import (CHARMAP, LEXICON, TYPOS, CharmapData, LexiconData, parse_charmap,
+                          parse_lexicon)
 from index.store import open_verified, read_verified, verified_bytes
 from index.typotable import TypoTable
 
@@ -23,46 +26,53 @@ from index.typotable import TypoTable
 class Lexicon:
     """Read-only view of one index generation's lexicon files (`meta`: its metadata, for checksums)."""
 
-    def __init__(self, generation: Path, meta: dict):
-        self.generation = generation
+    def __init__(self, generation: Path, meta: dict[str, Any]):
+        self.generation: Path | None = generation
         self._meta = meta
-        data = _parsed(parse_lexicon, verified_bytes(generation, LEXICON, meta), generation, LEXICON)
+        self._load(_parsed(parse_lexicon, verified_bytes(generation, LEXICON, meta), generation, LEXICON))
+        # Opened now, read on first need: open files outlive a deleted generation. The typo
+        # table is searched on disk (a memory map); `check_generation` vetted its size and
+        # modification time at open, and `index verify` hashes it.
+        self._charmap_file = open_verified(generation, CHARMAP, meta)
+        try:
+            self._typos: TypoTable | Mapping[str, tuple[str, ...]] = TypoTable(generation / TYPOS)
+        except OSError as exc:
+            self._charmap_file.close()
+            raise IndexDamagedError(f"{generation / TYPOS}: {exc.strerror}") from exc
+        self._charmap_data: CharmapData | None = None
+        self._charmap_lock = threading.Lock()
+
+    @classmethod
+    def from_data(cls, data: LexiconData, charmap: CharmapData | None = None,
+                  typos: Mapping[str, tuple[str, ...]] | None = None) -> Lexicon:
+        """A lexicon from values, not files: for tests and tools (no generation directory)."""
+        lexicon = cls.__new__(cls)
+        lexicon.generation = None
+        lexicon._load(data)
+        lexicon._charmap_file = None
+        lexicon._charmap_data = charmap or CharmapData({}, {})
+        lexicon._charmap_lock = threading.Lock()
+        lexicon._typos = typos or {}
+        return lexicon
+
+    def _load(self, data: LexiconData) -> None:
         self.vocab: frozenset[str] = data.vocab
         self.chars: dict[str, tuple[str, ...]] = data.chars
         self.pywords: dict[str, list[str]] = data.pywords
         self.synonyms: dict[str, list[str]] = data.synonyms
         self.stopwords: frozenset[str] = data.stopwords
         self.places: frozenset[str] = data.places
-        # Opened now, read on first need: open files outlive a deleted generation. The typo
-        # table is searched on disk (a memory map); `check_generation` vetted its size and
-        # modification time at open, and `index verify` hashes it.
-        self._files = {CHARMAP: open_verified(generation, CHARMAP, meta)}
-        try:
-            self._typos = TypoTable(generation / TYPOS)
-        except OSError as exc:
-            self._files[CHARMAP].close()
-            raise IndexDamagedError(f"{generation / TYPOS}: {exc.strerror}") from exc
-        self._tables: dict[str, object] = {}
-        self._load = threading.Lock()
-
-    def close(self) -> None:
-        for fp in self._files.values():
-            fp.close()
-        self._typos.close()
-
-    def _table(self, name: str, parse):
-        table = self._tables.get(name)
-        if table is None:
-            with self._load:
-                table = self._tables.get(name)
-                if table is None:
-                    raw = read_verified(self._files[name], self.generation, name, self._meta)
-                    table = self._tables[name] = _parsed(parse, raw, self.generation, name)
-        return table
 
     @property
     def _charmap(self) -> CharmapData:
-        return self._table(CHARMAP, parse_charmap)
+        """Read (and checksummed) on first need, from the file opened with the lexicon."""
+        if self._charmap_data is None:
+            with self._charmap_lock:
+                if self._charmap_data is None:
+                    assert self.generation is not None and self._charmap_file is not None
+                    raw = read_verified(self._charmap_file, self.generation, CHARMAP, self._meta)
+                    self._charmap_data = _parsed(parse_charmap, raw, self.generation, CHARMAP)
+        return self._charmap_data
 
     def readings(self, ch: str) -> tuple[str, ...]:
         """Readings of any hanzi: the corpus's own first, the full table for the rest."""
@@ -78,6 +88,13 @@ class Lexicon:
         if ch in self.chars:
             return ch
         return self._charmap.t2s.get(ch, ch)
+
+    def close(self) -> None:
+        """Release the open files and the typo table's memory map."""
+        if self._charmap_file is not None:
+            self._charmap_file.close()
+        if isinstance(self._typos, TypoTable):
+            self._typos.close()
 
     def corrections(self, letters: str, max_edits: int) -> list[tuple[str, int]]:
         """Pinyin of corpus words and name runs within `max_edits` (a swap counts one).
@@ -98,7 +115,7 @@ class Lexicon:
             try:
                 keys = table.get(probe, ())
             except (UnicodeDecodeError, ValueError) as exc:  # a damaged table: never a traceback
-                raise IndexDamagedError(f"{self.generation / TYPOS}: not a typo table ({exc})") from exc
+                raise IndexDamagedError(f"{self.generation}/{TYPOS}: not a typo table ({exc})") from exc
             for key in keys:
                 if key not in found and key != letters:
                     found[key] = damerau(letters, key, max_edits)
@@ -130,7 +147,10 @@ def _skips(short: str, word: str) -> bool:
     return all(c in letters for c in short)
 
 
-def _parsed(parse, raw: bytes, generation: Path, name: str):
+T = TypeVar("T")
+
+
+def _parsed(parse: Callable[[bytes], T], raw: bytes, generation: Path, name: str) -> T:
     try:
         return parse(raw)
     except ValueError as exc:  # checksummed, so only a file of another version gets here

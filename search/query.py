@@ -11,7 +11,7 @@ corrections and synonyms, each a sequence of `Unit`s matched one per character.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import lru_cache, cache
 from itertools import islice, product
 from typing import NamedTuple
 
@@ -182,9 +182,10 @@ def _drop_stopwords(tokens: list[Runs], lexicon: Lexicon) -> list[Runs]:
                 continue
             kept = ""
             words = segment(text, lexicon.vocab)
-            if len(text) - sum(len(w) for w in words if w in lexicon.stopwords) <= 1:
+            if len(text) - sum(len(w) for w in words if w in lexicon.stopwords) == 1:
                 # Dropping stop words would leave one lone character: 顺的 is more likely
-                # 顺德 with a wrong character than 顺 + 的.
+                # 顺德 with a wrong character than 顺 + 的. A token that is all stop words
+                # (锂电 有哪些) goes.
                 cur.append((HAN, text, breaks))
                 continue
             for word in words:
@@ -220,7 +221,7 @@ def _piece_units(pieces: tuple[Piece, ...]) -> tuple[Unit, ...]:
     return tuple(Unit(p.kind, p.text, fuzzy=_keys_of(p)) for p in pieces)
 
 
-@lru_cache(maxsize=None)  # a few hundred pieces exist: syllables, initials, their prefixes
+@cache  # a few hundred pieces exist: syllables, initials, their prefixes
 def _keys_of(piece: Piece) -> frozenset[str]:
     if piece.kind == FULL:
         return frozenset({fuzzy_key(piece.text)})
@@ -353,15 +354,17 @@ def _group_syllables(syls: list[str], lexicon: Lexicon) -> list[list[str]]:
     best[0] = (0, [])
     for j in range(1, n + 1):
         for i in range(max(0, j - 6), j):
-            if best[i] is None:
+            prev, cur = best[i], best[j]
+            if prev is None:
                 continue
             group = syls[i:j]
             if len(group) > 1 and "".join(group) not in lexicon.pywords:
                 continue
-            cand = (best[i][0] + 1, best[i][1] + [group])
-            if best[j] is None or cand[0] < best[j][0]:
+            cand = (prev[0] + 1, prev[1] + [group])
+            if cur is None or cand[0] < cur[0]:
                 best[j] = cand
-    return best[n][1] if best[n] else [syls]
+    done = best[n]
+    return done[1] if done else [syls]
 
 
 __all__ = ["Alternative", "ParsedQuery", "Term", "Token", "Unit", "check_query", "parse_query",

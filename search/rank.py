@@ -49,7 +49,8 @@ class Ranking(NamedTuple):
         value = 0
         for d in digits:
             value = value * 100 + d
-        return value / 100 ** (len(digits) - 1)  # < 2**53: exact in a float
+        scale: int = 100 ** (len(digits) - 1)
+        return value / scale  # < 2**53: exact in a float
 
 
 def evaluate(query: ParsedQuery, doc: Doc, possible: Callable[[Alternative], bool] = lambda alt: True
@@ -165,7 +166,11 @@ def rank(parsed: ParsedQuery, candidates: Iterable[int], doc: Callable[[int], Do
     matched_terms: set[int] = set()
     for docnum in candidates:
         d = doc(docnum)
-        result = evaluate(parsed, d, lambda alt, n=docnum: possible(alt, n))
+
+        def found_for(alt: Alternative, n: int = docnum) -> bool:
+            return possible(alt, n)
+
+        result = evaluate(parsed, d, found_for)
         if result is not None and result[2] & roles.required:
             ranking, matches, found = result
             matched_terms |= found

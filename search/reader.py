@@ -33,7 +33,7 @@ _READ_ERRORS = (OSError, EOFError, ValueError, KeyError, IndexError, TypeError, 
 class IndexReader:
     """Read access to one generation. `close()` releases it; later calls raise SearcherClosedError."""
 
-    def __init__(self, generation: Path, index_dir: Path, meta: dict):
+    def __init__(self, generation: Path, index_dir: Path, meta: dict[str, Any]):
         """Open every file of the generation now (`meta` holds their checksums).
 
         Open files stay readable after a later build deletes the generation, so a reader

@@ -39,7 +39,7 @@ def marked(text: str, spans, pre: str, post: str) -> str:
     >>> marked("常州光伏", [(2, 4)], "[", "]")
     '常州[光伏]'
     """
-    on = set()
+    on: set[int] = set()
     for s in spans:
         on.update(range(s[0], s[1]))
     esc = escape if pre.startswith("<") else (lambda c: c)

@@ -17,9 +17,8 @@ import functools
 import json
 import logging
 import os
-import sys
 from contextlib import asynccontextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
@@ -62,7 +61,7 @@ class ServeConfig:
         return json.dumps(asdict(self), ensure_ascii=False)
 
     @classmethod
-    def from_env(cls) -> "ServeConfig":
+    def from_env(cls) -> ServeConfig:
         data = json.loads(os.environ.get(CONFIG_ENV) or "{}")
         if "cors_origins" in data:
             data["cors_origins"] = tuple(data["cors_origins"])
@@ -204,7 +203,8 @@ class GenerationProbe:
     """The index's current generation, read from disk at most once per `every` seconds."""
 
     def __init__(self, every: float):
-        self.every, self.checked, self.name = every, 0.0, None
+        self.every, self.checked = every, 0.0
+        self.name: str | None = None
 
     def current(self, searcher) -> str:
         import time
@@ -219,7 +219,7 @@ class GenerationProbe:
                 self.name = gen.name if gen else Path(searcher.generation).name
             except Exception:  # damaged pointer: the searcher's own generation decides
                 self.name = Path(searcher.generation).name
-        return self.name
+        return self.name or ""
 
 
 class SearchBody(BaseModel):
@@ -448,6 +448,24 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def bind_problem(host: str, port: int) -> str | None:
+    """Why uvicorn could not listen on host:port (address not here, port taken…), or None."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except OSError as exc:
+        return f"cannot resolve {host}: {exc.strerror or exc}"
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(address)
+        except OSError as exc:
+            return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+    return None
 
 
 def serve(config: ServeConfig, host: str = "127.0.0.1", port: int = 8000, workers: int = 1,

@@ -1,13 +1,17 @@
 """Shared fixtures: a small hand-made index (fast, exact expectations) and the full index.
 
 The small index is built from records written out below, so engine tests do not depend on
-the seed parsers. The full index is built once per session from the bundled seeds into a
-temporary directory (never the user's own data directory).
+the seed parsers. The full index is built ONCE per session from the bundled seeds, as the
+default index of a temporary data directory (never the user's own): tests that need an index
+of the bundled corpus to start from copy it (`copy_full_index`) instead of building again.
+Index builds share one jieba cache (`jieba_cache`), and the corpus is parsed once (`corpus`).
+Query-stage unit tests need none of this: they use the hand-made values of `handmade.py`.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -66,20 +70,55 @@ def isolated_data_dir(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def full():
-    """A Searcher over the full bundled corpus (the default index, auto-built once)."""
+def full_index(isolated_data_dir) -> Path:
+    """The default index of the session's data directory, built once from the bundled seeds."""
+    from index.ensure import ensure_index
+    from index.store import default_index_dir
+
+    index_dir = default_index_dir()
+    ensure_index(index_dir, auto_build=True)
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def full(full_index):
+    """A Searcher over the full bundled corpus (the session's default index)."""
     from search import Searcher
 
     with Searcher(log=lambda m: None) as s:
         yield s
 
 
+@pytest.fixture
+def copy_full_index(full_index):
+    """Copy the session's full index to a new directory: a bundled-seed index without a build."""
+    def copy(to: Path) -> Path:
+        shutil.copytree(full_index, to)
+        return to
+
+    return copy
+
+
 @pytest.fixture(scope="session")
-def small_index(tmp_path_factory) -> Path:
+def jieba_cache(tmp_path_factory) -> Path:
+    """One jieba dictionary cache for every hand-made build of the session."""
+    return tmp_path_factory.mktemp("jieba-cache")
+
+
+@pytest.fixture(scope="session")
+def corpus():
+    """The bundled seeds parsed into records, once per session (read-only for tests)."""
+    from index.corpus import load_corpus
+
+    return load_corpus()
+
+
+@pytest.fixture(scope="session")
+def small_index(tmp_path_factory, jieba_cache) -> Path:
     from index.build import build_index
 
     root = tmp_path_factory.mktemp("small-index")
-    build_index(root, small_records(), "test-fingerprint", cache_dir=root / "cache", source="test")
+    build_index(root, small_records(), "test-fingerprint", cache_dir=jieba_cache, source="test")
     return root
 
 

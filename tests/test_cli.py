@@ -144,7 +144,8 @@ def test_stats_counts_by_list_program_type_and_province():
 EXTRA_LIST = "name,province,city,program,year\n宁德锂电新能源产业集群,福建,宁德市,地方产业集群,2024\n"
 
 
-def test_index_build_adds_a_users_own_list(tmp_path):
+def test_index_build_adds_a_users_own_list(tmp_path, copy_full_index):
+    copy_full_index(tmp_path / "ix")  # its jieba cache: the build below need not make one
     table = tmp_path / "fujian.csv"
     table.write_text(EXTRA_LIST, encoding="utf-8")
     runner = CliRunner()

@@ -1,16 +1,10 @@
-"""Linking re-listings to the clean 2021 list: the OCR notice (003) and the older edition (002(a))."""
+"""Linking re-listings to the clean 2021 list: the OCR notice and the older edition."""
 
 import pytest
 
-from index.corpus import load_corpus
 from index.corpus.link import classify, pair_names
 from index.corpus.entries import Entry
 from index.records import Source
-
-
-@pytest.fixture(scope="module")
-def corpus():
-    return load_corpus()
 
 
 def record(corpus, name):

@@ -2,13 +2,7 @@
 
 import pytest
 
-from index.corpus import load_corpus
 from index.corpus.places import load_regions, parse_place, read_regions
-
-
-@pytest.fixture(scope="module")
-def corpus():
-    return load_corpus()
 
 
 @pytest.fixture(scope="module")

@@ -2,16 +2,10 @@
 
 from collections import Counter
 
-import pytest
 
 from index.corpus import load_corpus
 from index.corpus.manifest import load_manifest
 from seeds import seed_dir
-
-
-@pytest.fixture(scope="module")
-def corpus():
-    return load_corpus()
 
 
 def by_name(corpus, name, program="创新型产业集群"):
@@ -38,8 +32,8 @@ def test_entries_parsed_per_list(corpus):
 def test_records_per_list(corpus):
     assert Counter(key for r in corpus.records for key in r.lists) == {
         "most-2021-appendix3": 109,
-        "most-2021-notice-ocr": 109,  # every OCR row is a source of a 000 record
-        "most-national-older": 108,  # every older-edition name is linked to a 000 record
+        "most-2021-notice-ocr": 109,  # every OCR row is a source of a most-2021-appendix3 record
+        "most-national-older": 108,  # every older-edition name is linked to a most-2021-appendix3 record
         "most-2021-additions": 43,
         "zhejiang-120": 115,  # 120 lines, 5 exact repeats
         "hubei-110": 110,
@@ -48,7 +42,7 @@ def test_records_per_list(corpus):
 
 
 def test_total_records(corpus):
-    # 109 (000, with 002(a) and 003 merged in) + 43 + 115 + 110 + 100
+    # 109 (most-2021-appendix3, with the older edition and the OCR merged in) + 43 + 115 + 110 + 100
     assert len(corpus.records) == 477
 
 

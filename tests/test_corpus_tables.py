@@ -17,11 +17,6 @@ from index.corpus.tables import read_table, records_from_table
 from seeds import seed_dir
 
 
-@pytest.fixture(scope="module")
-def corpus():
-    return load_corpus()
-
-
 @pytest.fixture
 def seeds_copy(tmp_path):
     for path in seed_dir().iterdir():

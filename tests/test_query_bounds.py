@@ -60,7 +60,7 @@ def _bounded(call):
 def test_the_queries_that_exhausted_memory_are_bounded(small, query):
     query = query[:MAX_QUERY_CHARS]
     for correct in (False, True):
-        out, seconds, peak = _bounded(lambda: parse_query(query, small.lexicon, correct=correct))
+        out, seconds, peak = _bounded(lambda c=correct: parse_query(query, small.lexicon, correct=c))
         assert peak < MEMORY_BOUND and seconds < TIME_MARGIN
         if not isinstance(out, QueryError):
             assert all(len(tok.whole) <= MAX_WHOLE_ALTERNATIVES + 8 for tok in out.tokens)
@@ -92,7 +92,7 @@ def test_a_query_that_normalises_past_the_limit_is_too_long():
 @given(query=queries)
 def test_any_query_parses_within_the_bound_or_is_a_query_error(small, query):
     for correct in (False, True):
-        out, seconds, peak = _bounded(lambda: parse_query(query, small.lexicon, correct=correct))
+        out, seconds, peak = _bounded(lambda c=correct: parse_query(query, small.lexicon, correct=c))
         assert peak < MEMORY_BOUND, f"{peak / 1e6:.1f} MB for {query!r}"
         assert seconds < TIME_MARGIN, f"{seconds:.2f} s for {query!r}"
 

@@ -10,32 +10,15 @@ Cases the engine gets wrong today are kept, marked xfail(strict=True) with the s
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from relevance_cases import CASES, CHANGZHOU, CZ_PV, LITHIUM, XINYU, Case
 
 
 @pytest.fixture(scope="session")
-def engine(tmp_path_factory):
-    """A Searcher on the default index built from the bundled seeds, in a session tmp dir.
-
-    CLSEARCH_INDEX points the default index there for the session and is restored after, so
-    the user's own data directory is never touched.
-    """
-    from search import Searcher
-
-    saved = os.environ.get("CLSEARCH_INDEX")
-    os.environ["CLSEARCH_INDEX"] = str(tmp_path_factory.mktemp("relevance-index"))
-    try:
-        with Searcher(log=lambda message: None) as s:
-            yield s
-    finally:
-        if saved is None:
-            os.environ.pop("CLSEARCH_INDEX", None)
-        else:
-            os.environ["CLSEARCH_INDEX"] = saved
+def engine(full):
+    """A Searcher on the bundled corpus: the session's one full index (conftest)."""
+    return full
 
 
 def names(hits) -> list[str]:
@@ -66,12 +49,10 @@ def test_relevance(engine, case: Case):
             f"{case.query!r}: expected {case.count} hits, got {results.total}: {got}")
 
 
-def test_expected_names_exist(engine):
+def test_expected_names_exist(corpus):
     """Guard against typos in the cases: every expected name is a record of the corpus."""
-    from index.corpus import load_corpus
-
-    corpus = {r.name for r in load_corpus().records}
-    missing = sorted({n for c in CASES for n in c.top} - corpus)
+    names = {r.name for r in corpus.records}
+    missing = sorted({n for c in CASES for n in c.top} - names)
     assert not missing
 
 

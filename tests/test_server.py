@@ -340,3 +340,76 @@ def test_cached_answers_equal_fresh_ones(small):
         again = cached.get("/api/search", params=params)
         assert first.content == again.content == fresh.get("/api/search", params=params).content
     assert cached.get("/api/complete", params={"q": "cz"}).json() == fresh.get("/api/complete", params={"q": "cz"}).json()
+
+
+def test_one_shot_cli_never_imports_the_web_stack(small_index):
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-X", "importtime", "-m", "cli", "常州", "--index", str(small_index)],
+                       capture_output=True, text=True, encoding="utf-8", timeout=120)
+    assert r.returncode == 0 and "光伏创新型产业集群" in r.stdout
+    imported = {line.rsplit("|", 1)[-1].strip().split(".")[0] for line in r.stderr.splitlines() if "|" in line}
+    assert "whoosh" in imported
+    assert not imported & {"fastapi", "starlette", "uvicorn", "pydantic", "anyio", "search.server", "jieba",
+                           "pypinyin"}
+
+
+def _serve(*args: str):
+    import subprocess
+    import sys
+
+    return subprocess.Popen([sys.executable, "-m", "cli", "serve", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, encoding="utf-8")
+
+
+def test_serve_command_listens_on_loopback_by_default(small_index):
+    import signal
+    import socket
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = _serve("--index", str(small_index), "--port", str(port))
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None, proc.stderr.read()
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2) as r:
+                    health = json.load(r)
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "no answer within 60 s"
+                time.sleep(0.2)
+        assert health["status"] == "ok" and health["fingerprint"] == "test-fingerprint"
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    lines = err.splitlines()
+    assert lines[0] == f"clsearch: serving {small_index} at http://127.0.0.1:{port}/ (1 worker); Ctrl-C to stop"
+    assert "warning" not in err and "Traceback" not in err
+
+
+def test_serve_command_warns_for_another_host_and_fails_cleanly(small_index):
+    # 192.0.2.1 (TEST-NET-1) is not this machine's: the warning, then one error line, exit 2.
+    proc = _serve("--index", str(small_index), "--host", "192.0.2.1", "--port", "8000")
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2
+    assert err.splitlines() == [
+        "clsearch: warning: serving on 192.0.2.1: reachable from other machines, with no authentication",
+        "clsearch: error: cannot listen on 192.0.2.1:8000: Cannot assign requested address"]
+
+
+def test_serve_command_reports_a_taken_port(small_index):
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        proc = _serve("--index", str(small_index), "--port", str(port))
+        _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2
+    assert err.splitlines() == [f"clsearch: error: cannot listen on 127.0.0.1:{port}: Address already in use"]

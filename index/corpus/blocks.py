@@ -78,8 +78,8 @@ def is_preamble(text: str, titles: Iterable[str]) -> bool:
 def table_rows(lines: Lines, header: Sequence[str]) -> tuple[list[Block], list[tuple[int, str]]]:
     """The data rows of a tab table, and the lines before its first header it did not read.
 
-    The header row may share a block with the title lines (000) and may repeat at page breaks
-    (001); both are skipped. Blocks of empty cells (an orphan region cell at a page break) are
+    The header row may share a block with the title lines (most-2021-appendix3) and may repeat at page breaks
+    (most-2021-additions); both are skipped. Blocks of empty cells (an orphan region cell at a page break) are
     skipped too. The caller decides whether the leftover preamble lines are acceptable.
     """
     rows: list[Block] = []

@@ -1,8 +1,8 @@
 """Linking a re-listing of a list to the records of its clean edition.
 
-002(a) is an older edition of the MOST list: names only, some misspelled (夏门, 闻东, 系統),
+most-national-older is an older edition of the MOST list: names only, some misspelled (夏门, 闻东, 系統),
 one truncated (昌高新技术产业开发区…), some under an earlier official name (北京中关村移动互联网
-创新型产业集群). Each of its names is paired with one record of 000 by name similarity
+创新型产业集群). Each of its names is paired with one record of most-2021-appendix3 by name similarity
 (`index.corpus.names.similarity`, which folds 高新技术产业开发区 to 高新区), greedily from the most
 similar pair down, one to one; a pair below MIN_SIMILARITY is no pair. Then `classify` tells a
 spelling slip from an earlier name.

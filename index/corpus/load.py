@@ -4,9 +4,9 @@
 checks the counts the manifest declares, and builds one `Record` per designation of one
 program:
 
-- 000 (most-2021-appendix3) is the clean national list: its records are canonical.
-- 002(a) (most-national-older) and 003 (most-2021-notice-ocr) re-list the same designations;
-  they are linked to 000's records (index.corpus.link by name similarity; index.corpus.ocr_align by a
+- most-2021-appendix3 is the clean national list: its records are canonical.
+- most-national-older and most-2021-notice-ocr re-list the same designations;
+  they are linked to most-2021-appendix3's records (index.corpus.link by name similarity; index.corpus.ocr_align by a
   monotone alignment), never made records of their own unless a name has no counterpart.
 - Every other list makes its own records; listings with the same program and name are merged.
 
@@ -34,9 +34,8 @@ from .parse_compilation import parse_compilation
 from .parse_miit import parse_miit
 from .parse_national import parse_additions, parse_appendix3
 from .places import Regions, load_regions
-from ..dictionaries import read_data_lines
+from ..dictionaries import dictionary_files, read_data_lines
 from ..records import Record
-from ..user_files import data_files
 from .related import equivalence_groups, link_related
 
 __all__ = ["Corpus", "Problem", "load_corpus", "LAYOUTS"]
@@ -146,7 +145,7 @@ def load_groups(synonym_files: Iterable[Path | str] | None = None) -> list[tuple
     """Phase 6's evidence: the synonym equivalence groups of the given files (default: the
     bundled synonyms.txt, then the user's)."""
     if synonym_files is None:
-        synonym_files = data_files("synonyms.txt")
+        synonym_files = dictionary_files("synonyms.txt")
     lines: list[str] = []
     for path in synonym_files:
         try:

@@ -1,7 +1,7 @@
 """From entries to records: one record per designation of one program, whatever its source.
 
 `to_record` turns a parsed entry into a record with a stable id; `merge_records` folds records
-of the same program and name into one (002(b) lists some clusters twice; a CSV list may repeat
+of the same program and name into one (zhejiang-120 lists some clusters twice; a CSV list may repeat
 a seed record); `attach` adds a listing of another list to a record that already exists:
 the same name again (role "entry"), an earlier official name ("alias": also kept in
 `aliases`), a misspelling in a source ("typo") or an OCR reading ("ocr"); the last two are
@@ -24,7 +24,7 @@ ID_DIGITS = 8  # hex digits of an id; more only for a record whose 8 collide (se
 
 
 def _digest(program: str, name: str) -> str:
-    return hashlib.sha1(f"{program}|{name_key(name)}".encode("utf-8")).hexdigest()
+    return hashlib.sha1(f"{program}|{name_key(name)}".encode()).hexdigest()
 
 
 def make_id(prefix: str, program: str, name: str, digits: int = ID_DIGITS) -> str:

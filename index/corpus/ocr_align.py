@@ -1,4 +1,4 @@
-"""Reading the OCR of the 2021 notice (seed 003) and aligning it to the clean list (seed 000).
+"""Reading the OCR of the 2021 notice (most-2021-notice-ocr) and aligning it to the clean list (most-2021-appendix3).
 
 Only the appendix-3 table is read: from the line "附件 3:" to "(以下无内容)". The notice's
 prose, the two forms of appendices 1 and 2 and the letterhead before it are skipped by
@@ -8,7 +8,7 @@ Inside the table the OCR runs a row's columns together on one line, splits a wra
 over several lines (the type may even come between the halves of a builder), drops the
 region onto a line of its own at the middle of its group, and misreads characters (即郭 for
 邯郸, 海坊 for 潍坊, 钮电 for 锂电). So lines are not parsed into rows; they are aligned:
-every table line is given to one record of 000 by a monotone segmentation (dynamic
+every table line is given to one record of most-2021-appendix3 by a monotone segmentation (dynamic
 programming over line × record) that maximises the characters each line shares with its
 record's name, builder and type. Order does the rest: a fragment too short to match anything
 (群, or 罪羊 read for a wrapped 群) stays with the record it follows.
@@ -161,6 +161,9 @@ def parse_ocr(lines: Lines, spec: ListSpec, regions: Regions, records: Sequence[
     problems: list[Problem] = []
     groups: dict[int, list[OcrLine]] = {}
     for item, j in zip(items, owner):
+        if j is None:  # no records to align to at all
+            problems.append(Problem(spec.document, item.line, item.raw, "OCR line has no record to align to"))
+            continue
         groups.setdefault(j, []).append(item)
         target = _target(records[j])
         shared = _shared(item.content, target)

@@ -1,6 +1,6 @@
-"""Parser for the compilation document (seed 002): three lists, each starting at its heading.
+"""Parser for the compilation document (compilation_national_zhejiang_hubei.txt): three lists, each starting at its heading.
 
-The manifest gives every list its headings (one per section: 002(a) has a 试点 and a 培育
+The manifest gives every list its headings (one per section: most-national-older has a 试点 and a 培育
 section, each heading a type). Lines before the first heading must be the document title.
 
 - (a) `numbered_names`: number / name rows, an older edition of the MOST list; entries are

@@ -1,4 +1,4 @@
-"""Parser for MIIT's 2023 list of SME characteristic clusters (seed 004).
+"""Parser for MIIT's 2023 list of SME characteristic clusters (miit-sme-2023).
 
 Rows are "N<tab>name"; the header "序号 集群名称" repeats at page breaks. The list has no
 place columns: every name begins with its place, read by `index.corpus.places.parse_place`

@@ -1,8 +1,8 @@
-"""Parsers for MOST's national innovative-cluster lists (seeds 000 and 001).
+"""Parsers for MOST's national innovative-cluster lists (most-2021-appendix3, most-2021-additions).
 
 Both are tab tables (see index.corpus.blocks). A blank region or recommender cell means "same as
 above". The region cell holds a province (北京, 江苏) or a separately planned city (宁波 in
-001). City and district are inferred from the name, then the builders, only where a city of
+most-2021-additions). City and district are inferred from the name, then the builders, only where a city of
 the region table is written there (常州光伏… → 常州市; 江宁… with builder 南京市江宁区… →
 南京市/江宁区); otherwise they stay None rather than guessed.
 """
@@ -73,7 +73,7 @@ def _entry(block: Block, spec: ListSpec, region_text: str, name: str, builders: 
 
 
 def parse_appendix3(lines: Lines, spec: ListSpec, regions: Regions) -> tuple[list[Entry], list[Problem]]:
-    """000: region / name / builder / type rows."""
+    """most-2021-appendix3: region / name / builder / type rows."""
     rows, preamble = table_rows(lines, APPENDIX3_HEADER)
     problems = _preamble_problems(preamble, spec)
     entries: list[Entry] = []
@@ -95,7 +95,7 @@ def parse_appendix3(lines: Lines, spec: ListSpec, regions: Regions) -> tuple[lis
 
 
 def parse_additions(lines: Lines, spec: ListSpec, regions: Regions) -> tuple[list[Entry], list[Problem]]:
-    """001: number / region / name / builder / recommender rows; the list has no type column."""
+    """most-2021-additions: number / region / name / builder / recommender rows; the list has no type column."""
     rows, preamble = table_rows(lines, ADDITIONS_HEADER)
     problems = _preamble_problems(preamble, spec)
     entries: list[Entry] = []

@@ -34,8 +34,9 @@ from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from .names import comparable
-from .places import Regions, strip_district, strip_place_suffix
 from ..records import Record, Related
+from ..text import strip_place_suffix
+from .places import Regions, strip_district
 
 __all__ = ["MIN_CONFIDENCE", "link_related", "pair_score", "PairScore", "equivalence_groups", "industry_part", "shared_runs"]
 

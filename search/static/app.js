@@ -276,7 +276,7 @@ function renderHit(h, n) {
 function renderFacets(facets) {
   const groups = [];
   for (const [key, zh, en] of FACETS) {
-    const values = facets[key] || [];
+    const values = (facets[key] || []).filter((f) => f.value !== '(none)');  // nothing to filter on
     const active = state.filters[key] || [];
     if (!values.length && !active.length) continue;
     const shownValues = values.slice(0, FACET_SHOWN);
@@ -373,7 +373,7 @@ function row(zh, en, value) {
 
 function renderRecord(r) {
   const builders = r.builders || (r.builder ? [r.builder] : []);
-  const listTitles = r.list_titles || r.lists;
+  const listTitles = r.list_titles || (r.lists || []).map((l) => (typeof l === 'string' ? l : l.title || l.key));
   const out = [
     node('h2', {class: 'record-name'}, r.name),
     node('dl', {class: 'fields'},

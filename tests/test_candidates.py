@@ -1,0 +1,77 @@
+"""The candidate stage (search/candidates.py) over a hand-made postings table."""
+
+from handmade import doc, lexicon
+from index.format import Fields
+from search.candidates import (alternative_docs, candidate_docs, filter_terms, tighten_homophones,
+                               unit_docs)
+from index.format import Kind
+from search.query import Unit, parse_query
+
+
+class Postings:
+    """A postings table written out by hand: (field, term) → document numbers."""
+
+    def __init__(self, table):
+        self.table = {k: frozenset(v) for k, v in table.items()}
+        self.asked = []
+
+    def postings(self, fieldname, text):
+        self.asked.append((fieldname, text))
+        return self.table.get((fieldname, text), frozenset())
+
+    def expand(self, fieldname, prefix):
+        return sorted({t for f, t in self.table if f == fieldname and t.startswith(prefix)})
+
+
+TABLE = Postings({
+    (Fields.HAN, "新"): {0, 2}, (Fields.HAN, "余"): {0, 3}, (Fields.PY, "xin"): {0, 2},
+    (Fields.PY, "yu"): {0, 3}, (Fields.PY, "yun"): {4}, (Fields.PYF, "xin"): {0, 1, 2},
+    (Fields.PYF, "yu"): {0, 3}, (Fields.PYI, "x"): {0, 1, 2}, (Fields.PYI, "y"): {0, 3, 4},
+    (Fields.PAIRS, "xin_yu"): {0}, (Fields.IPAIRS, "x_y"): {0, 4}, (Fields.LIT, "g"): {5},
+})
+
+
+def q(text):
+    return parse_query(text, lexicon())
+
+
+def test_a_unit_is_found_under_the_keys_of_its_kind():
+    han = q("新余").tokens[0].whole[0].units[0]
+    assert unit_docs(han, False, TABLE) == {0, 2}
+    assert unit_docs(han, True, TABLE) == {0, 1, 2}  # readings and fuzzy keys: homophones
+    assert unit_docs(Unit(Kind.PREFIX, "y"), False, TABLE) == {0, 3, 4}  # any reading starting with y
+
+
+def test_an_alternative_needs_every_unit_and_neighbouring_syllables():
+    parsed = q("xinyu")
+    found = alternative_docs(parsed, TABLE)
+    pinyin = parsed.tokens[0].whole[0]
+    assert pinyin.label == "xin yu"
+    assert found[id(pinyin)] == {0}  # 2 has xin but not yu; 3 yu but not xin
+    abbreviation = alternative_docs(q("xy"), TABLE)
+    assert {frozenset(v) for v in abbreviation.values()} >= {frozenset({0})}  # x_y pair: 0 and 4, x: 0 1 2
+
+
+def test_candidates_are_the_union_within_the_filters():
+    parsed = q("新余")
+    found = alternative_docs(parsed, TABLE)
+    seeds = list(parsed.tokens[0].whole)
+    assert candidate_docs(seeds, found, None) == {0}
+    assert candidate_docs(seeds, found, {1, 2}) == set()
+
+
+def test_homophones_are_dropped_when_the_characters_as_typed_occur():
+    docs = {0: doc("a", "新余电池", words=["新余", "电池"])}
+    parsed = tighten_homophones(q("新余"), TABLE, docs.__getitem__)
+    assert [a.budget for a in parsed.tokens[0].whole] == [0]
+    nowhere = Postings({(Fields.HAN, "夏"): set(), (Fields.HAN, "门"): {0}})
+    kept = tighten_homophones(q("夏门"), nowhere, docs.__getitem__)
+    assert kept.tokens[0].whole[0].budget == 1
+
+
+def test_filters_read_as_people_write_them():
+    programs = ["创新型产业集群", "中小企业特色产业集群"]
+    assert filter_terms("江苏省", "（培育）", "中小企业", lambda: programs) == [
+        (Fields.PROVINCE, "江苏"), (Fields.TYPE, "培育"), (Fields.PROGRAM, "中小企业特色产业集群")]
+    assert filter_terms(None, None, "产业集群", lambda: programs) == [(Fields.PROGRAM, "产业集群")]  # ambiguous: as typed
+    assert filter_terms(None, None, None, lambda: programs) == []
