@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from index.ensure import IndexState, open_index
@@ -104,33 +105,53 @@ class Searcher:
     def results(self, query: str, limit: int = 10, *, province: str | None = None,
                 type: str | None = None, program: str | None = None) -> Results:
         """Like `search`, with the total count and a suggestion when nothing matched."""
-        self._enter()
-        try:
+        with self._query():
             return self._results(query, limit, (province, type, program), suggest=True)
-        finally:
-            self._leave()
 
     # -- generations ----------------------------------------------------------------------
-    def _enter(self) -> None:
-        """Start a query; with `refresh`, first switch to a newer generation once none runs."""
-        with self._turn:
-            if self.refresh and not self._reader.closed:
-                newer = self._newer()
-                if newer is not None:
-                    while self._active:
-                        self._turn.wait()
-                    try:
-                        self._open(newer)
-                    except ClsearchError as exc:
-                        self._refused = newer.generation
-                        self._log(f"clsearch: warning: not switching to the new index "
-                                  f"{newer.generation.name} ({exc}); still searching {self.generation.name}")
-            self._active += 1
+    def refresh_now(self) -> Path:
+        """Switch to the generation ``CURRENT`` names, if it is newer and intact; return the open one.
 
-    def _leave(self) -> None:
+        What `refresh=True` does before each query, on demand (a health check, say). Waits for
+        queries in flight to finish before switching.
+        """
         with self._turn:
-            self._active -= 1
-            self._turn.notify_all()
+            self._switch_if_newer()
+        return self.generation
+
+    @contextmanager
+    def _query(self) -> Iterator[None]:
+        """Hold one query's place: with `refresh`, first switch to a newer generation once none runs.
+
+        Every public method that reads the index runs inside this, so a switch never happens
+        half way through a call.
+        """
+        with self._turn:
+            if self.refresh:
+                self._switch_if_newer()
+            self._active += 1
+        try:
+            yield
+        finally:
+            with self._turn:
+                self._active -= 1
+                self._turn.notify_all()
+
+    def _switch_if_newer(self) -> None:
+        """(With `_turn` held.) Open the newer generation, if any, once no query is running."""
+        if self._reader.closed:
+            return
+        newer = self._newer()
+        if newer is None:
+            return
+        while self._active:
+            self._turn.wait()
+        try:
+            self._open(newer)
+        except ClsearchError as exc:
+            self._refused = newer.generation
+            self._log(f"clsearch: warning: not switching to the new index {newer.generation.name} "
+                      f"({exc}); still searching {self.generation.name}")
 
     def _newer(self) -> IndexState | None:
         """The generation ``CURRENT`` names now, checked, if it is not the one open."""

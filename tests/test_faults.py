@@ -225,6 +225,8 @@ def test_a_reader_outlives_two_rebuilds_and_a_refreshing_one_moves_on(copy, monk
     assert held.generation == first
     assert following.search("锂电") == [] and following.generation == current_generation(copy)
     assert len(following.results("产业集群").hits) == 3
+    assert held.refresh_now() == current_generation(copy)  # on demand, for one that does not follow
+    assert held.search("锂电") == []
     held.close()
     following.close()
 

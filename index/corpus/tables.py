@@ -40,11 +40,14 @@ def _rows(fp: IO[str], fmt: str, document: str) -> Iterator[tuple[int, dict, str
         reader = csv.DictReader(fp)
         if not reader.fieldnames or "name" not in reader.fieldnames:
             raise SeedFormatError("CSV list has no 'name' column", document)
+        limit = csv.field_size_limit(MAX_LIST_BYTES)  # a huge cell is one row's problem, below
         try:
             for row in reader:
                 yield reader.line_num, row, ",".join(v or "" for v in row.values() if isinstance(v, str))
-        except csv.Error as exc:  # a field past csv's own limit (128 KB), or broken quoting
+        except csv.Error as exc:  # broken quoting
             raise SeedFormatError(f"cannot read CSV ({exc})", document, reader.line_num) from exc
+        finally:
+            csv.field_size_limit(limit)
     elif fmt == "jsonl":
         text = fp.read()
         if text.lstrip().startswith("["):
