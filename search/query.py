@@ -31,6 +31,7 @@ MAX_WHOLE_ALTERNATIVES = 12  # whole-token readings: combinations of its runs' r
 MAX_RUN_PARSES = 6  # pinyin parses of one run of letters
 MAX_CORRECTIONS = 4  # lexicon typo corrections of one run of letters
 MAX_CORRECTION_LETTERS = 32  # longer runs get no typo correction (no corpus word is that long)
+MAX_CORRECTED_RUNS = 6  # distinct runs of letters one query looks up corrections for
 MAX_TERMS = 24  # words of one query, once stop words are gone: more is an error, not a search
 # Unit kinds (`format.Kind`): a hanzi, a letter or digit matched as written (G60), and the
 # pinyin pieces FULL / INITIAL / PREFIX of `index.analysis`.
@@ -116,10 +117,11 @@ def parse_query(raw: str, lexicon: Lexicon, correct: bool = False) -> ParsedQuer
         return ParsedQuery(folded, ())
     if len(words) > MAX_TERMS:
         raise QueryError(f"the query has too many words ({len(words)}; the limit is {MAX_TERMS})")
+    corrector = _Corrector(lexicon) if correct else None
     tokens = []
     for n, runs in enumerate(words):
         at_end = n == len(words) - 1
-        tokens.append(_make_token(runs, lexicon, at_end, correct))
+        tokens.append(_make_token(runs, lexicon, at_end, corrector))
     parsed = ParsedQuery(folded, tuple(tokens))
     if len(parsed.terms) > MAX_TERMS:
         raise QueryError(f"the query has too many words ({len(parsed.terms)}; the limit is {MAX_TERMS})")
@@ -229,16 +231,38 @@ def _keys_of(piece: Piece) -> frozenset[str]:
 
 
 def _latin_alternatives(letters: str, breaks: frozenset[int], at_end: bool, lexicon: Lexicon,
-                        correct: bool, limit: int = MAX_RUN_PARSES) -> list[tuple[tuple[Unit, ...], int, str]]:
+                        correct: _Corrector | None,
+                        limit: int = MAX_RUN_PARSES) -> list[tuple[tuple[Unit, ...], int, str]]:
     """(units, edits, label) readings of a pinyin run: parses first, then typo corrections."""
     parses = _parses(letters, at_end, breaks, limit)
     out = [(_piece_units(p), 0, " ".join(x.text for x in p)) for p in parses]
     budget = latin_typo_budget(len(letters))
-    if budget and correct and len(letters) <= MAX_CORRECTION_LETTERS:
-        for key, edits in lexicon.corrections(letters, budget)[:MAX_CORRECTIONS]:
+    if budget and correct is not None and len(letters) <= MAX_CORRECTION_LETTERS:
+        for key, edits in correct.lookup(letters, budget)[:MAX_CORRECTIONS]:
             for p in _parses(key, False, frozenset(), 1):
                 out.append((_piece_units(p), edits, key))
     return out
+
+
+class _Corrector:
+    """Typo corrections for one query: each distinct run looked up once, and few runs at all.
+
+    A lookup probes the typo table with every one- and two-letter deletion of the run; a
+    query of many long runs would multiply that, so after `MAX_CORRECTED_RUNS` distinct runs
+    the rest are searched as typed.
+    """
+
+    def __init__(self, lexicon: Lexicon):
+        self.lexicon = lexicon
+        self.found: dict[tuple[str, int], list[tuple[str, int]]] = {}
+
+    def lookup(self, letters: str, max_edits: int) -> list[tuple[str, int]]:
+        key = (letters, max_edits)
+        if key not in self.found:
+            if len(self.found) >= MAX_CORRECTED_RUNS:
+                return []
+            self.found[key] = self.lexicon.corrections(letters, max_edits)
+        return self.found[key]
 
 
 @lru_cache(maxsize=1024)
@@ -247,7 +271,7 @@ def _parses(letters: str, at_end: bool, breaks: frozenset[int], limit: int) -> t
     return tuple(parse_latin(letters, prefix_at_end=at_end, breaks=breaks, limit=limit))
 
 
-def _make_token(runs: Runs, lexicon: Lexicon, at_end: bool, correct: bool) -> Token:
+def _make_token(runs: Runs, lexicon: Lexicon, at_end: bool, correct: _Corrector | None) -> Token:
     """Build a token's whole-token alternatives and its parts."""
     per_run: list[list[tuple[tuple[Unit, ...], int, str]]] = []
     parts: list[Term] = []
@@ -322,7 +346,7 @@ def _synonym_alternatives(text: str, lexicon: Lexicon) -> list[Alternative]:
 
 def _latin_parts(letters: str, breaks: frozenset[int], at_end: bool,
                  alts: list[tuple[tuple[Unit, ...], int, str]], lexicon: Lexicon,
-                 correct: bool) -> list[Term]:
+                 correct: _Corrector | None) -> list[Term]:
     """Split a pinyin run into lexicon words (jiangsujiqiren → jiangsu + jiqiren), if it can be."""
     whole = [Term(letters, _alternatives(alts, latin_typo_budget(len(letters))), True)]
     best = next((units for units, edits, _ in alts
