@@ -21,9 +21,11 @@ from typing import NoReturn
 import click
 
 from index.errors import ClsearchError, IndexMissingError
+from search.output import (COLORS, CSV_DEFAULT, EXPORT_COLUMNS, HIT_FIELDS, check_fields, facet_lines,
+                           hit_lines, pick, record_lines, record_row, stats_text, use_color, write_csv,
+                           write_jsonl)
 
 EXIT_HITS, EXIT_NONE, EXIT_ERROR = 0, 1, 2
-_MARK = {True: ("\x1b[1;31m", "\x1b[0m"), False: ("【", "】")}
 
 
 class _OutputFailed(Exception):
@@ -34,8 +36,11 @@ class _OutputFailed(Exception):
         self.error = error
 
 
-# Options that take a value, so that `clsearch --index D index info` can be read as meant.
-_VALUE_OPTIONS = {"--index", "--limit", "-n", "--province", "--type", "--program", "--add"}
+# How many values an option takes, so that `clsearch --index D index info` can be read as meant.
+_VALUE_OPTIONS = {"--index": 1, "--limit": 1, "-n": 1, "--offset": 1, "--page": 1, "--fields": 1,
+                  "--mark": 2, "--color": 1, "--colour": 1, "--add": 1, "--host": 1, "--port": 1,
+                  "--workers": 1, "--cors-origin": 1, "--timeout": 1, "--max-limit": 1, "--cache-mb": 1,
+                  **{f"--{name}": 1 for name in ("province", "city", "district", "program", "list", "type", "year")}}
 
 
 class QueryFirstGroup(click.Group):
@@ -47,9 +52,11 @@ class QueryFirstGroup(click.Group):
     """
 
     def parse_args(self, ctx, args):
-        if not args:
+        if not args and not ctx.resilient_parsing:  # (shell completion offers the commands)
             click.echo(ctx.get_help())
             ctx.exit(0)
+        if not args:
+            return super().parse_args(ctx, args)
         args = self._options_after_command(args)
         if args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
             args = ["search", *args]
@@ -64,7 +71,7 @@ class QueryFirstGroup(click.Group):
     def _options_after_command(self, args: list[str]) -> list[str]:
         i = 0
         while i < len(args) and args[i].startswith("-") and args[i] not in ("--", "-h", "--help", "--version"):
-            i += 2 if args[i] in _VALUE_OPTIONS else 1
+            i += 1 + _VALUE_OPTIONS.get(args[i], 0)
         if i == 0 or i >= len(args) or args[i] not in self.commands:
             return args
         path = [args[i]]
@@ -92,6 +99,12 @@ def fail(exc: ClsearchError) -> NoReturn:
     sys.exit(EXIT_ERROR)
 
 
+def usage(message: str) -> NoReturn:
+    """A bad combination of options: one line, exit 2 (as click's own usage errors)."""
+    click.echo(f"clsearch: error: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
 @click.group(cls=QueryFirstGroup, subcommand_metavar="QUERY... | COMMAND [ARGS]...",
              context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="clsearch")
@@ -108,83 +121,175 @@ def main() -> None:
     """
 
 
+FILTERS = ("province", "city", "district", "program", "list", "type", "year")
+
+
+def _filter_values(field: str):
+    """Shell completion of a filter option: the values the index holds (and their pinyin)."""
+    def complete(ctx, param, incomplete):
+        from click.shell_completion import CompletionItem
+
+        try:
+            from search import Searcher
+
+            with Searcher(index_dir=ctx.params.get("index_dir"), log=lambda m: None) as s:
+                counts = s.values(field)
+        except Exception:  # completion must never break the shell
+            return []
+        return [CompletionItem(v, help=f"{n} clusters") for v, n in counts.items()
+                if v.startswith(incomplete)]
+    return complete
+
+
+def filter_options(f):
+    helps = {
+        "province": "Only this province (江苏, 江苏省, Jiangsu, 江蘇). Repeat for several.",
+        "city": "Only this city, its counties and districts included (常州, 常州市, changzhou).",
+        "district": "Only this district or county (武进区, 武进).",
+        "program": "Only this program (创新型产业集群, 中小企业, most, miit, SME …).",
+        "list": "Only clusters in this list (its key, as stats shows, or part of its title).",
+        "type": "Only this type: 试点 (pilot) or 培育 (cultivation).",
+        "year": "Only this list year (2021, 2023).",
+    }
+    for name in reversed(FILTERS):
+        f = click.option(f"--{name}", f"{name}_", multiple=True, metavar="VALUE", help=helps[name],
+                         shell_complete=_filter_values(name))(f)
+    return f
+
+
 @main.command("search")
 @click.argument("query", nargs=-1)
-@click.option("--limit", "-n", type=click.IntRange(1, 1000), default=10, show_default=True, help="Most hits to show.")
-@click.option("--json", "as_json", is_flag=True, help='Print one JSON object {"query", "total", "hits"}.')
-@click.option("--province", help="Only clusters in this province (江苏 or 江苏省).")
-@click.option("--type", "type_", help="Only this type: 试点 or 培育.")
-@click.option("--program", help="Only this program (创新型产业集群, 中小企业特色产业集群, …).")
+@click.option("--limit", "-n", type=click.IntRange(1), default=10, show_default=True,
+              help="Most hits to show (no upper bound other than the API's 1,000,000).")
+@click.option("--all", "all_hits", is_flag=True, help="Every hit (no limit): for --csv, --jsonl, --json.")
+@click.option("--offset", type=click.IntRange(0), default=None, help="Skip the first N hits (paging).")
+@click.option("--page", type=click.IntRange(1), default=None, help="Page P of --limit hits each (1 is the first).")
+@filter_options
+@click.option("--facets", is_flag=True, help="Also count the hits by province, city, program, list, type and year.")
+@click.option("--json", "as_json", is_flag=True,
+              help='One JSON object {"query", "total", "offset", "limit", "filters", "hits"[, "facets"]}.')
+@click.option("--jsonl", "as_jsonl", is_flag=True, help="One JSON object per hit per line.")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV with a header row (UTF-8; lists joined with ；).")
+@click.option("--bom", is_flag=True, help="With --csv: start with a byte-order mark, for Excel.")
+@click.option("--fields", multiple=True, metavar="A,B,…",
+              help="Columns/keys for --csv, --jsonl, --json: " + ", ".join(HIT_FIELDS) + ".")
+@click.option("--mark", "mark_tags", nargs=2, default=("<mark>", "</mark>"), show_default=True,
+              metavar="OPEN CLOSE", help="Tags around matched characters in the JSON's marked text (HTML-escaped).")
+@click.option("--color", "--colour", "color", type=click.Choice(COLORS), default="auto", show_default=True,
+              help="Colour matched characters: auto (a terminal, unless NO_COLOR or TERM=dumb), always, never.")
 @click.option("--explain", is_flag=True, help="Show which ranking rule placed each hit, and how it matched.")
 @index_option
-def search_cmd(query, limit, as_json, province, type_, program, explain, index_dir) -> None:
-    """Search (the default command: `clsearch QUERY` is `clsearch search QUERY`)."""
+def search_cmd(query, limit, all_hits, offset, page, facets, as_json, as_jsonl, as_csv, bom, fields,
+               mark_tags, color, explain, index_dir, **filters) -> None:
+    """Search (the default command: `clsearch QUERY` is `clsearch search QUERY`).
+
+    With filters and no QUERY, lists the matching clusters by place (province, city,
+    district) and name, in pinyin order.
+    """
     from search import Searcher
 
     text = " ".join(query)
+    formats = [n for n, on in (("--json", as_json), ("--jsonl", as_jsonl), ("--csv", as_csv)) if on]
+    if len(formats) > 1:
+        usage(f"{formats[0]} and {formats[1]} cannot be combined")
+    if bom and not as_csv:
+        usage("--bom goes with --csv")
+    if offset is not None and page is not None:
+        usage("--offset and --page cannot be combined")
+    try:
+        chosen = check_fields(fields)
+    except ValueError as exc:
+        usage(str(exc))
+    if chosen and not formats:
+        usage("--fields goes with --csv, --jsonl or --json")
+    size = None if all_hits else limit
+    start = offset or ((page - 1) * limit if page else 0)
+    wanted = {k[:-1]: v for k, v in filters.items() if v}
     try:
         with Searcher(index_dir=index_dir) as searcher:
-            res = searcher.results(text, limit, province=province, type=type_, program=program)
+            res = searcher.results(text, size, offset=start, facets=facets, **wanted)
     except ClsearchError as exc:
         fail(exc)
+    out = sys.stdout
     if as_json:
-        hits = [dict(h.to_dict(), **({"explain": h.explain.to_dict()} if explain and h.explain else {}))
-                for h in res.hits]
-        click.echo(json.dumps({"query": text, "total": res.total, "hits": hits}, ensure_ascii=False))
+        data = res.to_dict(tags=mark_tags, explain=explain)
+        if chosen:
+            data["hits"] = [pick(h, chosen) for h in data["hits"]]
+        click.echo(json.dumps(data, ensure_ascii=False))
+    elif as_jsonl:
+        write_jsonl((h.to_dict(tags=mark_tags) for h in res.hits), out, chosen or None)
+    elif as_csv:
+        write_csv((h.to_dict(highlights=False) for h in res.hits), chosen or CSV_DEFAULT, out, bom=bom)
     else:
-        _print_hits(res, explain)
+        tty = use_color(color, out.isatty(), os.environ)
+        for n, hit in enumerate(res.hits, res.offset + 1):
+            click.echo("\n".join(hit_lines(hit, n, tty, explain)), color=tty)
+        if res.facets:
+            click.echo("\n".join(facet_lines(res.facets)))
+    if res.hits and res.total > res.offset + len(res.hits) and not formats:
+        last = res.offset + len(res.hits)
+        click.echo(f"({res.offset + 1}–{last} of {res.total}; --page {last // len(res.hits) + 1}"
+                   f" or --offset {last} for more)" if res.offset or page else
+                   f"({len(res.hits)} of {res.total}; --limit or --page 2 to see more)", err=True)
     if not res.hits:
-        note = f'clsearch: no clusters match "{text}"'
-        given = [f"--{k} {v}" for k, v in (("province", province), ("type", type_), ("program", program)) if v]
-        if given:
-            note += " with " + " ".join(given)
+        where = f' at offset {res.offset}' if res.offset and res.total else ""
+        note = f'clsearch: no clusters match "{text}"{where}' if text else "clsearch: no clusters match these filters"
+        if text and wanted:  # name the filters: the query alone may have hits
+            note += " with " + " ".join(f"--{k} {' '.join(map(str, v)) if isinstance(v, (list, tuple)) else v}"
+                                        for k, v in wanted.items())
         if res.suggestion:
             note += f"; did you mean: {res.suggestion} ?"
         click.echo(note, err=True)
     sys.exit(EXIT_HITS if res.hits else EXIT_NONE)
 
 
-def _marked(text: str, spans, tty: bool) -> str:
-    on, off = _MARK[tty]
-    hit = set()
-    for s in spans:
-        hit.update(range(s.start, s.end))
-    out, inside = [], False
-    for i, ch in enumerate(text):
-        if (i in hit) != inside:
-            out.append(on if not inside else off)
-            inside = not inside
-        out.append(ch)
-    if inside:
-        out.append(off)
-    return "".join(out)
+@main.command("show")
+@click.argument("ids", nargs=-1, required=True, metavar="ID...")
+@click.option("--json", "as_json", is_flag=True, help="The full record as one JSON object (one a line for several).")
+@index_option
+def show_cmd(ids, as_json, index_dir) -> None:
+    """The full record of a cluster: names, places, builders, lists and every source.
+
+    IDs are those printed by search (text and --json) and by export.
+    """
+    from search import Searcher
+
+    try:
+        with Searcher(index_dir=index_dir) as searcher:
+            records = [searcher.get(i) for i in ids]
+    except ClsearchError as exc:
+        fail(exc)
+    for n, record in enumerate(records):
+        if as_json:
+            click.echo(json.dumps(record.to_dict(), ensure_ascii=False))
+        else:
+            click.echo(("\n" if n else "") + "\n".join(record_lines(record)))
 
 
-def _print_hits(res, explain: bool) -> None:
-    tty = sys.stdout.isatty()
-    for n, hit in enumerate(res.hits, 1):
-        marks = {h.field: h for h in hit.highlights}
-        name = _marked(hit.name, marks["name"].spans, tty) if "name" in marks else hit.name
-        click.echo(f"{n:>2}. {name}")
-        place = " ".join(p for p in (hit.province, hit.city) if p)
-        facts = [place or "—", hit.type or "", hit.program]
-        click.echo("    " + " · ".join(f for f in facts if f))
-        if hit.builder:
-            b = marks.get("builder")
-            click.echo("    建设单位: " + (_marked(b.text, b.spans, tty) if b else hit.builder))
-        for h in hit.highlights:
-            if h.field in ("alias", "place"):
-                label = "别名" if h.field == "alias" else "地区"
-                click.echo(f"    {label}: " + _marked(h.text, h.spans, tty))
-        if explain and hit.explain:
-            e = hit.explain
-            rules = ", ".join(f"{k}={v}" for k, v in e.rules._asdict().items())
-            click.echo(f"    placed by: {e.placed_by}   [{rules}]   score {hit.score}")
-            for m in e.matches:
-                how = "synonym" if m.synonym else "/".join(dict.fromkeys(str(c) for c in m.channels))
-                click.echo(f"      {m.field}: {m.text} ← {m.reading} ({how}, typos {m.typos})")
-    if res.hits and res.total > len(res.hits):
-        click.echo(f"({len(res.hits)} of {res.total}; --limit to see more)")
+@main.command("complete")
+@click.argument("prefix")
+@click.option("--limit", "-n", type=click.IntRange(1, 1000), default=10, show_default=True, help="Most suggestions.")
+@click.option("--json", "as_json", is_flag=True, help="A JSON array of {text, kind, count, id}.")
+@index_option
+def complete_cmd(prefix, limit, as_json, index_dir) -> None:
+    """Type-ahead suggestions for PREFIX (常, chang, cz, 常zh): names, places and words.
+
+    Each line: the suggestion, how many clusters it finds, and its kind (name lines end
+    with the cluster's id).
+    """
+    from search import Searcher
+
+    try:
+        with Searcher(index_dir=index_dir) as searcher:
+            found = searcher.complete(prefix, limit)
+    except ClsearchError as exc:
+        fail(exc)
+    if as_json:
+        click.echo(json.dumps([c.to_dict() for c in found], ensure_ascii=False))
+    else:
+        for c in found:
+            click.echo("\t".join([c.text, str(c.count), c.kind] + ([c.id] if c.id else [])))
+    sys.exit(EXIT_HITS if found else EXIT_NONE)
 
 
 @main.group("index")
@@ -254,10 +359,10 @@ def index_info(index_dir) -> None:
         click.echo(f"{key}: {meta.get(key)}")
     for a in added_lists(meta):
         click.echo(f"list: {a.key}  (added from {a.origin})")
-    _echo_user_dictionaries()
     problems = check_generation(gen, meta)
     click.echo("files: " + ("intact (sizes and changed files checked; `index verify` hashes all)"
                             if not problems else "DAMAGED: " + "; ".join(problems)))
+    _echo_user_dictionaries()
     if problems:
         sys.exit(EXIT_ERROR)
 
@@ -297,42 +402,52 @@ def _echo_user_dictionaries() -> None:
     click.echo(f"user dictionaries: {config_dir()} ({found}; may hold {', '.join(USER_FILES)})")
 
 
-def _records(extra=()):
-    from index.corpus import load_corpus
-
-    try:
-        corpus = load_corpus(extra_tables=extra)
-    except ClsearchError as exc:
-        fail(exc)
-    for p in corpus.problems:
-        click.echo(f"clsearch: warning: {p}", err=True)
-    return corpus.records
-
-
 @main.command("export")
-@click.option("--csv", "as_csv", is_flag=True, help="CSV instead of JSON lines.")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV instead of JSON lines (lists joined with ；).")
+@click.option("--bom", is_flag=True, help="With --csv: start with a byte-order mark, for Excel.")
 @click.option("--related", is_flag=True,
               help="Only the clusters recognised by several programs: one group per line (or CSV rows).")
-@add_option
-def export_cmd(as_csv, related, extra) -> None:
-    """Print every record of the bundled seeds: one JSON object per line (or CSV)."""
-    from index.corpus.export import related_groups, write_csv, write_jsonl, write_related_csv, write_related_jsonl
+@index_option
+def export_cmd(as_csv, bom, related, index_dir) -> None:
+    """Print every record of the index, added lists included: JSON lines (or CSV).
 
-    if related:
-        (write_related_csv if as_csv else write_related_jsonl)(related_groups(_records(extra)), sys.stdout)
-        return
-    (write_csv if as_csv else write_jsonl)(_records(extra), sys.stdout)
+    The ids are those search prints and `clsearch show ID` takes.
+    """
+    from search import Searcher
+
+    if bom and not as_csv:
+        usage("--bom goes with --csv")
+    out = sys.stdout
+    try:
+        with Searcher(index_dir=index_dir) as searcher:
+            rows = (r.to_dict() for r in searcher.records())
+            if related:
+                from index.corpus.export import related_groups, write_related_csv, write_related_jsonl
+
+                if bom:
+                    out.write("\ufeff")
+                (write_related_csv if as_csv else write_related_jsonl)(related_groups(rows), out)
+            elif as_csv:
+                write_csv((record_row(d) for d in rows), EXPORT_COLUMNS, out, bom=bom)
+            else:
+                write_jsonl(rows, out)
+    except ClsearchError as exc:
+        fail(exc)
 
 
 @main.command("stats")
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as one JSON object.")
-@add_option
-def stats_cmd(as_json, extra) -> None:
-    """Counts of the bundled records by list, program, type and province."""
-    from index.corpus.export import format_stats, stats
+@index_option
+def stats_cmd(as_json, index_dir) -> None:
+    """Counts of the index's records by list, program, type, province and year."""
+    from search import Searcher
 
-    data = stats(_records(extra))
-    click.echo(json.dumps(data, ensure_ascii=False, indent=1) if as_json else format_stats(data))
+    try:
+        with Searcher(index_dir=index_dir) as searcher:
+            data = searcher.stats()
+    except ClsearchError as exc:
+        fail(exc)
+    click.echo(json.dumps(data, ensure_ascii=False, indent=1) if as_json else stats_text(data), nl=as_json)
 
 
 @main.command("serve")

@@ -1,4 +1,5 @@
-"""``python -m bench``: build, cold-start, memory, import and warm-latency figures in one run.
+"""``python -m bench``: build, cold-start, memory, import, warm-latency, facets and completion
+figures in one run.
 
 Prints plain text (and with ``--json OUT`` writes the same figures as JSON). It never fails on
 a slow figure: the exit status is 1 only when something actually broke (a child process or an
@@ -170,6 +171,19 @@ def step_warm(args, index_dir: Path) -> tuple[dict, int]:
             "errors": [{"category": c, "query": q, "error": e} for c, q, e in run.errors]}, len(run.errors)
 
 
+def step_around(args, index_dir: Path) -> dict:
+    from bench.around import REPEATS, report, run_around
+    from bench.queries import make_queries
+    from index.corpus import load_corpus
+
+    queries = make_queries(load_corpus().records, args.queries)
+    print(f"\n6. Warm latency with facets over the whole hit set, and type-ahead completion "
+          f"({REPEATS} timed runs each)")
+    fig = run_around(index_dir, queries)
+    report(fig)
+    return fig
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     info = machine.describe()
@@ -189,6 +203,7 @@ def main(argv: list[str] | None = None) -> int:
             figures["memory"] = step_memory(env)
             figures["imports"] = step_imports(env)
             figures["warm"], failures = step_warm(args, index_dir)
+            figures["around"] = step_around(args, index_dir)
         except ChildFailed as exc:
             print(f"bench: error: {exc}", file=sys.stderr)
             return 1

@@ -70,6 +70,18 @@ def fold(text: str) -> str:
     return _TONE_DIGIT_RE.sub(" ", text).strip()
 
 
+def value_key(text: str) -> str:
+    """A filter value or one of its names as compared: case, width, tone marks, spaces and
+    dashes ignored (digits kept: they are not tones in ``most-2021-appendix3``).
+
+    >>> value_key("Inner Mongolia"), value_key("ＪＩＡＮＧ-sū"), value_key("most-2021-appendix3")
+    ('innermongolia', 'jiangsu', 'most2021appendix3')
+    """
+    text = unicodedata.normalize("NFD", normalize(text).lower()).replace("u\u0308", "v")
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[\s\-_'’.·]", "", unicodedata.normalize("NFC", text))
+
+
 @lru_cache(maxsize=4096)
 def initial(syllable: str) -> str:
     """The initial of a syllable: ``zh``/``ch``/``sh`` or its first letter."""

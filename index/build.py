@@ -20,8 +20,9 @@ from collections.abc import Callable
 from index.analysis import fold
 from index.dictionaries import load_stopwords, load_synonyms, load_t2s, syllables
 from index.errors import IndexBuildError
-from index.format import (SCHEMA_VERSION, CharmapData, write_charmap, write_lexicon,
-                          write_typos)
+from index.completion import completion_table
+from index.format import (SCHEMA_VERSION, CharmapData, write_charmap, write_complete,
+                          write_lexicon, write_records, write_typos, write_values)
 from index.prepare import document_fields, stored_document
 from index.record_terms import LexiconBuilder, index_fields
 from index.records import Record
@@ -29,6 +30,7 @@ from index.schema import make_schema
 from index.lock import index_lock
 from index.store import (META, check_generation, file_records, read_meta, resolve_dir, sealed_meta,
                          swap_in)
+from index.values import value_table
 
 # Whoosh writer settings. Non-compound segments: a compound file is copied into memory
 # (BufferFile) when a reader opens it, ~170 MB at 100k records before the first query; plain
@@ -80,8 +82,10 @@ def new_generation(index_dir: Path) -> Path:
 def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 cache_dir: Path | None = None,
                 province_full: Callable[[str], str | None] = lambda p: None,
-                source: str = "bundled", lists: list[dict] | None = None,
-                inputs: str = "", generation: Path | None = None) -> BuildReport:
+                source: str = "bundled", lists: list[dict[str, str]] | None = None,
+                inputs: str = "", generation: Path | None = None,
+                list_titles: dict[str, str] | None = None,
+                programs: dict[str, str] | None = None) -> BuildReport:
     """Write a complete new generation under `index_dir` and swap it in.
 
     Holds the directory's build lock throughout (`index.lock`). Anything that goes wrong
@@ -116,12 +120,22 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
             bounds = lru_cache(TEXT_CACHE)(lambda text: frozenset(word_bounds(tok, text)))
             cut = lru_cache(TEXT_CACHE)(lambda text: tuple(words_of(tok, text)))
             read = lru_cache(TEXT_CACHE)(reader.read)
+            suggestable = []
             for record in records:
-                doc = stored_document(record, document_fields(record, province_full), read, bounds)
+                fields = document_fields(record, province_full)
+                doc = stored_document(record, fields, read, bounds)
                 writer.add_document(**index_fields(record, doc, read, cut, lex))
+                suggestable.append((record.id, fields))
             writer.commit()
-            write_lexicon(gen, lex.lexicon(load_synonyms(), load_stopwords()))
+            lexicon = lex.lexicon(load_synonyms(), load_stopwords())
+            write_lexicon(gen, lexicon)
             write_charmap(gen, _charmap())
+            write_records(gen, (record.to_dict() for record in records))
+            write_values(gen, value_table(records, read, list_titles=list_titles, programs=programs))
+            write_complete(gen, completion_table(
+                suggestable, read, lambda text: list(cut(text)), stopwords=lexicon.stopwords,
+                places=sorted(lexicon.places) + [r.province for r in records if r.province],
+                synonyms=lexicon.synonyms))
             write_typos(gen, lex.typo_targets)
             seconds = time.perf_counter() - started
             _write_json(gen / META, sealed_meta({

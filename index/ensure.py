@@ -159,9 +159,15 @@ def build_from_seeds(index_dir: Path, log: Log | None = None, why: str = "reques
                 p = regions.province(short)
                 return p.full if p else None
 
+            from index.corpus.manifest import load_manifest
+            from seeds import seed_dir
+
+            manifest = load_manifest(seed_dir())
+            titles = {spec.key: spec.title for doc in manifest.documents for spec in doc.lists}
             report = build_index(index_dir, corpus.records, bundled_fingerprint(files),
                                  province_full=province_full, generation=gen,
                                  lists=[a._asdict() for a in lists],
+                                 list_titles=titles, programs=manifest.programs,
                                  inputs=stat_signature(seed_files() + files))
         except BaseException:
             remove_tree(gen)

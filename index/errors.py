@@ -44,5 +44,38 @@ class SeedFormatError(ClsearchError):
         self.line = line
 
 
+class InvalidValueError(QueryError):
+    """A parameter is out of range: a negative offset, a limit below 1 or above the maximum.
+
+    A `QueryError` too: the request cannot be searched as given."""
+
+    def __init__(self, message: str, param: str | None = None, hint: str | None = None):
+        super().__init__(message, hint)
+        self.param = param
+
+
+class FilterValueError(InvalidValueError):
+    """A filter value the index does not hold (or that names several values).
+
+    `nearest` holds the values meant most likely, `valid` every value when there are few.
+    """
+
+    def __init__(self, message: str, field: str, value: str, nearest: tuple[str, ...] = (),
+                 valid: tuple[str, ...] = ()):
+        super().__init__(message, param=field)
+        self.field = field
+        self.value = value
+        self.nearest = nearest
+        self.valid = valid
+
+
+class UnknownIdError(ClsearchError):
+    """No record has this id (`Searcher.get`, `clsearch show`)."""
+
+    def __init__(self, message: str, id: str, hint: str | None = None):
+        super().__init__(message, hint)
+        self.id = id
+
+
 class SearcherClosedError(ClsearchError):
     """A Searcher was used after `close()` (or after its `with` block ended)."""

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple
 if TYPE_CHECKING:
     from index.typotable import TypoTable
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 class _Names(str, Enum):
@@ -54,10 +54,12 @@ class Fields:
     # filters
     PROVINCE = "province"
     CITY = "city"
+    DISTRICT = "district"
     TYPE = "type"
     PROGRAM = "program"
     LISTS = "lists"
     YEAR = "year"
+    ORDER = "order"  # browsing order: pinyin of province, city, district, name (sortable column)
     # what a query can match
     HAN = "han"  # every hanzi
     LIT = "lit"  # letters and digits, lower-cased (G60)
@@ -297,6 +299,10 @@ def decode(stored: Mapping[str, Any]) -> StoredDoc:
 LEXICON = "lexicon.json"  # read on open: vocabulary, readings, pinyin words, synonyms …
 CHARMAP = "charmap.json"  # read lazily: readings of all common characters, traditional → simplified
 TYPOS = "typos.tsv"  # looked up on disk (index.typotable): pinyin words by their one-deletion variants
+# What surrounds the match (read lazily by search.catalog):
+RECORDS = "records.jsonl"  # every record in full (`Record.to_dict()`), one a line: get, export, stats
+VALUES = "values.json"  # filter values with counts and the other names they go by (index.values)
+COMPLETE = "complete.json"  # type-ahead suggestions with pinyin and counts (index.completion)
 
 
 @dataclass(frozen=True)
@@ -380,6 +386,28 @@ def read_typos(generation: Path) -> TypoTable:
     from index.typotable import TypoTable
 
     return TypoTable(generation / TYPOS)
+
+
+def write_records(generation: Path, records: Iterable[Mapping[str, Any]]) -> None:
+    with open(generation / RECORDS, "w", encoding="utf-8") as fp:
+        for d in records:
+            fp.write(json.dumps(d, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+
+def write_values(generation: Path, table: Mapping[str, Any]) -> None:
+    """``{"fields": {field: [{"value", "count", "names", "aliases"?, "parent"?, "title"?}]}}``."""
+    _write_json(generation / VALUES, table)
+
+
+def write_complete(generation: Path, table: Mapping[str, Any]) -> None:
+    """``{"entries": [[text, syllables, kind, count, id], ...]}``."""
+    _write_json(generation / COMPLETE, table)
+
+
+def read_json(generation: Path, name: str) -> Any:
+    """One of the JSON files above (VALUES, COMPLETE)."""
+    with open(generation / name, encoding="utf-8") as fp:
+        return json.load(fp)
 
 
 def _write_json(path: Path, data: Mapping[str, Any]) -> None:

@@ -60,10 +60,12 @@ def index_fields(record: Record, doc: StoredDoc, read: Read, cut: Cut, lexicon: 
         Fields.DOC: encode(doc),  # pickled by Whoosh: no parsing at query time
         Fields.PROVINCE: record.province or "",
         Fields.CITY: record.city or "",
+        Fields.DISTRICT: record.district or "",
         Fields.TYPE: record.type or "",
         Fields.PROGRAM: record.program,
         Fields.LISTS: ",".join(record.lists),
         Fields.YEAR: str(record.year or ""),
+        Fields.ORDER: browse_key(record, read),
         Fields.HAN: " ".join(texts),
         Fields.LIT: " ".join(sorted({c.lower() for t in texts for c in t if c.isascii() and c.isalnum()})),
         Fields.WORDS: " ".join(words),
@@ -75,6 +77,22 @@ def index_fields(record: Record, doc: StoredDoc, read: Read, cut: Cut, lexicon: 
         Fields.PAIRS: " ".join(sorted(pairs)),
         Fields.IPAIRS: " ".join(sorted(initials_pairs)),
     }
+
+
+def browse_key(record: Record, read: Read) -> str:
+    """Where a record sits when browsing: by place, then name, in pinyin (A–Z), then id.
+
+    Records without a province or city come after those with one ("~" sorts after letters);
+    a city's own clusters (no district) come before those of its districts.
+    """
+    def spell(text: str | None, missing: str = "~") -> str:
+        if not text:
+            return missing
+        return " ".join(r[0] if r else ch for ch, r in zip(text, read(text)))
+
+    # A tab sorts before the space between syllables: 长 chang before 常州 chang zhou.
+    return "\t".join([spell(record.province), spell(record.city), spell(record.district, ""),
+                       spell(record.name), record.id])
 
 
 @dataclass

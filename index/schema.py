@@ -47,10 +47,12 @@ def make_schema() -> Schema:
         f.DOC: STORED,
         f.PROVINCE: ID,
         f.CITY: ID,
+        f.DISTRICT: ID,
         f.TYPE: ID,
         f.PROGRAM: ID,
         f.LISTS: KEYWORD(commas=True),
         f.YEAR: ID,
+        f.ORDER: ID(sortable=True),  # browsing order (see index.record_terms.browse_key)
         f.HAN: TEXT(analyzer=HanCharTokenizer(), phrase=True),
         f.LIT: KEYWORD,
         f.WORDS: KEYWORD,

@@ -7,8 +7,8 @@ build leaves the previous index usable. All of this happens under the directory'
 (`index.lock`); readers never lock.
 
 A generation that stops being current is marked retired and deleted only after a grace period
-(`GRACE_SECONDS`), and only by the lock holder, so readers that opened it just before the
-swap can finish. Partial generations of killed builds, never current, are deleted by the next
+(`GRACE_SECONDS`), only by the lock holder, and never while a live process holds it open (a
+marker file per open reader, `hold` / `release`). Partial generations of killed builds, never current, are deleted by the next
 lock holder. ``CURRENT`` only ever names a generation that is complete, and a generation is
 never deleted while ``CURRENT`` names it.
 """
@@ -20,6 +20,7 @@ import json
 import os
 import sys
 import time
+import uuid
 from pathlib import Path
 
 from index.dictionaries import DATA_DIR
@@ -30,8 +31,9 @@ POINTER = "CURRENT"
 META = "meta.json"
 LISTS = "lists"  # copies of the lists added with --add, one file per list key
 RETIRED = ".retired"  # in a generation: when it stopped being current (its mtime)
+READERS = ".readers"  # in a generation: one file per open reader, named <pid>-<id>
 GRACE_SECONDS = 60.0  # readers open every file when they open a generation; this covers the gap
-_UNCHECKED = {META, RETIRED}
+_UNCHECKED = {META, RETIRED}  # and everything under READERS
 _PACKAGE_DIR = Path(__file__).parent
 
 
@@ -137,7 +139,7 @@ def file_records(generation: Path) -> dict[str, dict]:
     out = {}
     for path in sorted(p for p in generation.rglob("*") if p.is_file()):
         name = path.relative_to(generation).as_posix()
-        if name in _UNCHECKED:
+        if name in _UNCHECKED or name.startswith(READERS + "/"):
             continue
         st = path.stat()
         out[name] = {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": sha256_of(path)}
@@ -304,8 +306,8 @@ def clean_up(index_dir: Path, grace: float | None = None) -> list[str]:
                     path.stat().st_mtime if (path / META).exists() else None)
             except OSError:
                 since = None
-            if since is not None and now - since < grace:
-                continue  # retired recently: a reader may still be opening it
+            if since is not None and (now - since < grace or _held(path)):
+                continue  # retired recently, or a reader still has it open
             remove_tree(path)
             removed.append(name)
         elif name.startswith(f".{POINTER}.") and path.is_file():
@@ -315,6 +317,56 @@ def clean_up(index_dir: Path, grace: float | None = None) -> list[str]:
             except OSError:
                 pass
     return removed
+
+
+def hold(generation: Path) -> Path | None:
+    """Mark `generation` as open by this process, so that no build deletes it; see `release`.
+
+    Best effort: where the marker cannot be written (a read-only index), the grace period
+    and the files a reader keeps open still protect it.
+    """
+    marker = generation / READERS / f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
+    try:
+        marker.parent.mkdir(exist_ok=True)
+        marker.touch()
+    except OSError:
+        return None
+    return marker
+
+
+def release(marker: Path | None) -> None:
+    if marker is not None:
+        try:
+            marker.unlink()
+        except OSError:
+            pass
+
+
+def _held(generation: Path) -> bool:
+    """True if a live process has `generation` open (a marker whose process still runs)."""
+    try:
+        markers = list((generation / READERS).iterdir())
+    except OSError:
+        return False
+    for marker in markers:
+        pid = marker.name.split("-", 1)[0]
+        if pid.isdigit() and _alive(int(pid)):
+            return True
+    return False
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if sys.platform == "win32":
+        return True  # no cheap check: trust the marker (readers remove theirs on close)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it exists, owned by someone else
+    return True
 
 
 def remove_tree(path: Path) -> None:

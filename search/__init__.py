@@ -9,11 +9,15 @@ Importing this package loads Whoosh and the light query modules only: never jieb
 dictionary or pypinyin's phrase tables (those run at index time).
 """
 
-from index.errors import (ClsearchError, IndexDamagedError, IndexMissingError, QueryError,
-                          SearcherClosedError)
+from index.errors import (ClsearchError, FilterValueError, IndexDamagedError, IndexMissingError,
+                          InvalidValueError, QueryError, SearcherClosedError, UnknownIdError)
 from index.format import Channel
+from search.complete import Completion
 from search.hits import Explain, ExplainMatch, Highlight, Hit, Results, Span
+from search.records import ListRef, Record, SourceRef
 from search.searcher import Searcher
 
 __all__ = ["Searcher", "Hit", "Results", "Highlight", "Span", "Explain", "ExplainMatch", "Channel",
-           "ClsearchError", "QueryError", "IndexMissingError", "IndexDamagedError", "SearcherClosedError"]
+           "Record", "ListRef", "SourceRef", "Completion",
+           "ClsearchError", "QueryError", "IndexMissingError", "IndexDamagedError", "SearcherClosedError",
+           "InvalidValueError", "FilterValueError", "UnknownIdError"]

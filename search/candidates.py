@@ -1,4 +1,5 @@
-"""Candidate documents: postings per query unit, set algebra per alternative, and filters.
+"""Candidate documents: postings per query unit, set algebra per alternative (filters and
+facets: `search.filters`).
 
 Set algebra over cached Whoosh postings: Whoosh's own compound matchers cost ~1 ms per clause
 here, set operations on a few hundred ids cost microseconds. Which index keys a unit is found
@@ -11,7 +12,6 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Protocol
 
 from index.format import Fields, Space, StoredDoc, pair_term, postings_field, unit_keys
-from index.text import strip_place_suffix
 from search.query import HAN, INITIAL, Alternative, ParsedQuery, Unit
 
 # Fuzzy-key pairs checked for two neighbouring units: an initial and a prefix can mean hundreds.
@@ -119,37 +119,3 @@ def tighten_homophones(parsed: ParsedQuery, index: Postings, doc: Callable[[int]
                                  for t in tok.parts))
         for tok in parsed.tokens)
     return parsed._replace(tokens=tokens)
-
-
-class FilterIndex(Protocol):
-    def terms(self, fieldname: str) -> list[str]: ...
-
-    def docs_with_all(self, terms: Iterable[tuple[str, str]]) -> set[int]: ...
-
-
-def filter_terms(province: str | None, type: str | None, program: str | None,
-                 programs: Callable[[], list[str]]) -> list[tuple[str, str]]:
-    """The (field, term) pairs a filter stands for: 江苏省 → 江苏, (培育) → 培育, a program by part."""
-    terms = []
-    if province:
-        terms.append((Fields.PROVINCE, strip_place_suffix(province.strip())))
-    if type:
-        terms.append((Fields.TYPE, type.strip().strip("()（）")))
-    if program:
-        terms.append((Fields.PROGRAM, _program(program.strip(), programs())))
-    return terms
-
-
-def _program(text: str, programs: list[str]) -> str:
-    """A program named in full, or by the one program name containing `text`."""
-    if text in programs:
-        return text
-    matches = [p for p in programs if text in p]
-    return matches[0] if len(matches) == 1 else text
-
-
-def filter_docs(index: FilterIndex, province: str | None = None, type: str | None = None,
-                program: str | None = None) -> set[int] | None:
-    """Documents passing every filter given, or None when no filter is given."""
-    terms = filter_terms(province, type, program, lambda: index.terms(Fields.PROGRAM))
-    return index.docs_with_all(terms) if terms else None

@@ -7,14 +7,19 @@ serialise as their plain names ("exact", "pinyin" …).
 
 from __future__ import annotations
 
+import html
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from index.format import Channel, StoredDoc
 from search.match import Match
+from search.output import mark
 from search.rank import Ranking
 
-HIT_KEYS = ("id", "name", "score", "aliases", "province", "city", "builder", "type", "program", "lists")
+HIT_KEYS = ("id", "name", "score", "aliases", "province", "city", "district", "builder", "type",
+            "program", "year", "lists", "list_titles")
+TAGS = ("<mark>", "</mark>")  # the default tags around matched characters in marked text
 
 
 class Span(NamedTuple):
@@ -29,6 +34,17 @@ class Highlight(NamedTuple):
     field: str  # a format.FieldKind: name, alias, builder, place
     text: str
     spans: tuple[Span, ...]
+
+    def marked(self, open: str = TAGS[0], close: str = TAGS[1], escape: bool = True) -> str:
+        """The text with matched characters between `open` and `close`: the text is
+        HTML-escaped (unless `escape` is False), the caller's tags are inserted as given."""
+        return mark(self.text, self.spans, open, close, html.escape if escape else None)
+
+    def to_dict(self, tags: tuple[str, str] = TAGS) -> dict[str, Any]:
+        """``{"field", "text", "spans": [[start, end, channel], ...], "marked"}``."""
+        return {"field": str(self.field), "text": self.text,
+                "spans": [[sp.start, sp.end, str(sp.channel)] for sp in self.spans],
+                "marked": self.marked(*tags)}
 
 
 @dataclass(frozen=True)
@@ -82,27 +98,79 @@ class Hit:
     type: str | None
     program: str
     lists: list[str]
+    district: str | None = None
+    year: int | None = None
+    list_titles: list[str] = field(default_factory=list)  # readable titles, parallel to `lists`
     highlights: tuple[Highlight, ...] = field(default=(), compare=False, repr=False)
     explain: Explain | None = field(default=None, compare=False, repr=False)
 
     __hash__ = None  # type: ignore[assignment]  # holds lists
 
-    def to_dict(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in HIT_KEYS}
+    def marked(self, field: str = "name", open: str = TAGS[0], close: str = TAGS[1],
+               escape: bool = True) -> str:
+        """A field's text (name, builder, alias or place: the one that matched) with the
+        matched characters between the caller's tags, the text HTML-escaped; the field's
+        plain (escaped) text when nothing in it matched."""
+        for h in self.highlights:
+            if h.field == field:
+                return h.marked(open, close, escape)
+        plain = {"name": self.name, "builder": self.builder or "",
+                 "alias": self.aliases[0] if self.aliases else "",
+                 "place": " ".join(p for p in (self.province, self.city, self.district) if p)}
+        text = plain.get(field, "")
+        return html.escape(text) if escape else text
+
+    def to_dict(self, highlights: bool = True, tags: tuple[str, str] = TAGS) -> dict[str, Any]:
+        """JSON-able: the `HIT_KEYS`, and unless `highlights` is False each matched field's
+        spans and marked text (`tags` around matches, the text HTML-escaped)."""
+        d: dict[str, Any] = {k: getattr(self, k) for k in HIT_KEYS}
+        if highlights:
+            d["highlights"] = [h.to_dict(tags) for h in self.highlights]
+        return d
 
 
 @dataclass(frozen=True)
 class Results:
-    """Hits (best first, at most `limit`), how many matched in all, and a "did you mean"."""
+    """One page of hits (best first), how many matched in all, and a "did you mean".
+
+    `total` counts the whole hit set exactly, as do `facets` (when asked for): per field,
+    value → number of hits, "(none)" for hits without a value. `offset` and `limit` say which
+    page this is; `filters` holds the filter values as resolved (江蘇 → 江苏).
+    """
 
     query: str
     hits: list[Hit]
     total: int
     suggestion: str | None = None
+    offset: int = 0
+    limit: int | None = None
+    facets: dict[str, dict[str, int]] | None = None
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def to_dict(self, tags: tuple[str, str] = TAGS, explain: bool = False) -> dict[str, Any]:
+        """The CLI's --json object: query, total, offset, limit, filters, hits (with
+        highlights, and with `explain` each hit's explanation), facets and suggestion when
+        present."""
+        hits = []
+        for h in self.hits:
+            d = h.to_dict(tags=tags)
+            if explain and h.explain:
+                d["explain"] = h.explain.to_dict()
+            hits.append(d)
+        out: dict[str, Any] = {"query": self.query, "total": self.total, "offset": self.offset,
+                               "limit": self.limit,
+                               "filters": {k: list(v) for k, v in self.filters.items()}, "hits": hits}
+        if self.facets is not None:
+            out["facets"] = self.facets
+        if self.suggestion:
+            out["suggestion"] = self.suggestion
+        return out
 
 
-def make_hit(doc: StoredDoc, ranking: Ranking, matches: list[Match], rule: str) -> Hit:
-    """A `Hit` from a ranked document, its matches, and the rule that placed it."""
+def make_hit(doc: StoredDoc, ranking: Ranking | None, matches: list[Match], rule: str,
+             title: Callable[[str], str] = lambda key: key) -> Hit:
+    """A `Hit` from a ranked document, its matches, and the rule that placed it; with no
+    `ranking`, a browsed document (score 0, no highlights). `title` names a list."""
     by_field: dict[int, list[Span]] = {}
     for m in matches:
         spans = by_field.setdefault(m.field, [])
@@ -111,9 +179,11 @@ def make_hit(doc: StoredDoc, ranking: Ranking, matches: list[Match], rule: str) 
     highlights = tuple(
         Highlight(doc.fields[f].kind, doc.fields[f].text, tuple(sorted(spans, key=lambda s: s.start)))
         for f, spans in sorted(by_field.items()))
-    explain = Explain(rule, ranking, tuple(
+    explain = None if ranking is None else Explain(rule, ranking, tuple(
         ExplainMatch(m.kind, doc.fields[m.field].text[m.start:m.end], m.label, m.channels, m.typos,
                      m.synonym) for m in matches))
-    return Hit(id=doc.id, name=doc.name, score=ranking.score(), aliases=list(doc.aliases),
-               province=doc.province, city=doc.city, builder=doc.builder, type=doc.type,
-               program=doc.program, lists=list(doc.lists), highlights=highlights, explain=explain)
+    return Hit(id=doc.id, name=doc.name, score=ranking.score() if ranking else 0.0,
+               aliases=list(doc.aliases), province=doc.province, city=doc.city,
+               builder=doc.builder, type=doc.type, program=doc.program, lists=list(doc.lists),
+               district=doc.district, year=doc.year, list_titles=[title(k) for k in doc.lists],
+               highlights=highlights, explain=explain)

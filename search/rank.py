@@ -125,8 +125,8 @@ def term_roles(parsed: ParsedQuery) -> TermRoles:
 
     A lone character such as 省 or 家 in 省铝制家 only adds to the rank of a document found
     otherwise; if every term is a lone character (锂 电), they all count. With an industry word
-    and a place (上海 生物医药), a cluster must match the industry word: the place ranks those
-    in it first, it does not bring clusters of its own.
+    and a place (上海 生物医药), a cluster must match the industry word and the place: the place
+    brings no clusters of its own, and narrows the hits as a filter does (see `rank`).
     """
     terms = parsed.terms
     significant = frozenset(i for i, t in enumerate(terms) if t.significant) or frozenset(range(len(terms)))
@@ -153,6 +153,7 @@ class Ranked(NamedTuple):
     ranking: Ranking
     matches: list[Match]
     doc: Doc
+    docnum: int = -1  # in the index: facets count hits by their postings
 
 
 def rank(parsed: ParsedQuery, candidates: Iterable[int], doc: Callable[[int], Doc],
@@ -174,9 +175,14 @@ def rank(parsed: ParsedQuery, candidates: Iterable[int], doc: Callable[[int], Do
         if result is not None and result[2] & roles.required:
             ranking, matches, found = result
             matched_terms |= found
-            scored.append((ranking.key(), d.id, Ranked(ranking, matches, d)))
+            scored.append((ranking.key(), d.id, Ranked(ranking, matches, d, docnum), found))
     # Honesty: a significant term that matched nowhere means no meaningful match.
     if roles.significant - matched_terms:
         return []
+    # A place beside an industry word (湖北 汽车) narrows the hits as a filter does: the total
+    # counts only the clusters matching every place of the query.
+    places = roles.significant - roles.required
+    if places:
+        scored = [s for s in scored if places <= s[3]]
     scored.sort(key=lambda s: (s[0], s[1]))
-    return [r for _, _, r in scored]
+    return [s[2] for s in scored]

@@ -21,6 +21,7 @@ from whoosh.reading import ReaderClosed, TermNotFound
 
 from index.errors import IndexDamagedError, SearcherClosedError
 from index.format import Fields, StoredDoc, decode
+from index.store import hold, release
 from search.lexicon import Lexicon
 
 T = TypeVar("T")
@@ -62,8 +63,10 @@ class IndexReader:
         except BaseException:
             self._searcher.close()
             raise
+        self._held = hold(generation)  # no build deletes it while this reader is open
         self._docs: dict[int, StoredDoc] = {}
         self._postings: dict[tuple[str, str], frozenset[int]] = {}
+        self._columns: dict[str, list[str]] = {}
         self._lock = threading.Lock()
         self.closed = False
 
@@ -73,6 +76,7 @@ class IndexReader:
                 self.closed = True
                 self._searcher.close()
                 self.lexicon.close()
+                release(self._held)
 
     def check_open(self) -> None:
         if self.closed:
@@ -118,6 +122,17 @@ class IndexReader:
         """Documents holding every (field, term) pair: the filters."""
         query = wq.And([wq.Term(f, t) for f, t in terms])
         return self._locked(lambda s: set(s.docs_for_query(query)))
+
+    def column(self, fieldname: str) -> Callable[[int], str]:
+        """A sortable field's value per document (read once, kept): the browsing order."""
+        values = self._columns.get(fieldname)
+        if values is None:
+            def read(s: Any) -> list[str]:
+                col = s.reader().column_reader(fieldname)
+                return [v.decode() if isinstance(v, bytes) else v for v in col]
+
+            values = self._columns[fieldname] = self._locked(read)
+        return values.__getitem__
 
     def doc(self, docnum: int) -> StoredDoc:
         """The stored document of `docnum`, decoded once and cached."""

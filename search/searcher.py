@@ -6,7 +6,9 @@ A thin façade over the query stages, each a module with its own tests:
     candidates   Whoosh postings → documents each alternative may match; filters
     match, rank  aligning alternatives with a document; the ranking rules; which terms count
     suggestions  "did you mean" when nothing matched
+    filters      filter values → documents; facets; browsing order
     hits         Hit / Results / Highlight / Span / Explain values
+    catalog      what the index holds besides postings: records, filter values, suggestions
 
 `search.reader.IndexReader` is the one place that touches Whoosh.
 """
@@ -18,14 +20,20 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from index.ensure import IndexState, open_index
-from index.errors import ClsearchError, QueryError
+from index.errors import ClsearchError, InvalidValueError
+from index.format import Fields
 from index.store import current_generation, default_index_dir, resolve_dir
-from search.candidates import (AltDocs, alternative_docs, candidate_docs, filter_docs,
-                               tighten_homophones)
+from search.candidates import AltDocs, alternative_docs, candidate_docs, tighten_homophones
+from search.catalog import Catalog
+from search.complete import Completion
+from search.filters import browse_order, facet_counts, filter_docs
 from search.hits import HIT_KEYS, Explain, ExplainMatch, Highlight, Hit, Results, Span, make_hit
 from search.lexicon import Lexicon
+from search.records import Record
+from search.values import FACET_FIELDS
 from search.query import Alternative, ParsedQuery, parse_query
 from search.rank import Ranked, placed_by, rank, seed_alternatives, term_roles
 from search.reader import IndexReader
@@ -33,7 +41,8 @@ from search.suggestions import respell
 
 __all__ = ["Searcher", "Hit", "Results", "Highlight", "Span", "Explain", "ExplainMatch", "HIT_KEYS"]
 
-Filters = tuple[str | None, str | None, str | None]  # province, type, program
+Filters = dict[str, tuple[str, ...]]  # filter field → stored values (search.values)
+MAX_LIMIT = 1_000_000  # far above any corpus: a bigger number is a mistake, not a wish
 
 
 def _stderr(message: str) -> None:
@@ -51,19 +60,19 @@ class Searcher:
 
     def __init__(self, index_dir: str | Path | None = None, *,
                  log: Callable[[str], None] = _stderr, refresh: bool = False):
-        """`refresh`: before each query, follow ``CURRENT`` to a newer generation if another
+        """`refresh`: before each call, follow ``CURRENT`` to a newer generation if another
         process has built one (for long-lived searchers such as ``clsearch serve``).
 
-        A Searcher opens every file of its generation at once, so it keeps working after later
-        builds delete that generation. `stale` is True, and `stale_reason` says why, when the
-        default index was out of date and could not be rebuilt (a full disk, a read-only
-        directory): the previous generation is being searched.
+        A Searcher opens its generation's files at once and marks the generation as held, so
+        it keeps working however many builds follow. `stale` is True, and `stale_reason` says
+        why, when the default index was out of date and could not be rebuilt (a full disk, a
+        read-only directory): the previous generation is being searched.
         """
         explicit = index_dir is not None
         self.index_dir = resolve_dir(index_dir) if index_dir is not None else default_index_dir()
         self.refresh = refresh
         self._log = log
-        self._turn = threading.Condition()  # queries in flight vs. switching generations
+        self._turn = threading.Condition()  # calls in flight vs. switching generations
         self._active = 0
         self._refused: Path | None = None  # a newer generation that would not open (warned once)
         self._open(open_index(self.index_dir, auto_build=not explicit, log=log))
@@ -72,6 +81,7 @@ class Searcher:
         reader = IndexReader(state.generation, self.index_dir, state.meta)
         old = getattr(self, "_reader", None)
         self._reader = reader
+        self._catalog = Catalog(state.generation, reader.lexicon.simplify, self._spell)
         self.generation: Path = state.generation
         self.stale: bool = state.stale is not None
         self.stale_reason: str | None = state.stale
@@ -93,27 +103,44 @@ class Searcher:
         self._reader.close()
 
     # -- public -------------------------------------------------------------------------
-    def search(self, query: str, limit: int = 10, *, province: str | None = None,
-               type: str | None = None, program: str | None = None) -> list[Hit]:
-        """Ranked hits for `query`, best first. Raises QueryError for unsearchable input."""
-        return self.results(query, limit, province=province, type=type, program=program).hits
+    def search(self, query: str = "", limit: int | None = 10, *, offset: int = 0,
+               **filters: object) -> list[Hit]:
+        """Ranked hits for `query`, best first (the filters are those of `results`).
+
+        Raises QueryError for unsearchable input, and its subclasses InvalidValueError for a
+        bad limit or offset and FilterValueError for a filter value the index does not hold.
+        """
+        return self._checked(query, limit, offset, False, filters).hits
 
     def suggest(self, query: str) -> str | None:
         """A corrected query with hits when `query` has none ("did you mean …")."""
         return self.results(query, 1).suggestion
 
-    def results(self, query: str, limit: int = 10, *, province: str | None = None,
-                type: str | None = None, program: str | None = None) -> Results:
-        """Like `search`, with the total count and a suggestion when nothing matched."""
+    def results(self, query: str = "", limit: int | None = 10, *, offset: int = 0,
+                facets: bool = False, **filters: object) -> Results:
+        """One page of hits with the exact total, a suggestion when nothing matched, and with
+        `facets` the counts per province, city, program, list, type and year of the whole
+        hit set.
+
+        Filters (keywords `province`, `city`, `district`, `program`, `list`, `type`, `year`)
+        each take a value or an iterable of values: any value of one filter, all filters.
+        Values are understood in pinyin, English, traditional or full form (Jiangsu, 江蘇,
+        江苏省 → 江苏; pilot → 试点; a list by key or title); a city includes its districts.
+        With filters and an empty query, the matching records are listed in browsing order:
+        by province, city, district and name, in pinyin order. A place in the query narrows
+        the hits as a filter does.
+
+        `limit` None means every hit; `offset` skips that many: pages never overlap.
+        """
         with self._query():
-            return self._results(query, limit, (province, type, program), suggest=True)
+            return self._checked(query, limit, offset, facets, filters)
 
     # -- generations ----------------------------------------------------------------------
     def refresh_now(self) -> Path:
         """Switch to the generation ``CURRENT`` names, if it is newer and intact; return the open one.
 
-        What `refresh=True` does before each query, on demand (a health check, say). Waits for
-        queries in flight to finish before switching.
+        What `refresh=True` does before each call, on demand (a health check, say). Waits for
+        calls in flight to finish before switching.
         """
         with self._turn:
             self._switch_if_newer()
@@ -121,7 +148,7 @@ class Searcher:
 
     @contextmanager
     def _query(self) -> Iterator[None]:
-        """Hold one query's place: with `refresh`, first switch to a newer generation once none runs.
+        """Hold one call's place: with `refresh`, first switch to a newer generation once none runs.
 
         Every public method that reads the index runs inside this, so a switch never happens
         half way through a call.
@@ -138,7 +165,7 @@ class Searcher:
                 self._turn.notify_all()
 
     def _switch_if_newer(self) -> None:
-        """(With `_turn` held.) Open the newer generation, if any, once no query is running."""
+        """(With `_turn` held.) Open the newer generation, if any, once no call is running."""
         if self._reader.closed:
             return
         newer = self._newer()
@@ -169,13 +196,59 @@ class Searcher:
                       f"still searching {self.generation.name}")
             return None
 
-    # -- the pipeline ---------------------------------------------------------------------
-    def _results(self, query: str, limit: int, filters: Filters, suggest: bool) -> Results:
+    def _checked(self, query: str, limit: int | None, offset: int, facets: bool,
+                 filters: dict[str, object]) -> Results:
+        """`results`, after checking the limit, the offset and the filter values."""
         self._reader.check_open()
-        if not isinstance(limit, int) or limit < 1:
-            raise QueryError("limit must be a positive whole number")
+        if isinstance(limit, bool) or not (limit is None or isinstance(limit, int)) or (
+                limit is not None and not 1 <= limit <= MAX_LIMIT):
+            raise InvalidValueError(f"limit must be a whole number from 1 to {MAX_LIMIT:,} (or None for all)",
+                                    param="limit")
+        if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
+            raise InvalidValueError("offset must be a whole number, 0 or more", param="offset")
+        resolved = self._catalog.values.resolve_filters(filters)
+        return self._results(query, limit, offset, resolved, facets, suggest=True)
+
+    def get(self, id: str) -> Record:
+        """The full record with this id: every name, place, builder, list and source.
+
+        Raises UnknownIdError (a ClsearchError) if no record has it.
+        """
+        with self._query():
+            self._reader.check_open()
+            return self._catalog.get(id)
+
+    def complete(self, prefix: str, limit: int = 10) -> list[Completion]:
+        """Type-ahead suggestions for what the user is typing: hanzi, pinyin, initials or a
+        mix (常, chang, cz, 常zh) → names, places and words, each with how many clusters a
+        search for it finds."""
+        with self._query():
+            self._reader.check_open()
+            return self._catalog.complete(prefix, limit)
+
+    def values(self, field: str) -> dict[str, int]:
+        """Every value of a filter field in this index, with its number of records."""
+        with self._query():
+            return self._catalog.values.counts(field)
+
+    def records(self) -> Iterator[Record]:
+        """Every record of the index, in index order (what `clsearch export` prints)."""
+        self._reader.check_open()
+        return self._catalog.records()
+
+    def stats(self) -> dict[str, Any]:
+        """Record counts by list, program, type, province and year (`clsearch stats`)."""
+        with self._query():
+            self._reader.check_open()
+            return self._catalog.stats()
+
+    # -- the pipeline ---------------------------------------------------------------------
+    def _results(self, query: str, limit: int | None, offset: int, filters: Filters,
+                 facets: bool, suggest: bool) -> Results:
+        allowed = filter_docs(filters, self._reader.postings) if filters else None
+        if not query.strip() and allowed is not None:
+            return self._browse(limit, offset, filters, allowed, facets)
         parsed = parse_query(query, self.lexicon)
-        allowed = filter_docs(self._reader, *filters)
         ranked = self._rank(parsed, allowed)
         if (not ranked and any(t.text.isascii() for t in parsed.terms)
                 and (allowed is None or not self._rank(parsed, None))):
@@ -183,9 +256,38 @@ class Searcher:
             # typos be corrected (lidain → lidian).
             parsed = parse_query(query, self.lexicon, correct=True)
             ranked = self._rank(parsed, allowed)
-        hits = _hits(ranked[:limit], ranked[limit] if len(ranked) > limit else None)
+        end = len(ranked) if limit is None else offset + limit
+        hits = self._hits(ranked[offset:end], ranked[end] if len(ranked) > end else None)
         suggestion = self._suggestion(parsed, filters) if not ranked and suggest else None
-        return Results(parsed.text, hits, len(ranked), suggestion)
+        counts = self._facets({r.docnum for r in ranked}) if facets else None
+        return Results(parsed.text, hits, len(ranked), suggestion, offset, limit, counts, filters)
+
+    def _browse(self, limit: int | None, offset: int, filters: Filters, allowed: set[int],
+                facets: bool) -> Results:
+        """No query, only filters: the matching records in browsing order, all equal."""
+        order = browse_order(allowed, self._reader.column(Fields.ORDER))
+        end = len(order) if limit is None else offset + limit
+        title = self._catalog.values.title
+        hits = [make_hit(self._reader.doc(d), None, [], "browse", title) for d in order[offset:end]]
+        counts = self._facets(allowed) if facets else None
+        return Results("", hits, len(order), None, offset, limit, counts, filters)
+
+    def _facets(self, docs: set[int]) -> dict[str, dict[str, int]]:
+        values = {f: list(self._catalog.values.counts(f)) for f in FACET_FIELDS}
+        return facet_counts(docs, values, self._reader.postings)
+
+    def _spell(self, text: str) -> str:
+        """Hanzi → their usual pinyin, joined (other characters as they are)."""
+        return "".join((self.lexicon.readings(c) or (c,))[0] for c in text)
+
+    def _hits(self, ranked: list[Ranked], after: Ranked | None) -> list[Hit]:
+        title = self._catalog.values.title
+        hits = []
+        for i, r in enumerate(ranked):
+            below = ranked[i + 1] if i + 1 < len(ranked) else after
+            hits.append(make_hit(r.doc, r.ranking, r.matches,
+                                 placed_by(r.ranking, below.ranking if below else None), title))
+        return hits
 
     def _rank(self, parsed: ParsedQuery, allowed: set[int] | None) -> list[Ranked]:
         parsed = tighten_homophones(parsed, self._reader, self._reader.doc)
@@ -203,14 +305,6 @@ class Searcher:
         candidate = respell(parsed, self.lexicon)
         if candidate is None:
             return None
-        found = self._results(candidate, 1, filters, suggest=False)
+        found = self._results(candidate, 1, 0, filters, False, suggest=False)
         return candidate if found.hits else None
 
-
-def _hits(ranked: list[Ranked], after: Ranked | None) -> list[Hit]:
-    hits = []
-    for i, r in enumerate(ranked):
-        below = ranked[i + 1] if i + 1 < len(ranked) else after
-        hits.append(make_hit(r.doc, r.ranking, r.matches,
-                             placed_by(r.ranking, below.ranking if below else None)))
-    return hits

@@ -312,8 +312,10 @@ CASES: list[Case] = [
     C("latin-synonym-5G", "5G", ("河北省石家庄市鹿泉区专网通信系统设备产业集群", "泉州微波通信创新型产业集群"), count=2),
     C("literal-G60", "G60", "松江G60科创走廊数字经济创新型产业集群", count=1),
 
-    # -- a place narrows, it does not bring hits of its own ----------------------------------------
-    C("place-qualifies-上海-生物医药", "上海 生物医药", "张江生物医药产业集群", count=29),
-    C("place-qualifies-常州gf", "常州gf", "常州光伏创新型产业集群", count=3),
-    C("mixed-佛山jqr-apart", "佛山jqr", "广东省佛山市顺德区机器人制造产业集群", count=4),
+    # -- a place narrows as a filter does: it brings no hits of its own, and the total counts only
+    #    the clusters in it (29 clusters match 生物医药, 1 of them in 上海) ---------------------------
+    C("place-qualifies-上海-生物医药", "上海 生物医药", "张江生物医药产业集群", count=1),
+    C("place-qualifies-常州gf", "常州gf", "常州光伏创新型产业集群", count=1),
+    C("mixed-佛山jqr-apart", "佛山jqr", "广东省佛山市顺德区机器人制造产业集群", count=1),
+    C("place-qualifies-湖南-陶瓷", "湖南 陶瓷", "湖南省醴陵市陶瓷产业集群", count=1),
 ]

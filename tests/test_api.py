@@ -10,7 +10,8 @@ import pytest
 from conftest import names
 from search import ClsearchError, Hit, QueryError, Searcher, SearcherClosedError
 
-HIT_KEYS = {"id", "name", "score", "aliases", "province", "city", "builder", "type", "program", "lists"}
+HIT_KEYS = {"id", "name", "score", "aliases", "province", "city", "district", "builder", "type", "program",
+            "year", "lists", "list_titles", "highlights"}
 
 
 def test_search_returns_hits_best_first(small):
@@ -114,11 +115,11 @@ def test_safe_to_share_between_threads(small):
 
 
 def test_explain_names_the_rule_that_placed_each_hit(small):
-    top, second = small.search("常州 gf")[:2]
-    assert top.name == "常州光伏创新型产业集群"
+    top, second = small.search("智能装备 jqr")[:2]
+    assert top.name == "武进机器人及智能装备创新型产业集群"
     assert top.explain["placed_by"] == "terms"
     assert [(m["text"], m["channels"]) for m in top.explain["matches"]] == [
-        ("常州", ["exact", "exact"]), ("光伏", ["initials", "initials"])]
+        ("智能装备", ["exact"] * 4), ("机器人", ["initials"] * 3)]
     assert second.explain["rules"]["terms"] == 1
 
 

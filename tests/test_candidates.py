@@ -2,8 +2,9 @@
 
 from handmade import doc, lexicon
 from index.format import Fields
-from search.candidates import (alternative_docs, candidate_docs, filter_terms, tighten_homophones,
-                               unit_docs)
+from search.candidates import alternative_docs, candidate_docs, tighten_homophones, unit_docs
+from search.filters import facet_counts, filter_docs
+from search.values import ValueTable
 from index.format import Kind
 from search.query import Unit, parse_query
 
@@ -69,9 +70,27 @@ def test_homophones_are_dropped_when_the_characters_as_typed_occur():
     assert kept.tokens[0].whole[0].budget == 1
 
 
+VALUES = {"fields": {
+    "province": [{"value": "江苏", "count": 2, "names": ["江苏", "jiangsu", "江苏省", "jiangsusheng"]},
+                 {"value": "浙江", "count": 1, "names": ["浙江", "zhejiang"]}],
+    "type": [{"value": "培育", "count": 2, "names": ["培育", "peiyu", "cultivation"], "aliases": ["cultivation"]}],
+    "program": [{"value": "创新型产业集群", "count": 2, "names": ["创新型产业集群"]},
+                {"value": "中小企业特色产业集群", "count": 1, "names": ["中小企业特色产业集群"]}],
+}}
+
+
 def test_filters_read_as_people_write_them():
-    programs = ["创新型产业集群", "中小企业特色产业集群"]
-    assert filter_terms("江苏省", "（培育）", "中小企业", lambda: programs) == [
-        (Fields.PROVINCE, "江苏"), (Fields.TYPE, "培育"), (Fields.PROGRAM, "中小企业特色产业集群")]
-    assert filter_terms(None, None, "产业集群", lambda: programs) == [(Fields.PROGRAM, "产业集群")]  # ambiguous: as typed
-    assert filter_terms(None, None, None, lambda: programs) == []
+    table = ValueTable(VALUES, simplify=lambda ch: {"蘇": "苏"}.get(ch, ch))
+    resolved = table.resolve_filters({"province": ["江苏省", "江蘇", "Zhejiang"], "type": "（Cultivation）".strip("（）"),
+                                      "program": "中小企业"})
+    assert resolved == {"province": ("江苏", "浙江"), "program": ("中小企业特色产业集群",), "type": ("培育",)}
+
+
+def test_filter_documents_and_facets_are_set_algebra_over_postings():
+    postings = Postings({(Fields.PROVINCE, "江苏"): {1, 2}, (Fields.PROVINCE, "浙江"): {3},
+                         (Fields.TYPE, "培育"): {2, 3}})
+    assert filter_docs({"province": ["江苏", "浙江"], "type": ["培育"]}, postings.postings) == {2, 3}
+    assert filter_docs({"province": ["江苏"], "type": ["培育"]}, postings.postings) == {2}
+    assert facet_counts({1, 2, 3, 4}, {"province": ["江苏", "浙江"], "type": ["培育"]}, postings.postings,
+                        ["province", "type"]) == {"province": {"江苏": 2, "浙江": 1, "(none)": 1},
+                                                  "type": {"培育": 2, "(none)": 2}}

@@ -10,7 +10,8 @@ from click.testing import CliRunner
 
 from cli import main
 
-HIT_KEYS = {"id", "name", "score", "aliases", "province", "city", "builder", "type", "program", "lists"}
+HIT_KEYS = {"id", "name", "score", "aliases", "province", "city", "district", "builder", "type", "program",
+            "year", "lists", "list_titles", "highlights"}
 
 
 @pytest.fixture()
@@ -25,23 +26,26 @@ def test_query_works_as_written_and_prints_a_ranked_list(run):
     r = run("锂电")
     assert r.exit_code == 0
     assert r.output.splitlines() == [
-        " 1. 西宁经开区【锂电】产业集群",
-        "    青海 西宁市 · 培育 · 创新型产业集群",
+        " 1. 西宁经开区锂电产业集群",
+        "    青海 西宁市 · 培育 · 创新型产业集群 2021 · t-01",
         "    建设单位: 西宁经开区管委会",
     ]
 
 
 def test_highlights_show_characters_matched_through_pinyin_and_typos(run):
-    assert run("xinyu").output.splitlines()[0] == " 1. 【新余】动力电池创新型产业集群"
-    assert run("夏门").output.splitlines()[0] == " 1. 【厦门】海洋与生命科学产业集群"
-    assert run("常州gf").output.splitlines()[0] == " 1. 【常州光伏】创新型产业集群"
+    def first(*args):
+        return run(*args, "--color", "always").output.splitlines()[0]
+    on, off = "\x1b[1;31m", "\x1b[0m"
+    assert first("xinyu") == f" 1. {on}新余{off}动力电池创新型产业集群"
+    assert first("夏门") == f" 1. {on}厦门{off}海洋与生命科学产业集群"
+    assert first("常州gf") == f" 1. {on}常州光伏{off}创新型产业集群"
 
 
 def test_json_prints_one_object_with_query_total_and_hits(run):
     r = run("常州", "--json", "--limit", "2")
     assert r.exit_code == 0
     data = json.loads(r.output)
-    assert set(data) == {"query", "total", "hits"}
+    assert set(data) == {"query", "total", "offset", "limit", "filters", "hits"}
     assert data["query"] == "常州" and data["total"] == 3 and len(data["hits"]) == 2
     assert all(set(h) == HIT_KEYS for h in data["hits"])
     assert "常州" in r.output  # UTF-8 as is, not \\u escapes
@@ -68,7 +72,8 @@ def test_no_hits_with_a_close_correction_says_did_you_mean(run):
 def test_no_hits_in_json_is_still_one_object(run):
     r = run("qwzxv", "--json")
     assert r.exit_code == 1
-    assert json.loads(r.stdout) == {"query": "qwzxv", "total": 0, "hits": []}
+    assert json.loads(r.stdout) == {"query": "qwzxv", "total": 0, "offset": 0, "limit": 10, "filters": {},
+                                    "hits": []}
 
 
 @pytest.mark.parametrize("args, message", [
@@ -106,9 +111,9 @@ def test_usage_errors_exit_2(run):
 
 
 def test_explain_shows_the_rule_and_the_channels(run):
-    lines = run("常州", "gf", "--explain", "--limit", "1").output.splitlines()
-    assert lines[3].startswith("    placed by: terms   [terms=2, typos=0, synonyms=0, proximity=0, field=0,")
-    assert lines[4:6] == ["      name: 常州 ← 常州 (exact, typos 0)", "      name: 光伏 ← g f (initials, typos 0)"]
+    lines = run("智能装备", "jqr", "--explain", "--limit", "1").output.splitlines()
+    assert lines[3].startswith("    placed by: terms   [terms=2, typos=0, synonyms=0, proximity=1, field=0,")
+    assert lines[4:6] == ["      name: 智能装备 ← 智能装备 (exact, typos 0)", "      name: 机器人 ← j q r (initials, typos 0)"]
 
 
 def test_every_command_has_help():
@@ -121,7 +126,7 @@ def test_every_command_has_help():
 
 def test_export_prints_every_record_as_json_lines():
     r = CliRunner().invoke(main, ["export"])
-    lines = r.output.splitlines()
+    lines = r.stdout.splitlines()
     assert r.exit_code == 0 and len(lines) == 477
     first = json.loads(lines[0])
     assert {"id", "name", "aliases", "province", "sources"} <= set(first)

@@ -43,6 +43,7 @@ def test_explain_is_a_typed_record_with_a_dict_form():
 
 def test_to_dict_has_exactly_the_documented_keys():
     h = hit_for("新余")
-    assert tuple(h.to_dict()) == HIT_KEYS
+    assert tuple(h.to_dict()) == (*HIT_KEYS, "highlights")
+    assert tuple(h.to_dict(highlights=False)) == HIT_KEYS
     assert h.to_dict()["lists"] == ["test"] and h.id == "x-1"
     json.dumps(h.to_dict(), ensure_ascii=False)

@@ -85,8 +85,9 @@ def test_a_significant_term_matching_nowhere_means_no_hits():
     assert ranked_ids("新余 青岛", docs) == []  # honesty: 青岛 matches nothing
 
 
-def test_a_place_alone_does_not_make_a_hit_with_an_industry_word():
+def test_a_place_alone_does_not_make_a_hit_and_narrows_the_hits_of_an_industry_word():
     docs = [doc("jiangsu-other", "江苏光伏", words=["江苏", "光伏"]),
             doc("robot", "青岛机器人", words=["青岛", "机器人"]),
             doc("jiangsu-robot", "江苏机器人", words=["江苏", "机器人"])]
-    assert ranked_ids("江苏 机器人", docs) == ["jiangsu-robot", "robot"]
+    assert ranked_ids("江苏 机器人", docs) == ["jiangsu-robot"]
+    assert ranked_ids("机器人", docs) == ["jiangsu-robot", "robot"]

@@ -191,7 +191,7 @@ def test_a_users_synonyms_file_adds_links(tmp_path):
 def test_export_related_lists_the_clusters_of_several_programs():
     r = CliRunner().invoke(main, ["export", "--related"])
     assert r.exit_code == 0, r.output
-    groups = [json.loads(line) for line in r.output.splitlines()]
+    groups = [json.loads(line) for line in r.stdout.splitlines()]
     assert len(groups) == 9 and [g["group"] for g in groups] == list(range(1, 10))
     expected = {frozenset((a, b)) for a, _, b, _, verdict, _ in judged() if verdict == "link"}
     assert {frozenset(x["id"] for x in g["records"]) for g in groups} == expected
@@ -204,7 +204,7 @@ def test_export_related_lists_the_clusters_of_several_programs():
 def test_export_related_csv_has_one_row_per_record():
     r = CliRunner().invoke(main, ["export", "--related", "--csv"])
     assert r.exit_code == 0, r.output
-    rows = list(csv.DictReader(io.StringIO(r.output)))
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
     assert len(rows) == 18
     row = next(x for x in rows if x["id"] == "zj-bf6688bf")  # 宁海模具产业群
     assert (row["name"], row["related"], row["confidence"]) == ("宁海模具产业群", "miit-97971231", "0.75")
@@ -213,14 +213,14 @@ def test_export_related_csv_has_one_row_per_record():
 
 def test_export_csv_has_a_related_column():
     r = CliRunner().invoke(main, ["export", "--csv"])
-    rows = {x["id"]: x for x in csv.DictReader(io.StringIO(r.output))}
+    rows = {x["id"]: x for x in csv.DictReader(io.StringIO(r.stdout))}
     assert rows["hb-514d5d99"]["related"] == "miit-d1fef596"  # 应城市化工产业集群
     assert rows["zj-70a3256f"]["related"] == ""
 
 
 def test_stats_counts_the_clusters_in_several_programs():
     r = CliRunner().invoke(main, ["stats", "--json"])
-    several = json.loads(r.output)["several_programs"]
+    several = json.loads(r.stdout)["several_programs"]
     assert several == {"clusters": 9, "records": 18, "by_programs": {
         "创新型产业集群 + 湖北省重点产业集群": 5, "中小企业特色产业集群 + 创新型产业集群": 2,
         "中小企业特色产业集群 + 浙江省产业集群": 1, "中小企业特色产业集群 + 湖北省重点产业集群": 1}}

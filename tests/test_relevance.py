@@ -83,8 +83,8 @@ SHENG_YU = ("云南省玉溪市红塔区数控机床产业集群", "贵州省玉
     # the whole word 锂电 above 力电 cut out of 动力|电池
     pytest.param("lidian", LITHIUM, POWER_BATTERIES, id="lidian-锂电-above-动力电池"),
     # two tokens: the cluster holding both above the one holding only the second
-    pytest.param("湖南 陶瓷", ("湖南省醴陵市陶瓷产业集群",), ("当阳市建筑陶瓷产业集群", "江西省浮梁县陶瓷产业集群"),
-                 id="湖南-陶瓷-both-above-one"),
+    pytest.param("陶瓷 建筑", ("当阳市建筑陶瓷产业集群",), ("湖南省醴陵市陶瓷产业集群", "江西省浮梁县陶瓷产业集群"),
+                 id="陶瓷-建筑-both-above-one"),
     # a homophone typo in the place: both words matched above one word matched
     pytest.param("常洲光伏", (CZ_PV,), ("瑞安太阳能光伏产业集群", "常州轨道交通牵引动力与关键核心部件产业集群"),
                  id="常洲光伏-both-words-above-one"),

@@ -90,7 +90,7 @@ def test_an_index_built_with_the_users_files_uses_them_and_goes_stale_when_they_
     info = CliRunner().invoke(main, ["index", "info", "--index", str(where)])
     assert info.output.splitlines()[-1] == (f"user dictionaries: {config} (synonyms.txt, stopwords.txt; "
                                             "may hold synonyms.txt, stopwords.txt, nicknames.tsv)")
-    fresh = CliRunner().invoke(main, ["新三样", "--index", str(where)])
+    fresh = CliRunner().invoke(main, ["新三样", "--json", "--index", str(where)])  # (no footer on stderr)
     assert fresh.exit_code == 0 and fresh.stderr == ""
     (config / "stopwords.txt").write_text(STOPWORDS + "请帮我\n", encoding="utf-8")
     stale = CliRunner().invoke(main, ["新三样", "--index", str(where)])

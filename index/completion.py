@@ -1,0 +1,88 @@
+"""What type-ahead can suggest: names, and the place and industry words that occur in them.
+
+Written once per index generation (``complete.json``) with each suggestion's pinyin, so the
+query layer completes ``常``, ``chang``, ``cz`` or ``常zh`` without pypinyin (see
+`search.complete`). Each suggestion carries the number of clusters a search for it finds by
+its exact characters or a synonym (the same thesaurus the query layer expands): the records
+holding one of those in a name, alias, builder or place.
+Pure given jieba's cutter and the reading function.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+
+from index.text import strip_place_suffix
+
+NAME, PLACE, WORD = "name", "place", "word"
+
+Read = Callable[[str], Sequence[tuple[str, ...]]]
+Cut = Callable[[str], list[str]]
+
+
+def _syllables(text: str, read: Read) -> list[str]:
+    """Usual reading of each character; the character itself (lower-cased) if it has none."""
+    return [r[0] if r else ch.lower() for ch, r in zip(text, read(text))]
+
+
+def completion_table(docs: Iterable[tuple[str, list[tuple[str, str]]]], read: Read, cut: Cut, *,
+                     stopwords: Iterable[str] = (), places: Iterable[str] = (),
+                     synonyms: dict[str, list[str]] | None = None) -> dict:
+    """``{"entries": [[text, syllables, kind, count, id], ...]}`` from (record id, fields).
+
+    `fields` are a record's (kind, text) pairs, as `index.prepare.document_fields` gives.
+
+    `syllables` is space-separated, one per character. Names are kind ``name`` with the
+    record's id; words of two or more characters in names and aliases are ``place`` when they
+    name a place, else ``word``; place values (`places`) are added as ``place`` too.
+    """
+    stop = set(stopwords)
+    place_names = {p for p in places if len(p) >= 2}
+    texts: list[list[str]] = []
+    names: dict[str, str] = {}
+    words: set[str] = set(place_names)
+    for rid, fields in docs:
+        texts.append([text for _, text in fields])
+        for kind, text in fields:
+            if kind == "name":
+                names.setdefault(text, rid)
+            if kind in ("name", "alias"):
+                words.update(w for w in cut(text) if len(w) >= 2 and w not in stop
+                             and any("\u4e00" <= c <= "\u9fff" for c in w))
+    counts = _counts(list(names) + sorted(words - set(names)), texts, synonyms or {})
+    entries = []
+    for text, rid in names.items():
+        entries.append([text, " ".join(_syllables(text, read)), NAME, counts[text], rid])
+    for w in sorted(words - set(names)):
+        short = strip_place_suffix(w)
+        if short != w and short in words and counts.get(short) == counts[w]:
+            continue  # 常州市 finds what 常州 finds: suggest the short form only
+        if counts[w]:
+            kind = PLACE if w in place_names else WORD
+            entries.append([w, " ".join(_syllables(w, read)), kind, counts[w], None])
+    return {"entries": entries}
+
+
+def _counts(items: list[str], texts: list[list[str]], synonyms: dict[str, list[str]]) -> dict[str, int]:
+    """For each item, how many records hold it (or one of its synonyms) in any of their texts."""
+    by_char: dict[str, set[int]] = defaultdict(set)
+    for i, fields in enumerate(texts):
+        for t in fields:
+            for ch in t:
+                by_char[ch].add(i)
+
+    def holding(word: str) -> set[int]:
+        sets = sorted((by_char.get(ch, set()) for ch in set(word)), key=len)
+        cands = set(sets[0]).intersection(*sets[1:]) if sets else set()
+        return {i for i in cands if any(word in t for t in texts[i])}
+
+    out = {}
+    for item in items:
+        found = holding(item)
+        short = strip_place_suffix(item)  # a search for 丰台区 finds 丰台 too
+        others = list(synonyms.get(item.lower(), ())) + ([short] if short != item else [])
+        for other in others:
+            found |= holding(other)
+        out[item] = len(found)
+    return out

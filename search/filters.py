@@ -1,0 +1,80 @@
+"""Filters, facets and browsing order, as set algebra over the index's filter postings.
+
+Filter values arrive resolved (`search.values`): several values of one field mean any of them,
+several fields all of them. Facets count the whole hit set, not the page, from the same
+postings: for each value of a field, the size of its posting list intersected with the hits.
+Pure given `postings(field, value) -> frozenset[int]`, the reader's cached postings lookup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Mapping
+
+from index.format import Fields
+from search.values import FACET_FIELDS, NONE_LABEL
+
+Postings = Callable[[str, str], frozenset[int]]
+
+# Filter field → Whoosh field holding it (the list keys sit in `lists`).
+WHOOSH_FIELD = {"province": Fields.PROVINCE, "city": Fields.CITY, "district": Fields.DISTRICT,
+                "program": Fields.PROGRAM, "list": Fields.LISTS, "type": Fields.TYPE,
+                "year": Fields.YEAR}
+MULTI_VALUED = frozenset({"list"})  # a record may be in several lists: no "(none)" count
+
+
+def whoosh_field(field: str) -> str:
+    return WHOOSH_FIELD[field]
+
+
+def filter_docs(resolved: Mapping[str, Iterable[str]], postings: Postings) -> set[int] | None:
+    """Documents passing every filter (any value of each), or None when there is no filter.
+
+    >>> p = {("province", "江苏"): frozenset({1, 2}), ("province", "浙江"): frozenset({3}),
+    ...      ("type", "试点"): frozenset({2, 3})}
+    >>> sorted(filter_docs({"province": ["江苏", "浙江"], "type": ["试点"]},
+    ...                    lambda f, v: p.get((f, v), frozenset())))
+    [2, 3]
+    """
+    docs: set[int] | None = None
+    for field, values in resolved.items():
+        any_of: set[int] = set()
+        for value in values:
+            any_of |= postings(whoosh_field(field), value)
+        docs = any_of if docs is None else docs & any_of
+        if not docs:
+            return set()
+    return docs
+
+
+def facet_counts(hits: Collection[int], values: Mapping[str, Iterable[str]], postings: Postings,
+                 fields: Iterable[str] = FACET_FIELDS) -> dict[str, dict[str, int]]:
+    """For each field, each value's number of hits, most first (then by value); records with
+    no value of a single-valued field count under "(none)". Values with no hit are left out.
+
+    `values` gives every value of each field the index holds (`ValueTable.counts`).
+
+    >>> p = {("province", "江苏"): frozenset({1, 2}), ("province", "浙江"): frozenset({3})}
+    >>> facet_counts({1, 2, 4}, {"province": ["江苏", "浙江"]}, lambda f, v: p.get((f, v), frozenset()),
+    ...              ["province"])
+    {'province': {'江苏': 2, '(none)': 1}}
+    """
+    hit_set = hits if isinstance(hits, (set, frozenset)) else set(hits)
+    out: dict[str, dict[str, int]] = {}
+    for field in fields:
+        counts: dict[str, int] = {}
+        covered = 0
+        for value in values.get(field, ()):
+            ids = postings(whoosh_field(field), value)
+            n = len(hit_set & ids)  # CPython walks the smaller of the two
+            if n:
+                counts[value] = n
+                covered += n
+        if field not in MULTI_VALUED and covered < len(hit_set):
+            counts[NONE_LABEL] = len(hit_set) - covered
+        out[field] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    return out
+
+
+def browse_order(docs: Iterable[int], key: Callable[[int], str]) -> list[int]:
+    """Documents in browsing order: by the indexer's place-then-name key, then docnum."""
+    return sorted(docs, key=lambda d: (key(d), d))

@@ -1,0 +1,264 @@
+"""Writing hits and records out: marked text, terminal colour, CSV, JSON lines, field choice.
+
+Pure functions over values (hits as `to_dict()` dicts, spans, records) and a text stream, so
+the CLI stays a thin shell and a server or a notebook can format the same way.
+
+Conventions (documented in the README):
+- A list value in CSV is joined with ``；`` (the full-width semicolon, as `clsearch export`):
+  it never occurs in names, and Chinese readers expect it; JSON keeps real lists.
+- Marked text escapes the field's text for HTML by default, so a name cannot inject markup;
+  the caller's own tags (``<mark>``/``</mark>``) are inserted as given.
+- Colour is used only when asked (`always`) or when `auto` and stdout is a terminal, ``NO_COLOR``
+  is unset or empty, and ``TERM`` is not ``dumb``. Without colour there is no markup at all:
+  piped text is the names as written (``clsearch 锂电 | grep 西宁经开区锂电`` matches).
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import IO, Any
+
+LIST_SEP = "；"
+COLORS = ("auto", "always", "never")
+BOLD_RED, RESET = "\x1b[1;31m", "\x1b[0m"
+DIM = "\x1b[2m"
+
+# Hit keys, in the order CSV columns and --fields name them. `to_dict()` may carry more
+# (highlights, explain, …): those are JSON only.
+HIT_FIELDS = ("id", "name", "score", "province", "city", "district", "type", "program", "year",
+              "lists", "list_titles", "builder", "aliases")
+CSV_DEFAULT = ("id", "name", "province", "city", "district", "type", "program", "year",
+               "list_titles", "builder", "aliases", "score")
+
+
+def mark(text: str, spans: Iterable[Sequence[Any]], open: str = "<mark>", close: str = "</mark>",
+         escape: Callable[[str], str] | None = html.escape) -> str:
+    """`text` with each run of marked characters wrapped in `open` … `close`.
+
+    Spans are (start, end, …) character offsets (a `Span` will do); overlapping and touching spans merge into one
+    run. `escape` is applied to the text pieces (not to the tags); pass None for plain text.
+
+    >>> mark("西宁<经开区>锂电", [(7, 9)])
+    '西宁&lt;经开区&gt;<mark>锂电</mark>'
+    >>> mark("锂电池", [(0, 1), (1, 2)], "[", "]", escape=None)
+    '[锂电]池'
+    """
+    esc = escape or (lambda s: s)
+    marked = [False] * len(text)
+    for span in spans:
+        start, end = span[0], span[1]
+        for i in range(max(start, 0), min(end, len(text))):
+            marked[i] = True
+    out, i = [], 0
+    while i < len(text):
+        j = i
+        while j < len(text) and marked[j] == marked[i]:
+            j += 1
+        piece = esc(text[i:j])
+        out.append(open + piece + close if marked[i] else piece)
+        i = j
+    return "".join(out)
+
+
+def use_color(mode: str, isatty: bool, env: Mapping[str, str]) -> bool:
+    """Whether to colour output: `mode` is auto, always or never (see the module docstring).
+
+    >>> use_color("auto", True, {"TERM": "xterm"}), use_color("auto", True, {"NO_COLOR": "1"})
+    (True, False)
+    >>> use_color("auto", False, {}), use_color("always", False, {"TERM": "dumb"})
+    (False, True)
+    """
+    if mode == "always":
+        return True
+    if mode == "never":
+        return False
+    return isatty and not env.get("NO_COLOR") and env.get("TERM") != "dumb"
+
+
+def check_fields(fields: Sequence[str], allowed: Sequence[str] = HIT_FIELDS) -> list[str]:
+    """The chosen columns, checked: a list of names (comma-separated items are split).
+
+    Raises ValueError naming the unknown column and the valid ones.
+    """
+    out = []
+    for item in fields:
+        for name in item.split(","):
+            name = name.strip()
+            if not name:
+                continue
+            if name not in allowed:
+                raise ValueError(f'unknown field "{name}"; fields are {", ".join(allowed)}')
+            out.append(name)
+    return out
+
+
+def csv_value(value: object) -> str:
+    """One CSV cell: lists joined with ``；``, None empty, numbers as written.
+
+    A cell that a spreadsheet would read as a formula (=, +, -, @, a tab or CR first) gets a
+    leading apostrophe, so a name cannot run code in Excel.
+    """
+    if value is None:
+        text = ""
+    elif isinstance(value, (list, tuple)):
+        text = LIST_SEP.join(str(v) for v in value)
+    else:
+        text = str(value)
+    if text and text.lstrip(" ")[:1] in ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠"):
+        if not _number(text):
+            text = "'" + text
+    return text
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
+
+
+def write_csv(rows: Iterable[Mapping[str, Any]], fields: Sequence[str], fp: IO[str], bom: bool = False) -> int:
+    """A header and one row per dict; returns the number of rows. `bom` for Excel."""
+    if bom:
+        fp.write("\ufeff")
+    writer = csv.writer(fp, lineterminator="\r\n" if bom else "\n")
+    writer.writerow(fields)
+    n = 0
+    for row in rows:
+        writer.writerow([csv_value(row.get(f)) for f in fields])
+        n += 1
+    return n
+
+
+def write_jsonl(rows: Iterable[Mapping[str, Any]], fp: IO[str], fields: Sequence[str] | None = None) -> int:
+    """One JSON object per line (UTF-8 as is); only `fields` when given."""
+    n = 0
+    for row in rows:
+        fp.write(json.dumps(pick(row, fields), ensure_ascii=False) + "\n")
+        n += 1
+    return n
+
+
+def pick(row: Mapping[str, Any], fields: Sequence[str] | None) -> dict[str, Any]:
+    """`row` with only `fields` (in that order), or all of it."""
+    return dict(row) if not fields else {f: row.get(f) for f in fields}
+
+
+# -- text for a terminal or a pipe ---------------------------------------------------------
+def _colored(text: str, spans: Iterable[Sequence[Any]], color: bool) -> str:
+    if not color:
+        return text  # no markup when piped: names stay greppable as written
+    return mark(text, [(s[0], s[1]) for s in spans], BOLD_RED, RESET, escape=None)
+
+
+def hit_lines(hit: Any, number: int, color: bool, explain: bool = False) -> list[str]:
+    """A hit as the CLI prints it: name, facts (place · type · program year · id), builder,
+    matched aliases or places, and with `explain` the rule that placed it."""
+    marks = {h.field: h for h in hit.highlights}
+    name = _colored(hit.name, marks["name"].spans, color) if "name" in marks else hit.name
+    lines = [f"{number:>2}. {name}"]
+    place = " ".join(p for p in (hit.province, hit.city, getattr(hit, "district", None)) if p)
+    year = getattr(hit, "year", None)
+    program = f"{hit.program} {year}" if year else hit.program
+    ident = f"{DIM}{hit.id}{RESET}" if color else hit.id
+    facts = [place or "—", hit.type or "", program, ident]
+    lines.append("    " + " · ".join(f for f in facts if f))
+    if hit.builder:
+        b = marks.get("builder")
+        lines.append("    建设单位: " + (_colored(b.text, b.spans, color) if b else hit.builder))
+    for h in hit.highlights:
+        if h.field in ("alias", "place"):
+            label = "别名" if h.field == "alias" else "地区"
+            lines.append(f"    {label}: " + _colored(h.text, h.spans, color))
+    if explain and hit.explain:
+        e = hit.explain
+        rules = ", ".join(f"{k}={v}" for k, v in e["rules"].items())
+        lines.append(f"    placed by: {e['placed_by']}   [{rules}]   score {hit.score}")
+        for m in e["matches"]:
+            how = "synonym" if m["synonym"] else "/".join(dict.fromkeys(str(c) for c in m["channels"]))
+            lines.append(f"      {m['field']}: {m['text']} ← {m['as']} ({how}, typos {m['typos']})")
+    return lines
+
+
+def facet_lines(facets: Mapping[str, Mapping[str, int]], top: int = 12) -> list[str]:
+    """Facet counts as text: one line per field, the `top` values by count."""
+    lines = []
+    for field, counts in facets.items():
+        items = list(counts.items())
+        shown = " · ".join(f"{v} {n}" for v, n in items[:top])
+        more = f" · … {len(items) - top} more" if len(items) > top else ""
+        lines.append(f"{field}: {shown}{more}")
+    return lines
+
+
+def record_lines(record: Any) -> list[str]:
+    """A full record (`search.Record`) as `clsearch show` prints it."""
+    place = " ".join(p for p in (record.province, record.city, record.district) if p) or "—"
+    rows = [("id", record.id), ("名称", record.name)]
+    rows += [("别名", a) for a in record.aliases]
+    rows += [("地区", place), ("类型", record.type or "—"),
+             ("项目", f"{record.program} {record.year}" if record.year else record.program),
+             ("发布", record.issuer or "—")]
+    rows += [("建设单位", b) for b in record.builders]
+    if record.recommender:
+        rows.append(("推荐单位", record.recommender))
+    rows += [("名单", f"{ls.title} ({ls.key})") for ls in record.lists]
+    lines = [f"{k}: {v}" for k, v in rows]
+    lines.append("来源:")
+    for s in record.sources:
+        role = "" if s.role == "entry" else f" [{s.role}]"
+        lines.append(f"  {s.document}:{s.line}{role}  {s.list_title}")
+        lines.append(f"      {s.text}")
+    if record.ocr_readings:
+        lines.append("OCR: " + "；".join(record.ocr_readings))
+    for rel in record.related:  # the same cluster in another program (index.corpus.related)
+        parts = [rel.get("name") or "", rel.get("program") or "", rel.get("id") or ""]
+        if rel.get("confidence") is not None:
+            parts.append(f"confidence {rel['confidence']}")
+        if rel.get("reason"):
+            parts.append(rel["reason"])
+        lines.append("相关: " + " · ".join(p for p in parts if p))
+    return lines
+
+
+# -- records (export) and counts (stats) -----------------------------------------------------
+EXPORT_COLUMNS = ("id", "name", "short_name", "aliases", "program", "issuer", "list_title", "year",
+                  "province", "city", "district", "builder", "recommender", "type", "lists",
+                  "list_titles", "ocr_readings", "sources", "related")
+
+
+def record_row(d: Mapping[str, Any]) -> dict[str, Any]:
+    """A record's `to_dict()` flattened for CSV: sources as ``document:line``, related as the
+    linked ids, the builder cell holding every builder (so an export loads back with
+    ``clsearch index build --add``)."""
+    row = dict(d)
+    row["builder"] = list(d.get("builders") or ())
+    row["sources"] = [f"{s['document']}:{s['line']}" for s in d.get("sources") or ()]
+    row["related"] = [link["id"] for link in d.get("related") or ()]
+    return row
+
+
+def stats_text(st: Mapping[str, Any]) -> str:
+    """`Searcher.stats()` as a readable table: one section per grouping, counts right-aligned."""
+    lines = [f"records  {st['records']}"]
+    titles = st.get("list_titles", {})
+    for key, title in (("by_list", "list"), ("by_program", "program"), ("by_type", "type"),
+                       ("by_province", "province"), ("by_year", "year")):
+        rows = st.get(key, {})
+        lines += ["", f"by {title}"]
+        width = max((len(str(v)) for v in rows.values()), default=1)
+        for label, n in rows.items():
+            extra = f"  {titles[label]}" if key == "by_list" and titles.get(label, label) != label else ""
+            lines.append(f"  {str(n).rjust(width)}  {label}{extra}")
+    several = st.get("several_programs")
+    if several:
+        lines += ["", f"in several programs  {several['clusters']} clusters, {several['records']} records"
+                      " (clsearch export --related)"]
+        rows = several["by_programs"]
+        width = max((len(str(v)) for v in rows.values()), default=1)
+        lines += [f"  {str(n).rjust(width)}  {label}" for label, n in rows.items()]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,148 @@
+"""Full records, as the index holds them: `Searcher.get(id)`, `clsearch show`, export and stats.
+
+The indexer writes every record in full beside the Whoosh index (``records.jsonl``, one JSON
+object a line, in index order), so what `export` prints, what `stats` counts and what `show`
+displays is exactly what is searched, added lists included. Records are read from that file
+when asked for, never kept in memory all at once: a lookup by id reads one line, found
+through an id → offset table made on the first lookup.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from collections.abc import Callable, Iterator
+from typing import Any, NamedTuple
+
+from index.errors import UnknownIdError
+
+_ID_PREFIX = b'{"id":"'
+
+
+class ListRef(NamedTuple):
+    """A list a record appears in: its key and its readable title (from the manifest)."""
+
+    key: str
+    title: str
+
+
+class SourceRef(NamedTuple):
+    """One occurrence of the cluster in a source document, as written there."""
+
+    document: str
+    list: str
+    list_title: str
+    line: int
+    text: str
+    role: str  # entry (a clean listing), alias (an earlier name), ocr (an OCR reading)
+
+
+@dataclass(frozen=True)
+class Record:
+    """A cluster designation in full: every name, place, builder, list and source."""
+
+    id: str
+    name: str
+    short_name: str
+    aliases: list[str]
+    program: str
+    issuer: str
+    province: str | None
+    city: str | None
+    district: str | None
+    builders: list[str]
+    recommender: str | None
+    type: str | None
+    year: int | None
+    lists: list[ListRef]
+    sources: list[SourceRef]
+    ocr_readings: list[str] = field(default_factory=list)
+    related: list[dict[str, Any]] = field(default_factory=list)  # the same cluster in other programs
+
+    __hash__ = None  # type: ignore[assignment]  # holds lists
+
+    @property
+    def builder(self) -> str | None:
+        return "；".join(self.builders) if self.builders else None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able: the keys of `clsearch export`, lists as keys plus their titles."""
+        return {
+            "id": self.id, "name": self.name, "short_name": self.short_name,
+            "aliases": list(self.aliases), "program": self.program, "issuer": self.issuer,
+            "province": self.province, "city": self.city, "district": self.district,
+            "builders": list(self.builders), "builder": self.builder,
+            "recommender": self.recommender, "type": self.type, "year": self.year,
+            "lists": [ls.key for ls in self.lists], "list_titles": [ls.title for ls in self.lists],
+            "list_title": self.lists[0].title if self.lists else None,
+            "sources": [s._asdict() for s in self.sources],
+            "ocr_readings": list(self.ocr_readings), "related": list(self.related),
+        }
+
+
+def record_from_dict(d: dict[str, Any], title: Callable[[str], str] = lambda key: key) -> Record:
+    """A `Record` from one line of ``records.jsonl``, list titles looked up by `title`."""
+    return Record(
+        id=d["id"], name=d["name"], short_name=d.get("short_name") or d["name"],
+        aliases=list(d.get("aliases") or ()), program=d.get("program") or "",
+        issuer=d.get("issuer") or "", province=d.get("province"), city=d.get("city"),
+        district=d.get("district"), builders=list(d.get("builders") or ()),
+        recommender=d.get("recommender"), type=d.get("type"), year=d.get("year"),
+        lists=[ListRef(k, title(k)) for k in d.get("lists") or ()],
+        sources=[SourceRef(s["document"], s["list"], title(s["list"]), s["line"], s["text"],
+                           s.get("role", "entry")) for s in d.get("sources") or ()],
+        ocr_readings=list(d.get("ocr_readings") or ()), related=list(d.get("related") or ()),
+    )
+
+
+class RecordStore:
+    """The records file of one index generation."""
+
+    def __init__(self, path: Path, title: Callable[[str], str] = lambda key: key):
+        self.path = Path(path)
+        self._title = title
+        self._offsets: dict[str, int] | None = None
+
+    def rows(self) -> Iterator[dict[str, Any]]:
+        """Every record as stored (plain dicts), in index order."""
+        with open(self.path, encoding="utf-8") as fp:
+            for line in fp:
+                if line.strip():
+                    yield json.loads(line)
+
+    def __iter__(self) -> Iterator[Record]:
+        return (record_from_dict(d, self._title) for d in self.rows())
+
+    def get(self, id: str) -> Record:
+        """The record with this id; `UnknownIdError` if there is none."""
+        if not isinstance(id, str) or not id.strip():
+            raise UnknownIdError("a record id is a non-empty string such as most-1a2b3c4d", str(id))
+        offsets = self._index()
+        key = id.strip()
+        if key not in offsets:
+            raise UnknownIdError(f'no record has id "{key}"', key,
+                                 hint="ids are printed by search --json and export")
+        with open(self.path, "rb") as fp:
+            fp.seek(offsets[key])
+            return record_from_dict(json.loads(fp.readline()), self._title)
+
+    def __contains__(self, id: object) -> bool:
+        return isinstance(id, str) and id in self._index()
+
+    def _index(self) -> dict[str, int]:
+        if self._offsets is None:
+            offsets: dict[str, int] = {}
+            with open(self.path, "rb") as fp:
+                pos = 0
+                for line in fp:
+                    if line.startswith(_ID_PREFIX):
+                        end = line.index(b'"', len(_ID_PREFIX))
+                        rid = line[len(_ID_PREFIX):end].decode()
+                    else:
+                        rid = json.loads(line)["id"] if line.strip() else ""
+                    if rid:
+                        offsets.setdefault(rid, pos)
+                    pos += len(line)
+            self._offsets = offsets
+        return self._offsets

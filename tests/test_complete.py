@@ -1,0 +1,71 @@
+"""Type-ahead: `Searcher.complete` and `clsearch complete`, from hanzi, pinyin, initials or a mix."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+from search import Completion, InvalidValueError
+from search.complete import Completer
+
+
+def texts(found):
+    return [c.text for c in found]
+
+
+@pytest.mark.parametrize("prefix", ["常", "chang", "cz", "常zh", "Chang Zhou", "CHANG"])
+def test_every_way_of_typing_changzhou_suggests_it_first(full, prefix):
+    assert full.complete(prefix)[0] == Completion("常州", "place", 3, None)
+
+
+def test_suggestions_are_places_words_and_names_with_their_counts(full):
+    assert full.complete("常zh") == [
+        Completion("常州", "place", 3),
+        Completion("常州光伏创新型产业集群", "name", 1, "most-7cf405a4"),
+        Completion("常州轨道交通牵引动力与关键核心部件产业集群", "name", 1, "most-636a313a"),
+    ]
+    assert full.complete("jqr") == [Completion("机器人", "word", 6)]
+
+
+def test_a_count_is_what_a_search_for_the_suggestion_finds(full):
+    found = [c for p in ("锂", "jqr", "常州", "c", "s", "x", "zh", "h") for c in full.complete(p, limit=40)]
+    assert len(found) > 150
+    for c in found:
+        if c.kind != "name":
+            assert full.results(c.text).total == c.count, c.text
+
+
+def test_traditional_characters_and_limit(full):
+    assert texts(full.complete("鋰")) == ["锂电"]
+    assert len(full.complete("x", limit=3)) == 3
+
+
+def test_whole_syllables_come_before_a_syllable_cut_short():
+    # "li" is the whole first syllable of 锂电 (li dian), only the start of 零部件 (ling …)
+    c = Completer([["零部件", "ling bu jian", "word", 22, None], ["锂电", "li dian", "word", 3, None]])
+    assert texts(c.complete("li")) == ["锂电", "零部件"]
+    assert texts(c.complete("lin")) == ["零部件"]
+    assert texts(c.complete("ld")) == ["锂电"]
+
+
+@pytest.mark.parametrize("prefix, limit", [("常", 0), ("常", 1001), (None, 5), ("常", "5")])
+def test_bad_arguments_are_errors(full, prefix, limit):
+    with pytest.raises(InvalidValueError):
+        full.complete(prefix, limit)
+
+
+def test_nothing_to_suggest(full):
+    assert full.complete("") == [] and full.complete("qqqq") == []
+
+
+def test_the_cli_prints_one_suggestion_a_line():
+    r = CliRunner().invoke(main, ["complete", "常zh", "-n", "2"])
+    assert r.exit_code == 0
+    assert r.output == "常州\t3\tplace\n常州光伏创新型产业集群\t1\tname\tmost-7cf405a4\n"
+    data = json.loads(CliRunner().invoke(main, ["complete", "jqr", "--json"]).output)
+    assert data == [{"text": "机器人", "kind": "word", "count": 6, "id": None}]
+    none = CliRunner().invoke(main, ["complete", "qqqq"])
+    assert none.exit_code == 1 and none.output == ""
