@@ -79,7 +79,7 @@ class Searcher:
 
     def _open(self, state: IndexState) -> None:
         reader = IndexReader(state.generation, self.index_dir, state.meta)
-        old = getattr(self, "_reader", None)
+        old, old_catalog = getattr(self, "_reader", None), getattr(self, "_catalog", None)
         self._reader = reader
         self._catalog = Catalog(state.generation, reader.lexicon.simplify, self._spell)
         self.generation: Path = state.generation
@@ -87,6 +87,8 @@ class Searcher:
         self.stale_reason: str | None = state.stale
         if old is not None:
             old.close()
+        if old_catalog is not None:
+            old_catalog.close()
 
     @property
     def lexicon(self) -> Lexicon:
@@ -101,6 +103,7 @@ class Searcher:
 
     def close(self) -> None:
         self._reader.close()
+        self._catalog.close()
 
     # -- public -------------------------------------------------------------------------
     def search(self, query: str = "", limit: int | None = 10, *, offset: int = 0,
@@ -110,7 +113,8 @@ class Searcher:
         Raises QueryError for unsearchable input, and its subclasses InvalidValueError for a
         bad limit or offset and FilterValueError for a filter value the index does not hold.
         """
-        return self._checked(query, limit, offset, False, filters).hits
+        with self._query():
+            return self._checked(query, limit, offset, False, filters).hits
 
     def suggest(self, query: str) -> str | None:
         """A corrected query with hits when `query` has none ("did you mean …")."""

@@ -218,8 +218,9 @@ def test_a_reader_outlives_two_rebuilds_and_a_refreshing_one_moves_on(copy, monk
     first = held.generation
     build_index(copy, small_records()[2:5], "v2", cache_dir=copy / "cache", source="test")
     build_index(copy, small_records()[2:5], "v3", cache_dir=copy / "cache", source="test")
-    assert not first.exists()  # both rebuilds done, the first generation deleted
-    # The lazily read tables (charmap: traditional 鋰電; typos: lidain) were opened with it.
+    assert first.exists()  # retired, but a live reader holds it: no build deletes it
+    index.store.remove_tree(first)  # even gone (a reader that could not mark it) it keeps working:
+    # every file, the lazily read tables too (charmap: traditional 鋰電; typos: lidain), is open.
     assert names(held.search("鋰電")) == ["西宁经开区锂电产业集群"]
     assert names(held.search("lidain")) == ["西宁经开区锂电产业集群", "新余动力电池创新型产业集群"]  # 动力电池: li dian
     assert held.generation == first
@@ -227,8 +228,11 @@ def test_a_reader_outlives_two_rebuilds_and_a_refreshing_one_moves_on(copy, monk
     assert len(following.results("产业集群").hits) == 3
     assert held.refresh_now() == current_generation(copy)  # on demand, for one that does not follow
     assert held.search("锂电") == []
+    second = held.generation
     held.close()
     following.close()
+    build_index(copy, small_records(), "v4", cache_dir=copy / "cache", source="test")
+    assert not second.exists()  # released by both readers: deleted by the next build
 
 
 def test_a_refreshing_reader_keeps_its_generation_if_the_new_one_is_damaged(copy):
