@@ -225,7 +225,7 @@ def search_cmd(query, limit, all_hits, offset, page, facets, as_json, as_jsonl, 
         for n, hit in enumerate(res.hits, res.offset + 1):
             click.echo("\n".join(hit_lines(hit, n, tty, explain)), color=tty)
         if res.facets:
-            click.echo("\n".join(facet_lines(res.facets)))
+            click.echo("\n".join(facet_lines(res.facets, titles=res.list_titles)))
     if res.hits and res.total > res.offset + len(res.hits) and not formats:
         last = res.offset + len(res.hits)
         click.echo(f"({res.offset + 1}–{last} of {res.total}; --page {last // len(res.hits) + 1}"

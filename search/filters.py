@@ -49,7 +49,7 @@ def filter_docs(resolved: Mapping[str, Iterable[str]], postings: Postings) -> se
 def facet_counts(hits: Collection[int], values: Mapping[str, Iterable[str]], postings: Postings,
                  fields: Iterable[str] = FACET_FIELDS) -> dict[str, dict[str, int]]:
     """For each field, each value's number of hits, most first (then by value); records with
-    no value of a single-valued field count under "(none)". Values with no hit are left out.
+    no value of a single-valued field count under "(none)", last. Values with no hit are left out.
 
     `values` gives every value of each field the index holds (`ValueTable.counts`).
 
@@ -69,9 +69,10 @@ def facet_counts(hits: Collection[int], values: Mapping[str, Iterable[str]], pos
             if n:
                 counts[value] = n
                 covered += n
+        ordered = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
         if field not in MULTI_VALUED and covered < len(hit_set):
-            counts[NONE_LABEL] = len(hit_set) - covered
-        out[field] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+            ordered[NONE_LABEL] = len(hit_set) - covered  # last, whatever its count
+        out[field] = ordered
     return out
 
 

@@ -134,7 +134,8 @@ class Results:
     """One page of hits (best first), how many matched in all, and a "did you mean".
 
     `total` counts the whole hit set exactly, as do `facets` (when asked for): per field,
-    value → number of hits, "(none)" for hits without a value. `offset` and `limit` say which
+    value → number of hits, "(none)" for hits without a value; `list_titles` names the lists
+    of the list facet. `offset` and `limit` say which
     page this is; `filters` holds the filter values as resolved (江蘇 → 江苏).
     """
 
@@ -146,6 +147,7 @@ class Results:
     limit: int | None = None
     facets: dict[str, dict[str, int]] | None = None
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    list_titles: dict[str, str] = field(default_factory=dict)  # list key → title, for the list facet
 
     def to_dict(self, tags: tuple[str, str] = TAGS, explain: bool = False) -> dict[str, Any]:
         """The CLI's --json object: query, total, offset, limit, filters, hits (with
@@ -162,6 +164,7 @@ class Results:
                                "filters": {k: list(v) for k, v in self.filters.items()}, "hits": hits}
         if self.facets is not None:
             out["facets"] = self.facets
+            out["list_titles"] = self.list_titles
         if self.suggestion:
             out["suggestion"] = self.suggestion
         return out

@@ -184,12 +184,14 @@ def hit_lines(hit: Any, number: int, color: bool, explain: bool = False) -> list
     return lines
 
 
-def facet_lines(facets: Mapping[str, Mapping[str, int]], top: int = 12) -> list[str]:
-    """Facet counts as text: one line per field, the `top` values by count."""
+def facet_lines(facets: Mapping[str, Mapping[str, int]], top: int = 12,
+                titles: Mapping[str, str] | None = None) -> list[str]:
+    """Facet counts as text: one line per field, the `top` values by count (lists by title)."""
     lines = []
+    titles = titles or {}
     for field, counts in facets.items():
         items = list(counts.items())
-        shown = " · ".join(f"{v} {n}" for v, n in items[:top])
+        shown = " · ".join(f"{titles.get(v, v) if field == 'list' else v} {n}" for v, n in items[:top])
         more = f" · … {len(items) - top} more" if len(items) > top else ""
         lines.append(f"{field}: {shown}{more}")
     return lines

@@ -264,7 +264,8 @@ class Searcher:
         hits = self._hits(ranked[offset:end], ranked[end] if len(ranked) > end else None)
         suggestion = self._suggestion(parsed, filters) if not ranked and suggest else None
         counts = self._facets({r.docnum for r in ranked}) if facets else None
-        return Results(parsed.text, hits, len(ranked), suggestion, offset, limit, counts, filters)
+        return Results(parsed.text, hits, len(ranked), suggestion, offset, limit, counts, filters,
+                       self._titles(counts))
 
     def _browse(self, limit: int | None, offset: int, filters: Filters, allowed: set[int],
                 facets: bool) -> Results:
@@ -274,11 +275,15 @@ class Searcher:
         title = self._catalog.values.title
         hits = [make_hit(self._reader.doc(d), None, [], "browse", title) for d in order[offset:end]]
         counts = self._facets(allowed) if facets else None
-        return Results("", hits, len(order), None, offset, limit, counts, filters)
+        return Results("", hits, len(order), None, offset, limit, counts, filters, self._titles(counts))
 
     def _facets(self, docs: set[int]) -> dict[str, dict[str, int]]:
         values = {f: list(self._catalog.values.counts(f)) for f in FACET_FIELDS}
         return facet_counts(docs, values, self._reader.postings)
+
+    def _titles(self, facets: dict[str, dict[str, int]] | None) -> dict[str, str]:
+        title = self._catalog.values.title
+        return {key: title(key) for key in (facets or {}).get("list", {})}
 
     def _spell(self, text: str) -> str:
         """Hanzi → their usual pinyin, joined (other characters as they are)."""

@@ -21,6 +21,8 @@ from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass
 from importlib import resources
 from pathlib import Path
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from typing import Annotated, Any
 
 import anyio
@@ -30,10 +32,12 @@ from pydantic import BaseModel, Field
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from index.errors import ClsearchError, IndexMissingError
+from index.errors import ClsearchError, FilterValueError, IndexMissingError, InvalidValueError, UnknownIdError
 from search.query import MAX_QUERY_CHARS
-from search.serve_data import ApiError, complete_json, health_json, record_json, search_json, stats_json
+from search.serve_data import (ApiError, complete_json, current_generation_name, health_json, record_json,
+                               search_json, stats_json)
 
 log = logging.getLogger("clsearch.serve")
 
@@ -75,10 +79,10 @@ class BodyAndUrlLimit:
     Content-Length (chunked) is counted as it streams and cut off at the bound.
     """
 
-    def __init__(self, app, max_body: int, max_url: int):
+    def __init__(self, app: ASGIApp, max_body: int, max_url: int):
         self.app, self.max_body, self.max_url = app, max_body, max_url
 
-    async def __call__(self, scope, receive, send):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         url_bytes = len(scope.get("raw_path") or scope["path"].encode()) + len(scope.get("query_string", b""))
@@ -98,7 +102,7 @@ class BodyAndUrlLimit:
 
         seen, refused = 0, False
 
-        async def bounded_receive():
+        async def bounded_receive() -> Message:
             # Past the bound: answer 413 now, and tell the app the client has gone.
             nonlocal seen, refused
             message = await receive()
@@ -111,7 +115,7 @@ class BodyAndUrlLimit:
                     return {"type": "http.disconnect"}
             return message
 
-        async def guarded_send(message):
+        async def guarded_send(message: Message) -> None:
             if not refused:
                 await send(message)
 
@@ -126,12 +130,15 @@ def _body_too_large(limit: int) -> ApiError:
     return ApiError(413, "body_too_large", f"the request body is too large (the limit is {limit} bytes)")
 
 
+def _error_json(err: ApiError) -> dict[str, Any]:
+    return {"error": {"status": err.status, "code": err.code, "message": err.message, **err.details}}
+
+
 def _error_body(err: ApiError) -> bytes:
-    return json.dumps({"error": {"status": err.status, "code": err.code, "message": err.message}},
-                      ensure_ascii=False).encode()
+    return json.dumps(_error_json(err), ensure_ascii=False).encode()
 
 
-async def _send_error(send, err: ApiError) -> None:
+async def _send_error(send: Send, err: ApiError) -> None:
     body = _error_body(err)
     await send({"type": "http.response.start", "status": err.status,
                 "headers": [(b"content-type", b"application/json; charset=utf-8"),
@@ -150,17 +157,23 @@ class UTF8JSONResponse(JSONResponse):
 
 def _error_response(err: ApiError) -> UTF8JSONResponse:
     headers = {"Retry-After": "1"} if err.status == 503 else None
-    return UTF8JSONResponse({"error": {"status": err.status, "code": err.code, "message": err.message}},
-                            status_code=err.status, headers=headers)
+    return UTF8JSONResponse(_error_json(err), status_code=err.status, headers=headers)
 
 
 def error_for(exc: ClsearchError) -> ApiError:
-    """The HTTP status a library error deserves: the caller's fault (400) unless the index is."""
+    """The HTTP status a library error deserves: the caller's fault (400) unless the index is
+    missing (503) or the id unknown (404). A filter value the index lacks names the field
+    and the values meant most likely."""
     message = str(exc) + (f" ({exc.hint})" if getattr(exc, "hint", None) else "")
     if isinstance(exc, IndexMissingError):
         return ApiError(503, "index_unavailable", message)
-    if isinstance(exc, LookupError) or type(exc).__name__ in ("RecordNotFound", "UnknownIdError", "NotFoundError"):
-        return ApiError(404, "not_found", message)
+    if isinstance(exc, UnknownIdError):
+        return ApiError(404, "not_found", message, id=exc.id)
+    if isinstance(exc, FilterValueError):
+        return ApiError(400, "bad_filter", message, field=exc.field, value=exc.value,
+                        nearest=list(exc.nearest), valid=list(exc.valid))
+    if isinstance(exc, InvalidValueError):
+        return ApiError(400, "bad_parameter", message, param=exc.param)
     return ApiError(400, "bad_query", message)
 
 
@@ -173,13 +186,11 @@ class AnswerCache:
     """
 
     def __init__(self, max_bytes: int):
-        from collections import OrderedDict
-
         self.max_bytes, self.size = max_bytes, 0
         self.generation: str | None = None
-        self._items: OrderedDict = OrderedDict()
+        self._items: OrderedDict[Hashable, bytes] = OrderedDict()
 
-    def get(self, generation: str, key) -> bytes | None:
+    def get(self, generation: str, key: Hashable) -> bytes | None:
         if generation != self.generation:
             self._items.clear()
             self.size, self.generation = 0, generation
@@ -189,7 +200,7 @@ class AnswerCache:
             self._items.move_to_end(key)
         return body
 
-    def put(self, generation: str, key, body: bytes) -> None:
+    def put(self, generation: str, key: Hashable, body: bytes) -> None:
         if generation != self.generation or len(body) > self.max_bytes // 8 or key in self._items:
             return
         self._items[key] = body
@@ -200,26 +211,26 @@ class AnswerCache:
 
 
 class GenerationProbe:
-    """The index's current generation, read from disk at most once per `every` seconds."""
+    """The generation a worker answers from, checked at most once per `every` seconds.
+
+    The check switches the Searcher to a newer generation when there is one, so answers
+    cached for the old generation are dropped at the same moment.
+    """
 
     def __init__(self, every: float):
-        self.every, self.checked = every, 0.0
+        self.every, self.checked = every, float("-inf")
         self.name: str | None = None
 
-    def current(self, searcher) -> str:
+    def due(self) -> bool:
         import time
 
-        now = time.monotonic()
-        if self.name is None or now - self.checked >= self.every:
-            self.checked = now
-            try:
-                from index.store import current_generation
+        return self.name is None or time.monotonic() - self.checked >= self.every
 
-                gen = current_generation(Path(searcher.index_dir))
-                self.name = gen.name if gen else Path(searcher.generation).name
-            except Exception:  # damaged pointer: the searcher's own generation decides
-                self.name = Path(searcher.generation).name
-        return self.name or ""
+    def set(self, name: str) -> str:
+        import time
+
+        self.name, self.checked = name, time.monotonic()
+        return name
 
 
 class SearchBody(BaseModel):
@@ -241,13 +252,13 @@ class SearchBody(BaseModel):
     post: str | None = Field(None, max_length=64)
 
 
-def create_app(config: ServeConfig | None = None, *, searcher=None) -> FastAPI:
+def create_app(config: ServeConfig | None = None, *, searcher: Any = None) -> FastAPI:
     """The ASGI app. `searcher` (tests) is used as given and never closed by the app;
     otherwise each worker opens its own on start-up and closes it on shut-down."""
     config = config or ServeConfig()
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI):
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if searcher is not None:
             app.state.searcher = searcher
             yield
@@ -268,15 +279,15 @@ def create_app(config: ServeConfig | None = None, *, searcher=None) -> FastAPI:
         app.state.searcher = searcher  # usable without running the lifespan (plain TestClient)
 
     @app.exception_handler(ApiError)
-    async def _api_error(request: Request, exc: ApiError):
+    async def _api_error(request: Request, exc: ApiError) -> Response:
         return _error_response(exc)
 
     @app.exception_handler(ClsearchError)
-    async def _library_error(request: Request, exc: ClsearchError):
+    async def _library_error(request: Request, exc: ClsearchError) -> Response:
         return _error_response(error_for(exc))
 
     @app.exception_handler(RequestValidationError)
-    async def _validation_error(request: Request, exc: RequestValidationError):
+    async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
         problems = []
         for e in exc.errors():
             where = ".".join(str(p) for p in e.get("loc", ()) if p not in ("query", "body", "path"))
@@ -284,25 +295,26 @@ def create_app(config: ServeConfig | None = None, *, searcher=None) -> FastAPI:
         return _error_response(ApiError(400, "bad_parameter", "; ".join(problems) or "invalid request"))
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http_error(request: Request, exc: StarletteHTTPException):
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         message = "no such endpoint" if exc.status_code == 404 else str(exc.detail)
         return _error_response(ApiError(exc.status_code, code, message))
 
     @app.exception_handler(Exception)
-    async def _internal_error(request: Request, exc: Exception):
+    async def _internal_error(request: Request, exc: Exception) -> Response:
         log.error("internal error on %s", request.url.path, exc_info=exc)
         return _error_response(ApiError(500, "internal_error", "internal error (logged on the server)"))
 
     cache = AnswerCache(int(config.cache_mb * 1024 * 1024)) if config.cache_mb > 0 else None
     probe = GenerationProbe(config.rebuild_check)
 
-    async def answer(request: Request, fn, *args, **kwargs) -> Response:
+    async def answer(request: Request, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Response:
         """`fn`'s JSON answer, from the cache when this generation already gave it."""
         searcher_ = request.app.state.searcher
         if cache is None or request.method != "GET":
             return UTF8JSONResponse(await run(fn, searcher_, *args, **kwargs))
-        generation = probe.current(searcher_)
+        generation = (probe.set(await run(current_generation_name, searcher_)) if probe.due()
+                      else probe.name or "")
         key = (request.url.path, tuple(sorted(request.query_params.multi_items())))
         body = cache.get(generation, key)
         state = "hit"
@@ -313,7 +325,7 @@ def create_app(config: ServeConfig | None = None, *, searcher=None) -> FastAPI:
                 cache.put(generation, key, body)
         return Response(body, media_type=UTF8JSONResponse.media_type, headers={"X-Clsearch-Cache": state})
 
-    async def run(fn, *args, **kwargs):
+    async def run(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Run a blocking library call in the thread pool, failing with 503 past the deadline."""
         try:
             with anyio.fail_after(config.timeout):
@@ -334,7 +346,7 @@ def create_app(config: ServeConfig | None = None, *, searcher=None) -> FastAPI:
         if not 0 <= offset <= config.max_offset:
             raise ApiError(400, "bad_parameter", f"offset must be between 0 and {config.max_offset}")
 
-    async def do_search(request: Request, params: dict) -> Response:
+    async def do_search(request: Request, params: dict[str, Any]) -> Response:
         return await answer(request, search_json, **params)
 
     @app.get("/api/search", summary="Search clusters", tags=["search"])
@@ -350,7 +362,7 @@ def create_app(config: ServeConfig | None = None, *, searcher=None) -> FastAPI:
         explain: bool = False,
         pre: Annotated[str | None, Query(max_length=64, description="Tag before a highlighted run (e.g. <mark>)")] = None,
         post: Annotated[str | None, Query(max_length=64, description="Tag after a highlighted run (e.g. </mark>)")] = None,
-    ):
+    ) -> Response:
         """Ranked clusters for `q`, with filters (each repeatable), paging, facet counts over all
         hits, highlights as spans (and as marked text with the caller's `pre`/`post` tags) and,
         on request, the ranking explanation."""
@@ -362,7 +374,7 @@ def create_app(config: ServeConfig | None = None, *, searcher=None) -> FastAPI:
                                              facets=facets, explain=explain, pre=pre, post=post))
 
     @app.post("/api/search", summary="Search clusters (JSON body)", tags=["search"])
-    async def search_post(request: Request, body: SearchBody):
+    async def search_post(request: Request, body: SearchBody) -> Response:
         """The same search with the parameters in a JSON body (bounded in size)."""
         check_query(body.q, "body")
         check_page(body.offset, body.limit)
@@ -371,7 +383,7 @@ def create_app(config: ServeConfig | None = None, *, searcher=None) -> FastAPI:
                                              facets=body.facets, explain=body.explain, pre=body.pre, post=body.post))
 
     @app.get("/api/complete", summary="Type-ahead suggestions", tags=["search"])
-    async def complete(request: Request, q: str = "", limit: Annotated[int, Query(ge=1)] = 8):
+    async def complete(request: Request, q: str = "", limit: Annotated[int, Query(ge=1)] = 8) -> Response:
         """What the user may be typing (hanzi, pinyin, initials or a mix), each with how many
         clusters it finds."""
         check_query(q, "url")
@@ -379,31 +391,31 @@ def create_app(config: ServeConfig | None = None, *, searcher=None) -> FastAPI:
         return await answer(request, complete_json, q, limit)
 
     @app.get("/api/records/{record_id}", summary="One cluster's full record", tags=["records"])
-    async def record(request: Request, record_id: str):
+    async def record(request: Request, record_id: str) -> Response:
         """The record with every name, place, builder, list and source, and related records."""
         if len(record_id) > 200:
             raise ApiError(414, "uri_too_long", "the id is too long")
         return await answer(request, record_json, record_id)
 
     @app.get("/api/stats", summary="Counts by list, program, type and province", tags=["records"])
-    async def stats(request: Request):
+    async def stats(request: Request) -> Response:
         return await answer(request, stats_json)
 
     @app.get("/api/health", summary="Liveness, index generation and fingerprint", tags=["service"])
-    async def health(request: Request):
-        return await run(health_json, request.app.state.searcher)
+    async def health(request: Request) -> Response:
+        return UTF8JSONResponse(await run(health_json, request.app.state.searcher))
 
     static = resources.files("search") / "static"
     page = (static / "index.html").read_text(encoding="utf-8")
 
     @app.get("/", include_in_schema=False)
-    async def index_page():
+    async def index_page() -> HTMLResponse:
         return HTMLResponse(page, headers=_PAGE_HEADERS)
 
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
 
     @app.middleware("http")
-    async def security_headers(request: Request, call_next):
+    async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         response = await call_next(request)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         return response

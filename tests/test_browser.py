@@ -53,11 +53,13 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def served_index(tmp_path_factory) -> Path:
-    """The bundled seeds plus an added list whose names carry markup."""
+def served_index(tmp_path_factory, full_index) -> Path:
+    """The bundled seeds plus an added list whose names carry markup (`index build --add`'s
+    path; built over a copy of the session's index, so jieba's cache is reused)."""
     from index.ensure import build_from_seeds
 
     root = tmp_path_factory.mktemp("served")
+    shutil.copytree(full_index, root / "index")
     added = root / "added_list.jsonl"
     added.write_text(json.dumps({"name": SCRIPT_NAME, "builder": MARKUP_BUILDER, "province": "江苏",
                                  "city": "苏州市", "program": "测试名单", "year": 2024}, ensure_ascii=False)
@@ -168,6 +170,10 @@ def test_typing_cz_letter_by_letter_shows_changzhou_with_highlights(page, base_u
     assert any("q=c&" in u for u in failed)
     assert hit_names(page) == names
     assert query_of(page.url)["q"] == ["cz"]
+    expect(page.locator("#complete li").first).to_have_text("常州3")  # suggestions: 常州, in 3 clusters
+    box.press("Escape")  # closes the suggestions, keeps the query
+    expect(page.locator("#complete")).to_be_hidden()
+    expect(box).to_have_value("cz")
     shot(page, "main-view-cz")
 
     # Typing on: czgf finds the photovoltaic cluster first, all four characters matched by initials.
@@ -214,6 +220,12 @@ def test_opening_a_record_shows_its_detail_and_back_returns(page, base_url):
     assert fields["类型"] == "试点" and fields["年份"] == "2021"
     record_id = query_of(page.url)["id"][0]
     assert fields["编号"] == record_id
+    # Every source, as written: the 2021 appendix, the older national edition and the OCR scan.
+    rows = page.locator(".sources tbody tr")
+    expect(rows).to_have_count(3)
+    assert {r.split("\t")[0] for r in rows.all_inner_texts()} == {
+        "most_national_2021_appendix3.txt", "compilation_national_zhejiang_hubei.txt",
+        "most_national_2021_notice_ocr.txt"}
     shot(page, "record-view")
     page.locator("#back").click()
     expect(page.locator("#listview")).to_be_visible()
@@ -254,3 +266,13 @@ def test_phone_width_layout(browser, base_url):
         assert page.evaluate("document.documentElement.scrollWidth") <= 375
     finally:
         page.close()
+
+
+def test_related_records_link_both_ways(page, base_url):
+    page.goto(base_url + "/?q=扬州数控成形机床")
+    page.locator("#hits .hit .name", has_text="扬州数控成形机床创新型产业集群").click()
+    link = page.locator(".related-link")
+    expect(link).to_have_text(["江苏省扬州市邗江区数控成形机床产业集群"])
+    link.click()
+    expect(page.locator(".record-name")).to_have_text("江苏省扬州市邗江区数控成形机床产业集群")
+    expect(page.locator(".related-link")).to_have_text(["扬州数控成形机床创新型产业集群"])

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from cli import main
 from search import FilterValueError, InvalidValueError, QueryError
-from tests.conftest import names
+from conftest import names
 
 JIANGSU = ["常州光伏创新型产业集群", "常州轨道交通牵引动力与关键核心部件产业集群",
            "武进机器人及智能装备创新型产业集群", "苏州高新区医疗器械创新型产业集群",
@@ -129,6 +129,13 @@ def test_facets_in_the_cli_json(run):
     data = json.loads(run("", "--province", "江苏", "--facets", "--json", "-n", "1").output)
     assert data["total"] == 5 and len(data["hits"]) == 1
     assert data["facets"]["city"] == {"常州市": 3, "苏州市": 1, "无锡市": 1}
+    assert data["facets"]["list"] == {"test": 5} and data["list_titles"] == {"test": "test list"}
+
+
+def test_facets_in_the_cli_text_name_lists_by_title(run):
+    lines = run("", "--province", "江苏", "--facets", "-n", "1").stdout.splitlines()
+    assert lines[3:] == ["province: 江苏 5", "city: 常州市 3 · 无锡市 1 · 苏州市 1", "program: 创新型产业集群 4 · 中小企业特色产业集群 1",
+                         "list: test list 5", "type: 试点 3 · 培育 1 · (none) 1", "year: 2021 5"]
 
 
 # -- paging -------------------------------------------------------------------------------------------------

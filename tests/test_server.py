@@ -53,9 +53,9 @@ def test_search_initials_finds_changzhou_pv_first_with_highlights(client):
     assert hit["province"] == "江苏" and hit["city"] == "常州市"
     name = next(h for h in hit["highlights"] if h["field"] == "name")
     assert name["text"] == "常州光伏创新型产业集群"
-    assert [(s["start"], s["end"], s["channel"]) for s in name["spans"]] == [
-        (0, 1, "initials"), (1, 2, "initials"), (2, 3, "initials"), (3, 4, "initials")]
-    assert "explain" not in hit and "marked" not in name
+    assert name["spans"] == [[0, 1, "initials"], [1, 2, "initials"], [2, 3, "initials"], [3, 4, "initials"]]
+    assert name["marked"] == "<mark>常州光伏</mark>创新型产业集群"
+    assert "explain" not in hit
 
 
 def test_search_returns_utf8_as_is(client):
@@ -99,12 +99,42 @@ def test_search_province_filter_narrows(client):
 def test_search_facets_count_every_hit_not_the_page(client):
     full = get(client, "/api/search", q="高新区", limit=100)
     page = get(client, "/api/search", q="高新区", limit=2)
-    assert page["total"] == full["total"] == len(full["hits"]) > 2
+    assert page["total"] == full["total"] == len(full["hits"]) == 12
     assert page["facets"] == full["facets"]
-    provinces = {f["value"]: f["count"] for f in page["facets"]["province"]}
+    assert set(page["facets"]) == {"province", "city", "program", "list", "type", "year"}
+    provinces = page["facets"]["province"]
     assert sum(provinces.values()) == full["total"]
-    assert provinces["江苏"] == sum(1 for h in full["hits"] if h["province"] == "江苏")
-    assert get(client, "/api/search", q="高新区", facets="false").get("facets") is None
+    assert provinces["江苏"] == sum(1 for h in full["hits"] if h["province"] == "江苏") == 3
+    assert page["facets"]["year"] == {"2021": 12}
+    assert "facets" not in get(client, "/api/search", q="高新区", facets="false")
+
+
+def test_search_filters_take_several_values_and_every_field(client):
+    two = get(client, "/api/search", q="高新区", province=["江苏", "天津"], limit=100)
+    assert two["total"] == 5 and {h["province"] for h in two["hits"]} == {"江苏", "天津"}
+    assert two["filters"] == {"province": ["江苏", "天津"]}
+    city = get(client, "/api/search", q="高新区", city="常州")
+    assert [h["name"] for h in city["hits"]] == ["常州光伏创新型产业集群", "武进机器人及智能装备创新型产业集群"]
+    assert city["filters"] == {"city": ["常州市"]}
+    pilot = get(client, "/api/search", q="高新区", type="pilot", year="2021", list="test", limit=100)
+    assert pilot["filters"] == {"type": ["试点"], "year": ["2021"], "list": ["test"]}
+    assert pilot["total"] == 6 and all(h["type"] == "试点" for h in pilot["hits"])
+
+
+def test_browsing_with_filters_and_no_query(client):
+    data = get(client, "/api/search", q="", city="常州市", limit=100)
+    assert data["total"] == 3
+    assert {h["name"] for h in data["hits"]} == {"常州光伏创新型产业集群", "常州轨道交通牵引动力与关键核心部件产业集群",
+                                                 "武进机器人及智能装备创新型产业集群"}
+    assert data["facets"]["city"] == {"常州市": 3}
+
+
+def test_unknown_filter_value_is_400_naming_the_nearest(client):
+    r = client.get("/api/search", params={"q": "高新区", "province": "Jiangsu2"})
+    assert_error(r, 400, "bad_filter", "Jiangsu2")
+    error = r.json()["error"]
+    assert error["field"] == "province" and error["value"] == "Jiangsu2"
+    assert error["nearest"][0] == "江苏"
 
 
 def test_search_pages_neither_repeat_nor_lose_hits(client):
@@ -136,18 +166,21 @@ def test_search_did_you_mean_and_honest_nothing(client):
 
 def test_complete_suggests_changzhou_for_cz(client):
     data = get(client, "/api/complete", q="cz")
-    texts = [s["text"] for s in data["suggestions"]]
-    assert any(t.startswith("常州") for t in texts)
-    assert all(isinstance(s["count"], int) and s["count"] >= 1 for s in data["suggestions"])
+    assert data["suggestions"][:3] == [
+        {"text": "常州", "kind": "place", "count": 3, "id": None},
+        {"text": "常州光伏创新型产业集群", "kind": "name", "count": 1, "id": "t-03"},
+        {"text": "常州轨道交通牵引动力与关键核心部件产业集群", "kind": "name", "count": 1, "id": "t-04"}]
+    assert get(client, "/api/complete", q="cz", limit=1)["suggestions"] == data["suggestions"][:1]
     assert get(client, "/api/complete", q="")["suggestions"] == []
 
 
 def test_record_by_id(client):
-    hit = get(client, "/api/search", q="czgf")["hits"][0]
-    record = get(client, f"/api/records/{hit['id']}")
-    assert record["id"] == hit["id"] and record["name"] == "常州光伏创新型产业集群"
+    record = get(client, "/api/records/t-03")
+    assert record["id"] == "t-03" and record["name"] == "常州光伏创新型产业集群"
     assert record["program"] == "创新型产业集群" and record["year"] == 2021
-    assert "sources" in record and "related" in record
+    assert record["builders"] == ["常州高新区管委会"]
+    assert record["lists"] == ["test"] and record["list_titles"] == ["test list"]
+    assert record["sources"] == [] and record["related"] == []
 
 
 def test_stats_counts_the_served_index(client):
@@ -193,7 +226,9 @@ def test_bad_query_or_parameter_is_400(client, params, words):
 
 
 def test_unknown_id_and_route_are_404(client):
-    assert_error(client.get("/api/records/no-such-id"), 404, "not_found", "no-such-id")
+    r = client.get("/api/records/no-such-id")
+    assert_error(r, 404, "not_found", "no-such-id")
+    assert r.json()["error"]["id"] == "no-such-id"
     assert_error(client.get("/api/nothing"), 404, "not_found")
 
 

@@ -76,9 +76,14 @@ function saveUrl(push, withId) {
 
 // ---- highlights -----------------------------------------------------------------------------
 // Characters [start, end) of `text` that matched, each wrapped in <mark> coloured by channel.
+// A span as the API gives it: [start, end, channel].
+function span(s) {
+  return Array.isArray(s) ? {start: s[0], end: s[1], channel: s[2]} : s;
+}
+
 function highlighted(text, spans) {
   const chan = new Array(text.length).fill(null);
-  for (const s of spans || []) for (let i = s.start; i < s.end && i < text.length; i++) chan[i] = s.channel;
+  for (const s of (spans || []).map(span)) for (let i = s.start; i < s.end && i < text.length; i++) chan[i] = s.channel;
   const out = [];
   let i = 0;
   while (i < text.length) {
@@ -95,7 +100,7 @@ function highlighted(text, spans) {
 // The highlighted runs of `text` as [substring, channel] pairs.
 function runs(text, spans) {
   const out = [];
-  for (const s of [...(spans || [])].sort((a, b) => a.start - b.start)) {
+  for (const s of (spans || []).map(span).sort((a, b) => a.start - b.start)) {
     const last = out[out.length - 1];
     if (last && last.end === s.start && last.channel === s.channel) last.end = s.end;
     else out.push({start: s.start, end: s.end, channel: s.channel});
@@ -273,10 +278,18 @@ function renderHit(h, n) {
     ...extra);
 }
 
+// {value: count} (the API's form) as [{value, count}], most frequent first.
+function facetValues(counts) {
+  if (!counts) return [];
+  if (Array.isArray(counts)) return counts;
+  return Object.entries(counts).map(([value, count]) => ({value, count}))
+    .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value, 'zh'));
+}
+
 function renderFacets(facets) {
   const groups = [];
   for (const [key, zh, en] of FACETS) {
-    const values = (facets[key] || []).filter((f) => f.value !== '(none)');  // nothing to filter on
+    const values = facetValues(facets[key]).filter((f) => f.value !== '(none)');  // nothing to filter on
     const active = state.filters[key] || [];
     if (!values.length && !active.length) continue;
     const shownValues = values.slice(0, FACET_SHOWN);
@@ -435,7 +448,10 @@ document.addEventListener('DOMContentLoaded', () => {
   const q = el('q');
   q.addEventListener('input', onInput);
   q.addEventListener('keydown', (ev) => {
-    if (ev.key === 'Escape') el('complete').hidden = true;
+    if (ev.key === 'Escape' && !el('complete').hidden) {  // first Escape closes the suggestions only
+      ev.preventDefault();
+      el('complete').hidden = true;
+    }
   });
   q.addEventListener('blur', () => setTimeout(() => { el('complete').hidden = true; }, 200));
   el('form').addEventListener('submit', (ev) => {
