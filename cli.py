@@ -177,9 +177,10 @@ def search_cmd(query, limit, all_hits, offset, page, facets, as_json, as_jsonl, 
             click.echo("\n".join(facet_lines(res.facets, titles=res.list_titles)))
     if res.hits and res.total > res.offset + len(res.hits) and not formats:
         last = res.offset + len(res.hits)
-        click.echo(f"({res.offset + 1}–{last} of {res.total}; --page {last // len(res.hits) + 1}"
+        total = res.total if res.total_exact else f"about {res.total}"
+        click.echo(f"({res.offset + 1}–{last} of {total}; --page {last // len(res.hits) + 1}"
                    f" or --offset {last} for more)" if res.offset or page else
-                   f"({len(res.hits)} of {res.total}; --limit or --page 2 to see more)", err=True)
+                   f"({len(res.hits)} of {total}; --limit or --page 2 to see more)", err=True)
     if not res.hits:
         where = f' at offset {res.offset}' if res.offset and res.total else ""
         note = f'clsearch: no clusters match "{text}"{where}' if text else "clsearch: no clusters match these filters"

@@ -148,6 +148,9 @@ class Results:
     facets: dict[str, dict[str, int]] | None = None
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
     list_titles: dict[str, str] = field(default_factory=dict)  # list key → title, for the list facet
+    # False only when ranking stopped early on a plain first page (no facets, no offset, a
+    # limit) of a large candidate set: `total` is then an upper bound, not a count.
+    total_exact: bool = True
 
     def to_dict(self, tags: tuple[str, str] = TAGS, explain: bool = False) -> dict[str, Any]:
         """The CLI's --json object: query, total, offset, limit, filters, hits (with
@@ -159,7 +162,8 @@ class Results:
             if explain and h.explain:
                 d["explain"] = h.explain.to_dict()
             hits.append(d)
-        out: dict[str, Any] = {"query": self.query, "total": self.total, "offset": self.offset,
+        out: dict[str, Any] = {"query": self.query, "total": self.total, "total_exact": self.total_exact,
+                               "offset": self.offset,
                                "limit": self.limit,
                                "filters": {k: list(v) for k, v in self.filters.items()}, "hits": hits}
         if self.facets is not None:
