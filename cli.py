@@ -10,15 +10,17 @@ Exit status as grep: 0 hits found, 1 no hits, 2 usage or error (one line on stde
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import NoReturn
 
 import click
 
-from index.errors import ClsearchError
+from index.errors import ClsearchError, IndexMissingError
 from search.output import (COLORS, CSV_DEFAULT, EXPORT_COLUMNS, HIT_FIELDS, check_fields, facet_lines,
                            hit_lines, pick, record_lines, record_row, stats_text, use_color, write_csv,
                            write_jsonl)
@@ -26,19 +28,68 @@ from search.output import (COLORS, CSV_DEFAULT, EXPORT_COLUMNS, HIT_FIELDS, chec
 EXIT_HITS, EXIT_NONE, EXIT_ERROR = 0, 1, 2
 
 
+class _OutputFailed(Exception):
+    """An OSError inside a command (a closed pipe, a full disk), carried past click's handlers."""
+
+    def __init__(self, error: OSError):
+        super().__init__(str(error))
+        self.error = error
+
+
+# How many values an option takes, so that `clsearch --index D index info` can be read as meant.
+_VALUE_OPTIONS = {"--index": 1, "--limit": 1, "-n": 1, "--offset": 1, "--page": 1, "--fields": 1,
+                  "--mark": 2, "--color": 1, "--colour": 1, "--add": 1, "--host": 1, "--port": 1,
+                  "--workers": 1, "--cors-origin": 1, "--timeout": 1, "--max-limit": 1, "--cache-mb": 1,
+                  **{f"--{name}": 1 for name in ("province", "city", "district", "program", "list", "type", "year")}}
+
+
 class QueryFirstGroup(click.Group):
-    """`clsearch QUERY...` works as written: anything that is not a command is a search."""
+    """`clsearch QUERY...` works as written: anything that is not a command is a search.
+
+    Bare `clsearch` prints the help. Options written before a command belong to it:
+    `clsearch --json stats` is `clsearch stats --json`, `clsearch --index D index info` is
+    `clsearch index info --index D`.
+    """
 
     def parse_args(self, ctx, args):
-        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+        if not args and not ctx.resilient_parsing:  # (shell completion offers the commands)
+            click.echo(ctx.get_help())
+            ctx.exit(0)
+        if not args:
+            return super().parse_args(ctx, args)
+        args = self._options_after_command(args)
+        if args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
             args = ["search", *args]
-        elif not args and not ctx.resilient_parsing:  # (shell completion offers the commands)
-            args = ["search"]
         return super().parse_args(ctx, args)
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:  # click would turn a closed pipe into exit 1: `run` decides instead
+            raise _OutputFailed(exc) from exc
+
+    def _options_after_command(self, args: list[str]) -> list[str]:
+        i = 0
+        while i < len(args) and args[i].startswith("-") and args[i] not in ("--", "-h", "--help", "--version"):
+            i += 1 + _VALUE_OPTIONS.get(args[i], 0)
+        if i == 0 or i >= len(args) or args[i] not in self.commands:
+            return args
+        path = [args[i]]
+        sub = self.commands[args[i]]
+        if isinstance(sub, click.Group) and i + 1 < len(args) and args[i + 1] in sub.commands:
+            path.append(args[i + 1])
+        return path + args[:i] + args[i + len(path):]
+
+
+def _resolved(ctx, param, value):
+    from index.store import resolve_dir
+
+    return resolve_dir(value) if value is not None else None
 
 
 def index_option(f):
     return click.option("--index", "index_dir", type=click.Path(path_type=Path), default=None,
+                        callback=_resolved,
                         help="Index directory (default: per-user data dir, or $CLSEARCH_INDEX).")(f)
 
 
@@ -184,6 +235,9 @@ def search_cmd(query, limit, all_hits, offset, page, facets, as_json, as_jsonl, 
     if not res.hits:
         where = f' at offset {res.offset}' if res.offset and res.total else ""
         note = f'clsearch: no clusters match "{text}"{where}' if text else "clsearch: no clusters match these filters"
+        if text and wanted:  # name the filters: the query alone may have hits
+            note += " with " + " ".join(f"--{k} {' '.join(map(str, v)) if isinstance(v, (list, tuple)) else v}"
+                                        for k, v in wanted.items())
         if res.suggestion:
             note += f"; did you mean: {res.suggestion} ?"
         click.echo(note, err=True)
@@ -256,8 +310,9 @@ def add_option(f):
 def index_build(extra, index_dir) -> None:
     """Rebuild the index from the bundled seeds (swapped in only when complete).
 
-    Lists added with --add are kept by later automatic rebuilds; build again without --add
-    to drop them.
+    Lists added with --add are copied into the index and kept by every later build, automatic
+    or not; add a file again to update its copy, and drop a list with `clsearch index remove`.
+    A damaged index is rebuilt from scratch.
     """
     from index.ensure import build_from_seeds
     from index.store import default_index_dir
@@ -269,25 +324,76 @@ def index_build(extra, index_dir) -> None:
         fail(exc)
 
 
+@index_group.command("remove")
+@click.argument("lists", nargs=-1, required=True, metavar="LIST...")
+@index_option
+def index_remove(lists, index_dir) -> None:
+    """Drop added lists (by key, as `clsearch index info` shows them) and rebuild."""
+    from index.ensure import build_from_seeds
+    from index.store import default_index_dir
+
+    try:
+        build_from_seeds(index_dir or default_index_dir(), log=lambda m: click.echo(m, err=True),
+                         why="removed " + ", ".join(lists), remove=lists)
+    except ClsearchError as exc:
+        fail(exc)
+
+
 @index_group.command("info")
 @index_option
 def index_info(index_dir) -> None:
-    """Where the index is, and what it was built from."""
-    from index.store import current_generation, default_index_dir, read_meta
+    """Where the index is, what it was built from, and whether its files are intact."""
+    from index.ensure import added_lists
+    from index.store import check_generation, current_generation, default_index_dir, read_meta
 
     where = index_dir or default_index_dir()
     try:
         gen = current_generation(where)
+        meta = read_meta(gen) if gen else {}
     except ClsearchError as exc:
         fail(exc)
     if gen is None:
         click.echo(f"no index in {where} (it is built on first search)")
         sys.exit(EXIT_NONE)
-    meta = read_meta(gen)
     click.echo(f"index: {gen}")
-    for key in ("records", "built_at", "seconds", "fingerprint", "schema_version", "source", "extra"):
+    for key in ("records", "built_at", "seconds", "fingerprint", "schema_version", "source"):
         click.echo(f"{key}: {meta.get(key)}")
+    for a in added_lists(meta):
+        click.echo(f"list: {a.key}  (added from {a.origin})")
+    problems = check_generation(gen, meta)
+    click.echo("files: " + ("intact (sizes and changed files checked; `index verify` hashes all)"
+                            if not problems else "DAMAGED: " + "; ".join(problems)))
     _echo_user_dictionaries()
+    if problems:
+        sys.exit(EXIT_ERROR)
+
+
+@index_group.command("verify")
+@index_option
+def index_verify(index_dir) -> None:
+    """Check every file of the current generation against the checksums taken at build time.
+
+    Exit status 0 if intact; 2, with one line per problem, if not.
+    """
+    from index.store import check_generation, current_generation, default_index_dir, read_meta
+
+    where = index_dir or default_index_dir()
+    try:
+        gen = current_generation(where)
+        if gen is None:
+            raise IndexMissingError(f"no clsearch index in {where}",
+                                    hint=f"build one with: clsearch index build --index {where}")
+        meta = read_meta(gen)
+    except ClsearchError as exc:
+        fail(exc)
+    problems = check_generation(gen, meta, full=True)
+    for p in problems:
+        click.echo(f"clsearch: damaged: {gen.name}/{p}", err=True)
+    if problems:
+        click.echo(f"clsearch: error: the index in {where} is damaged "
+                   f"(rebuild it with: clsearch index build --index {where})", err=True)
+        sys.exit(EXIT_ERROR)
+    click.echo(f"ok: {len(meta['files'])} files of {gen.name} match their checksums")
 
 
 def _echo_user_dictionaries() -> None:
@@ -392,16 +498,78 @@ def serve_cmd(host, port, workers, cors, timeout, max_limit, cache_mb, access_lo
     server.serve(config, host=host, port=port, workers=workers, access_log=access_log)
 
 
-def run() -> None:
-    """Console entry point: the CLI, with a quiet exit for closed pipes and Ctrl-C."""
+def run(argv: list[str] | None = None) -> None:
+    """Console entry point: the CLI, with the exit statuses scripts rely on.
+
+    Click is run with ``standalone_mode=False`` so that its own handling (``Aborted!`` and
+    exit 1 on Ctrl-C, multi-line usage errors) never reaches the user: Ctrl-C is
+    ``clsearch: interrupted`` and 130; a closed pipe exits 0 quietly; an output that cannot
+    be written (``> /dev/full``) is one line and 2; a usage error is one line and a hint, 2.
+    """
+    _tolerant_streams()
+    for name in ("SIGTERM", "SIGHUP"):  # unwind (a build removes its partial generation), then exit
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _terminate)
     try:
-        main()
-    except BrokenPipeError:
-        sys.stderr.close()
-        sys.exit(EXIT_HITS)
-    except KeyboardInterrupt:
-        click.echo("clsearch: interrupted", err=True)
-        sys.exit(130)
+        try:
+            rv = main.main(args=argv, prog_name="clsearch", standalone_mode=False)
+            code = rv if isinstance(rv, int) else EXIT_HITS
+        except SystemExit as exc:
+            code = exc.code
+        sys.stdout.flush()
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        _say("clsearch: interrupted")
+        code = 130
+    except click.UsageError as exc:
+        command = exc.ctx.command_path if exc.ctx else "clsearch"
+        _say(f"clsearch: error: {exc.format_message()} (see: {command} --help)")
+        code = EXIT_ERROR
+    except click.ClickException as exc:
+        _say(f"clsearch: error: {exc.format_message()}")
+        code = EXIT_ERROR
+    except (OSError, _OutputFailed) as exc:
+        exc = exc.error if isinstance(exc, _OutputFailed) else exc
+        _quiet_stdout()
+        if exc.errno == errno.EPIPE:
+            code = EXIT_HITS  # the reader has all it wanted (| head)
+        else:
+            what = "cannot write the output" if exc.filename is None else f"{exc.filename}"
+            _say(f"clsearch: error: {what}: {exc.strerror or exc}")
+            code = EXIT_ERROR
+    sys.exit(code)
+
+
+def _terminate(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+def _say(line: str) -> None:
+    try:
+        print(line, file=sys.stderr, flush=True)
+    except (OSError, ValueError):
+        pass
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's last flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
+def _tolerant_streams() -> None:
+    """Chinese on a stream that cannot encode it (PYTHONIOENCODING=latin-1) is escaped, not a crash."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            "锂".encode(stream.encoding or "ascii")
+        except (UnicodeEncodeError, LookupError):
+            try:
+                stream.reconfigure(errors="backslashreplace")
+            except (AttributeError, ValueError):
+                pass
 
 
 if __name__ == "__main__":

@@ -70,21 +70,14 @@ def change_lists(index_dir: Path, action: str, paths: list[str]) -> int:
     Uses the engine's incremental path when it has one, else a full rebuild keeping the
     other lists (what ``clsearch index build --add`` did before incremental indexing).
     """
-    from index.store import current_generation, read_meta
-
-    meta = read_meta(current_generation(index_dir))
     try:
         from index.incremental import add_lists, remove_lists
     except ImportError:
         from index.ensure import build_from_seeds
 
-        extra = list(meta.get("extra", []))
-        if action == "add":
-            extra += [str(Path(p).resolve()) for p in paths]
-        else:
-            gone = {str(Path(p).resolve()) for p in paths}
-            extra = [p for p in extra if p not in gone]
-        return build_from_seeds(index_dir, extra=extra).records
+        if action == "add":  # added lists are copied into the index and kept by every build
+            return build_from_seeds(index_dir, extra=paths).records
+        return build_from_seeds(index_dir, remove=[Path(p).stem for p in paths]).records
     return (add_lists if action == "add" else remove_lists)(index_dir, paths).records
 
 

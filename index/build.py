@@ -27,8 +27,10 @@ from index.prepare import document_fields, stored_document
 from index.record_terms import LexiconBuilder, index_fields
 from index.records import Record
 from index.schema import make_schema
+from index.lock import index_lock
+from index.store import (META, check_generation, file_records, read_meta, resolve_dir, sealed_meta,
+                         swap_in)
 from index.values import value_table
-from index.store import META, read_meta, swap_in
 
 # Whoosh writer settings. Non-compound segments: a compound file is copied into memory
 # (BufferFile) when a reader opens it, ~170 MB at 100k records before the first query; plain
@@ -70,16 +72,27 @@ def _charmap() -> CharmapData:
     return CharmapData(pinyin=readings, t2s=load_t2s())
 
 
+def new_generation(index_dir: Path) -> Path:
+    """Create the (empty) directory of a new generation; its name sorts by creation time."""
+    gen = Path(index_dir) / f"gen-{time.time_ns():x}-{os.getpid()}"
+    gen.mkdir(parents=True)
+    return gen
+
+
 def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 cache_dir: Path | None = None,
                 province_full: Callable[[str], str | None] = lambda p: None,
-                source: str = "bundled", extra: list[str] | None = None,
-                inputs: str = "", list_titles: dict[str, str] | None = None,
+                source: str = "bundled", lists: list[dict[str, str]] | None = None,
+                inputs: str = "", generation: Path | None = None,
+                list_titles: dict[str, str] | None = None,
                 programs: dict[str, str] | None = None) -> BuildReport:
     """Write a complete new generation under `index_dir` and swap it in.
 
-    Anything that goes wrong (including KeyboardInterrupt) leaves ``CURRENT`` untouched; the
-    half-written generation is removed.
+    Holds the directory's build lock throughout (`index.lock`). Anything that goes wrong
+    (including KeyboardInterrupt) leaves ``CURRENT`` untouched and the half-written
+    generation is removed; if the process is killed outright, the next build removes it.
+    `generation`: a directory made by `new_generation` that already holds the added lists'
+    copies (`lists` describes them for the metadata).
     """
     from whoosh import index as windex
 
@@ -87,55 +100,64 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
     from index.vocab import make_tokenizer, word_bounds, words_of
 
     started = time.perf_counter()
-    index_dir = Path(index_dir)
+    index_dir = resolve_dir(index_dir)
     try:
         index_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise IndexBuildError(f"cannot create index directory {index_dir}: {exc.strerror}") from exc
-    gen = index_dir / f"gen-{time.time_ns():x}-{os.getpid()}"
-    try:
-        gen.mkdir()
-        reader = Reader()
-        tok = make_tokenizer(cache_dir or index_dir / "cache")
-        ix = windex.create_in(str(gen), make_schema())
-        writer = lean_writer(ix)
-        lex = LexiconBuilder()
-        # Builders, places and words repeat across records: read and cut each text once.
-        bounds = lru_cache(TEXT_CACHE)(lambda text: frozenset(word_bounds(tok, text)))
-        cut = lru_cache(TEXT_CACHE)(lambda text: tuple(words_of(tok, text)))
-        read = lru_cache(TEXT_CACHE)(reader.read)
-        suggestable = []
-        for record in records:
-            fields = document_fields(record, province_full)
-            doc = stored_document(record, fields, read, bounds)
-            writer.add_document(**index_fields(record, doc, read, cut, lex))
-            suggestable.append((record.id, fields))
-        writer.commit()
-        lexicon = lex.lexicon(load_synonyms(), load_stopwords())
-        write_lexicon(gen, lexicon)
-        write_charmap(gen, _charmap())
-        write_records(gen, (record.to_dict() for record in records))
-        write_values(gen, value_table(records, read, list_titles=list_titles, programs=programs))
-        write_complete(gen, completion_table(
-            suggestable, read, lambda text: list(cut(text)), stopwords=lexicon.stopwords,
-            places=sorted(lexicon.places) + [r.province for r in records if r.province],
-            synonyms=lexicon.synonyms))
-        write_typos(gen, lex.typo_targets)
-        seconds = time.perf_counter() - started
-        _write_json(gen / META, {
-            "fingerprint": fingerprint, "schema_version": SCHEMA_VERSION, "records": len(records),
-            "seconds": round(seconds, 2), "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
-            "source": source, "extra": list(extra or []), "inputs": inputs,
-        })
-        read_meta(gen)  # the generation is complete and readable
-        swap_in(index_dir, gen)
-    except BaseException as exc:
-        from index.store import remove_tree
+    with index_lock(index_dir):
+        gen = generation
+        writer = None
+        try:
+            if gen is None:
+                gen = new_generation(index_dir)
+            reader = Reader()
+            tok = make_tokenizer(resolve_dir(cache_dir or index_dir / "cache"))
+            ix = windex.create_in(str(gen), make_schema())
+            writer = lean_writer(ix)
+            lex = LexiconBuilder()
+            # Builders, places and words repeat across records: read and cut each text once.
+            bounds = lru_cache(TEXT_CACHE)(lambda text: frozenset(word_bounds(tok, text)))
+            cut = lru_cache(TEXT_CACHE)(lambda text: tuple(words_of(tok, text)))
+            read = lru_cache(TEXT_CACHE)(reader.read)
+            suggestable = []
+            for record in records:
+                fields = document_fields(record, province_full)
+                doc = stored_document(record, fields, read, bounds)
+                writer.add_document(**index_fields(record, doc, read, cut, lex))
+                suggestable.append((record.id, fields))
+            writer.commit()
+            lexicon = lex.lexicon(load_synonyms(), load_stopwords())
+            write_lexicon(gen, lexicon)
+            write_charmap(gen, _charmap())
+            write_records(gen, (record.to_dict() for record in records))
+            write_values(gen, value_table(records, read, list_titles=list_titles, programs=programs))
+            write_complete(gen, completion_table(
+                suggestable, read, lambda text: list(cut(text)), stopwords=lexicon.stopwords,
+                places=sorted(lexicon.places) + [r.province for r in records if r.province],
+                synonyms=lexicon.synonyms))
+            write_typos(gen, lex.typo_targets)
+            seconds = time.perf_counter() - started
+            _write_json(gen / META, sealed_meta({
+                "fingerprint": fingerprint, "schema_version": SCHEMA_VERSION, "records": len(records),
+                "seconds": round(seconds, 2), "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+                "source": source, "lists": list(lists or []), "inputs": inputs,
+                "files": file_records(gen),  # size, mtime and SHA-256 of every other file
+            }))
+            problems = check_generation(gen, read_meta(gen), full=True)
+            if problems:  # the generation must read back as written before it is swapped in
+                raise IndexBuildError(f"the new index did not verify: {problems[0]}")
+            swap_in(index_dir, gen)
+        except BaseException as exc:
+            from index.store import remove_tree
 
-        remove_tree(gen)
-        if isinstance(exc, OSError):
-            raise IndexBuildError(f"index build failed: {exc}") from exc
-        raise
+            if writer is not None:
+                _abandon(writer)
+            if gen is not None:
+                remove_tree(gen)
+            if isinstance(exc, OSError):
+                raise IndexBuildError(f"index build failed: {exc.strerror or exc}") from exc
+            raise
     return BuildReport(gen, len(records), time.perf_counter() - started)
 
 
@@ -168,6 +190,14 @@ def lean_writer(ix):
             return LengthsReader(self.storage, self.get_segment())
 
     return LeanWriter(ix, limitmb=WRITER_LIMIT_MB, compound=False)
+
+
+def _abandon(writer) -> None:
+    """Release a failed writer's open files (a full disk can stop Whoosh half way through)."""
+    try:
+        writer.cancel()
+    except Exception:  # already committed, or half closed: nothing more to release
+        pass
 
 
 def _write_json(path: Path, data: dict) -> None:

@@ -26,6 +26,10 @@ class IndexMissingError(ClsearchError):
     """No usable index at the given directory."""
 
 
+class IndexDamagedError(IndexMissingError):
+    """The index is there but a file of it is unreadable, truncated or changed since the build."""
+
+
 class IndexBuildError(ClsearchError):
     """An index build failed; the previous index, if any, is untouched."""
 

@@ -335,16 +335,26 @@ def write_lexicon(generation: Path, data: LexiconData) -> None:
 
 
 def read_lexicon(generation: Path) -> LexiconData:
-    with open(generation / LEXICON, encoding="utf-8") as fp:
-        data = json.load(fp)
-    return LexiconData(
-        vocab=frozenset(data["vocab"]),
-        chars={c: tuple(r.split()) for c, r in data["chars"].items()},
-        pywords=data["pywords"],
-        synonyms=data["synonyms"],
-        stopwords=frozenset(data["stopwords"]),
-        places=frozenset(data.get("places", ())),
-    )
+    return parse_lexicon((generation / LEXICON).read_bytes())
+
+
+def parse_lexicon(raw: bytes) -> LexiconData:
+    """The lexicon from the bytes of its file (which the caller has checked against its checksum).
+
+    Raises ValueError if they are not a clsearch lexicon.
+    """
+    try:
+        data = json.loads(raw.decode("utf-8"))
+        return LexiconData(
+            vocab=frozenset(data["vocab"]),
+            chars={c: tuple(r.split()) for c, r in data["chars"].items()},
+            pywords=data["pywords"],
+            synonyms=data["synonyms"],
+            stopwords=frozenset(data["stopwords"]),
+            places=frozenset(data.get("places", ())),
+        )
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise ValueError(f"not a clsearch lexicon ({exc})") from exc
 
 
 def write_charmap(generation: Path, data: CharmapData) -> None:
@@ -352,9 +362,16 @@ def write_charmap(generation: Path, data: CharmapData) -> None:
 
 
 def read_charmap(generation: Path) -> CharmapData:
-    with open(generation / CHARMAP, encoding="utf-8") as fp:
-        data = json.load(fp)
-    return CharmapData(data["pinyin"], data["t2s"])
+    return parse_charmap((generation / CHARMAP).read_bytes())
+
+
+def parse_charmap(raw: bytes) -> CharmapData:
+    """The character map from the bytes of its file; ValueError if they are not one."""
+    try:
+        data = json.loads(raw.decode("utf-8"))
+        return CharmapData(dict(data["pinyin"]), dict(data["t2s"]))
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise ValueError(f"not a clsearch character map ({exc})") from exc
 
 
 def write_typos(generation: Path, words: Iterable[str]) -> None:

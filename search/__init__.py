@@ -9,8 +9,8 @@ Importing this package loads Whoosh and the light query modules only: never jieb
 dictionary or pypinyin's phrase tables (those run at index time).
 """
 
-from index.errors import (ClsearchError, FilterValueError, IndexMissingError, InvalidValueError,
-                          QueryError, SearcherClosedError, UnknownIdError)
+from index.errors import (ClsearchError, FilterValueError, IndexDamagedError, IndexMissingError,
+                          InvalidValueError, QueryError, SearcherClosedError, UnknownIdError)
 from index.format import Channel
 from search.complete import Completion
 from search.hits import Explain, ExplainMatch, Highlight, Hit, Results, Span
@@ -19,5 +19,5 @@ from search.searcher import Searcher
 
 __all__ = ["Searcher", "Hit", "Results", "Highlight", "Span", "Explain", "ExplainMatch", "Channel",
            "Record", "ListRef", "SourceRef", "Completion",
-           "ClsearchError", "QueryError", "IndexMissingError", "SearcherClosedError",
+           "ClsearchError", "QueryError", "IndexMissingError", "IndexDamagedError", "SearcherClosedError",
            "InvalidValueError", "FilterValueError", "UnknownIdError"]

@@ -13,7 +13,7 @@ from collections import Counter
 from functools import cached_property
 from pathlib import Path
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import IO, Any
 
 from index.errors import IndexMissingError
 from index.format import COMPLETE, RECORDS, VALUES
@@ -31,12 +31,28 @@ class Catalog:
         self._simplify = simplify
         self._spell = spell
         self._lock = threading.Lock()
+        # Opened now, read on first use: open files outlive a later build deleting the generation.
+        self._files: dict[str, IO[bytes]] = {}
+        for name in (VALUES, COMPLETE):
+            try:
+                self._files[name] = open(self.generation / name, "rb")
+            except OSError:
+                pass  # reported by _read_json when (if ever) it is needed
+
+    def close(self) -> None:
+        for fp in self._files.values():
+            fp.close()
 
     def _read_json(self, name: str) -> dict[str, Any]:
         try:
-            with open(self.generation / name, encoding="utf-8") as fp:
-                data: dict[str, Any] = json.load(fp)
-                return data
+            fp = self._files.get(name)
+            if fp is not None:
+                fp.seek(0)
+                raw = fp.read()
+            else:
+                raw = (self.generation / name).read_bytes()
+            data: dict[str, Any] = json.loads(raw.decode("utf-8"))
+            return data
         except (OSError, ValueError) as exc:
             raise IndexMissingError(
                 f"the index in {self.generation.parent} has no readable {name} (built by an older clsearch?)",

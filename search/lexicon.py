@@ -1,27 +1,46 @@
 """What the indexer wrote for the query layer: vocabulary, readings, synonyms, stop words.
 
 Loading this is the query path's only "dictionary" cost: a small JSON file (a few thousand
-words and characters). The large reading table for characters outside the corpus and the
-traditional → simplified table sit in a second file, read only when a query needs them.
+words and characters). The large reading table for characters outside the corpus, the
+traditional → simplified table and the typo table sit in two more files, opened together with
+the lexicon (so a later build deleting the generation cannot take them away) and read only
+when a query needs them. What is parsed is first checked against the SHA-256 that the
+generation's metadata records; nothing is a pickle.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from functools import cached_property
+import threading
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any, TypeVar
 
 from index.distance import damerau, deletes
-from index.format import CharmapData, LexiconData, read_charmap, read_lexicon, read_typos
+from index.errors import IndexDamagedError
+from index.format import (CHARMAP, LEXICON, TYPOS, CharmapData, LexiconData, parse_charmap,
+                          parse_lexicon)
+from index.store import open_verified, read_verified, verified_bytes
 from index.typotable import TypoTable
 
 
 class Lexicon:
-    """Read-only view of one index generation's lexicon files."""
+    """Read-only view of one index generation's lexicon files (`meta`: its metadata, for checksums)."""
 
-    def __init__(self, generation: Path):
+    def __init__(self, generation: Path, meta: dict[str, Any]):
         self.generation: Path | None = generation
-        self._load(read_lexicon(generation))
+        self._meta = meta
+        self._load(_parsed(parse_lexicon, verified_bytes(generation, LEXICON, meta), generation, LEXICON))
+        # Opened now, read on first need: open files outlive a deleted generation. The typo
+        # table is searched on disk (a memory map); `check_generation` vetted its size and
+        # modification time at open, and `index verify` hashes it.
+        self._charmap_file = open_verified(generation, CHARMAP, meta)
+        try:
+            self._typos: TypoTable | Mapping[str, tuple[str, ...]] = TypoTable(generation / TYPOS)
+        except OSError as exc:
+            self._charmap_file.close()
+            raise IndexDamagedError(f"{generation / TYPOS}: {exc.strerror}") from exc
+        self._charmap_data: CharmapData | None = None
+        self._charmap_lock = threading.Lock()
 
     @classmethod
     def from_data(cls, data: LexiconData, charmap: CharmapData | None = None,
@@ -30,8 +49,10 @@ class Lexicon:
         lexicon = cls.__new__(cls)
         lexicon.generation = None
         lexicon._load(data)
-        lexicon.__dict__["_charmap"] = charmap or CharmapData({}, {})  # the cached properties
-        lexicon.__dict__["_typos"] = typos or {}
+        lexicon._charmap_file = None
+        lexicon._charmap_data = charmap or CharmapData({}, {})
+        lexicon._charmap_lock = threading.Lock()
+        lexicon._typos = typos or {}
         return lexicon
 
     def _load(self, data: LexiconData) -> None:
@@ -42,10 +63,16 @@ class Lexicon:
         self.stopwords: frozenset[str] = data.stopwords
         self.places: frozenset[str] = data.places
 
-    @cached_property
+    @property
     def _charmap(self) -> CharmapData:
-        assert self.generation is not None  # from_data sets it
-        return read_charmap(self.generation)
+        """Read (and checksummed) on first need, from the file opened with the lexicon."""
+        if self._charmap_data is None:
+            with self._charmap_lock:
+                if self._charmap_data is None:
+                    assert self.generation is not None and self._charmap_file is not None
+                    raw = read_verified(self._charmap_file, self.generation, CHARMAP, self._meta)
+                    self._charmap_data = _parsed(parse_charmap, raw, self.generation, CHARMAP)
+        return self._charmap_data
 
     def readings(self, ch: str) -> tuple[str, ...]:
         """Readings of any hanzi: the corpus's own first, the full table for the rest."""
@@ -62,16 +89,12 @@ class Lexicon:
             return ch
         return self._charmap.t2s.get(ch, ch)
 
-    @cached_property
-    def _typos(self) -> TypoTable | Mapping[str, tuple[str, ...]]:
-        assert self.generation is not None  # from_data sets it
-        return read_typos(self.generation)
-
     def close(self) -> None:
-        """Release the typo table's memory map, if a query opened it."""
-        typos = self.__dict__.pop("_typos", None)
-        if isinstance(typos, TypoTable):
-            typos.close()
+        """Release the open files and the typo table's memory map."""
+        if self._charmap_file is not None:
+            self._charmap_file.close()
+        if isinstance(self._typos, TypoTable):
+            self._typos.close()
 
     def corrections(self, letters: str, max_edits: int) -> list[tuple[str, int]]:
         """Pinyin of corpus words and name runs within `max_edits` (a swap counts one).
@@ -89,7 +112,11 @@ class Lexicon:
         table = self._typos
         found: dict[str, int] = {}
         for probe in probes:
-            for key in table.get(probe, ()):
+            try:
+                keys = table.get(probe, ())
+            except (UnicodeDecodeError, ValueError) as exc:  # a damaged table: never a traceback
+                raise IndexDamagedError(f"{self.generation}/{TYPOS}: not a typo table ({exc})") from exc
+            for key in keys:
                 if key not in found and key != letters:
                     found[key] = damerau(letters, key, max_edits)
         return sorted(((k, d) for k, d in found.items() if d <= max_edits),
@@ -118,3 +145,14 @@ def _skips(short: str, word: str) -> bool:
     """True if `short` is `word` with some letters left out (lidn in lidian)."""
     letters = iter(word)
     return all(c in letters for c in short)
+
+
+T = TypeVar("T")
+
+
+def _parsed(parse: Callable[[bytes], T], raw: bytes, generation: Path, name: str) -> T:
+    try:
+        return parse(raw)
+    except ValueError as exc:  # checksummed, so only a file of another version gets here
+        raise IndexDamagedError(f"{generation / name}: {exc}",
+                                hint=f"rebuild it with: clsearch index build --index {generation.parent}") from exc

@@ -11,7 +11,8 @@ corrections and synonyms, each a sequence of `Unit`s matched one per character.
 from __future__ import annotations
 
 import re
-from itertools import product
+from functools import lru_cache, cache
+from itertools import islice, product
 from typing import NamedTuple
 
 from index.analysis import (Piece, fold, fuzzy_key, han_typo_budget, latin_typo_budget, parse_latin,
@@ -23,6 +24,15 @@ from index.text import has_control, is_han, normalize, strip_place_suffix
 from search.lexicon import Lexicon
 
 MAX_QUERY_CHARS = 200
+# Bounds on the work one query may cause, whatever it is (issue #12): alternatives are
+# generated lazily and cut at these sizes, so a legal 200-character query cannot grow into
+# millions of combinations (锂xian锂xian… multiplies 4-6 readings per pair).
+MAX_WHOLE_ALTERNATIVES = 12  # whole-token readings: combinations of its runs' readings
+MAX_RUN_PARSES = 6  # pinyin parses of one run of letters
+MAX_CORRECTIONS = 4  # lexicon typo corrections of one run of letters
+MAX_CORRECTION_LETTERS = 32  # longer runs get no typo correction (no corpus word is that long)
+MAX_CORRECTED_RUNS = 6  # distinct runs of letters one query looks up corrections for
+MAX_TERMS = 24  # words of one query, once stop words are gone: more is an error, not a search
 # Unit kinds (`format.Kind`): a hanzi, a letter or digit matched as written (G60), and the
 # pinyin pieces FULL / INITIAL / PREFIX of `index.analysis`.
 HAN, LIT, FULL, INITIAL, PREFIX = Kind.HAN, Kind.LIT, Kind.FULL, Kind.INITIAL, Kind.PREFIX
@@ -77,11 +87,16 @@ def check_query(raw: str) -> str:
     """Reject what cannot be searched, with a message a user understands."""
     if not isinstance(raw, str):
         raise QueryError("the query must be text")
+    if any("\ud800" <= c <= "\udfff" for c in raw):  # undecodable bytes on argv (surrogateescape)
+        raise QueryError("the query is not valid UTF-8 text", hint="check the terminal's encoding")
     if has_control(raw):
         raise QueryError("the query contains control characters", hint="type the query as plain text")
     if len(raw) > MAX_QUERY_CHARS:
         raise QueryError(f"the query is too long ({len(raw)} characters; the limit is {MAX_QUERY_CHARS})")
     text = normalize(raw)
+    if len(text) > MAX_QUERY_CHARS:  # NFKC can expand a character up to 18 (ﷺ)
+        raise QueryError(f"the query is too long ({len(text)} characters once normalised; "
+                         f"the limit is {MAX_QUERY_CHARS})")
     if not text:
         raise QueryError("the query is empty", hint="try a keyword, a place or pinyin, e.g. clsearch 锂电")
     return text
@@ -100,11 +115,17 @@ def parse_query(raw: str, lexicon: Lexicon, correct: bool = False) -> ParsedQuer
     words = _drop_stopwords(_tokens(folded), lexicon)
     if not words:
         return ParsedQuery(folded, ())
+    if len(words) > MAX_TERMS:
+        raise QueryError(f"the query has too many words ({len(words)}; the limit is {MAX_TERMS})")
+    corrector = _Corrector(lexicon) if correct else None
     tokens = []
     for n, runs in enumerate(words):
         at_end = n == len(words) - 1
-        tokens.append(_make_token(runs, lexicon, at_end, correct))
-    return ParsedQuery(folded, tuple(tokens))
+        tokens.append(_make_token(runs, lexicon, at_end, corrector))
+    parsed = ParsedQuery(folded, tuple(tokens))
+    if len(parsed.terms) > MAX_TERMS:
+        raise QueryError(f"the query has too many words ({len(parsed.terms)}; the limit is {MAX_TERMS})")
+    return parsed
 
 
 # --------------------------------------------------------------------------------------------
@@ -202,6 +223,7 @@ def _piece_units(pieces: tuple[Piece, ...]) -> tuple[Unit, ...]:
     return tuple(Unit(p.kind, p.text, fuzzy=_keys_of(p)) for p in pieces)
 
 
+@cache  # a few hundred pieces exist: syllables, initials, their prefixes
 def _keys_of(piece: Piece) -> frozenset[str]:
     if piece.kind == FULL:
         return frozenset({fuzzy_key(piece.text)})
@@ -209,19 +231,47 @@ def _keys_of(piece: Piece) -> frozenset[str]:
 
 
 def _latin_alternatives(letters: str, breaks: frozenset[int], at_end: bool, lexicon: Lexicon,
-                        correct: bool, limit: int = 6) -> list[tuple[tuple[Unit, ...], int, str]]:
+                        correct: _Corrector | None,
+                        limit: int = MAX_RUN_PARSES) -> list[tuple[tuple[Unit, ...], int, str]]:
     """(units, edits, label) readings of a pinyin run: parses first, then typo corrections."""
-    parses = parse_latin(letters, prefix_at_end=at_end, breaks=breaks, limit=limit)
+    parses = _parses(letters, at_end, breaks, limit)
     out = [(_piece_units(p), 0, " ".join(x.text for x in p)) for p in parses]
     budget = latin_typo_budget(len(letters))
-    if budget and correct:
-        for key, edits in lexicon.corrections(letters, budget)[:4]:
-            for p in parse_latin(key, prefix_at_end=False, limit=1):
+    if budget and correct is not None and len(letters) <= MAX_CORRECTION_LETTERS:
+        for key, edits in correct.lookup(letters, budget)[:MAX_CORRECTIONS]:
+            for p in _parses(key, False, frozenset(), 1):
                 out.append((_piece_units(p), edits, key))
     return out
 
 
-def _make_token(runs: Runs, lexicon: Lexicon, at_end: bool, correct: bool) -> Token:
+class _Corrector:
+    """Typo corrections for one query: each distinct run looked up once, and few runs at all.
+
+    A lookup probes the typo table with every one- and two-letter deletion of the run; a
+    query of many long runs would multiply that, so after `MAX_CORRECTED_RUNS` distinct runs
+    the rest are searched as typed.
+    """
+
+    def __init__(self, lexicon: Lexicon):
+        self.lexicon = lexicon
+        self.found: dict[tuple[str, int], list[tuple[str, int]]] = {}
+
+    def lookup(self, letters: str, max_edits: int) -> list[tuple[str, int]]:
+        key = (letters, max_edits)
+        if key not in self.found:
+            if len(self.found) >= MAX_CORRECTED_RUNS:
+                return []
+            self.found[key] = self.lexicon.corrections(letters, max_edits)
+        return self.found[key]
+
+
+@lru_cache(maxsize=1024)
+def _parses(letters: str, at_end: bool, breaks: frozenset[int], limit: int) -> tuple[tuple[Piece, ...], ...]:
+    """`parse_latin`, remembered: a token's whole reading and its parts parse the same runs."""
+    return tuple(parse_latin(letters, prefix_at_end=at_end, breaks=breaks, limit=limit))
+
+
+def _make_token(runs: Runs, lexicon: Lexicon, at_end: bool, correct: _Corrector | None) -> Token:
     """Build a token's whole-token alternatives and its parts."""
     per_run: list[list[tuple[tuple[Unit, ...], int, str]]] = []
     parts: list[Term] = []
@@ -243,7 +293,7 @@ def _make_token(runs: Runs, lexicon: Lexicon, at_end: bool, correct: bool) -> To
     n_latin = sum(len(t) for k, t, _ in runs if k != HAN)
     budget = han_typo_budget(n_han) + latin_typo_budget(n_latin)
     whole: list[Alternative] = []
-    for combo in list(product(*per_run))[:12]:
+    for combo in islice(product(*per_run), MAX_WHOLE_ALTERNATIVES):  # lazily: never all of them
         units = tuple(u for us, _, _ in combo for u in us)
         edits = sum(e for _, e, _ in combo)
         whole.append(Alternative(units, budget, edits, label=" ".join(lbl for _, _, lbl in combo)))
@@ -296,7 +346,7 @@ def _synonym_alternatives(text: str, lexicon: Lexicon) -> list[Alternative]:
 
 def _latin_parts(letters: str, breaks: frozenset[int], at_end: bool,
                  alts: list[tuple[tuple[Unit, ...], int, str]], lexicon: Lexicon,
-                 correct: bool) -> list[Term]:
+                 correct: _Corrector | None) -> list[Term]:
     """Split a pinyin run into lexicon words (jiangsujiqiren → jiangsu + jiqiren), if it can be."""
     whole = [Term(letters, _alternatives(alts, latin_typo_budget(len(letters))), True)]
     best = next((units for units, edits, _ in alts

@@ -7,7 +7,10 @@ reader. The stages (`candidates`, `rank`, `suggestions`) take an `IndexReader`, 
 
 from __future__ import annotations
 
+import pickle
+import struct
 import threading
+import zlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -16,25 +19,51 @@ from whoosh import index as windex
 from whoosh import query as wq
 from whoosh.reading import ReaderClosed, TermNotFound
 
-from index.errors import IndexMissingError, SearcherClosedError
+from index.errors import IndexDamagedError, SearcherClosedError
 from index.format import Fields, StoredDoc, decode
+from index.store import hold, release
 from search.lexicon import Lexicon
 
 T = TypeVar("T")
+
+# What Whoosh raises reading a damaged segment: each read maps them to IndexDamagedError.
+_READ_ERRORS = (OSError, EOFError, ValueError, KeyError, IndexError, TypeError, struct.error,
+                pickle.UnpicklingError, zlib.error)
 
 
 class IndexReader:
     """Read access to one generation. `close()` releases it; later calls raise SearcherClosedError."""
 
-    def __init__(self, generation: Path, index_dir: Path):
+    def __init__(self, generation: Path, index_dir: Path, meta: dict[str, Any]):
+        """Open every file of the generation now (`meta` holds their checksums).
+
+        Open files stay readable after a later build deletes the generation, so a reader
+        that outlives rebuilds keeps working.
+        """
         self.generation = generation
+        self._hint = f"rebuild it with: clsearch index build --index {index_dir}"
+        self._index_dir = index_dir
         try:
             self._ix = windex.open_dir(str(generation))
             self._searcher = self._ix.searcher()
-        except (OSError, windex.EmptyIndexError) as exc:
-            hint = f"rebuild it with: clsearch index build --index {index_dir}"
-            raise IndexMissingError(f"cannot open the index in {index_dir}: {exc}", hint=hint) from exc
-        self.lexicon = Lexicon(generation)
+        except Exception as exc:  # Whoosh raises anything at all on a damaged TOC or segment
+            raise IndexDamagedError(f"cannot open the index in {index_dir}: {type(exc).__name__}: {exc}",
+                                    hint=self._hint) from exc
+        try:
+            # Whoosh opens a segment's stored-fields column on first use: open it now, so that
+            # every file this reader needs is open before a later build may delete them.
+            if self._searcher.doc_count_all():
+                self._searcher.stored_fields(0)
+        except Exception as exc:
+            self._searcher.close()
+            raise IndexDamagedError(f"cannot open the index in {index_dir}: {type(exc).__name__}: {exc}",
+                                    hint=self._hint) from exc
+        try:
+            self.lexicon = Lexicon(generation, meta)
+        except BaseException:
+            self._searcher.close()
+            raise
+        self._held = hold(generation)  # no build deletes it while this reader is open
         self._docs: dict[int, StoredDoc] = {}
         self._postings: dict[tuple[str, str], frozenset[int]] = {}
         self._columns: dict[str, list[str]] = {}
@@ -43,9 +72,11 @@ class IndexReader:
 
     def close(self) -> None:
         with self._lock:
-            self.closed = True
-            self._searcher.close()
-            self.lexicon.close()
+            if not self.closed:
+                self.closed = True
+                self._searcher.close()
+                self.lexicon.close()
+                release(self._held)
 
     def check_open(self) -> None:
         if self.closed:
@@ -59,6 +90,9 @@ class IndexReader:
                 return read(self._searcher)
             except ReaderClosed as exc:
                 raise SearcherClosedError("this Searcher is closed", hint="open a new Searcher") from exc
+            except _READ_ERRORS as exc:
+                raise IndexDamagedError(f"the index in {self._index_dir} is damaged: "
+                                        f"{type(exc).__name__}: {exc}", hint=self._hint) from exc
 
     def postings(self, fieldname: str, text: str) -> frozenset[int]:
         """Document numbers holding `text` in `fieldname` (cached)."""

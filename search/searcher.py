@@ -16,14 +16,16 @@ A thin façade over the query stages, each a module with its own tests:
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from index.ensure import ensure_index
-from index.errors import InvalidValueError
+from index.ensure import IndexState, open_index
+from index.errors import ClsearchError, InvalidValueError
 from index.format import Fields
-from index.store import default_index_dir
+from index.store import current_generation, default_index_dir, resolve_dir
 from search.candidates import AltDocs, alternative_docs, candidate_docs, tighten_homophones
 from search.catalog import Catalog
 from search.complete import Completion
@@ -57,12 +59,36 @@ class Searcher:
     """
 
     def __init__(self, index_dir: str | Path | None = None, *,
-                 log: Callable[[str], None] = _stderr):
+                 log: Callable[[str], None] = _stderr, refresh: bool = False):
+        """`refresh`: before each call, follow ``CURRENT`` to a newer generation if another
+        process has built one (for long-lived searchers such as ``clsearch serve``).
+
+        A Searcher opens its generation's files at once and marks the generation as held, so
+        it keeps working however many builds follow. `stale` is True, and `stale_reason` says
+        why, when the default index was out of date and could not be rebuilt (a full disk, a
+        read-only directory): the previous generation is being searched.
+        """
         explicit = index_dir is not None
-        self.index_dir = Path(index_dir) if index_dir is not None else default_index_dir()
-        self.generation = ensure_index(self.index_dir, auto_build=not explicit, log=log)
-        self._reader = IndexReader(self.generation, self.index_dir)
-        self._catalog = Catalog(self.generation, self.lexicon.simplify, self._spell)
+        self.index_dir = resolve_dir(index_dir) if index_dir is not None else default_index_dir()
+        self.refresh = refresh
+        self._log = log
+        self._turn = threading.Condition()  # calls in flight vs. switching generations
+        self._active = 0
+        self._refused: Path | None = None  # a newer generation that would not open (warned once)
+        self._open(open_index(self.index_dir, auto_build=not explicit, log=log))
+
+    def _open(self, state: IndexState) -> None:
+        reader = IndexReader(state.generation, self.index_dir, state.meta)
+        old, old_catalog = getattr(self, "_reader", None), getattr(self, "_catalog", None)
+        self._reader = reader
+        self._catalog = Catalog(state.generation, reader.lexicon.simplify, self._spell)
+        self.generation: Path = state.generation
+        self.stale: bool = state.stale is not None
+        self.stale_reason: str | None = state.stale
+        if old is not None:
+            old.close()
+        if old_catalog is not None:
+            old_catalog.close()
 
     @property
     def lexicon(self) -> Lexicon:
@@ -77,6 +103,7 @@ class Searcher:
 
     def close(self) -> None:
         self._reader.close()
+        self._catalog.close()
 
     # -- public -------------------------------------------------------------------------
     def search(self, query: str = "", limit: int | None = 10, *, offset: int = 0,
@@ -86,7 +113,8 @@ class Searcher:
         Raises QueryError for unsearchable input, and its subclasses InvalidValueError for a
         bad limit or offset and FilterValueError for a filter value the index does not hold.
         """
-        return self._checked(query, limit, offset, False, filters).hits
+        with self._query():
+            return self._checked(query, limit, offset, False, filters).hits
 
     def suggest(self, query: str) -> str | None:
         """A corrected query with hits when `query` has none ("did you mean …")."""
@@ -108,7 +136,69 @@ class Searcher:
 
         `limit` None means every hit; `offset` skips that many: pages never overlap.
         """
-        return self._checked(query, limit, offset, facets, filters)
+        with self._query():
+            return self._checked(query, limit, offset, facets, filters)
+
+    # -- generations ----------------------------------------------------------------------
+    def refresh_now(self) -> Path:
+        """Switch to the generation ``CURRENT`` names, if it is newer and intact; return the open one.
+
+        What `refresh=True` does before each call, on demand (a health check, say). Waits for
+        calls in flight to finish before switching.
+        """
+        with self._turn:
+            self._switch_if_newer()
+        return self.generation
+
+    @contextmanager
+    def _query(self) -> Iterator[None]:
+        """Hold one call's place: with `refresh`, first switch to a newer generation once none runs.
+
+        Every public method that reads the index runs inside this, so a switch never happens
+        half way through a call.
+        """
+        with self._turn:
+            if self.refresh:
+                self._switch_if_newer()
+            self._active += 1
+        try:
+            yield
+        finally:
+            with self._turn:
+                self._active -= 1
+                self._turn.notify_all()
+
+    def _switch_if_newer(self) -> None:
+        """(With `_turn` held.) Open the newer generation, if any, once no call is running."""
+        if self._reader.closed:
+            return
+        newer = self._newer()
+        if newer is None:
+            return
+        while self._active:
+            self._turn.wait()
+        try:
+            self._open(newer)
+        except ClsearchError as exc:
+            self._refused = newer.generation
+            self._log(f"clsearch: warning: not switching to the new index {newer.generation.name} "
+                      f"({exc}); still searching {self.generation.name}")
+
+    def _newer(self) -> IndexState | None:
+        """The generation ``CURRENT`` names now, checked, if it is not the one open."""
+        try:
+            gen = current_generation(self.index_dir)
+        except ClsearchError:
+            return None
+        if gen is None or gen == self.generation or gen == self._refused:
+            return None
+        try:
+            return open_index(self.index_dir, auto_build=False)
+        except ClsearchError as exc:
+            self._refused = gen
+            self._log(f"clsearch: warning: not switching to the new index {gen.name} ({exc}); "
+                      f"still searching {self.generation.name}")
+            return None
 
     def _checked(self, query: str, limit: int | None, offset: int, facets: bool,
                  filters: dict[str, object]) -> Results:
@@ -128,19 +218,22 @@ class Searcher:
 
         Raises UnknownIdError (a ClsearchError) if no record has it.
         """
-        self._reader.check_open()
-        return self._catalog.get(id)
+        with self._query():
+            self._reader.check_open()
+            return self._catalog.get(id)
 
     def complete(self, prefix: str, limit: int = 10) -> list[Completion]:
         """Type-ahead suggestions for what the user is typing: hanzi, pinyin, initials or a
         mix (常, chang, cz, 常zh) → names, places and words, each with how many clusters a
         search for it finds."""
-        self._reader.check_open()
-        return self._catalog.complete(prefix, limit)
+        with self._query():
+            self._reader.check_open()
+            return self._catalog.complete(prefix, limit)
 
     def values(self, field: str) -> dict[str, int]:
         """Every value of a filter field in this index, with its number of records."""
-        return self._catalog.values.counts(field)
+        with self._query():
+            return self._catalog.values.counts(field)
 
     def records(self) -> Iterator[Record]:
         """Every record of the index, in index order (what `clsearch export` prints)."""
@@ -149,8 +242,9 @@ class Searcher:
 
     def stats(self) -> dict[str, Any]:
         """Record counts by list, program, type, province and year (`clsearch stats`)."""
-        self._reader.check_open()
-        return self._catalog.stats()
+        with self._query():
+            self._reader.check_open()
+            return self._catalog.stats()
 
     # -- the pipeline ---------------------------------------------------------------------
     def _results(self, query: str, limit: int | None, offset: int, filters: Filters,

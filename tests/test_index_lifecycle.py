@@ -10,6 +10,7 @@ import pytest
 
 import index.ensure
 import index.build
+import index.store
 from conftest import names, small_records
 from index.build import build_index
 from index.errors import IndexMissingError
@@ -81,7 +82,7 @@ def test_an_interrupted_build_leaves_the_previous_index_usable(tmp_path, jieba_c
         assert names(s.search("锂电")) == ["西宁经开区锂电产业集群"]
 
 
-def test_a_new_build_is_swapped_in_and_the_old_one_kept_until_the_next(tmp_path, jieba_cache):
+def test_a_new_build_is_swapped_in_and_the_old_one_kept_for_a_grace_period(tmp_path, monkeypatch, jieba_cache):
     build_index(tmp_path, small_records(), "v1", cache_dir=jieba_cache)
     first = current_generation(tmp_path)
     build_index(tmp_path, small_records()[:3], "v2", cache_dir=jieba_cache)
@@ -90,7 +91,10 @@ def test_a_new_build_is_swapped_in_and_the_old_one_kept_until_the_next(tmp_path,
     with Searcher(index_dir=tmp_path) as s:
         assert len(s.results("产业集群").hits) == 3
     build_index(tmp_path, small_records(), "v3", cache_dir=jieba_cache)
-    assert not first.exists()
+    assert first.exists() and second.exists()  # both retired less than GRACE_SECONDS ago
+    monkeypatch.setattr(index.store, "GRACE_SECONDS", 0.0)
+    build_index(tmp_path, small_records(), "v4", cache_dir=jieba_cache)
+    assert sorted(p.name for p in tmp_path.glob("gen-*")) == [current_generation(tmp_path).name]
 
 
 def test_an_explicit_index_directory_is_never_built_implicitly(tmp_path):
@@ -106,19 +110,27 @@ def test_a_garbled_pointer_is_reported_not_crashed_on(tmp_path, jieba_cache):
         Searcher(index_dir=tmp_path)
 
 
-def test_added_lists_survive_automatic_rebuilds(tmp_path, monkeypatch, copy_full_index):
+def test_added_lists_are_copied_in_and_survive_automatic_rebuilds(tmp_path, monkeypatch, copy_full_index):
     copy_full_index(tmp_path / "ix")  # with its jieba cache: the builds below skip making one
     monkeypatch.setenv("CLSEARCH_INDEX", str(tmp_path / "ix"))
     table = tmp_path / "mine.csv"
     table.write_text("name,province,program,year\n宁德锂电新能源产业集群,福建,地方产业集群,2024\n", encoding="utf-8")
     index.ensure.build_from_seeds(tmp_path / "ix", extra=[table])
-    with table.open("a", encoding="utf-8") as fp:  # the user edits their list
-        fp.write("福安电机电器产业集群,福建,地方产业集群,2024\n")
+    table.rename(tmp_path / "moved.csv")  # the original is gone: the index has its own copy
+    edited = tmp_path / "edited_seed.txt"
+    edited.write_text("v1", encoding="utf-8")
+    real_seed_files = index.ensure.seed_files
+    monkeypatch.setattr(index.ensure, "seed_files", lambda: real_seed_files() + [edited])
     messages: list[str] = []
+    with Searcher(log=messages.append) as s:  # an automatic rebuild keeps the list
+        assert names(s.search("宁德锂电"))[0] == "宁德锂电新能源产业集群"
+    assert len(messages) == 1 and "(seeds, added lists or analysis changed): 478 clusters" in messages[0]
+    index.ensure.build_from_seeds(tmp_path / "ix")  # so does `clsearch index build`
     with Searcher(log=messages.append) as s:
         assert names(s.search("宁德锂电"))[0] == "宁德锂电新能源产业集群"
-        assert names(s.search("福安电机"))[0] == "福安电机电器产业集群"
-    assert len(messages) == 1 and "(seeds, added lists or analysis changed): 479 clusters" in messages[0]
+    index.ensure.build_from_seeds(tmp_path / "ix", remove=["mine"])  # only an explicit removal drops it
+    with Searcher(log=messages.append) as s:
+        assert "宁德锂电新能源产业集群" not in names(s.search("宁德锂电"))
 
 
 def test_an_explicit_stale_index_is_used_as_is_with_a_warning(tmp_path, monkeypatch, copy_full_index):

@@ -32,8 +32,8 @@ def judged() -> list[tuple[str, str, str, str, str, str]]:
 
 
 @pytest.fixture(scope="module")
-def records():
-    return load_corpus().records
+def records(corpus):
+    return corpus.records  # the session's parsed corpus (conftest)
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from typing import IO
 
 from ..records import Record
 
-__all__ = ["write_jsonl", "write_csv", "stats", "format_stats", "CSV_COLUMNS", "related_groups",
+__all__ = ["write_jsonl", "write_csv", "formula_safe", "stats", "format_stats", "CSV_COLUMNS", "related_groups",
            "write_related_jsonl", "write_related_csv", "RELATED_CSV_COLUMNS"]
 
 CSV_COLUMNS = ("id", "name", "short_name", "aliases", "program", "issuer", "list_title", "year", "province",
@@ -48,13 +48,38 @@ def _csv_value(record: Record, column: str) -> str:
     return "" if value is None else str(value)
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+
+
+def formula_safe(text: str) -> str:
+    """A CSV cell a spreadsheet will not run: a leading apostrophe before =, +, -, @, tab or CR.
+
+    As OWASP recommends for CSV injection; full-width ＝＋－＠ too (some spreadsheets fold them),
+    and leading spaces do not hide the sign. Plain numbers (-3, +86) are left as they are.
+    """
+    if text and text.lstrip(" ")[:1] in _FORMULA_STARTS and not _is_number(text):
+        return "'" + text
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
+
+
 def write_csv(records: Iterable[Record], fp: IO[str]) -> int:
-    """A header and one row per record (sources as document:line); returns rows written."""
+    """A header and one row per record (sources as document:line); returns rows written.
+
+    Every cell goes through `formula_safe`: names come from users' lists.
+    """
     writer = csv.writer(fp, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     n = 0
     for record in records:
-        writer.writerow([_csv_value(record, c) for c in CSV_COLUMNS])
+        writer.writerow([formula_safe(_csv_value(record, c)) for c in CSV_COLUMNS])
         n += 1
     return n
 

@@ -100,7 +100,8 @@ def _link_names(spec: ListSpec, entries: list[Entry], canon: list[Entry], record
     return own
 
 
-def load_corpus(seed_dir: Path | str | None = None, extra_tables: Iterable[Path | str] = (),
+def load_corpus(seed_dir: Path | str | None = None,
+                extra_tables: Iterable[Path | str | tuple[Path, str]] = (),
                 synonym_files: Iterable[Path | str] | None = None) -> Corpus:
     """Parse every seed list of the manifest (and any extra CSV/JSONL lists) into records.
 
@@ -210,15 +211,16 @@ def _align_ocr(ocr_docs: list[tuple[DocumentSpec, Lines]], parsed: dict[str, lis
             attach(by_program[spec.program][name_key(canon[j].name)], entry, spec.key, "ocr")
 
 
-def _add_tables(records: list[Record], extra_tables: Iterable[Path | str], specs: dict[str, ListSpec],
+def _add_tables(records: list[Record], extra_tables: Iterable[Path | str | tuple[Path, str]], specs: dict[str, ListSpec],
                 programs: dict[str, str], corpus: Corpus) -> list[Record]:
     """Phase 5: users' CSV / JSON lines lists, through the same merge step."""
     if not extra_tables:
         return records
     from .tables import load_table_entries
 
-    for path in extra_tables:
-        table_spec, entries, problems = load_table_entries(Path(path))
+    for item in extra_tables:  # a path, or (path, the name to report it by)
+        path, document = item if isinstance(item, tuple) else (item, None)
+        table_spec, entries, problems = load_table_entries(Path(path), document)
         corpus.problems += problems
         corpus.entries[table_spec.key] = len(entries)
         specs[table_spec.key] = table_spec
