@@ -93,12 +93,12 @@ class Client:
         self.reader = self.writer = None
 
 
-async def client_loop(n: int, port: int, mix, stop_at: float, out: list) -> None:
+async def client_loop(n: int, port: int, mix, stop: list[float], out: list) -> None:
     rng = random.Random(n)
     client = Client(port)
     start = rng.randrange(0, len(mix), 2)  # clients start typing at different queries
     i = start
-    while time.perf_counter() < stop_at:
+    while time.perf_counter() < stop[0]:
         kind, path = mix[i % len(mix)]
         i += 1
         t0 = time.perf_counter()
@@ -113,14 +113,20 @@ async def client_loop(n: int, port: int, mix, stop_at: float, out: list) -> None
 
 
 async def drive(port: int, clients: int, seconds: float, rebuild) -> tuple[list, float]:
+    """Run the clients for `seconds`; with `rebuild`, start it a sixth of the way in and keep
+    the clients going until 3 s after it has finished (at most 4 × `seconds` in all), so that
+    the switch to the new generation happens under load."""
     mix = request_mix()
     out: list = []
     started = time.perf_counter()
-    stop_at = started + seconds
-    tasks = [asyncio.create_task(client_loop(n, port, mix, stop_at, out)) for n in range(clients)]
+    stop = [started + seconds]
+    tasks = [asyncio.create_task(client_loop(n, port, mix, stop, out)) for n in range(clients)]
     if rebuild is not None:
-        await asyncio.sleep(seconds / 2)
-        await rebuild()
+        await asyncio.sleep(seconds / 6)
+        try:
+            await asyncio.wait_for(rebuild(), 3 * seconds)
+        finally:
+            stop[0] = max(stop[0], min(time.perf_counter() + 3.0, started + 4 * seconds))
     await asyncio.gather(*tasks)
     return out, time.perf_counter() - started
 

@@ -29,19 +29,13 @@ def open_searcher(index_dir: str | None) -> Searcher:
     """A worker's Searcher: the default index (already built by `clsearch serve`) or `index_dir`,
     following rebuilds: between queries it switches to a newer generation (issue 12's
     `refresh`), so a rebuilt index is served without a restart and no request in flight fails."""
-    import inspect
-
-    options: dict[str, Any] = {"refresh": True} if "refresh" in inspect.signature(Searcher).parameters else {}
-    return Searcher(index_dir=index_dir, **options) if index_dir else Searcher(**options)
+    return Searcher(index_dir=index_dir, refresh=True) if index_dir else Searcher(refresh=True)
 
 
 def current_generation_name(searcher: Searcher) -> str:
     """The generation the searcher answers from, after switching to a newer one if there is
     one (blocks while queries are in flight: call it from a worker thread)."""
-    refresh_now = getattr(searcher, "refresh_now", None)
-    if refresh_now is not None:
-        return Path(refresh_now()).name
-    return Path(searcher.generation).name
+    return Path(searcher.refresh_now()).name
 
 
 def search_json(searcher: Searcher, query: str, filters: dict[str, Iterable[str] | None], offset: int,

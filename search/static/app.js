@@ -229,7 +229,9 @@ function renderResults(data, append) {
 
   const parts = [];
   if (data.total > 0) {
-    parts.push(node('span', {title: `${data.total} clusters found`}, `找到 ${data.total} 个产业集群`));
+    const about = data.total_exact === false;  // the engine stopped counting early
+    parts.push(node('span', {title: `${about ? 'about ' : ''}${data.total} clusters found`},
+      `找到${about ? '约' : ''} ${data.total} 个产业集群`));
   } else {
     parts.push(node('span', {title: 'No cluster matches'},
       `没有找到与“${data.query}”匹配的产业集群` + (hasFilters() ? '（在所选筛选条件内）' : '')));
