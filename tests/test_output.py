@@ -127,7 +127,6 @@ def test_a_real_pipe_is_greppable(small_index):
     assert XINING in out.stdout.splitlines()[0]
 
 
-@pytest.mark.xfail(reason="click turns EPIPE into exit 1: H12 changes cli.run (issue #12)", strict=False)
 @pytest.mark.parametrize("cmd", ["export", "区 -n 1000"])
 def test_a_closed_pipe_exits_quietly_with_status_0(cmd, full):
     script = f"set -o pipefail; {sys.executable} -m cli {cmd} --index {full.index_dir} | head -1 > /dev/null"
