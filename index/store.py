@@ -231,7 +231,10 @@ def fingerprint_inputs(seed_files: list[Path]) -> list[Path]:
     from index.user_files import user_files
 
     files = sorted(seed_files) + sorted(DATA_DIR.glob("*.t[xs]?")) + user_files()
-    return files + sorted(_PACKAGE_DIR.rglob("*.py"))
+    # The generator scripts in data/ ship only in a checkout, not in an installed copy: were
+    # they hashed, a checkout and an installed clsearch would call each other's index stale.
+    code = [p for p in _PACKAGE_DIR.rglob("*.py") if DATA_DIR not in p.parents]
+    return files + sorted(code)
 
 
 def fingerprint(seed_files: list[Path]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -33,6 +34,18 @@ def test_default_index_is_built_on_first_use_with_one_line(tmp_path):
                            capture_output=True, text=True, encoding="utf-8")
     assert again.returncode == 0 and again.stderr == ""
     assert again.stdout == first.stdout
+
+
+def test_an_index_is_current_for_both_the_checkout_and_the_installed_copy(tmp_path, copy_full_index):
+    # Under pytest `index` is the installed copy (CI: pip install .), which built the session's
+    # index; `-m cli` run from the checkout is the checkout's code, which also holds the data/
+    # generator scripts. Both must agree on the fingerprint, or each calls the other's index
+    # out of date and rebuilds it.
+    ix = copy_full_index(tmp_path / "ix")
+    checkout = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, "-m", "cli", "锂电", "--index", str(ix)], cwd=checkout,
+                         capture_output=True, text=True, encoding="utf-8")
+    assert (out.returncode, out.stderr) == (0, "")
 
 
 def test_changed_seeds_or_analysis_trigger_a_rebuild(tmp_path, monkeypatch, copy_full_index):
