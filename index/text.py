@@ -58,3 +58,25 @@ def strip_place_suffix(name: str) -> str:
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
             return name[: -len(suffix)]
     return name
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+
+
+def formula_safe(text: str) -> str:
+    """A CSV cell a spreadsheet will not run: a leading apostrophe before =, +, -, @, tab or CR.
+
+    As OWASP recommends for CSV injection; full-width ＝＋－＠ too (some spreadsheets fold them),
+    and leading spaces do not hide the sign. Plain numbers (-3, +86) are left as they are.
+    """
+    if text and text.lstrip(" ")[:1] in _FORMULA_STARTS and not _is_number(text):
+        return "'" + text
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False

@@ -21,6 +21,8 @@ import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import IO, Any
 
+from index.text import formula_safe
+
 LIST_SEP = "；"
 COLORS = ("auto", "always", "never")
 BOLD_RED, RESET = "\x1b[1;31m", "\x1b[0m"
@@ -107,18 +109,7 @@ def csv_value(value: object) -> str:
         text = LIST_SEP.join(str(v) for v in value)
     else:
         text = str(value)
-    if text and text.lstrip(" ")[:1] in ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠"):
-        if not _number(text):
-            text = "'" + text
-    return text
-
-
-def _number(text: str) -> bool:
-    try:
-        float(text)
-        return True
-    except ValueError:
-        return False
+    return formula_safe(text)
 
 
 def write_csv(rows: Iterable[Mapping[str, Any]], fields: Sequence[str], fp: IO[str], bom: bool = False) -> int:

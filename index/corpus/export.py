@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import IO
 
 from ..records import Record
+from ..text import formula_safe
 
 __all__ = ["write_jsonl", "write_csv", "formula_safe", "stats", "format_stats", "CSV_COLUMNS", "related_groups",
            "write_related_jsonl", "write_related_csv", "RELATED_CSV_COLUMNS"]
@@ -46,28 +47,6 @@ def _csv_value(record: Record, column: str) -> str:
     if isinstance(value, list):
         return LIST_SEP.join(value)
     return "" if value is None else str(value)
-
-
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
-
-
-def formula_safe(text: str) -> str:
-    """A CSV cell a spreadsheet will not run: a leading apostrophe before =, +, -, @, tab or CR.
-
-    As OWASP recommends for CSV injection; full-width ＝＋－＠ too (some spreadsheets fold them),
-    and leading spaces do not hide the sign. Plain numbers (-3, +86) are left as they are.
-    """
-    if text and text.lstrip(" ")[:1] in _FORMULA_STARTS and not _is_number(text):
-        return "'" + text
-    return text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-        return True
-    except ValueError:
-        return False
 
 
 def write_csv(records: Iterable[Record], fp: IO[str]) -> int:
