@@ -19,7 +19,10 @@ from array import array
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from whoosh import formats
 from whoosh.writing import SegmentWriter
+
+from index.schema import Terms
 
 # Whoosh's segment writer spills its (unused here) posting pool past this size.
 WRITER_LIMIT_MB = 32
@@ -48,7 +51,7 @@ class SegmentBuilder(SegmentWriter):
                 value = fields[name]
                 field = schema[name]
                 if field.indexed:
-                    self._post(name, value, docnum)
+                    self._post(name, _terms(field, value), docnum)
                 perdoc.add_field(name, field, value if field.stored else None, 0)
                 if field.column_type is not None and value is not None:
                     perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
@@ -60,12 +63,11 @@ class SegmentBuilder(SegmentWriter):
         self.docnum += 1
         return docnum
 
-    def _post(self, name: str, terms: Iterable[str], docnum: int) -> None:
+    def _post(self, name: str, terms: Iterable[bytes], docnum: int) -> None:
         postings = self._terms.get(name)
         if postings is None:
             postings = self._terms[name] = {}
-        for term in terms:
-            key = term.encode("utf-8")
+        for key in terms:
             ids = postings.get(key)
             if ids is None:
                 postings[key] = array("I", (docnum,))
@@ -88,6 +90,19 @@ class SegmentBuilder(SegmentWriter):
             writer.finish_field()
         writer.close()
         self._terms = {}
+
+
+def _terms(field: Any, value: Any) -> Iterable[bytes]:
+    """The terms of one field value: a `Terms` field's own, any other field's through its analyzer.
+
+    Postings here record documents only, so a field whose format keeps more (frequencies,
+    positions) is refused rather than written short.
+    """
+    if isinstance(field, Terms):
+        return (t.encode("utf-8") for t in value)
+    if not isinstance(field.format, formats.Existence):
+        raise TypeError(f"{type(field).__name__} fields keep more than which documents hold a term")
+    return (tbytes for tbytes, *_ in field.index(value))
 
 
 def _write_postings(writer: Any, ids: array) -> None:
