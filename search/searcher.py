@@ -293,7 +293,7 @@ class Searcher:
         (`search.partial`): the understood filters, then words known nowhere, then both."""
         base = filter_docs(filters, self._reader.postings) if filters else None
         with_soft = filter_docs({**filters, **soft}, self._reader.postings) if soft else base
-        parsed, ranked = self._ranked(text, with_soft, base)
+        parsed, ranked = self._ranked(text, with_soft)
         if ranked:
             return parsed, ranked, Dropped()
         attempts: list[tuple[set[int] | None, frozenset[int], tuple[str, ...]]] = []
@@ -311,12 +311,11 @@ class Searcher:
                 return lighter, ranked, Dropped(terms, lost)
         return parsed, [], Dropped()
 
-    def _ranked(self, text: str, allowed: set[int] | None, unfiltered: set[int] | None
-                ) -> tuple[ParsedQuery, list[Ranked]]:
+    def _ranked(self, text: str, allowed: set[int] | None) -> tuple[ParsedQuery, list[Ranked]]:
         parsed = parse_query(text, self.lexicon)
         ranked = self._rank(parsed, allowed)
         if (not ranked and any(t.text.isascii() for t in parsed.terms)
-                and (allowed is None or not self._rank(parsed, unfiltered))):
+                and (allowed is None or not self._rank(parsed, None))):
             # Nothing anywhere as typed (not merely outside the filters): let pinyin letter
             # typos be corrected (lidain → lidian).
             parsed = parse_query(text, self.lexicon, correct=True)
