@@ -21,6 +21,7 @@ from index.analysis import fold
 from index.dictionaries import load_stopwords, load_synonyms, load_t2s, syllables
 from index.errors import IndexBuildError
 from index.completion import completion_table
+from index.corpus.divisions import place_names
 from index.format import (SCHEMA_VERSION, CharmapData, write_charmap, write_complete,
                           write_lexicon, write_records, write_typos, write_values)
 from index.prepare import document_fields, stored_document
@@ -127,14 +128,14 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 writer.add_document(**index_fields(record, doc, read, cut, lex))
                 suggestable.append((record.id, fields))
             writer.commit()
-            lexicon = lex.lexicon(load_synonyms(), load_stopwords())
+            lexicon = lex.lexicon(load_synonyms(), load_stopwords(), place_names())
             write_lexicon(gen, lexicon)
             write_charmap(gen, _charmap())
             write_records(gen, (record.to_dict() for record in records))
             write_values(gen, value_table(records, read, list_titles=list_titles, programs=programs))
             write_complete(gen, completion_table(
                 suggestable, read, lambda text: list(cut(text)), stopwords=lexicon.stopwords,
-                places=sorted(lexicon.places) + [r.province for r in records if r.province],
+                places=sorted(lex.places) + [r.province for r in records if r.province],
                 synonyms=lexicon.synonyms))
             write_typos(gen, lex.typo_targets)
             seconds = time.perf_counter() - started

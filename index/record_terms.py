@@ -122,9 +122,15 @@ class LexiconBuilder:
         self.vocab.update(names)
         self.places.update(names)
 
-    def lexicon(self, synonyms: dict[str, list[str]], stopwords: list[str]) -> LexiconData:
-        """The lexicon: vocabulary (with synonyms, stop words, short place names) and the rest."""
-        vocab = set(self.vocab)
+    def lexicon(self, synonyms: dict[str, list[str]], stopwords: list[str],
+                known_places: Iterable[str] = ()) -> LexiconData:
+        """The lexicon: vocabulary (with synonyms, stop words, short place names) and the rest.
+
+        `known_places`: every place name of the country (`index.corpus.divisions.place_names`),
+        so that a place holding no record is still read as a place, never as a typo of another.
+        """
+        places = self.places | {p for p in known_places if len(p) >= 2}
+        vocab = set(self.vocab) | places
         vocab.update(w for w in synonyms if len(w) >= 2)
         vocab.update(w for w in stopwords if len(w) >= 2)
         vocab.update(strip_place_suffix(w) for w in list(vocab))
@@ -134,5 +140,5 @@ class LexiconBuilder:
             pywords={k: sorted(v) for k, v in sorted(self.pywords.items())},
             synonyms=synonyms,
             stopwords=frozenset(stopwords),
-            places=frozenset(self.places),
+            places=frozenset(places),
         )
