@@ -102,7 +102,7 @@ class Catalog:
         for key, c in counts.items():
             out[key] = dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0])))
         out["list_titles"] = {key: self.values.title(key) for key in out["by_list"]}
-        from index.corpus.export import _several_programs, related_groups  # not on the query path
+        from index.corpus.export import several_programs, related_groups  # not on the query path
 
-        out["several_programs"] = _several_programs(related_groups(self.store.rows()))
+        out["several_programs"] = several_programs(related_groups(self.store.rows()))
         return out
