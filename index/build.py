@@ -18,7 +18,8 @@ from pathlib import Path
 from collections.abc import Callable
 
 from index.analysis import fold
-from index.dictionaries import load_stopwords, load_synonyms, load_t2s, syllables
+from index.dictionaries import (load_english, load_generic, load_nicknames, load_stopwords, load_synonyms,
+                                load_t2s, syllables)
 from index.errors import IndexBuildError
 from index.completion import completion_table
 from index.corpus.divisions import place_names
@@ -128,7 +129,8 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 writer.add_document(**index_fields(record, doc, read, cut, lex))
                 suggestable.append((record.id, fields))
             writer.commit()
-            lexicon = lex.lexicon(load_synonyms(), load_stopwords(), place_names())
+            lexicon = lex.lexicon(load_synonyms(), load_stopwords(), load_generic(), load_english(),
+                                  load_nicknames(), known_places=place_names())
             write_lexicon(gen, lexicon)
             write_charmap(gen, _charmap())
             write_records(gen, (record.to_dict() for record in records))

@@ -19,6 +19,7 @@ from index.errors import IndexMissingError
 from index.format import COMPLETE, RECORDS, VALUES
 from search.complete import Completer, Completion
 from search.records import Record, RecordStore
+from search.understand import title_table
 from search.values import NONE_LABEL, ValueTable
 
 
@@ -62,6 +63,11 @@ class Catalog:
     def values(self) -> ValueTable:
         with self._lock:
             return ValueTable(self._read_json(VALUES), self._simplify, self._spell)
+
+    @cached_property
+    def titles(self) -> dict[str, tuple[str, str]]:
+        """Program and list titles → (field, value), for reading pasted titles in a query."""
+        return title_table(self.values.fields)
 
     @cached_property
     def completer(self) -> Completer:
