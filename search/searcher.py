@@ -284,7 +284,7 @@ class Searcher:
         def years() -> frozenset[str]:
             return frozenset(str(y) for y in self._catalog.values.counts("year"))
 
-        return understand(query, vocab=lexicon.vocab, nicknames=lexicon.nicknames,
+        return understand(query, vocab=lexicon.vocab, nicknames=lexicon.nicknames, chars=lexicon.chars,
                           titles=lambda: self._catalog.titles, years=years)
 
     def _search_partial(self, text: str, filters: Filters, soft: Filters
