@@ -17,6 +17,10 @@ and in the JSON's ``understood``):
     frame       中国袜业之乡 → 袜业, 中国伞城 → 伞: a "capital of X" frame around an industry
                 or place is stripped (nicknames of nicknames.tsv are left to the query layer)
 
+Once the query is parsed, `term_notes` adds what the query layer read through a table:
+English (EV batteries → 动力电池), nicknames (中国光谷 → 东湖高新区) and generic words (地方:
+rank only).
+
 Filters understood from the text are *soft*: the searcher applies them, and drops them (saying
 so) when they would leave no hit. A filter the user gave (--type) always wins over the text.
 Full-width Latin (ＭＥＭＳ) is folded by normalisation (NFKC), as every query is.
@@ -25,7 +29,7 @@ Full-width Latin (ＭＥＭＳ) is folded by normalisation (NFKC), as every quer
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Container, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from typing import NamedTuple
 
 from index.text import is_han, normalize
@@ -246,6 +250,25 @@ def frame_rest(word: str, vocab: frozenset[str] | set[str], chars: Container[str
     return None
 
 
+def term_notes(texts: Iterable[str], english: Mapping[str, tuple[str, tuple[str, ...]]],
+               nicknames: Mapping[str, tuple[str, tuple[str, ...]]], generic: Container[str]) -> list[Note]:
+    """Notes for the query terms read through a table: English, nicknames, generic words.
+
+    >>> [tuple(n) for n in term_notes(["ev battery", "中国光谷", "地方", "锂电"],
+    ...     {"ev battery": ("industry", ("动力电池",))}, {"中国光谷": ("zone", ("东湖高新区",))}, {"地方"})]
+    [('ev battery', 'english', '动力电池'), ('中国光谷', 'nickname', '东湖高新区'), ('地方', 'generic', 'rank only')]
+    """
+    notes = []
+    for text in texts:
+        if text in english:
+            notes.append(Note(text, "english", " ".join(english[text][1])))
+        elif text in nicknames:
+            notes.append(Note(text, "nickname", " ".join(nicknames[text][1])))
+        elif text in generic:
+            notes.append(Note(text, "generic", "rank only"))
+    return notes
+
+
 def title_table(values: Mapping[str, Mapping[str, object]]) -> dict[str, tuple[str, str]]:
     """Titles → (field, value) from the index's program and list values (`ValueTable.fields`).
 
@@ -271,4 +294,4 @@ def title_table(values: Mapping[str, Mapping[str, object]]) -> dict[str, tuple[s
     return out
 
 
-__all__ = ["Note", "Understood", "frame_rest", "understand", "title_table"]
+__all__ = ["Note", "Understood", "frame_rest", "term_notes", "understand", "title_table"]
