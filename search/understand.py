@@ -51,6 +51,9 @@ _ELLIPSIS = re.compile(r"…+|⋯+|\.{2,}|。{2,}|·{2,}")
 _YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s*年度?|(?<![0-9A-Za-z])((?:19|20)[0-9]{2})(?![0-9A-Za-z])")
 _TYPES = ("试点", "培育")
 _TYPE_TAG = re.compile(r"[(\[【〔<]\s*(试点|培育)\s*类?\s*[)\]】〕>]|(试点|培育)类")
+# A bracket of tags only: (2021年，培育), 【试点、2023】
+_TAG_GROUP = re.compile(r"[(\[【〔]\s*((?:(?:19|20)[0-9]{2}\s*年?度?|试点|培育)(?:\s*[,，、;；/]\s*"
+                        r"(?:(?:19|20)[0-9]{2}\s*年?度?|试点|培育))+)\s*[)\]】〕]")
 _TITLE_SUFFIX = re.compile(r"(?:名单|清单|目录|名录|一览表|列表)$")
 # "capital of X" frames: 中国X都, X之都, X之乡, 中国X谷, X城 (with a prefix, or 之 …)
 _FRAME = re.compile(r"^(中国|世界|亚洲|全国|国际|全球)?(.+?)(之都|之乡|之城|名城|名镇|都|谷|城|乡|镇)$")
@@ -122,6 +125,7 @@ def understand(raw: str, *, vocab: frozenset[str] | set[str] = frozenset(),
         text = _strip_leading(normalize(cell), notes)
         text = _ELLIPSIS.sub(lambda m: _dropped(m, notes, "bullet"), text)
         text = re.sub(rf"[{_BULLETS}{_QUOTES}]", lambda m: _dropped(m, notes, "bullet"), text)
+        text = _TAG_GROUP.sub(lambda m: _tag_group(m, add_filter, notes, years), text)
         text = _TYPE_TAG.sub(lambda m: _filter(m, add_filter, "type", m.group(1) or m.group(2)), text)
         text = _YEAR.sub(lambda m: _year(m, add_filter, notes, years), text)
         text = _strip_leading(text.strip(), notes)
@@ -153,6 +157,19 @@ def _dropped(m: re.Match[str], notes: list[Note], role: str) -> str:
 
 def _filter(m: re.Match[str], add: Callable[[str, str, str], None], field: str, value: str) -> str:
     add(field, value, m.group(0))
+    return " "
+
+
+def _tag_group(m: re.Match[str], add: Callable[[str, str, str], None], notes: list[Note],
+               years: Callable[[], frozenset[str] | set[str]]) -> str:
+    """(2021年，培育): each tag of the bracket, a year or a type."""
+    for tag in re.split(r"\s*[,，、;；/]\s*", m.group(1)):
+        if tag in _TYPES:
+            add("type", tag, tag)
+        else:
+            year = _YEAR.search(tag)
+            if year is not None:
+                _year(year, add, notes, years)
     return " "
 
 
