@@ -54,6 +54,7 @@ _TYPE_TAG = re.compile(r"[(\[【〔<]\s*(试点|培育)\s*类?\s*[)\]】〕>]|(�
 # A bracket of tags only: (2021年，培育), 【试点、2023】
 _TAG_GROUP = re.compile(r"[(\[【〔]\s*((?:(?:19|20)[0-9]{2}\s*年?度?|试点|培育)(?:\s*[,，、;；/]\s*"
                         r"(?:(?:19|20)[0-9]{2}\s*年?度?|试点|培育))+)\s*[)\]】〕]")
+_BRACKET = re.compile(r"[(\[【〔]([^()\[\]【】〔〕]{2,40})[)\]】〕]")
 _TITLE_SUFFIX = re.compile(r"(?:名单|清单|目录|名录|一览表|列表)$")
 # "capital of X" frames: 中国X都, X之都, X之乡, 中国X谷, X城 (with a prefix, or 之 …)
 _FRAME = re.compile(r"^(中国|世界|亚洲|全国|国际|全球)?(.+?)(之都|之乡|之城|名城|名镇|都|谷|城|乡|镇)$")
@@ -143,6 +144,8 @@ def understand(raw: str, *, vocab: frozenset[str] | set[str] = frozenset(),
         words = rest
     if len(words) > 1 or re.search(r"[\u3400-\u9fff][:：]", text):
         words = _titles(words, titles(), add_filter)
+    if "(" in text or "【" in text or "[" in text:  # (湖北省重点产业集群) after a name
+        words = [_bracket_title(w, titles, add_filter) for w in words]
     words = [_frame(w, vocab, nicknames or {}, notes, chars) for w in words]
     text = " ".join(w for w in words if w)
     if not text and not filters:  # nothing but noise: search it as typed
@@ -223,6 +226,20 @@ def _titles(words: list[str], titles: Titles, add: Callable[[str, str, str], Non
     for field, value, text in found:
         add(field, value, text)
     return out
+
+
+def _bracket_title(word: str, titles: Callable[[], Titles], add: Callable[[str, str, str], None]) -> str:
+    """A program or list title in brackets inside a word: a filter, and the bracket goes."""
+    def replace(m: re.Match[str]) -> str:
+        inner = m.group(1).strip()
+        hit = titles().get(_TITLE_SUFFIX.sub("", inner)) or titles().get(inner)
+        if hit is None:
+            return m.group(0)
+        add(hit[0], hit[1], m.group(0))
+        return " "
+
+    out = _BRACKET.sub(replace, word).strip()
+    return out or word
 
 
 def _frame(word: str, vocab: frozenset[str] | set[str], nicknames: Mapping[str, object],
