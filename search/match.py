@@ -125,6 +125,8 @@ def align(alt: Alternative, doc: Doc) -> Match | None:
     where = start_keys(units[0], allow)
     best: Match | None = None
     for fi, field in enumerate(doc.fields):
+        if alt.kinds and field.kind not in alt.kinds:
+            continue
         chars = field.chars
         last_start = len(chars) - m
         for start in _starts(where, field):
@@ -166,6 +168,8 @@ def _find_exact(alt: Alternative, doc: Doc) -> Match | None:
     text = "".join(u.text for u in alt.units)
     best: Match | None = None
     for fi, field in enumerate(doc.fields):
+        if alt.kinds and field.kind not in alt.kinds:
+            continue
         pos = field.text.find(text)
         while pos >= 0:
             exact = 0 if pos in field.bounds else PART_OF_WORD
