@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple
 if TYPE_CHECKING:
     from index.typotable import TypoTable
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 
 class _Names(str, Enum):
@@ -60,6 +60,7 @@ class Fields:
     LISTS = "lists"
     YEAR = "year"
     ORDER = "order"  # browsing order: pinyin of province, city, district, name (sortable column)
+    TIE = "tie"  # the ranking's last rules, name length then id (`tie_value`; sortable column)
     # what a query can match
     HAN = "han"  # every hanzi
     LIT = "lit"  # letters and digits, lower-cased (G60)
@@ -71,6 +72,18 @@ class Fields:
     PYINIT = "pyinit"  # joined initials of words and whole names
     PAIRS = "pairs"  # fuzzy keys of neighbouring characters (can_sa for 长沙): adjacency
     IPAIRS = "ipairs"  # initials of neighbouring characters (s_w, sh_w for 生物): adjacency
+
+
+def tie_value(name: str, id: str) -> str:
+    """The `Fields.TIE` column value: what orders hits equal on every other rule, read
+    without decoding the document (`tie_key` parses it)."""
+    return f"{len(name)} {id}"
+
+
+def tie_key(value: str) -> tuple[int, str]:
+    """(name length, record id) from a `tie_value`."""
+    length, _, rid = value.partition(" ")
+    return int(length), rid
 
 
 def pair_term(a: str, b: str) -> str:

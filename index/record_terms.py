@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from collections.abc import Callable, Iterable, Sequence
 
 from index.analysis import fuzzy_key, initial, initial_pairs, reading_grams, reading_pairs
-from index.format import FieldKind, Fields, LexiconData, StoredDoc, encode
+from index.format import FieldKind, Fields, LexiconData, StoredDoc, encode, tie_value
 from index.records import Record
 from index.text import strip_place_suffix
 
@@ -66,6 +66,7 @@ def index_fields(record: Record, doc: StoredDoc, read: Read, cut: Cut, lexicon: 
         Fields.LISTS: ",".join(record.lists),
         Fields.YEAR: str(record.year or ""),
         Fields.ORDER: browse_key(record, read),
+        Fields.TIE: tie_value(record.name, record.id),
         Fields.HAN: " ".join(texts),
         Fields.LIT: " ".join(sorted({c.lower() for t in texts for c in t if c.isascii() and c.isalnum()})),
         Fields.WORDS: " ".join(words),

@@ -53,6 +53,7 @@ def make_schema() -> Schema:
         f.LISTS: KEYWORD(commas=True),
         f.YEAR: ID,
         f.ORDER: ID(sortable=True),  # browsing order (see index.record_terms.browse_key)
+        f.TIE: ID(sortable=True),  # name length and id (format.tie_value): best-first ranking
         f.HAN: TEXT(analyzer=HanCharTokenizer(), phrase=True),
         f.LIT: KEYWORD,
         f.WORDS: KEYWORD,

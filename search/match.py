@@ -13,8 +13,8 @@ from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from index.analysis import fuzzy_key
-from index.format import (CH, FIELD_RANK, INITIAL_OF, READINGS, UNKNOWN_FIELD_RANK, Channel, Char,
-                          MatchField, StoredDoc, position_key, unit_keys)
+from index.format import (CH, FIELD_RANK, INITIAL_OF, READINGS, UNKNOWN_FIELD_RANK, Channel, Char, Key,
+                          MatchField, Space, StoredDoc, position_key, unit_keys)
 from search.query import FULL, HAN, INITIAL, LIT, PREFIX, Alternative, Unit
 
 # Channel → (typos, exactness). Lower is better on both.
@@ -56,6 +56,12 @@ class Match(NamedTuple):
 
 def start_keys(unit: Unit, allow_typos: bool) -> tuple[str, ...] | None:
     """Position keys where `unit` may start (`format.unit_keys`); None: anywhere."""
+    if unit.kind == PREFIX:
+        # An unfinished syllable starts the usual reading of the character (`unit_channel`),
+        # so the character holds the fuzzy key of a syllable it starts (`query._keys_of`).
+        if not unit.fuzzy:
+            return None
+        return tuple(sorted(k for f in unit.fuzzy if (k := position_key(Key(Space.FUZZY, f)))))
     keys = []
     for key in unit_keys(unit.kind, unit.text, unit.readings, unit.fuzzy, allow_typos):
         pos = position_key(key)

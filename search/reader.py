@@ -20,7 +20,7 @@ from whoosh import query as wq
 from whoosh.reading import ReaderClosed, TermNotFound
 
 from index.errors import IndexDamagedError, SearcherClosedError
-from index.format import Fields, StoredDoc, decode
+from index.format import Fields, StoredDoc, decode, tie_key
 from index.store import hold, release
 from search.lexicon import Lexicon
 
@@ -29,6 +29,27 @@ T = TypeVar("T")
 # What Whoosh raises reading a damaged segment: each read maps them to IndexDamagedError.
 _READ_ERRORS = (OSError, EOFError, ValueError, KeyError, IndexError, TypeError, struct.error,
                 pickle.UnpicklingError, zlib.error)
+
+
+class Ties:
+    """(name length, record id) per document, and every document in that order (`bounds.Ties`)."""
+
+    def __init__(self, values: list[str]):
+        keys = [tie_key(v) for v in values]
+        self.lengths = [k[0] for k in keys]
+        self.ids = [k[1] for k in keys]
+        self._order: list[int] | None = None
+
+    def key(self, docnum: int) -> tuple[int, str]:
+        return self.lengths[docnum], self.ids[docnum]
+
+    def order(self) -> list[int]:
+        if self._order is None:
+            self._order = sorted(range(len(self.ids)), key=self.key)
+        return self._order
+
+    def __len__(self) -> int:
+        return len(self.ids)
 
 
 class IndexReader:
@@ -67,6 +88,7 @@ class IndexReader:
         self._docs: dict[int, StoredDoc] = {}
         self._postings: dict[tuple[str, str], frozenset[int]] = {}
         self._columns: dict[str, list[str]] = {}
+        self._ties: Ties | None = None
         self._lock = threading.Lock()
         self.closed = False
 
@@ -133,6 +155,17 @@ class IndexReader:
 
             values = self._columns[fieldname] = self._locked(read)
         return values.__getitem__
+
+    def ties(self) -> Ties:
+        """Every document's (name length, id) from the tie column, read once and kept."""
+        ties = self._ties
+        if ties is None:
+            def read(s: Any) -> list[str]:
+                col = s.reader().column_reader(Fields.TIE)
+                return [v.decode() if isinstance(v, bytes) else v for v in col]
+
+            ties = self._ties = Ties(self._locked(read))
+        return ties
 
     def doc(self, docnum: int) -> StoredDoc:
         """The stored document of `docnum`, decoded once and cached."""

@@ -26,6 +26,7 @@ from index.ensure import IndexState, open_index
 from index.errors import ClsearchError, InvalidValueError
 from index.format import Fields
 from index.store import current_generation, default_index_dir, resolve_dir
+from search.bounds import Page, rank_page
 from search.candidates import AltDocs, alternative_docs, candidate_docs, tighten_homophones
 from search.catalog import Catalog
 from search.complete import Completion
@@ -42,6 +43,9 @@ from search.suggestions import respell
 __all__ = ["Searcher", "Hit", "Results", "Highlight", "Span", "Explain", "ExplainMatch", "HIT_KEYS"]
 
 Filters = dict[str, tuple[str, ...]]  # filter field → stored values (search.values)
+# Candidates above which a page is ranked best-first (`search.bounds`): fewer are all aligned,
+# and the total and facets count exactly the hits.
+EARLY_STOP_MIN = 300
 MAX_LIMIT = 1_000_000  # far above any corpus: a bigger number is a mistake, not a wish
 
 
@@ -253,19 +257,21 @@ class Searcher:
         if not query.strip() and allowed is not None:
             return self._browse(limit, offset, filters, allowed, facets)
         parsed = parse_query(query, self.lexicon)
-        ranked = self._rank(parsed, allowed)
-        if (not ranked and any(t.text.isascii() for t in parsed.terms)
-                and (allowed is None or not self._rank(parsed, None))):
+        need = None if limit is None else offset + limit + 1  # +1: the rule placing the last hit
+        page = self._rank(parsed, allowed, need)
+        if (not page.ranked and any(t.text.isascii() for t in parsed.terms)
+                and (allowed is None or not self._rank(parsed, None, 1).ranked)):
             # Nothing anywhere as typed (not merely outside the filters): let pinyin letter
             # typos be corrected (lidain → lidian).
             parsed = parse_query(query, self.lexicon, correct=True)
-            ranked = self._rank(parsed, allowed)
+            page = self._rank(parsed, allowed, need)
+        ranked = page.ranked
         end = len(ranked) if limit is None else offset + limit
         hits = self._hits(ranked[offset:end], ranked[end] if len(ranked) > end else None)
         suggestion = self._suggestion(parsed, filters) if not ranked and suggest else None
-        counts = self._facets({r.docnum for r in ranked}) if facets else None
-        return Results(parsed.text, hits, len(ranked), suggestion, offset, limit, counts, filters,
-                       self._titles(counts))
+        counts = self._facets(set(page.docs)) if facets else None
+        return Results(parsed.text, hits, page.total, suggestion, offset, limit, counts, filters,
+                       self._titles(counts), total_exact=page.exact)
 
     def _browse(self, limit: int | None, offset: int, filters: Filters, allowed: set[int],
                 facets: bool) -> Results:
@@ -298,16 +304,22 @@ class Searcher:
                                  placed_by(r.ranking, below.ranking if below else None), title))
         return hits
 
-    def _rank(self, parsed: ParsedQuery, allowed: set[int] | None) -> list[Ranked]:
+    def _rank(self, parsed: ParsedQuery, allowed: set[int] | None, need: int | None) -> Page:
+        """The hits of `parsed`, best first: all of them, or with `need` at least the `need`
+        best (`bounds.rank_page`: the others are not aligned when the candidates are many)."""
         parsed = tighten_homophones(parsed, self._reader, self._reader.doc)
         alt_docs: AltDocs = alternative_docs(parsed, self._reader)
         roles = term_roles(parsed)
         candidates = candidate_docs(seed_alternatives(parsed, roles), alt_docs, allowed)
+        if need is not None and len(candidates) > EARLY_STOP_MIN:
+            ties = self._reader.ties()
+            return rank_page(parsed, alt_docs, candidates, need, self._reader.doc, ties, roles, len(ties))
 
         def possible(alt: Alternative, docnum: int) -> bool:
             return docnum in alt_docs.get(id(alt), ())
 
-        return rank(parsed, candidates, self._reader.doc, possible, roles)
+        ranked = rank(parsed, candidates, self._reader.doc, possible, roles)
+        return Page(ranked, len(ranked), True, {r.docnum for r in ranked})
 
     def _suggestion(self, parsed: ParsedQuery, filters: Filters) -> str | None:
         """A respelling of the query (`suggestions.respell`), offered only if it finds hits."""
