@@ -20,6 +20,7 @@ rebuilt instead of misread.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
@@ -29,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple
 if TYPE_CHECKING:
     from index.typotable import TypoTable
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 
 class _Names(str, Enum):
@@ -279,7 +280,13 @@ class StoredDoc:
 
 
 def encode(doc: StoredDoc) -> dict[str, Any]:
-    """The value stored in Whoosh's `Fields.DOC` (pickled by Whoosh; plain built-in types)."""
+    """The value stored in Whoosh's `Fields.DOC` (pickled by Whoosh; plain built-in types).
+
+    Compact: each field is its kind, its text, the readings of each character (space-separated,
+    the one in context first; characters separated by ``|``) and its word bounds. `decode`
+    rebuilds the characters and the position index from these, sharing the prepared
+    characters between documents.
+    """
     return {
         "id": doc.id,
         "name": doc.name,
@@ -292,17 +299,48 @@ def encode(doc: StoredDoc) -> dict[str, Any]:
         "program": doc.program,
         "lists": list(doc.lists),
         "year": doc.year,
-        "f": [(str(f.kind), f.text, f.chars, dict(f.at), f.bounds) for f in doc.fields],
+        "f": [(str(f.kind), f.text, "|".join(" ".join(c[READINGS]) for c in f.chars), sorted(f.bounds))
+              for f in doc.fields],
     }
+
+
+# (char, readings as stored) → the prepared character and its position keys. Bounded by the
+# characters of the corpus and their readings (a few thousand entries), shared by every doc.
+_PREPARED: dict[tuple[str, str], tuple[Char, tuple[str, ...]]] = {}
+
+
+def _prepared(ch: str, readings: str) -> tuple[Char, tuple[str, ...]]:
+    found = _PREPARED.get((ch, readings))
+    if found is None:
+        from index.analysis import fuzzy_key, initial  # it imports this module
+
+        syls = tuple(readings.split())
+        ini = initial(syls[0]) if syls else ""
+        keys = char_keys(ch, syls, ini, {fuzzy_key(r) for r in syls})
+        positions = tuple(sorted({sys.intern(p) for k in keys if (p := position_key(k)) is not None}))
+        found = _PREPARED[(ch, readings)] = ((ch, syls, ini), positions)
+    return found
 
 
 def decode(stored: Mapping[str, Any]) -> StoredDoc:
     """The `StoredDoc` that `encode` wrote."""
-    fields = tuple(MatchField(kind, FIELD_RANK.get(kind, UNKNOWN_FIELD_RANK), text, chars, at, bounds)
-                   for kind, text, chars, at, bounds in stored["f"])
+    fields = []
+    for kind, text, readings, bounds in stored["f"]:
+        chars = []
+        at: dict[str, list[int]] = {}
+        for i, (ch, r) in enumerate(zip(text, readings.split("|"))):
+            char, keys = _prepared(ch, r)
+            chars.append(char)
+            for k in keys:
+                if k in at:
+                    at[k].append(i)
+                else:
+                    at[k] = [i]
+        fields.append(MatchField(kind, FIELD_RANK.get(kind, UNKNOWN_FIELD_RANK), text, tuple(chars),
+                                 {k: tuple(v) for k, v in at.items()}, frozenset(bounds)))
     return StoredDoc(stored["id"], stored["name"], tuple(stored["aliases"]), stored["province"],
                      stored["city"], stored["district"], stored["builder"], stored["type"],
-                     stored["program"], tuple(stored["lists"]), stored["year"], fields)
+                     stored["program"], tuple(stored["lists"]), stored["year"], tuple(fields))
 
 
 # --------------------------------------------------------------------------------------------

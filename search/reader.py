@@ -10,6 +10,7 @@ from __future__ import annotations
 import pickle
 import struct
 import threading
+from collections import OrderedDict
 import zlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -25,6 +26,12 @@ from index.store import hold, release
 from search.lexicon import Lexicon
 
 T = TypeVar("T")
+
+# Bounds on what a long-lived reader keeps (its memory does not grow with distinct queries):
+# decoded documents (~10 KB each) and cached posting lists (counted in document ids, ~60 bytes
+# each in a frozenset). Together at most ~40 MB + ~90 MB.
+DOC_CACHE = 4096
+POSTING_CACHE_IDS = 1_500_000
 
 # What Whoosh raises reading a damaged segment: each read maps them to IndexDamagedError.
 _READ_ERRORS = (OSError, EOFError, ValueError, KeyError, IndexError, TypeError, struct.error,
@@ -85,8 +92,9 @@ class IndexReader:
             self._searcher.close()
             raise
         self._held = hold(generation)  # no build deletes it while this reader is open
-        self._docs: dict[int, StoredDoc] = {}
-        self._postings: dict[tuple[str, str], frozenset[int]] = {}
+        self._docs: OrderedDict[int, StoredDoc] = OrderedDict()  # least recently used first
+        self._postings: OrderedDict[tuple[str, str], frozenset[int]] = OrderedDict()
+        self._posting_ids = 0  # ids held by `_postings`
         self._columns: dict[str, list[str]] = {}
         self._ties: Ties | None = None
         self._lock = threading.Lock()
@@ -117,17 +125,30 @@ class IndexReader:
                                         f"{type(exc).__name__}: {exc}", hint=self._hint) from exc
 
     def postings(self, fieldname: str, text: str) -> frozenset[int]:
-        """Document numbers holding `text` in `fieldname` (cached)."""
+        """Document numbers holding `text` in `fieldname` (cached, least recently used out)."""
         key = (fieldname, text)
         ids = self._postings.get(key)
-        if ids is None:
-            def read(s: Any) -> frozenset[int]:
-                try:
-                    return frozenset(s.reader().postings(fieldname, text).all_ids())
-                except TermNotFound:
-                    return frozenset()
+        if ids is not None:
+            try:
+                self._postings.move_to_end(key)
+            except KeyError:  # dropped by another thread meanwhile
+                pass
+            return ids
 
-            ids = self._postings[key] = self._locked(read)
+        def read(s: Any) -> frozenset[int]:
+            try:
+                return frozenset(s.reader().postings(fieldname, text).all_ids())
+            except TermNotFound:
+                return frozenset()
+
+        ids = self._locked(read)
+        with self._lock:
+            if key not in self._postings:
+                self._postings[key] = ids
+                self._posting_ids += len(ids) + 1
+                while self._posting_ids > POSTING_CACHE_IDS and len(self._postings) > 1:
+                    _, old = self._postings.popitem(last=False)
+                    self._posting_ids -= len(old) + 1
         return ids
 
     def expand(self, fieldname: str, prefix: str) -> list[str]:
@@ -168,9 +189,18 @@ class IndexReader:
         return ties
 
     def doc(self, docnum: int) -> StoredDoc:
-        """The stored document of `docnum`, decoded once and cached."""
+        """The stored document of `docnum`, decoded (the last `DOC_CACHE` are kept)."""
         doc = self._docs.get(docnum)
-        if doc is None:
-            stored = self._locked(lambda s: s.stored_fields(docnum)[Fields.DOC])
-            doc = self._docs[docnum] = decode(stored)
+        if doc is not None:
+            try:
+                self._docs.move_to_end(docnum)
+            except KeyError:
+                pass
+            return doc
+        stored = self._locked(lambda s: s.stored_fields(docnum)[Fields.DOC])
+        doc = decode(stored)
+        with self._lock:
+            self._docs[docnum] = doc
+            while len(self._docs) > DOC_CACHE:
+                self._docs.popitem(last=False)
         return doc
