@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -223,25 +223,64 @@ READINGS: Final = 1
 INITIAL_OF: Final = 2
 
 
-class MatchField(NamedTuple):
-    """One text of a record prepared for the matcher, so that queries do no per-char work."""
+class MatchField:
+    """One text of a record prepared for the matcher, so that queries do no per-char work.
 
-    kind: str  # a FieldKind
-    rank: int  # FIELD_RANK of the kind
-    text: str
-    chars: tuple[Char, ...]
-    at: Mapping[str, tuple[int, ...]]  # position key → offsets (see `starts`)
-    bounds: frozenset[int]  # offsets where words start or end (always 0 and len(text))
+    `at` maps a position key to the offsets holding it (see `starts`); a decoded field builds
+    it on first use from each character's keys (an exact hanzi search never needs it).
+    """
 
-    def starts(self, keys: Iterable[Key]) -> range | tuple[int, ...] | list[int]:
+    __slots__ = ("kind", "rank", "text", "chars", "bounds", "_at", "_keys")
+
+    def __init__(self, kind: str, rank: int, text: str, chars: tuple[Char, ...],
+                 at: Mapping[str, Sequence[int]] | None, bounds: frozenset[int],
+                 keys: Sequence[tuple[str, ...]] | None = None):
+        self.kind = kind  # a FieldKind
+        self.rank = rank  # FIELD_RANK of the kind
+        self.text = text
+        self.chars = chars
+        self.bounds = bounds  # offsets where words start or end (always 0 and len(text))
+        self._at = at
+        self._keys = keys  # per character, its position keys (when `at` is not built yet)
+
+    @property
+    def at(self) -> Mapping[str, Sequence[int]]:
+        """Position key → offsets, ascending."""
+        at = self._at
+        if at is None:
+            built: dict[str, list[int]] = {}
+            for i, keys in enumerate(self._keys or ()):
+                for k in keys:
+                    offsets = built.get(k)
+                    if offsets is None:
+                        built[k] = [i]
+                    else:
+                        offsets.append(i)
+            at = self._at = built
+        return at
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, MatchField):
+            return NotImplemented
+        return (self.kind, self.rank, self.text, self.chars, self.bounds) == (
+            other.kind, other.rank, other.text, other.chars, other.bounds) and (
+            {k: tuple(v) for k, v in self.at.items()} == {k: tuple(v) for k, v in other.at.items()})
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"MatchField({self.kind!r}, {self.text!r})"
+
+    def starts(self, keys: Iterable[Key]) -> Sequence[int]:
         """Offsets where a unit with these `unit_keys` may match: a superset, ascending."""
         found = []
+        at = self.at
         for key in keys:
             pos = position_key(key)
             if pos is None:
                 return range(len(self.chars))
-            if pos in self.at:
-                found.append(self.at[pos])
+            if pos in at:
+                found.append(at[pos])
         if len(found) == 1:
             return found[0]
         return sorted({i for positions in found for i in positions})
@@ -326,18 +365,10 @@ def decode(stored: Mapping[str, Any]) -> StoredDoc:
     """The `StoredDoc` that `encode` wrote."""
     fields = []
     for kind, text, readings, bounds in stored["f"]:
-        chars = []
-        at: dict[str, list[int]] = {}
-        for i, (ch, r) in enumerate(zip(text, readings.split("|"))):
-            char, keys = _prepared(ch, r)
-            chars.append(char)
-            for k in keys:
-                if k in at:
-                    at[k].append(i)
-                else:
-                    at[k] = [i]
-        fields.append(MatchField(kind, FIELD_RANK.get(kind, UNKNOWN_FIELD_RANK), text, tuple(chars),
-                                 {k: tuple(v) for k, v in at.items()}, frozenset(bounds)))
+        prepared = [_PREPARED.get(pair) or _prepared(*pair) for pair in zip(text, readings.split("|"))]
+        fields.append(MatchField(kind, FIELD_RANK.get(kind, UNKNOWN_FIELD_RANK), text,
+                                 tuple(p[0] for p in prepared), None, frozenset(bounds),
+                                 [p[1] for p in prepared]))
     return StoredDoc(stored["id"], stored["name"], tuple(stored["aliases"]), stored["province"],
                      stored["city"], stored["district"], stored["builder"], stored["type"],
                      stored["program"], tuple(stored["lists"]), stored["year"], tuple(fields))

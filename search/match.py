@@ -75,7 +75,8 @@ def _starts(where: tuple[str, ...] | None, field: MatchField) -> Sequence[int]:
     """Positions where a unit could match: a superset, read from the field's position index."""
     if where is None:
         return range(len(field.chars))
-    found = [field.at[k] for k in where if k in field.at]
+    at = field.at
+    found = [at[k] for k in where if k in at]
     if len(found) == 1:
         return found[0]
     return sorted({i for positions in found for i in positions})
