@@ -262,3 +262,60 @@ def _current_index(index_dir: Path, env: dict) -> dict | None:
     return {"wall": nan, "cpu": nan, "records": 0, "peak": 0, "index_bytes": dir_size(gen),
             "typo_bytes": sum(v for k, v in files.items() if k.startswith("typo")), "generation": str(gen),
             "reused": True}
+
+
+def table(results: list[dict]) -> str:
+    """The summary as the issue's table: one column per size."""
+    def row(name, fn):
+        return f"| {name} | " + " | ".join(fn(r) for r in results) + " |"
+
+    def cold(cls):
+        return lambda r: (f"{r['cold'][cls]['ratio']:.1f}x, {r['cold'][cls]['median_s']:.2f} s, "
+                          f"{r['cold'][cls]['peak'] / MIB:.0f} MiB")
+
+    def warm(cls):
+        return lambda r: f"{r['warm']['classes'][cls]['p50']:.1f} / {r['warm']['classes'][cls]['p95']:.1f} ms"
+
+    lines = ["| | " + " | ".join(label(r["size"]) for r in results) + " |",
+             "|---" * (len(results) + 1) + "|",
+             row("records", lambda r: str(r["build"]["records"])),
+             row("build wall / CPU", lambda r: f"{r['build']['wall']:.0f} / {r['build']['cpu']:.0f} s"),
+             row("build records/s", lambda r: f"{r['build']['records'] / r['build']['wall']:.0f}"
+                 if r["build"]["records"] else "-"),
+             row("build peak RSS", lambda r: f"{r['build']['peak'] / MIB:.0f} MiB"),
+             row("index on disk", lambda r: f"{r['build']['index_bytes'] / MIB:.0f} MiB (typo {r['build']['typo_bytes'] / MIB:.0f})"),
+             row("cold 锂电 (ratio, wall, RSS)", cold("hanzi")),
+             row("cold builder", cold("builder")),
+             row("cold typo lidain", cold("typo")),
+             row("cold no-match qwzxv", cold("no-match")),
+             row("warm p50 / p95, all", warm("all"))]
+    for cls in synthetic.QUERY_CLASSES:
+        lines.append(row(f"warm p50 / p95, {cls}", warm(cls)))
+    lines += [row("warm max, all", lambda r: f"{r['warm']['classes']['all']['max']:.0f} ms"),
+              row("targets found (top 10)", lambda r: f"{r['warm']['found_rate']:.3f}"),
+              row("Searcher RSS half / end", lambda r: f"{r['warm']['rss_half'] / MIB:.0f} / {r['warm']['rss_end'] / MIB:.0f} MiB"),
+              row("add 1k list / remove it", lambda r: f"{r['change']['add']['wall']:.1f} / {r['change']['remove']['wall']:.1f} s"),
+              row("hanzi vs FTS5 trigram p50 / p95", lambda r: f"{r['fts5']['ratio_p50']:.1f}x / {r['fts5']['ratio_p95']:.1f}x")]
+    return "\n".join(lines)
+
+
+def main(sizes_text: str, args) -> int:
+    from index.corpus import load_corpus
+
+    sizes = parse_sizes(sizes_text)
+    records = load_corpus().records
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPROFILEIMPORTTIME", "CLSEARCH_INDEX")}
+    results = []
+    keep = args.workdir
+    with tempfile.TemporaryDirectory(prefix="clsearch-scale-") as tmp:
+        workdir = Path(keep) if keep else Path(tmp)
+        try:
+            for n in sizes:
+                results.append(run_size(n, records, workdir, env, args))
+                if args.json_out:
+                    args.json_out.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        except ChildFailed as exc:
+            print(f"bench: error: {exc}", file=sys.stderr)
+            return 1
+    print("\n" + table(results))
+    return 0

@@ -10,6 +10,7 @@ the CLI can highlight the characters, whatever channel matched them.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import NamedTuple
 
 from index.analysis import fuzzy_key
@@ -129,11 +130,16 @@ def align(alt: Alternative, doc: Doc) -> Match | None:
     if not allow and all(u.kind == HAN for u in units):
         return _find_exact(alt, doc)
     abbreviation = all(u.kind == INITIAL for u in units)
-    where = start_keys(units[0], allow)
-    best: Match | None = None
+    where = _start_keys(units[0], allow)
+    limit = max(alt.budget, alt.typos)
+    # The best so far, compared as `Match.sort_key` (the synonym flag is the alternative's).
+    best_key: tuple[int, int, int, int] | None = None
+    best_at: tuple[int, MatchField, list[Channel]] | None = None
     for fi, field in enumerate(doc.fields):
         chars = field.chars
+        bounds = field.bounds
         last_start = len(chars) - m
+        rank = FIELD_RANK.get(field.kind, UNKNOWN_FIELD_RANK)
         for start in _starts(where, field):
             if start > last_start:
                 break
@@ -149,23 +155,33 @@ def align(alt: Alternative, doc: Doc) -> Match | None:
                 exact += e
                 channels.append(ch)
             else:
-                if typos > max(alt.budget, alt.typos):
+                if typos > limit:
                     continue
-                if start not in field.bounds:  # ends may fall inside a word: type-ahead
-                    if (m <= 2 or typos) and any(b in field.bounds for b in range(start + 1, start + m)):
+                if start not in bounds:  # ends may fall inside a word: type-ahead
+                    if (m <= 2 or typos) and any(b in bounds for b in range(start + 1, start + m)):
                         # From inside one word into the next, a short or mistyped match is a
                         # coincidence (合肥|基于 is not feiji); a long one is not (针纺织|服装).
                         continue
                     exact += PART_OF_WORD
-                elif abbreviation and start + m not in field.bounds:
+                elif abbreviation and start + m not in bounds:
                     exact += 1  # abbreviations stand for whole words: jdz is 景德镇, not 静电|植绒
-                match = Match(fi, field.kind, start, start + m, tuple(channels), typos, exact,
-                              alt.synonym, alt.label)
-                if best is None or match.sort_key() < best.sort_key():
-                    best = match
+                key = (typos, exact, rank, start)
+                if best_key is None or key < best_key:
+                    best_key, best_at = key, (fi, field, channels)
                     if typos == 0 and exact == 0 and field.rank == 0:
-                        return best
-    return best
+                        break
+        if best_key is not None and best_key[0] == 0 and best_key[1] == 0 and best_key[2] == 0:
+            break
+    if best_key is None or best_at is None:
+        return None
+    typos, exact, _, start = best_key
+    fi, field, channels = best_at
+    return Match(fi, field.kind, start, start + m, tuple(channels), typos, exact, alt.synonym, alt.label)
+
+
+@lru_cache(maxsize=4096)
+def _start_keys(unit: Unit, allow_typos: bool) -> tuple[str, ...] | None:
+    return start_keys(unit, allow_typos)
 
 
 def _find_exact(alt: Alternative, doc: Doc) -> Match | None:
