@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple
 if TYPE_CHECKING:
     from index.typotable import TypoTable
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 
 class _Names(str, Enum):
@@ -73,6 +73,7 @@ class Fields:
     PYINIT = "pyinit"  # joined initials of words and whole names
     PAIRS = "pairs"  # fuzzy keys of neighbouring characters (can_sa for 长沙): adjacency
     IPAIRS = "ipairs"  # initials of neighbouring characters (s_w, sh_w for 生物): adjacency
+    SPOTS = "spots"  # where a character sits: field kind and word start (`spot_terms`): ranking bounds
 
 
 def tie_value(name: str, id: str) -> str:
@@ -298,6 +299,54 @@ def match_field(kind: str, text: str, chars: Iterable[Char], keys_of: Iterable[s
     edges = frozenset(bounds) | {0, len(text)}
     return MatchField(kind, FIELD_RANK.get(kind, UNKNOWN_FIELD_RANK), text, tuple(chars),
                       {k: tuple(v) for k, v in at.items()}, edges)
+
+
+class Spot(_Names):
+    """Where in a record a character sits, for the `Fields.SPOTS` terms (``spot + position key``).
+
+    With them the query layer bounds a document's best field and exactness from postings,
+    before reading it (`search.bounds`). Only the keys of exact channels are spotted (the
+    character, its usual reading, its initials): a match through another channel costs a
+    typo, which ranks it below the bound anyway.
+    """
+
+    WORD = "w"  # starts a word of the name
+    SINGLE = "1"  # is a one-character word of the name (initials only)
+    NAME = "n"  # anywhere in the name
+    ALIAS = "a"
+    BUILDER = "b"
+
+
+_SPOT_OF_KIND: dict[str, str] = {FieldKind.NAME: Spot.NAME, FieldKind.ALIAS: Spot.ALIAS, FieldKind.BUILDER: Spot.BUILDER}
+
+
+def spot_keys(ch: str, readings: Sequence[str], initial: str) -> list[str]:
+    """The position keys of a character's exact channels (hanzi or letter, usual reading, initials)."""
+    keys = ["c:" + ch.lower()]
+    if readings:
+        keys += ["r:" + readings[0], "i:" + initial, "i:" + readings[0][0]]
+    return keys
+
+
+def spot_term(spot: str, position_key: str) -> str:
+    return f"{spot}{position_key}"
+
+
+def spot_terms(fields: Iterable[MatchField]) -> set[str]:
+    """The `Fields.SPOTS` terms of a document's prepared fields (place has none: it is last)."""
+    out: set[str] = set()
+    for f in fields:
+        spot = _SPOT_OF_KIND.get(f.kind)
+        if spot is None:
+            continue
+        for i, (ch, readings, ini) in enumerate(f.chars):
+            keys = spot_keys(ch, readings, ini)
+            out.update(spot + k for k in keys)
+            if spot == Spot.NAME and i in f.bounds:
+                out.update(Spot.WORD + k for k in keys)
+                if i + 1 in f.bounds:
+                    out.update(Spot.SINGLE + k for k in keys if k.startswith("i:"))
+    return out
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from collections.abc import Callable, Iterable, Sequence
 
 from index.analysis import fuzzy_key, initial, initial_pairs, reading_grams, reading_pairs
-from index.format import FieldKind, Fields, LexiconData, StoredDoc, encode, tie_value
+from index.format import FieldKind, Fields, LexiconData, StoredDoc, encode, spot_terms, tie_value
 from index.records import Record
 from index.text import strip_place_suffix
 
@@ -77,6 +77,7 @@ def index_fields(record: Record, doc: StoredDoc, read: Read, cut: Cut, lexicon: 
         Fields.PYINIT: " ".join(sorted(k for k in abbreviated if k)),
         Fields.PAIRS: " ".join(sorted(pairs)),
         Fields.IPAIRS: " ".join(sorted(initials_pairs)),
+        Fields.SPOTS: " ".join(sorted(spot_terms(doc.fields))),
     }
 
 

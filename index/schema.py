@@ -66,4 +66,5 @@ def make_schema() -> Schema:
         f.PYINIT: KEYWORD,
         f.PAIRS: KEYWORD,
         f.IPAIRS: KEYWORD,
+        f.SPOTS: KEYWORD,  # format.spot_terms: field kind and word start of each character
     })

@@ -35,8 +35,9 @@ from collections.abc import Set as AbstractSet
 from itertools import product
 from typing import NamedTuple, Protocol
 
-from search.match import Doc
-from search.query import FULL, HAN, INITIAL, LIT, PREFIX, Alternative, ParsedQuery, Token
+from index.format import FIELD_RANK, FieldKind, Spot
+from search.match import PART_OF_WORD, Doc
+from search.query import FULL, HAN, INITIAL, LIT, PREFIX, Alternative, ParsedQuery, Token, Unit
 from search.rank import Ranked, TermRoles, evaluate
 
 # Least (typos, exactness) a unit of each kind can cost (`match.CHANNEL_COST`, best channel).
@@ -44,8 +45,12 @@ _UNIT_EXACTNESS = {HAN: 0, LIT: 0, FULL: 1, INITIAL: 3, PREFIX: 3}
 MAX_PART_SUBSETS = 4  # a token of more parts gets one coarse level (2**parts subsets otherwise)
 MAX_COMBOS = 512  # level combinations across tokens; above this, each token gets one level
 
-Vec = tuple[int, int, int, int]  # least typos, synonyms, proximity, exactness
-ZERO: Vec = (0, 0, 0, 0)
+Vec = tuple[int, int, int, int, int]  # least typos, synonyms, proximity, field, exactness
+ZERO: Vec = (0, 0, 0, 0, 0)
+# Where the first unit of an alternative can match at no typo (`format.Spot`), and what that
+# adds to its least costs: a name word start adds nothing, inside a name word adds
+# PART_OF_WORD exactness, an alias, a builder or the place only is a worse field.
+Spots = Callable[[str, Unit], AbstractSet[int]]
 
 
 class Ties(Protocol):
@@ -72,12 +77,12 @@ class _Level(NamedTuple):
 
 
 def alt_vec(alt: Alternative) -> Vec:
-    """The least (typos, synonyms, proximity, exactness) a match of `alt` can have."""
-    return (alt.typos, int(alt.synonym), 0, sum(_UNIT_EXACTNESS.get(u.kind, 0) for u in alt.units))
+    """The least (typos, synonyms, proximity, field, exactness) a match of `alt` can have."""
+    return (alt.typos, int(alt.synonym), 0, 0, sum(_UNIT_EXACTNESS.get(u.kind, 0) for u in alt.units))
 
 
 def _add(a: Vec, b: Vec) -> Vec:
-    return (a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3])
+    return (a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3], a[4] + b[4])
 
 
 def _least(vecs: list[Vec]) -> Vec:
@@ -85,7 +90,34 @@ def _least(vecs: list[Vec]) -> Vec:
     if not vecs:
         return ZERO
     return (min(v[0] for v in vecs), min(v[1] for v in vecs), min(v[2] for v in vecs),
-            min(v[3] for v in vecs))
+            min(v[3] for v in vecs), min(v[4] for v in vecs))
+
+
+def _spotted(alt: Alternative, docs: AbstractSet[int], spots: Spots) -> list[tuple[Vec, AbstractSet[int]]]:
+    """`docs` of `alt` split by where its first unit can match at no typo (see `Spots`)."""
+    base = alt_vec(alt)
+    unit = alt.units[0]
+    left: set[int] = set(docs)
+    out: list[tuple[Vec, AbstractSet[int]]] = []
+
+    def take(spot: str) -> set[int]:
+        nonlocal left
+        where = spots(spot, unit)
+        ids = {d for d in where if d in left} if len(where) < len(left) else {d for d in left if d in where}
+        left -= ids
+        return ids
+
+    word = take(Spot.WORD)
+    if len(alt.units) == 1 and unit.kind == INITIAL:  # an abbreviation of one word
+        single = {d for d in word if d in spots(Spot.SINGLE, unit)}
+        out += [(base, single), (_add(base, (0, 0, 0, 0, 1)), word - single)]
+    else:
+        out.append((base, word))
+    out.append((_add(base, (0, 0, 0, 0, PART_OF_WORD)), take(Spot.NAME)))
+    out.append((_add(base, (0, 0, 0, FIELD_RANK[FieldKind.ALIAS], 0)), take(Spot.ALIAS)))
+    out.append((_add(base, (0, 0, 0, FIELD_RANK[FieldKind.BUILDER], 0)), take(Spot.BUILDER)))
+    out.append((_add(base, (0, 0, 0, FIELD_RANK[FieldKind.PLACE], 0)), left))
+    return [(vec, ids) for vec, ids in out if ids]
 
 
 def _union(sets: Iterable[AbstractSet[int]]) -> set[int]:
@@ -95,13 +127,18 @@ def _union(sets: Iterable[AbstractSet[int]]) -> set[int]:
     return out
 
 
-def _alt_levels(alts: Sequence[Alternative], docs_of: Callable[[Alternative], AbstractSet[int]]
-                ) -> list[tuple[Vec, AbstractSet[int]]]:
+def _alt_levels(alts: Sequence[Alternative], docs_of: Callable[[Alternative], AbstractSet[int]],
+                spots: Spots | None) -> list[tuple[Vec, AbstractSet[int]]]:
     """Documents of a term split by the cheapest alternative they can match (disjoint sets)."""
     by_vec: dict[Vec, list[AbstractSet[int]]] = {}
     for alt in alts:
         ids = docs_of(alt)
-        if ids:
+        if not ids:
+            continue
+        if spots is not None and alt.units:
+            for vec, part in _spotted(alt, ids, spots):
+                by_vec.setdefault(vec, []).append(part)
+        else:
             by_vec.setdefault(alt_vec(alt), []).append(ids)
     out: list[tuple[Vec, AbstractSet[int]]] = []
     seen: set[int] = set()
@@ -116,18 +153,19 @@ def _alt_levels(alts: Sequence[Alternative], docs_of: Callable[[Alternative], Ab
     return out
 
 
-def _token_levels(tok: Token, docs_of: Callable[[Alternative], AbstractSet[int]]) -> list[_Level]:
+def _token_levels(tok: Token, docs_of: Callable[[Alternative], AbstractSet[int]],
+                  spots: Spots | None) -> list[_Level]:
     """A token's documents in disjoint levels, each with its bound (terms, least costs)."""
     n = len(tok.parts)
     if n == 1:
-        return [_Level(1, vec, ids) for vec, ids in _alt_levels(tok.parts[0].alternatives, docs_of)]
+        return [_Level(1, vec, ids) for vec, ids in _alt_levels(tok.parts[0].alternatives, docs_of, spots)]
     part_sets = [_union([docs_of(a) for a in t.alternatives]) for t in tok.parts]
     part_vecs = [_least([alt_vec(a) for a in t.alternatives if docs_of(a)]) for t in tok.parts]
     whole = _union([docs_of(a) for a in tok.whole])
     levels: list[_Level] = []
     if whole:
         # Matched whole (one match), or, if that fails, in all n parts: the least of both.
-        parts_all: Vec = (0, 0, n - 1, 0)
+        parts_all: Vec = (0, 0, n - 1, 0, 0)
         for v in part_vecs:
             parts_all = _add(parts_all, v)
         whole_vecs = [alt_vec(a) for a in tok.whole if docs_of(a)]
@@ -136,7 +174,7 @@ def _token_levels(tok: Token, docs_of: Callable[[Alternative], AbstractSet[int]]
     if n > MAX_PART_SUBSETS:
         others = _union(rest)
         if others:
-            levels.append(_Level(n, (0, 0, 0, 0), others))
+            levels.append(_Level(n, ZERO, others))
         return levels
     # Each non-empty subset of parts: the documents that may match exactly those parts.
     for mask in range(1, 1 << n):
@@ -151,7 +189,7 @@ def _token_levels(tok: Token, docs_of: Callable[[Alternative], AbstractSet[int]]
             if ids and not mask >> i & 1:
                 ids -= rest[i]
         if ids:
-            vec: Vec = (0, 0, len(inside) - 1, 0)
+            vec: Vec = (0, 0, len(inside) - 1, 0, 0)
             for i in inside:
                 vec = _add(vec, part_vecs[i])
             levels.append(_Level(len(inside), vec, ids))
@@ -170,13 +208,13 @@ Key = tuple[int, ...]
 
 
 def buckets(parsed: ParsedQuery, docs_of: Callable[[Alternative], AbstractSet[int]],
-            candidates: AbstractSet[int]) -> Iterator[tuple[Key, set[int]]]:
+            candidates: AbstractSet[int], spots: Spots | None = None) -> Iterator[tuple[Key, set[int]]]:
     """(bound key, documents) in bound order, best first; together exactly `candidates`.
 
     The bound key is the `Ranking.key` prefix (terms, typos, synonyms, proximity, field,
     exactness) no document of the bucket can beat.
     """
-    per_token = [_token_levels(tok, docs_of) for tok in parsed.tokens]
+    per_token = [_token_levels(tok, docs_of, spots) for tok in parsed.tokens]
     combos = 1
     for levels in per_token:
         combos *= len(levels) + 1
@@ -191,7 +229,7 @@ def buckets(parsed: ParsedQuery, docs_of: Callable[[Alternative], AbstractSet[in
             if c >= 0:
                 terms += levels[c].terms
                 vec = _add(vec, levels[c].vec)
-        key: Key = (-terms, vec[0], vec[1], vec[2], 0, vec[3])
+        key: Key = (-terms, vec[0], vec[1], vec[2], vec[3], vec[4])
         keyed.setdefault(key, []).append(choice)
     unions = [_union([lv.docs for lv in levels]) for levels in per_token]
     covered: set[int] = set()
@@ -229,12 +267,14 @@ def _in_order(ids: set[int], ties: Ties, total: int) -> Iterator[int]:
 
 
 def rank_page(parsed: ParsedQuery, alt_docs: Mapping[int, AbstractSet[int]], candidates: AbstractSet[int],
-              need: int, doc: Callable[[int], Doc], ties: Ties, roles: TermRoles, total_docs: int
-              ) -> Page:
+              need: int, doc: Callable[[int], Doc], ties: Ties, roles: TermRoles, total_docs: int,
+              spots: Spots | None = None) -> Page:
     """The `need` best hits of `candidates`, exactly as `rank.rank(...)[:need]` orders them.
 
     `alt_docs` maps id(alternative) to the documents the candidate stage found for it;
-    `total_docs` is the number of documents in the index (to choose how to walk a bucket).
+    `total_docs` is the number of documents in the index (to choose how to walk a bucket);
+    `spots(spot, unit)`, the documents where `unit` can match at that `format.Spot` at no
+    typo, tightens the bounds on field and exactness (without it they are 0).
     """
     empty: frozenset[int] = frozenset()
 
@@ -290,7 +330,7 @@ def rank_page(parsed: ParsedQuery, alt_docs: Mapping[int, AbstractSet[int]], can
         if len(top) >= need:
             kth = top[-1]
 
-    for key, ids in buckets(parsed, docs_of, stream):
+    for key, ids in buckets(parsed, docs_of, stream, spots):
         if stopped:
             break
         for d in _in_order(ids, ties, total_docs):

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Protocol
 
-from index.format import Fields, Space, StoredDoc, pair_term, postings_field, unit_keys
-from search.query import HAN, INITIAL, Alternative, ParsedQuery, Unit
+from index.format import Fields, Space, StoredDoc, pair_term, postings_field, spot_term, unit_keys
+from search.query import FULL, HAN, INITIAL, LIT, Alternative, ParsedQuery, Unit
 
 # Fuzzy-key pairs checked for two neighbouring units: an initial and a prefix can mean hundreds.
 MAX_PAIRS = 256
@@ -39,6 +39,21 @@ def unit_docs(unit: Unit, allow_typos: bool, index: Postings) -> frozenset[int]:
                 out = out | index.postings(field, term)
         else:
             out = out | index.postings(field, key.text)
+    return out
+
+
+_SPOT_KEY = {HAN: "c:", LIT: "c:", FULL: "r:", INITIAL: "i:"}
+
+
+def spot_docs(spot: str, unit: Unit, index: Postings) -> frozenset[int]:
+    """Documents where `unit` can match at no typo at `spot` (a `format.Spot`: a name word
+    start, the name, an alias, a builder; `format.spot_terms`)."""
+    key = _SPOT_KEY.get(unit.kind)
+    if key is not None:
+        return index.postings(Fields.SPOTS, spot_term(spot, key + unit.text))
+    out: frozenset[int] = frozenset()  # an unfinished syllable: every reading it starts
+    for term in index.expand(Fields.SPOTS, spot_term(spot, "r:" + unit.text)):
+        out = out | index.postings(Fields.SPOTS, term)
     return out
 
 
@@ -109,6 +124,14 @@ def tighten_homophones(parsed: ParsedQuery, index: Postings, doc: Callable[[int]
         for u in alt.units:
             ids = index.postings(Fields.HAN, u.text)
             docs = set(ids) if docs is None else docs & ids
+        # Only documents where each two neighbouring characters may sit side by side are
+        # read (a common character pulls in much of the corpus; its neighbour pairs do not).
+        for a, b in zip(alt.units, alt.units[1:]):
+            if not docs:
+                break
+            near = _neighbours(a, b, index)
+            if near is not None:
+                docs &= near
         if any(text in f.text for d in docs or () for f in doc(d).fields):
             return alt._replace(budget=0)
         return alt

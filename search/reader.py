@@ -7,6 +7,7 @@ reader. The stages (`candidates`, `rank`, `suggestions`) take an `IndexReader`, 
 
 from __future__ import annotations
 
+import gc
 import pickle
 import struct
 import threading
@@ -186,6 +187,7 @@ class IndexReader:
                 return [v.decode() if isinstance(v, bytes) else v for v in col]
 
             ties = self._ties = Ties(self._locked(read))
+            gc.freeze()  # long-lived and immutable: no garbage collection pass scans it again
         return ties
 
     def doc(self, docnum: int) -> StoredDoc:

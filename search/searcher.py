@@ -15,6 +15,7 @@ A thin façade over the query stages, each a module with its own tests:
 
 from __future__ import annotations
 
+import gc
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -27,7 +28,7 @@ from index.errors import ClsearchError, InvalidValueError
 from index.format import Fields
 from index.store import current_generation, default_index_dir, resolve_dir
 from search.bounds import Page, rank_page
-from search.candidates import AltDocs, alternative_docs, candidate_docs, tighten_homophones
+from search.candidates import AltDocs, alternative_docs, candidate_docs, spot_docs, tighten_homophones
 from search.catalog import Catalog
 from search.complete import Completion
 from search.filters import browse_order, facet_counts, filter_docs
@@ -35,7 +36,7 @@ from search.hits import HIT_KEYS, Explain, ExplainMatch, Highlight, Hit, Results
 from search.lexicon import Lexicon
 from search.records import Record
 from search.values import FACET_FIELDS
-from search.query import Alternative, ParsedQuery, parse_query
+from search.query import Alternative, ParsedQuery, Unit, parse_query
 from search.rank import Ranked, placed_by, rank, seed_alternatives, term_roles
 from search.reader import IndexReader
 from search.suggestions import respell
@@ -45,7 +46,7 @@ __all__ = ["Searcher", "Hit", "Results", "Highlight", "Span", "Explain", "Explai
 Filters = dict[str, tuple[str, ...]]  # filter field → stored values (search.values)
 # Candidates above which a page is ranked best-first (`search.bounds`): fewer are all aligned,
 # and the total and facets count exactly the hits.
-EARLY_STOP_MIN = 300
+EARLY_STOP_MIN = 100
 MAX_LIMIT = 1_000_000  # far above any corpus: a bigger number is a mistake, not a wish
 
 
@@ -93,6 +94,10 @@ class Searcher:
             old.close()
         if old_catalog is not None:
             old_catalog.close()
+        # What was just loaded (lexicon, tables) lives as long as the generation: keep the
+        # garbage collector from scanning it on every pass (issue #11: a full pass over a
+        # large index's structures took over a second).
+        gc.freeze()
 
     @property
     def lexicon(self) -> Lexicon:
@@ -313,7 +318,12 @@ class Searcher:
         candidates = candidate_docs(seed_alternatives(parsed, roles), alt_docs, allowed)
         if need is not None and len(candidates) > EARLY_STOP_MIN:
             ties = self._reader.ties()
-            return rank_page(parsed, alt_docs, candidates, need, self._reader.doc, ties, roles, len(ties))
+            reader = self._reader
+
+            def spots(spot: str, unit: Unit) -> frozenset[int]:
+                return spot_docs(spot, unit, reader)
+
+            return rank_page(parsed, alt_docs, candidates, need, reader.doc, ties, roles, len(ties), spots)
 
         def possible(alt: Alternative, docnum: int) -> bool:
             return docnum in alt_docs.get(id(alt), ())

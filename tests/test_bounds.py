@@ -17,7 +17,7 @@ import pytest
 
 from search import searcher as searcher_module
 from search.bounds import rank_page
-from search.candidates import alternative_docs, candidate_docs, tighten_homophones
+from search.candidates import alternative_docs, candidate_docs, spot_docs, tighten_homophones
 from search.query import parse_query
 from search.rank import rank, seed_alternatives, term_roles
 
@@ -44,8 +44,12 @@ def _compare(searcher, query: str, needs=(1, 2, 11, 21, 51)) -> None:
     candidates = candidate_docs(seed_alternatives(parsed, roles), alt_docs, None)
     full = rank(parsed, candidates, reader.doc, lambda alt, n: n in alt_docs.get(id(alt), ()), roles)
     ties = reader.ties()
+
+    def spots(spot, unit):
+        return spot_docs(spot, unit, reader)
+
     for need in needs:
-        page = rank_page(parsed, alt_docs, candidates, need, reader.doc, ties, roles, len(ties))
+        page = rank_page(parsed, alt_docs, candidates, need, reader.doc, ties, roles, len(ties), spots)
         got = [(r.doc.id, r.ranking, r.matches) for r in page.ranked[:need]]
         want = [(r.doc.id, r.ranking, r.matches) for r in full[:need]]
         assert got == want, (query, need)
