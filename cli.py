@@ -22,7 +22,8 @@ import click
 
 from index.errors import ClsearchError, IndexMissingError
 from search.output import (COLORS, CSV_DEFAULT, EXPORT_COLUMNS, HIT_FIELDS, check_fields, facet_lines,
-                           hit_lines, pick, record_lines, record_row, stats_text, use_color, write_csv,
+                           hit_lines, partial_note, pick, record_lines, record_row, stats_text, understood_lines, use_color,
+                           write_csv,
                            write_jsonl)
 
 EXIT_HITS, EXIT_NONE, EXIT_ERROR = 0, 1, 2
@@ -211,6 +212,8 @@ def search_cmd(query, limit, all_hits, offset, page, facets, as_json, as_jsonl, 
     except ClsearchError as exc:
         fail(exc)
     out = sys.stdout
+    if explain and res.understood is not None and not formats:
+        click.echo("\n".join(understood_lines(res.understood)))
     if as_json:
         data = res.to_dict(tags=mark_tags, explain=explain)
         if chosen:
@@ -232,6 +235,8 @@ def search_cmd(query, limit, all_hits, offset, page, facets, as_json, as_jsonl, 
         click.echo(f"({res.offset + 1}–{last} of {total}; --page {last // len(res.hits) + 1}"
                    f" or --offset {last} for more)" if res.offset or page else
                    f"({len(res.hits)} of {total}; --limit or --page 2 to see more)", err=True)
+    if res.partial and res.hits:
+        click.echo(partial_note(res), err=True)
     if not res.hits:
         where = f' at offset {res.offset}' if res.offset and res.total else ""
         note = f'clsearch: no clusters match "{text}"{where}' if text else "clsearch: no clusters match these filters"

@@ -18,7 +18,8 @@ from pathlib import Path
 from collections.abc import Callable
 
 from index.analysis import fold
-from index.dictionaries import load_stopwords, load_synonyms, load_t2s, syllables
+from index.dictionaries import (load_english, load_generic, load_nicknames, load_stopwords, load_synonyms,
+                                load_t2s, syllables)
 from index.errors import IndexBuildError
 from index.completion import completion_table
 from index.format import (SCHEMA_VERSION, CharmapData, write_charmap, write_complete,
@@ -127,7 +128,8 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 writer.add_document(**index_fields(record, doc, read, cut, lex))
                 suggestable.append((record.id, fields))
             writer.commit()
-            lexicon = lex.lexicon(load_synonyms(), load_stopwords())
+            lexicon = lex.lexicon(load_synonyms(), load_stopwords(), load_generic(), load_english(),
+                                  load_nicknames())
             write_lexicon(gen, lexicon)
             write_charmap(gen, _charmap())
             write_records(gen, (record.to_dict() for record in records))

@@ -8,6 +8,7 @@ called only by the indexer.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -109,3 +110,30 @@ def load_t2s() -> dict[str, str]:
         if len(parts) >= 2 and len(parts[0]) == 1 and len(parts[1]) == 1:
             t2s[parts[0]] = parts[1]
     return t2s
+
+
+def load_generic(extra: Iterable[str | Path] = ()) -> list[str]:
+    """Words that describe a wish, not a constraint (generic.txt: 地方, 基地, 园区 …), sorted."""
+    return sorted(set(_lines("generic.txt", extra)))
+
+
+def load_nicknames() -> dict[str, tuple[str, tuple[str, ...]]]:
+    """nickname → (kind, words it names) (nicknames.tsv: the bundled file and the user's)."""
+    table: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for line in _lines("nicknames.tsv"):
+        parts = line.split("\t")
+        if len(parts) >= 3 and parts[0] and parts[2].split():
+            table[parts[0]] = (parts[1], tuple(parts[2].split()))
+    return table
+
+
+def load_english() -> dict[str, tuple[str, tuple[str, ...]]]:
+    """English phrase (lower case, words joined by single spaces) → (kind, Chinese terms)
+    (english.tsv; kind industry, place or filler, filler with no terms)."""
+    table: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for line in _lines("english.tsv"):
+        parts = line.split("\t")
+        if len(parts) >= 2 and parts[0]:
+            key = " ".join(re.sub(r"[^a-z0-9]+", " ", parts[0].lower()).split())
+            table[key] = (parts[1], tuple(parts[2].split()) if len(parts) > 2 else ())
+    return table

@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
@@ -446,6 +446,12 @@ class LexiconData:
     synonyms: dict[str, list[str]]  # folded term → terms it also matches
     stopwords: frozenset[str]
     places: frozenset[str]  # place names (with and without suffix)
+    # Words that describe a wish, not a constraint (地方, 基地): a term made of one only adds rank.
+    generic: frozenset[str] = frozenset()
+    # English phrase → (kind, Chinese terms); nickname → (kind, words it names). Kinds are
+    # those of english.tsv (industry, place, filler) and nicknames.tsv (place, zone).
+    english: Mapping[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    nicknames: Mapping[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -462,6 +468,9 @@ def write_lexicon(generation: Path, data: LexiconData) -> None:
         "synonyms": data.synonyms,
         "stopwords": sorted(data.stopwords),
         "places": sorted(data.places),
+        "generic": sorted(data.generic),
+        "english": {k: [kind, list(terms)] for k, (kind, terms) in sorted(data.english.items())},
+        "nicknames": {k: [kind, list(terms)] for k, (kind, terms) in sorted(data.nicknames.items())},
     })
 
 
@@ -483,6 +492,9 @@ def parse_lexicon(raw: bytes) -> LexiconData:
             synonyms=data["synonyms"],
             stopwords=frozenset(data["stopwords"]),
             places=frozenset(data.get("places", ())),
+            generic=frozenset(data.get("generic", ())),
+            english={k: (kind, tuple(terms)) for k, (kind, terms) in data.get("english", {}).items()},
+            nicknames={k: (kind, tuple(terms)) for k, (kind, terms) in data.get("nicknames", {}).items()},
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise ValueError(f"not a clsearch lexicon ({exc})") from exc

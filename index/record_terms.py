@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from index.analysis import fuzzy_key, initial, initial_pairs, reading_grams, reading_pairs
 from index.format import FieldKind, Fields, LexiconData, StoredDoc, encode, spot_terms, tie_value
@@ -124,11 +124,17 @@ class LexiconBuilder:
         self.vocab.update(names)
         self.places.update(names)
 
-    def lexicon(self, synonyms: dict[str, list[str]], stopwords: list[str]) -> LexiconData:
-        """The lexicon: vocabulary (with synonyms, stop words, short place names) and the rest."""
+    def lexicon(self, synonyms: dict[str, list[str]], stopwords: list[str], generic: Iterable[str] = (),
+                english: Mapping[str, tuple[str, tuple[str, ...]]] | None = None,
+                nicknames: Mapping[str, tuple[str, tuple[str, ...]]] | None = None) -> LexiconData:
+        """The lexicon: vocabulary (with synonyms, stop words, generic words, nicknames, short
+        place names) and the rest."""
+        generic = frozenset(generic)
         vocab = set(self.vocab)
         vocab.update(w for w in synonyms if len(w) >= 2)
         vocab.update(w for w in stopwords if len(w) >= 2)
+        vocab.update(w for w in generic if len(w) >= 2)
+        vocab.update(w for w in (nicknames or {}) if len(w) >= 2)
         vocab.update(strip_place_suffix(w) for w in list(vocab))
         return LexiconData(
             vocab=frozenset(vocab),
@@ -137,4 +143,7 @@ class LexiconBuilder:
             synonyms=synonyms,
             stopwords=frozenset(stopwords),
             places=frozenset(self.places),
+            generic=generic,
+            english=dict(english or {}),
+            nicknames=dict(nicknames or {}),
         )

@@ -191,6 +191,11 @@ def verified_bytes(generation: Path, name: str, meta: dict) -> bytes:
         data = (generation / name).read_bytes()
     except OSError as exc:
         raise _damaged(generation.parent, f"{generation.name}/{name}: {exc.strerror}") from exc
+    return _checked(data, generation, name, meta)
+
+
+def _checked(data: bytes, generation: Path, name: str, meta: dict) -> bytes:
+    """`data` if its SHA-256 is the one the build recorded for `name`, else IndexDamagedError."""
     want = (meta.get("files") or {}).get(name)
     if not isinstance(want, dict) or hashlib.sha256(data).hexdigest() != want.get("sha256"):
         raise _damaged(generation.parent, f"{generation.name}/{name}: checksum mismatch")
@@ -217,10 +222,7 @@ def read_verified(fp, generation: Path, name: str, meta: dict) -> bytes:
         data = fp.read()
     except OSError as exc:
         raise _damaged(generation.parent, f"{generation.name}/{name}: {exc.strerror}") from exc
-    want = (meta.get("files") or {}).get(name)
-    if not isinstance(want, dict) or hashlib.sha256(data).hexdigest() != want.get("sha256"):
-        raise _damaged(generation.parent, f"{generation.name}/{name}: checksum mismatch")
-    return data
+    return _checked(data, generation, name, meta)
 
 
 # -- fingerprints -----------------------------------------------------------------------------

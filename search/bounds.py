@@ -322,7 +322,7 @@ def rank_page(parsed: ParsedQuery, alt_docs: Mapping[int, AbstractSet[int]], can
         if places and not places <= found:
             return
         full = (ranking.key(), document.id)
-        results[d] = (full[0], full[1], Ranked(ranking, matches, document, d), frozenset(found))
+        results[d] = (full[0], full[1], Ranked(ranking, matches, document, d, frozenset(found)), frozenset(found))
         if len(top) < need or full < top[-1]:
             insort(top, full)
             if len(top) > need:

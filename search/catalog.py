@@ -20,6 +20,7 @@ from index.errors import IndexMissingError
 from index.format import COMPLETE, RECORDS, VALUES
 from search.complete import Completer, Completion
 from search.records import Record, RecordStore
+from search.understand import title_table
 from search.values import NONE_LABEL, ValueTable
 
 
@@ -67,6 +68,11 @@ class Catalog:
         return table
 
     @cached_property
+    def titles(self) -> dict[str, tuple[str, str]]:
+        """Program and list titles → (field, value), for reading pasted titles in a query."""
+        return title_table(self.values.fields)
+
+    @cached_property
     def completer(self) -> Completer:
         with self._lock:
             completer = Completer(self._read_json(COMPLETE)["entries"], self._simplify)
@@ -107,7 +113,7 @@ class Catalog:
         for key, c in counts.items():
             out[key] = dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0])))
         out["list_titles"] = {key: self.values.title(key) for key in out["by_list"]}
-        from index.corpus.export import _several_programs, related_groups  # not on the query path
+        from index.corpus.export import several_programs, related_groups  # not on the query path
 
-        out["several_programs"] = _several_programs(related_groups(self.store.rows()))
+        out["several_programs"] = several_programs(related_groups(self.store.rows()))
         return out

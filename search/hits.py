@@ -16,9 +16,10 @@ from index.format import Channel, StoredDoc
 from search.match import Match
 from search.output import mark
 from search.rank import Ranking
+from search.understand import Understood
 
 HIT_KEYS = ("id", "name", "score", "aliases", "province", "city", "district", "builder", "type",
-            "program", "year", "lists", "list_titles")
+            "program", "year", "lists", "list_titles", "matched")
 TAGS = ("<mark>", "</mark>")  # the default tags around matched characters in marked text
 
 
@@ -103,6 +104,8 @@ class Hit:
     list_titles: list[str] = field(default_factory=list)  # readable titles, parallel to `lists`
     highlights: tuple[Highlight, ...] = field(default=(), compare=False, repr=False)
     explain: Explain | None = field(default=None, compare=False, repr=False)
+    # The query terms this hit matched (as `Results.terms` spells them); empty when browsing.
+    matched: tuple[str, ...] = field(default=(), compare=False)
 
     __hash__ = None  # type: ignore[assignment]  # holds lists
 
@@ -124,6 +127,7 @@ class Hit:
         """JSON-able: the `HIT_KEYS`, and unless `highlights` is False each matched field's
         spans and marked text (`tags` around matches, the text HTML-escaped)."""
         d: dict[str, Any] = {k: getattr(self, k) for k in HIT_KEYS}
+        d["matched"] = list(self.matched)
         if highlights:
             d["highlights"] = [h.to_dict(tags) for h in self.highlights]
         return d
@@ -155,6 +159,13 @@ class Results:
     list_titles: dict[str, str] = field(default_factory=dict)  # list key → title, for the list facet
     # False when ranking stopped early: `total` (and `facets`) are then upper bounds.
     total_exact: bool = True
+    # Partial results (search.partial): the query's significant terms and understood filters
+    # ("type=试点"), those dropped to find hits, and whether no hit matches all of them.
+    terms: tuple[str, ...] = ()
+    dropped: tuple[str, ...] = ()
+    partial: bool = False
+    # What the query was understood as: the text searched, filters found in it, noise notes.
+    understood: Understood | None = None
 
     def to_dict(self, tags: tuple[str, str] = TAGS, explain: bool = False) -> dict[str, Any]:
         """The CLI's --json object: query, total, offset, limit, filters, hits (with
@@ -175,11 +186,16 @@ class Results:
             out["list_titles"] = self.list_titles
         if self.suggestion:
             out["suggestion"] = self.suggestion
+        out["terms"] = list(self.terms)
+        out["partial"] = self.partial
+        out["dropped"] = list(self.dropped)
+        if self.understood is not None:
+            out["understood"] = self.understood.to_dict()
         return out
 
 
 def make_hit(doc: StoredDoc, ranking: Ranking | None, matches: list[Match], rule: str,
-             title: Callable[[str], str] = lambda key: key) -> Hit:
+             title: Callable[[str], str] = lambda key: key, matched: tuple[str, ...] = ()) -> Hit:
     """A `Hit` from a ranked document, its matches, and the rule that placed it; with no
     `ranking`, a browsed document (score 0, no highlights). `title` names a list."""
     by_field: dict[int, list[Span]] = {}
@@ -197,4 +213,4 @@ def make_hit(doc: StoredDoc, ranking: Ranking | None, matches: list[Match], rule
                aliases=list(doc.aliases), province=doc.province, city=doc.city,
                builder=doc.builder, type=doc.type, program=doc.program, lists=list(doc.lists),
                district=doc.district, year=doc.year, list_titles=[title(k) for k in doc.lists],
-               highlights=highlights, explain=explain)
+               highlights=highlights, explain=explain, matched=matched)

@@ -62,6 +62,9 @@ class Lexicon:
         self.synonyms: dict[str, list[str]] = data.synonyms
         self.stopwords: frozenset[str] = data.stopwords
         self.places: frozenset[str] = data.places
+        self.generic: frozenset[str] = data.generic
+        self.english: Mapping[str, tuple[str, tuple[str, ...]]] = data.english
+        self.nicknames: Mapping[str, tuple[str, tuple[str, ...]]] = data.nicknames
 
     @property
     def _charmap(self) -> CharmapData:

@@ -31,7 +31,7 @@ DIM = "\x1b[2m"
 # Hit keys, in the order CSV columns and --fields name them. `to_dict()` may carry more
 # (highlights, explain, …): those are JSON only.
 HIT_FIELDS = ("id", "name", "score", "province", "city", "district", "type", "program", "year",
-              "lists", "list_titles", "builder", "aliases")
+              "lists", "list_titles", "builder", "aliases", "matched")
 CSV_DEFAULT = ("id", "name", "province", "city", "district", "type", "program", "year",
                "list_titles", "builder", "aliases", "score")
 
@@ -255,3 +255,39 @@ def stats_text(st: Mapping[str, Any]) -> str:
         width = max((len(str(v)) for v in rows.values()), default=1)
         lines += [f"  {str(n).rjust(width)}  {label}" for label, n in rows.items()]
     return "\n".join(lines) + "\n"
+
+
+def understood_lines(understood: Any) -> list[str]:
+    """``--explain``: what the query was understood as (`search.understand.Understood`).
+
+    >>> from search.understand import understand
+    >>> print("\\n".join(understood_lines(understand("3、常州光伏（培育）"))))
+    understood: 常州光伏
+      3、 → numbering (dropped)
+      (培育) → type 培育
+    """
+    lines = [f"understood: {understood.text or '(filters only)'}"]
+    for n in understood.notes:
+        if n.role in ("numbering", "bullet") or (n.role == "year" and not n.value):
+            what = f"{n.role} (dropped)" if n.role != "year" else "year (no list of that year; dropped)"
+        else:
+            what = f"{n.role} {n.value}"
+        lines.append(f"  {n.text} → {what}")
+    return lines
+
+
+def partial_note(results: Any) -> str:
+    """The stderr line of a partial result (`search.partial`): what no cluster matches, and
+    what the hits match instead.
+
+    >>> from types import SimpleNamespace as NS
+    >>> partial_note(NS(terms=("锂电", "qwzxv"), dropped=("qwzxv",), hits=[NS(matched=("锂电",))]))
+    'clsearch: no cluster matches all of 锂电 qwzxv; showing matches for 锂电'
+    >>> partial_note(NS(terms=("锂电", "光伏"), dropped=(), hits=[NS(matched=("锂电",))]))
+    'clsearch: no cluster matches all of 锂电 光伏; showing matches for any of 锂电, 光伏'
+    """
+    kept = [t for t in results.terms if t not in results.dropped]
+    words = [t for t in kept if "=" not in t]
+    first = set(results.hits[0].matched) if results.hits else set()
+    shown = " ".join(kept) if set(words) <= first or len(words) < 2 else "any of " + ", ".join(kept)
+    return f"clsearch: no cluster matches all of {' '.join(results.terms)}; showing matches for {shown}"

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache, cache
-from itertools import islice, product
+from itertools import accumulate, islice, product
+from collections.abc import Mapping
 from typing import NamedTuple
 
 from index.analysis import (Piece, fold, fuzzy_key, han_typo_budget, latin_typo_budget, parse_latin,
@@ -22,6 +23,7 @@ from index.errors import QueryError
 from index.format import Kind
 from index.text import has_control, is_han, normalize, strip_place_suffix
 from search.lexicon import Lexicon
+from search.understand import frame_rest
 
 MAX_QUERY_CHARS = 200
 # Bounds on the work one query may cause, whatever it is (issue #12): alternatives are
@@ -112,7 +114,7 @@ def parse_query(raw: str, lexicon: Lexicon, correct: bool = False) -> ParsedQuer
     """
     folded = fold(_OPERATOR_RE.sub(" ", check_query(raw)))
     folded = "".join(lexicon.simplify(c) if is_han(c) else c for c in folded)
-    words = _drop_stopwords(_tokens(folded), lexicon)
+    words = _given_runs(_drop_stopwords(_tokens(folded), lexicon), lexicon)
     if not words:
         return ParsedQuery(folded, ())
     if len(words) > MAX_TERMS:
@@ -121,7 +123,7 @@ def parse_query(raw: str, lexicon: Lexicon, correct: bool = False) -> ParsedQuer
     tokens = []
     for n, runs in enumerate(words):
         at_end = n == len(words) - 1
-        tokens.append(_make_token(runs, lexicon, at_end, corrector))
+        tokens.append(_given_token(runs, lexicon) or _make_token(runs, lexicon, at_end, corrector))
     parsed = ParsedQuery(folded, tuple(tokens))
     if len(parsed.terms) > MAX_TERMS:
         raise QueryError(f"the query has too many words ({len(parsed.terms)}; the limit is {MAX_TERMS})")
@@ -205,6 +207,111 @@ def _drop_stopwords(tokens: list[Runs], lexicon: Lexicon) -> list[Runs]:
         if cur:
             out.append(cur)
     return out or tokens
+
+
+# Run kinds of words read through a table, not as hanzi or pinyin: an English phrase of
+# english.tsv, a nickname of nicknames.tsv. Each is a token of its own.
+ENGLISH, NICKNAME = "english", "nickname"
+_PLURALS = (("ies", "y"), ("es", ""), ("s", ""))
+
+
+def _given_runs(tokens: list[Runs], lexicon: Lexicon) -> list[Runs]:
+    """Cut English phrases and nicknames out of the tokens, as tokens of their own.
+
+    A token of Latin letters is read word by word (at the spaces typed): the longest phrase
+    of the English glossary (a plural tried as its singular) becomes an ``english`` run, an
+    English filler word (industry, cluster, in) goes, the other words stay pinyin (``new
+    materials ningbo`` → new materials | ningbo). A hanzi run holding a nickname (中国光谷)
+    is cut around it. Tokens mixing scripts (新yu) are left as they are.
+    """
+    out: list[Runs] = []
+    for runs in tokens:
+        if len(runs) == 1 and runs[0][0] == "latin" and lexicon.english:
+            out += _english_split(runs[0][1], runs[0][2], lexicon)
+        elif len(runs) == 1 and runs[0][0] == HAN and lexicon.nicknames:
+            out += _nickname_split(runs[0][1], lexicon)
+        else:
+            out.append(runs)
+    return out or tokens
+
+
+def english_key(word: str, table: Mapping[str, object]) -> str | None:
+    """`word` (or phrase) as a key of the English glossary, trying its plural off."""
+    if word in table:
+        return word
+    for suffix, repl in _PLURALS:
+        if word.endswith(suffix) and len(word) > len(suffix) + 2 and word[:-len(suffix)] + repl in table:
+            return word[:-len(suffix)] + repl
+    return None
+
+
+def _english_split(letters: str, breaks: frozenset[int], lexicon: Lexicon) -> list[Runs]:
+    bounds = [0, *sorted(b for b in breaks if 0 < b < len(letters)), len(letters)]
+    words = [letters[a:b] for a, b in zip(bounds, bounds[1:])]
+    out: list[Runs] = []
+    pending: list[str] = []  # pinyin words between English phrases
+
+    def flush() -> None:
+        if pending:
+            text = "".join(pending)
+            cuts = frozenset(accumulate(len(w) for w in pending[:-1]))
+            out.append([("latin", text, cuts)])
+            pending.clear()
+
+    i = 0
+    while i < len(words):
+        for j in range(min(len(words), i + 4), i, -1):  # longest phrase first
+            key = english_key(" ".join(words[i:j]), lexicon.english)
+            if key is not None:
+                break
+        else:
+            pending.append(words[i])
+            i += 1
+            continue
+        flush()
+        if lexicon.english[key][0] != "filler":
+            out.append([(ENGLISH, key, frozenset())])
+        i = j
+    flush()
+    return out
+
+
+def _nickname_split(text: str, lexicon: Lexicon) -> list[Runs]:
+    """A hanzi run with a nickname in it (longest first; a one-character one only alone)."""
+    none: frozenset[int] = frozenset()
+    if text in lexicon.nicknames:
+        return [[(NICKNAME, text, none)]]
+    for size in range(min(len(text), 8), 1, -1):
+        for i in range(len(text) - size + 1):
+            if text[i:i + size] in lexicon.nicknames:
+                before, after = text[:i], text[i + size:]
+                out: list[Runs] = [[(str(HAN), before, none)]] if before else []
+                out.append([(NICKNAME, text[i:i + size], none)])
+                return out + (_nickname_split(after, lexicon) if after else [])
+    return [[(str(HAN), text, none)]]
+
+
+def _given_token(runs: Runs, lexicon: Lexicon) -> Token | None:
+    """The token of an English phrase or a nickname: its table's Chinese words, any of them,
+    each matched as a synonym (exact hanzi always ranks above)."""
+    if len(runs) != 1 or runs[0][0] not in (ENGLISH, NICKNAME):
+        return None
+    kind, text, _ = runs[0]
+    what, targets = (lexicon.english if kind == ENGLISH else lexicon.nicknames)[text]
+    alts = tuple(Alternative(_han_units(t, lexicon, homophones=False), 0, synonym=True,
+                             label=f"{text} → {t}") for t in targets)
+    term = Term(text, alts, True, place=what == "place")
+    rest = frame_rest(text, lexicon.vocab) if kind == NICKNAME else None
+    if rest is None or len(rest) < 2 or rest in targets:
+        return Token(text, alts, (term,))
+    # A "capital of X" nickname also says X. A zone's (袜业之乡: 大唐) is any X cluster too; a
+    # place's (五金之都: 永康) narrows to the place, and X only ranks its X cluster first.
+    rest_alt = Alternative(_han_units(rest, lexicon, homophones=False), 0, synonym=True,
+                           label=f"{text} → {rest}")
+    if what != "place":
+        alts = (*alts, rest_alt)
+        return Token(text, alts, (term._replace(alternatives=alts),))
+    return Token(text, (), (term, Term(rest, (rest_alt,), False)))
 
 
 def _han_units(text: str, lexicon: Lexicon, homophones: bool = True) -> tuple[Unit, ...]:
@@ -304,8 +411,14 @@ def _make_token(runs: Runs, lexicon: Lexicon, at_end: bool, correct: _Corrector 
     # half in pinyin: it is matched whole, never as a loose syllable on its own. Longer pinyin
     # (佛山jqr, baoji钛) may stand apart.
     if len(parts) <= 1 or any(t.text.isascii() and _loose(t) for t in parts):
-        parts = [Term(text, tuple(whole), significant=len(text) >= 2, place=text in lexicon.places)]
+        parts = [Term(text, tuple(whole), significant=len(text) >= 2 and text not in lexicon.generic,
+                      place=text in lexicon.places or _spells_place(text, lexicon))]
     return Token(text, tuple(whole), tuple(parts))
+
+
+def _spells_place(text: str, lexicon: Lexicon) -> bool:
+    """A word of letters that spells a place of the corpus (ningbo, hubei)."""
+    return text.isascii() and any(w in lexicon.places for w in lexicon.pywords.get(text, ()))
 
 
 def _loose(term: Term) -> bool:
@@ -328,7 +441,8 @@ def _han_term(text: str, lexicon: Lexicon) -> Term:
     alts = [Alternative(_han_units(text, lexicon), han_typo_budget(len(text)), label=text)]
     alts += _place_alternatives(text, lexicon) + _synonym_alternatives(text, lexicon)
     # A lone 省 or 钛 only adds rank; a place (江苏, 常州市) qualifies an industry word.
-    return Term(text, tuple(alts), significant=len(text) >= 2, place=text in lexicon.places)
+    return Term(text, tuple(alts), significant=len(text) >= 2 and text not in lexicon.generic,
+                place=text in lexicon.places)
 
 
 def _place_alternatives(text: str, lexicon: Lexicon) -> list[Alternative]:

@@ -154,6 +154,7 @@ class Ranked(NamedTuple):
     matches: list[Match]
     doc: Doc
     docnum: int = -1  # in the index: facets count hits by their postings
+    terms: frozenset[int] = frozenset()  # the query terms it matched (indexes in ParsedQuery.terms)
 
 
 def rank(parsed: ParsedQuery, candidates: Iterable[int], doc: Callable[[int], Doc],
@@ -175,7 +176,7 @@ def rank(parsed: ParsedQuery, candidates: Iterable[int], doc: Callable[[int], Do
         if result is not None and result[2] & roles.required:
             ranking, matches, found = result
             matched_terms |= found
-            scored.append((ranking.key(), d.id, Ranked(ranking, matches, d, docnum), found))
+            scored.append((ranking.key(), d.id, Ranked(ranking, matches, d, docnum, frozenset(found)), found))
     # Honesty: a significant term that matched nowhere means no meaningful match.
     if roles.significant - matched_terms:
         return []

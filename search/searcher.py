@@ -20,6 +20,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -36,10 +37,12 @@ from search.hits import HIT_KEYS, Explain, ExplainMatch, Highlight, Hit, Results
 from search.lexicon import Lexicon
 from search.records import Record
 from search.values import FACET_FIELDS
-from search.query import Alternative, ParsedQuery, Unit, parse_query
+from search.partial import Dropped, describe, droppable, term_texts, without
+from search.query import Alternative, ParsedQuery, Unit, check_query, parse_query
 from search.rank import Ranked, placed_by, rank, seed_alternatives, term_roles
 from search.reader import IndexReader
 from search.suggestions import respell
+from search.understand import Understood, understand
 
 __all__ = ["Searcher", "Hit", "Results", "Highlight", "Span", "Explain", "ExplainMatch", "HIT_KEYS"]
 
@@ -258,25 +261,96 @@ class Searcher:
     # -- the pipeline ---------------------------------------------------------------------
     def _results(self, query: str, limit: int | None, offset: int, filters: Filters,
                  facets: bool, suggest: bool) -> Results:
-        allowed = filter_docs(filters, self._reader.postings) if filters else None
-        if not query.strip() and allowed is not None:
-            return self._browse(limit, offset, filters, allowed, facets)
-        parsed = parse_query(query, self.lexicon)
+        if not query.strip():
+            allowed = filter_docs(filters, self._reader.postings) if filters else None
+            if allowed is not None:
+                return self._browse(limit, offset, filters, allowed, facets)
+        check_query(query)  # refuse control characters and the like before cleaning anything
+        understood = self._understand(query)
+        soft = {f: v for f, v in understood.filters.items() if f not in filters}
+        if not understood.text and soft:  # only filters in the text (试点类): browse them
+            allowed = filter_docs({**filters, **soft}, self._reader.postings) or set()
+            res = self._browse(limit, offset, {**filters, **soft}, allowed, facets)
+            return replace(res, understood=understood)
         need = None if limit is None else offset + limit + 1  # +1: the rule placing the last hit
+        parsed, page, dropped = self._search_partial(understood.text or query, filters, soft, need)
+        ranked = page.ranked
+        end = len(ranked) if limit is None else offset + limit
+        hits = self._hits(ranked[offset:end], ranked[end] if len(ranked) > end else None, parsed)
+        suggestion = self._suggestion(parsed, filters) if not ranked and suggest else None
+        counts = self._facets(set(page.docs)) if facets else None
+        terms = [i for i, t in enumerate(parsed.terms) if t.significant or i in dropped.terms]
+        wanted = term_texts(parsed, terms) + describe(soft)
+        first = ranked[0].terms if ranked else frozenset()
+        partial = bool(ranked) and (bool(dropped) or not set(terms) <= first)  # search.partial, 4.
+        applied = filters if dropped.filters or not ranked else {**filters, **soft}
+        return Results(parsed.text, hits, page.total, suggestion, offset, limit, counts, applied,
+                       self._titles(counts), total_exact=page.exact, terms=wanted,
+                       dropped=term_texts(parsed, dropped.terms) + dropped.filters if ranked else (),
+                       partial=partial, understood=understood if understood.notes else None)
+
+    def _understand(self, query: str) -> Understood:
+        lexicon = self.lexicon
+
+        def years() -> frozenset[str]:
+            return frozenset(str(y) for y in self._catalog.values.counts("year"))
+
+        return understand(query, vocab=lexicon.vocab, nicknames=lexicon.nicknames,
+                          titles=lambda: self._catalog.titles, years=years)
+
+    def _search_partial(self, text: str, filters: Filters, soft: Filters, need: int | None
+                        ) -> tuple[ParsedQuery, Page, Dropped]:
+        """Search the query whole; if nothing matches, drop the least informative parts
+        (`search.partial`): the understood filters, then words known nowhere, then both."""
+        base = filter_docs(filters, self._reader.postings) if filters else None
+        with_soft = filter_docs({**filters, **soft}, self._reader.postings) if soft else base
+        parsed, page = self._ranked(text, with_soft, need)
+        if page.ranked:
+            return parsed, page, Dropped()
+        attempts: list[tuple[set[int] | None, frozenset[int], tuple[str, ...]]] = []
+        if soft:
+            attempts.append((base, frozenset(), describe(soft)))
+        attempts.append((with_soft, droppable(parsed, self._found_terms(parsed, with_soft)), ()))
+        if soft:
+            attempts.append((base, droppable(parsed, self._found_terms(parsed, base)), describe(soft)))
+        for allowed, terms, lost in attempts:
+            if not terms and not lost:
+                continue
+            lighter = without(parsed, terms)
+            page = self._rank(lighter, allowed, need)
+            if page.ranked:
+                return lighter, page, Dropped(terms, lost)
+        return parsed, Page([], 0, True, frozenset()), Dropped()
+
+    def _ranked(self, text: str, allowed: set[int] | None, need: int | None) -> tuple[ParsedQuery, Page]:
+        parsed = parse_query(text, self.lexicon)
         page = self._rank(parsed, allowed, need)
         if (not page.ranked and any(t.text.isascii() for t in parsed.terms)
                 and (allowed is None or not self._rank(parsed, None, 1).ranked)):
             # Nothing anywhere as typed (not merely outside the filters): let pinyin letter
             # typos be corrected (lidain → lidian).
-            parsed = parse_query(query, self.lexicon, correct=True)
+            parsed = parse_query(text, self.lexicon, correct=True)
             page = self._rank(parsed, allowed, need)
-        ranked = page.ranked
-        end = len(ranked) if limit is None else offset + limit
-        hits = self._hits(ranked[offset:end], ranked[end] if len(ranked) > end else None)
-        suggestion = self._suggestion(parsed, filters) if not ranked and suggest else None
-        counts = self._facets(set(page.docs)) if facets else None
-        return Results(parsed.text, hits, page.total, suggestion, offset, limit, counts, filters,
-                       self._titles(counts), total_exact=page.exact)
+        return parsed, page
+
+    def _found_terms(self, parsed: ParsedQuery, allowed: set[int] | None) -> set[int]:
+        """The terms that some document (within `allowed`) may match."""
+        parsed = tighten_homophones(parsed, self._reader, self._reader.doc)
+        alt_docs = alternative_docs(parsed, self._reader)
+        found: set[int] = set()
+        k = 0
+        for tok in parsed.tokens:
+            whole = any(self._within(alt_docs.get(id(a), set()), allowed) for a in tok.whole)
+            for t in tok.parts:
+                if (whole and len(tok.parts) > 1) or any(
+                        self._within(alt_docs.get(id(a), set()), allowed) for a in t.alternatives):
+                    found.add(k)
+                k += 1
+        return found
+
+    @staticmethod
+    def _within(docs: set[int], allowed: set[int] | None) -> bool:
+        return bool(docs if allowed is None else docs & allowed)
 
     def _browse(self, limit: int | None, offset: int, filters: Filters, allowed: set[int],
                 facets: bool) -> Results:
@@ -300,16 +374,17 @@ class Searcher:
         """Hanzi → their usual pinyin, joined (other characters as they are)."""
         return "".join((self.lexicon.readings(c) or (c,))[0] for c in text)
 
-    def _hits(self, ranked: list[Ranked], after: Ranked | None) -> list[Hit]:
+    def _hits(self, ranked: list[Ranked], after: Ranked | None, parsed: ParsedQuery) -> list[Hit]:
         title = self._catalog.values.title
         hits = []
         for i, r in enumerate(ranked):
             below = ranked[i + 1] if i + 1 < len(ranked) else after
             hits.append(make_hit(r.doc, r.ranking, r.matches,
-                                 placed_by(r.ranking, below.ranking if below else None), title))
+                                 placed_by(r.ranking, below.ranking if below else None), title,
+                                 term_texts(parsed, r.terms)))
         return hits
 
-    def _rank(self, parsed: ParsedQuery, allowed: set[int] | None, need: int | None) -> Page:
+    def _rank(self, parsed: ParsedQuery, allowed: set[int] | None, need: int | None = None) -> Page:
         """The hits of `parsed`, best first: all of them, or with `need` at least the `need`
         best (`bounds.rank_page`: the others are not aligned when the candidates are many)."""
         parsed = tighten_homophones(parsed, self._reader, self._reader.doc)

@@ -11,7 +11,7 @@ from conftest import names
 from search import ClsearchError, Hit, QueryError, Searcher, SearcherClosedError
 
 HIT_KEYS = {"id", "name", "score", "aliases", "province", "city", "district", "builder", "type", "program",
-            "year", "lists", "list_titles", "highlights"}
+            "year", "lists", "list_titles", "highlights", "matched"}
 
 
 def test_search_returns_hits_best_first(small):

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from cli import main
 
 HIT_KEYS = {"id", "name", "score", "aliases", "province", "city", "district", "builder", "type", "program",
-            "year", "lists", "list_titles", "highlights"}
+            "year", "lists", "list_titles", "highlights", "matched"}
 
 
 @pytest.fixture()
@@ -45,7 +45,8 @@ def test_json_prints_one_object_with_query_total_and_hits(run):
     r = run("常州", "--json", "--limit", "2")
     assert r.exit_code == 0
     data = json.loads(r.output)
-    assert set(data) == {"query", "total", "total_exact", "offset", "limit", "filters", "hits"}
+    assert set(data) == {"query", "total", "total_exact", "offset", "limit", "filters", "hits", "terms",
+                         "partial", "dropped"}
     assert data["query"] == "常州" and data["total"] == 3 and len(data["hits"]) == 2
     assert all(set(h) == HIT_KEYS for h in data["hits"])
     assert "常州" in r.output  # UTF-8 as is, not \\u escapes
@@ -73,7 +74,8 @@ def test_no_hits_in_json_is_still_one_object(run):
     r = run("qwzxv", "--json")
     assert r.exit_code == 1
     assert json.loads(r.stdout) == {"query": "qwzxv", "total": 0, "total_exact": True, "offset": 0, "limit": 10,
-                                    "filters": {}, "hits": []}
+                                    "filters": {}, "hits": [], "terms": ["qwzxv"], "partial": False,
+                                    "dropped": []}
 
 
 @pytest.mark.parametrize("args, message", [

@@ -9,7 +9,7 @@ import pytest
 from index.corpus.blocks import numbered_lines
 from index.corpus import load_corpus
 from index.errors import SeedFormatError
-from index.corpus.export import format_stats, stats, write_csv, write_jsonl
+from index.corpus.export import write_csv, write_jsonl
 from index.corpus.manifest import load_manifest
 from index.corpus.parse_national import parse_appendix3
 from index.corpus.places import load_regions
@@ -136,18 +136,6 @@ def test_csv_joins_lists_with_the_chinese_semicolon(corpus):
     header, row = fp.getvalue().splitlines()
     assert header.startswith("id,name,short_name,aliases,program")
     assert "松江区科委；张江高新区松江园管委会" in row
-
-
-def test_stats(corpus):
-    st = stats(corpus.records)
-    assert st["records"] == 477
-    assert st["by_program"] == {"创新型产业集群": 152, "浙江省产业集群": 115, "湖北省重点产业集群": 110, "中小企业特色产业集群": 100}
-    assert st["by_type"] == {"(none)": 368, "试点": 61, "培育": 48}
-    assert st["by_list"]["zhejiang-120"] == 115
-    assert st["by_province"]["浙江"] == 126
-    text = format_stats(st)
-    assert text.startswith("records  477\n\nby list\n  115  zhejiang-120\n")
-    assert "   61  试点" in text
 
 
 # Two designations whose 8-digit ids collide: sha1("测试产业集群|第4407号产业集群") and

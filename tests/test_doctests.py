@@ -10,11 +10,13 @@ import index.corpus.related
 import index.format
 import search.filters
 import search.output
+import search.understand
 
 
 @pytest.mark.parametrize("module, examples", [(index.analysis, 8), (index.distance, 2), (index.format, 1),
-                                              (index.corpus.related, 3), (search.output, 4),
-                                              (search.filters, 4)])
+                                              (index.corpus.related, 3), (search.output, 6),
+                                              (search.filters, 4),
+                                              (search.understand, 3)])
 def test_docstring_examples_hold(module, examples):
     result = doctest.testmod(module)
     assert result.attempted >= examples and result.failed == 0

@@ -16,7 +16,7 @@ from typing import IO
 from ..records import Record
 from ..text import formula_safe
 
-__all__ = ["write_jsonl", "write_csv", "formula_safe", "stats", "format_stats", "CSV_COLUMNS", "related_groups",
+__all__ = ["write_jsonl", "write_csv", "formula_safe", "CSV_COLUMNS", "related_groups", "several_programs",
            "write_related_jsonl", "write_related_csv", "RELATED_CSV_COLUMNS"]
 
 CSV_COLUMNS = ("id", "name", "short_name", "aliases", "program", "issuer", "list_title", "year", "province",
@@ -24,7 +24,6 @@ CSV_COLUMNS = ("id", "name", "short_name", "aliases", "program", "issuer", "list
 RELATED_CSV_COLUMNS = ("group", "id", "name", "program", "province", "city", "district", "related", "confidence",
                        "reason")
 LIST_SEP = "；"
-NONE_LABEL = "(none)"
 
 
 def write_jsonl(records: Iterable[Record], fp: IO[str]) -> int:
@@ -63,43 +62,6 @@ def write_csv(records: Iterable[Record], fp: IO[str]) -> int:
     return n
 
 
-def stats(records: Iterable[Record]) -> dict:
-    """Record counts: total, and by list, program, type and province (None as "(none)")."""
-    records = list(records)
-
-    def count(values: Iterable[str | None]) -> dict[str, int]:
-        c = Counter(NONE_LABEL if v is None else v for v in values)
-        return dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0])))
-
-    return {
-        "records": len(records),
-        "by_list": count(key for r in records for key in r.lists),
-        "by_program": count(r.program for r in records),
-        "by_type": count(r.type for r in records),
-        "by_province": count(r.province for r in records),
-        "several_programs": _several_programs(related_groups(records)),
-    }
-
-
-def format_stats(st: dict) -> str:
-    """A readable text table of `stats()`: one section per grouping, counts right-aligned."""
-    lines = [f"records  {st['records']}"]
-    for key, title in (("by_list", "list"), ("by_program", "program"), ("by_type", "type"), ("by_province", "province")):
-        lines.append("")
-        lines.append(f"by {title}")
-        rows = st.get(key, {})
-        width = max((len(str(v)) for v in rows.values()), default=1)
-        lines += [f"  {str(n).rjust(width)}  {label}" for label, n in rows.items()]
-    several = st.get("several_programs")
-    if several:
-        lines += ["", f"in several programs  {several['clusters']} clusters, {several['records']} records"
-                      " (clsearch export --related)"]
-        rows = several["by_programs"]
-        width = max((len(str(v)) for v in rows.values()), default=1)
-        lines += [f"  {str(n).rjust(width)}  {label}" for label, n in rows.items()]
-    return "\n".join(lines) + "\n"
-
-
 def _row(record) -> dict:
     """A record as a plain dict (`to_dict()`), whichever record class it is; dicts pass through."""
     return record if isinstance(record, dict) else record.to_dict()
@@ -128,7 +90,8 @@ def related_groups(records: Iterable) -> list[list[dict]]:
     return groups
 
 
-def _several_programs(groups: list[list[dict]]) -> dict:
+def several_programs(groups: list[list[dict]]) -> dict:
+    """How many related groups span several programs, and which combinations (for `stats`)."""
     combos = Counter(" + ".join(sorted({r["program"] for r in g})) for g in groups)
     return {
         "clusters": len(groups),

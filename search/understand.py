@@ -1,0 +1,268 @@
+"""Understanding text as people paste and type it: raw query → words to search, filters, notes.
+
+Runs before `search.query.parse_query`, on the text as typed. Pure functions: the text, the
+vocabulary and the index's program and list titles in, an `Understood` out.
+
+What it takes out of the text, and what becomes of it (each a `Note`, shown by ``--explain``
+and in the JSON's ``understood``):
+
+    numbering   3、 (五) (二十一) 第12项 序号8 附件3 2. and a leading "12 ": dropped
+    bullet      • ● · ▪ and ellipses (…… ...), quotes: dropped (they separate words)
+    year        2021年, 2023年度, a lone 2021: the year filter
+    type        (培育) 【试点】 试点类, a lone 试点 or 培育 beside other words: the type filter
+    program     a program's name or issuer (创新型产业集群名单：, 2023年度中小企业特色产业集群,
+    list        科技部), or a list's title, in front of a cluster's name: the program or list filter
+    cell        a pasted table row (cells split by tabs or |): each cell a word group, a type
+                cell a type filter
+    frame       中国袜业之乡 → 袜业, 中国伞城 → 伞: a "capital of X" frame around an industry
+                or place is stripped (nicknames of nicknames.tsv are left to the query layer)
+
+Filters understood from the text are *soft*: the searcher applies them, and drops them (saying
+so) when they would leave no hit. A filter the user gave (--type) always wins over the text.
+Full-width Latin (ＭＥＭＳ) is folded by normalisation (NFKC), as every query is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import NamedTuple
+
+from index.text import is_han, normalize
+
+# Number words in list numbering: (五), (二十一), 第十二项
+_NUM = "0-9一二三四五六七八九十百零〇两"
+_BULLETS = "•●○◦▪■□◆◇◊・∙‣⁃►▶▷➢➤✓√※★☆·"
+_QUOTES = "“”‘’「」『』《》〈〉\"'`"
+_LEADING = [re.compile(p) for p in (
+    rf"^[{_BULLETS}\-–—*>]+\s*",
+    rf"^[(\[【〔][{_NUM}]{{1,4}}[)\]】〕]\s*",  # (五) 【3】
+    rf"^[{_NUM}]{{1,3}}\s*[、.)\]】:]\s*(?![0-9])",  # 3、 2. 12) 一、
+    rf"^第\s*[{_NUM}]{{1,4}}\s*[项条个名号批位]\s*",  # 第12项
+    r"^(?:序号|编号|No\.?)\s*:?\s*[0-9]{1,4}\s*",  # 序号8
+    r"^附件\s*[0-9一二三四五六七八九十]{0,3}\s*:?\s*",  # 附件3
+    r"^[0-9]{1,3}\s+(?=[^\s0-9])",  # a leading "12 " (a row number)
+)]
+_ELLIPSIS = re.compile(r"…+|⋯+|\.{2,}|。{2,}|·{2,}")
+_YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s*年度?|(?<![0-9A-Za-z])((?:19|20)[0-9]{2})(?![0-9A-Za-z])")
+_TYPES = ("试点", "培育")
+_TYPE_TAG = re.compile(r"[(\[【〔<]\s*(试点|培育)\s*类?\s*[)\]】〕>]|(试点|培育)类")
+_TITLE_SUFFIX = re.compile(r"(?:名单|清单|目录|名录|一览表|列表)$")
+# "capital of X" frames: 中国X都, X之都, X之乡, 中国X谷, X城 (with a prefix, or 之 …)
+_FRAME = re.compile(r"^(中国|世界|亚洲|全国|国际|全球)?(.+?)(之都|之乡|之城|名城|名镇|都|谷|城|乡|镇)$")
+
+
+_PREFIX = re.compile(r"^(中国|世界|亚洲|全国|国际|全球)(.{2,})$")
+
+
+class Note(NamedTuple):
+    """One piece of the query as typed and what it was understood as."""
+
+    text: str  # as typed (normalised)
+    role: str  # numbering, bullet, year, type, program, list, cell, frame
+    value: str = ""  # the filter value or the words it stands for ("" when dropped)
+
+    def to_dict(self) -> dict[str, str]:
+        return {"text": self.text, "as": self.role, "value": self.value}
+
+
+class Understood(NamedTuple):
+    """What is searched (`text`), the soft filters found in the query, and the notes."""
+
+    text: str
+    filters: dict[str, tuple[str, ...]]
+    notes: tuple[Note, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        return {"text": self.text, "filters": {k: list(v) for k, v in self.filters.items()},
+                "notes": [n.to_dict() for n in self.notes]}
+
+
+Titles = Mapping[str, tuple[str, str]]  # title text (no 名单 suffix) → (program|list, stored value)
+
+
+def understand(raw: str, *, vocab: frozenset[str] | set[str] = frozenset(),
+               nicknames: Mapping[str, object] | None = None,
+               titles: Callable[[], Titles] = dict,
+               years: Callable[[], frozenset[str] | set[str]] = frozenset) -> Understood:
+    """Strip what is noise from a query, turn what is a filter into a filter.
+
+    `vocab` (the index's words) decides whether what a frame leaves is a word; `nicknames`
+    are left whole for the query layer; `titles()` maps program and list titles to their
+    values; `years()` are the years the index holds (another year is noted, not a filter).
+    Both are called only when the query may hold one (they read the index's value table).
+
+    >>> u = understand("3、常州光伏（培育）")
+    >>> u.text, u.filters, [(n.text, n.role) for n in u.notes]
+    ('常州光伏', {'type': ('培育',)}, [('3、', 'numbering'), ('(培育)', 'type')])
+    >>> understand("2021年新余动力电池", years=lambda: {"2021"}).filters
+    {'year': ('2021',)}
+    """
+    notes: list[Note] = []
+    filters: dict[str, list[str]] = {}
+
+    def add_filter(field: str, value: str, text: str) -> None:
+        notes.append(Note(text, field, value))
+        if value not in filters.setdefault(field, []):
+            filters[field].append(value)
+
+    cells = [c for c in re.split(r"[\t|｜]", raw)]
+    if len(cells) > 1:
+        notes.append(Note(raw.strip(), "cell", f"{sum(1 for c in cells if c.strip())} cells"))
+    kept: list[str] = []
+    for cell in cells:
+        text = _strip_leading(normalize(cell), notes)
+        text = _ELLIPSIS.sub(lambda m: _dropped(m, notes, "bullet"), text)
+        text = re.sub(rf"[{_BULLETS}{_QUOTES}]", lambda m: _dropped(m, notes, "bullet"), text)
+        text = _TYPE_TAG.sub(lambda m: _filter(m, add_filter, "type", m.group(1) or m.group(2)), text)
+        text = _YEAR.sub(lambda m: _year(m, add_filter, notes, years), text)
+        text = _strip_leading(text.strip(), notes)
+        kept.append(text)
+    text = " ".join(t for t in kept if t)
+    words = text.split()
+    # A lone 试点 / 培育 beside other words is the type; alone, it is what is searched.
+    if len(words) > 1:
+        rest = []
+        for w in words:
+            if w in _TYPES:
+                add_filter("type", w, w)
+            else:
+                rest.append(w)
+        words = rest
+    if len(words) > 1 or re.search(r"[\u3400-\u9fff][:：]", text):
+        words = _titles(words, titles(), add_filter)
+    words = [_frame(w, vocab, nicknames or {}, notes) for w in words]
+    text = " ".join(w for w in words if w)
+    if not text and not filters:  # nothing but noise: search it as typed
+        return Understood(normalize(raw), {}, ())
+    return Understood(text, {k: tuple(v) for k, v in filters.items()}, tuple(notes))
+
+
+def _dropped(m: re.Match[str], notes: list[Note], role: str) -> str:
+    notes.append(Note(m.group(0), role))
+    return " "
+
+
+def _filter(m: re.Match[str], add: Callable[[str, str, str], None], field: str, value: str) -> str:
+    add(field, value, m.group(0))
+    return " "
+
+
+def _year(m: re.Match[str], add: Callable[[str, str, str], None], notes: list[Note],
+          years: Callable[[], frozenset[str] | set[str]]) -> str:
+    year = m.group(1) or m.group(2)
+    if year in years():
+        add("year", year, m.group(0))
+    else:
+        notes.append(Note(m.group(0), "year", ""))  # no list of that year: noted, not a filter
+    return " "
+
+
+def _strip_leading(text: str, notes: list[Note]) -> str:
+    """Numbering and bullets at the start, repeatedly (• 3、 …)."""
+    changed = True
+    while changed and text:
+        changed = False
+        for pattern in _LEADING:
+            m = pattern.match(text)
+            if m and m.end() < len(text):  # never the whole text: "12" alone is searched
+                role = "bullet" if pattern is _LEADING[0] else "numbering"
+                notes.append(Note(m.group(0).strip(), role))
+                text = text[m.end():].lstrip()
+                changed = True
+    return text
+
+
+def _titles(words: list[str], titles: Titles, add: Callable[[str, str, str], None]) -> list[str]:
+    """Program and list titles in front of a name (名单：name, a title word): filters.
+
+    A title is taken only where something else is left to search, and only as a whole word
+    (or the part before a colon): 创新型产业集群 inside 常州光伏创新型产业集群 is the name's.
+    """
+    if not titles:
+        return words
+    pieces: list[str] = []
+    for w in words:
+        pieces += [p for p in re.split(r"(?<=[\u3400-\u9fff])[:：]", w) if p]  # 名单：, not name:
+    out: list[str] = []
+    found: list[tuple[str, str, str]] = []
+    for p in pieces:
+        key = _TITLE_SUFFIX.sub("", p)
+        hit = titles.get(key) or titles.get(p)  # 创新型产业集群名单: the program before the list
+        if hit is not None:
+            found.append((hit[0], hit[1], p))
+        else:
+            out.append(p)
+    if not out:  # nothing but a title: it is what is searched
+        return words
+    for field, value, text in found:
+        add(field, value, text)
+    return out
+
+
+def _frame(word: str, vocab: frozenset[str] | set[str], nicknames: Mapping[str, object],
+           notes: list[Note]) -> str:
+    """中国袜业之乡 → 袜业: strip a "capital of X" frame when what is left is a word.
+
+    Without a prefix (中国, 世界 …) only the 之都 / 之乡 kinds are frames, and the word left
+    must have two characters at least (宜城 is a place, not 宜 + 城). A nickname of the
+    table (中国光谷, 瓷都) is left whole for the query layer.
+    """
+    if not word or not all(is_han(c) for c in word) or word in nicknames or word in vocab:
+        return word
+    m = _PREFIX.match(word)
+    if m and m.group(2) in nicknames:  # 中国袜业之乡 → the nickname 袜业之乡
+        notes.append(Note(word, "frame", m.group(2)))
+        return m.group(2)
+    if any(k in word for k in nicknames if isinstance(k, str) and len(k) >= 2):
+        return word
+    rest = frame_rest(word, vocab)
+    if rest is None:
+        return word
+    notes.append(Note(word, "frame", rest))
+    return rest
+
+
+def frame_rest(word: str, vocab: frozenset[str] | set[str]) -> str | None:
+    """What a "capital of X" frame holds, if it is a word of `vocab`: 中国袜业之乡 → 袜业.
+
+    >>> frame_rest("中国伞城", {"伞"}), frame_rest("打火机之都", {"打火机"}), frame_rest("宜城", {"宜"})
+    ('伞', '打火机', None)
+    """
+    m = _FRAME.match(word)
+    if m is None:
+        return None
+    prefix, rest, suffix = m.group(1), m.group(2), m.group(3)
+    if not prefix and not suffix.startswith(("之", "名")):
+        return None
+    if rest not in vocab or (not prefix and len(rest) < 2):
+        return None
+    return rest
+
+
+def title_table(values: Mapping[str, Mapping[str, object]]) -> dict[str, tuple[str, str]]:
+    """Titles → (field, value) from the index's program and list values (`ValueTable.fields`).
+
+    A program by its name and its hanzi aliases (科技部, 工信部); a list by its title, with and
+    without a year in front and 名单 at the end.
+    """
+    out: dict[str, tuple[str, str]] = {}
+    for field in ("list", "program"):  # a program's name wins over a list title spelled alike
+        for value, v in values.get(field, {}).items():
+            names = [value] if field == "program" else []
+            # Hanzi aliases that name an issuer (科技部, 火炬中心), not a place (浙江).
+            names += [str(a) for a in getattr(v, "aliases", ())
+                      if all(is_han(c) for c in str(a)) and (len(str(a)) >= 3)]
+            title = getattr(v, "title", None)
+            if title:
+                names.append(str(title))
+            for name in names:
+                name = normalize(name).replace(" ", "")
+                bare = _YEAR.sub("", name).strip()
+                for n in {name, bare, _TITLE_SUFFIX.sub("", name), _TITLE_SUFFIX.sub("", bare)}:
+                    if len(n) >= 2:
+                        out[n] = (field, value)
+    return out
+
+
+__all__ = ["Note", "Understood", "frame_rest", "understand", "title_table"]
