@@ -22,8 +22,9 @@ from index.dictionaries import (load_english, load_generic, load_nicknames, load
                                 load_t2s, syllables)
 from index.errors import IndexBuildError
 from index.completion import completion_table
-from index.format import (SCHEMA_VERSION, CharmapData, write_charmap, write_complete,
-                          write_lexicon, write_records, write_typos, write_values)
+from index.format import (SCHEMA_VERSION, CharmapData, Fields, tie_key, tie_value, write_charmap,
+                          write_complete, write_lexicon, write_records, write_ties, write_typos,
+                          write_values)
 from index.prepare import document_fields, stored_document
 from index.record_terms import LexiconBuilder, index_fields
 from index.records import Record
@@ -139,6 +140,8 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 places=sorted(lexicon.places) + [r.province for r in records if r.province],
                 synonyms=lexicon.synonyms))
             write_typos(gen, lex.typo_targets)
+            # One segment, written in record order: document number i is records[i].
+            write_ties(gen, [tie_key(tie_value(r.name, r.id)) for r in records])
             seconds = time.perf_counter() - started
             _write_json(gen / META, sealed_meta({
                 "fingerprint": fingerprint, "schema_version": SCHEMA_VERSION, "records": len(records),
@@ -161,6 +164,18 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 raise IndexBuildError(f"index build failed: {exc.strerror or exc}") from exc
             raise
     return BuildReport(gen, len(records), time.perf_counter() - started)
+
+
+def write_ties_from_index(generation: Path) -> None:
+    """Rewrite the tie table (`format.write_ties`) from the index's own tie column, for every
+    document number of every segment (deleted ones too): for changes that add segments or
+    delete documents instead of rebuilding."""
+    from whoosh import index as windex
+
+    ix = windex.open_dir(str(generation))
+    with ix.searcher() as s:
+        values = [v.decode() if isinstance(v, bytes) else v for v in s.reader().column_reader(Fields.TIE)]
+    write_ties(generation, [tie_key(v) for v in values])
 
 
 def lean_writer(ix):

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple
 if TYPE_CHECKING:
     from index.typotable import TypoTable
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 
 class _Names(str, Enum):
@@ -434,6 +434,7 @@ TYPOS = "typos.tsv"  # looked up on disk (index.typotable): pinyin words by thei
 RECORDS = "records.jsonl"  # every record in full (`Record.to_dict()`), one a line: get, export, stats
 VALUES = "values.json"  # filter values with counts and the other names they go by (index.values)
 COMPLETE = "complete.json"  # type-ahead suggestions with pinyin and counts (index.completion)
+TIES = "ties.bin"  # per document number, its place in (name length, id) order (`write_ties`)
 
 
 @dataclass(frozen=True)
@@ -545,6 +546,49 @@ def write_values(generation: Path, table: Mapping[str, Any]) -> None:
 def write_complete(generation: Path, table: Mapping[str, Any]) -> None:
     """``{"entries": [[text, syllables, kind, count, id], ...]}``."""
     _write_json(generation / COMPLETE, table)
+
+
+_TIES_MAGIC = b"clsearch-ties-1\n"
+
+
+def write_ties(generation: Path, keys: Sequence[tuple[int, str]]) -> None:
+    """The tie table: for each document number (`keys[docnum]` = its `tie_key`), its rank in
+    (name length, id) order, then the document numbers in that order; uint32 little-endian.
+
+    Ranking compares equal hits by these ranks (`search.bounds`) without reading ids: an
+    incremental change of the index must rewrite this file for the new document numbers.
+    """
+    from array import array
+
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    rank = array("I", bytes(4 * len(keys)))
+    for i, d in enumerate(order):
+        rank[d] = i
+    ordered = array("I", order)
+    if sys.byteorder == "big":
+        rank.byteswap()
+        ordered.byteswap()
+    with open(generation / TIES, "wb") as fp:
+        fp.write(_TIES_MAGIC + len(keys).to_bytes(4, "little") + rank.tobytes() + ordered.tobytes())
+
+
+def parse_ties(raw: bytes) -> tuple[Sequence[int], Sequence[int]]:
+    """(rank per document number, document numbers in rank order) from a tie table's bytes."""
+    from array import array
+
+    head = len(_TIES_MAGIC)
+    if raw[:head] != _TIES_MAGIC or len(raw) < head + 4:
+        raise ValueError("not a clsearch tie table")
+    n = int.from_bytes(raw[head:head + 4], "little")
+    if len(raw) != head + 4 + 8 * n:
+        raise ValueError("a truncated tie table")
+    rank, order = array("I"), array("I")
+    rank.frombytes(raw[head + 4:head + 4 + 4 * n])
+    order.frombytes(raw[head + 4 + 4 * n:])
+    if sys.byteorder == "big":
+        rank.byteswap()
+        order.byteswap()
+    return rank, order
 
 
 def read_json(generation: Path, name: str) -> Any:

@@ -15,7 +15,8 @@ The bound of a document follows the ranking rules (`rank.RULES`), per query toke
   by a correction, a synonym, the cheapest channel of each unit: exact hanzi 0, pinyin 1,
   initials and prefixes 3);
 - proximity: the pieces a token matched in parts must be at least; field: 0 (name);
-- length and record id: exact, from the index's tie column (`IndexReader.ties`).
+- length and record id: exact, as each document's rank in (length, id) order (the index's
+  tie table, `format.TIES`).
 
 Documents with the same bound on the rules form a *bucket* (a set, from intersections and
 differences of postings); buckets are visited in bound order and each bucket's documents in
@@ -54,9 +55,10 @@ Spots = Callable[[str, Unit], AbstractSet[int]]
 
 
 class Ties(Protocol):
-    """The tie-break of every document without reading it: (name length, record id)."""
+    """Equal hits' order without reading them: each document's rank in (name length, id)
+    order, the `Ranking` rules' last (length) and the final tie-break (id)."""
 
-    def key(self, docnum: int) -> tuple[int, str]: ...
+    def key(self, docnum: int) -> int: ...
 
     def order(self) -> Sequence[int]:
         """Every document number, by `key`."""
@@ -303,8 +305,10 @@ def rank_page(parsed: ParsedQuery, alt_docs: Mapping[int, AbstractSet[int]], can
     matched_terms: set[int] = set()
     evaluated: set[int] = set()
     stopped = False
-    kth: tuple[Key, str] | None = None
-    top: list[tuple[Key, str]] = []  # the keys of the best `need` hits so far, sorted
+    # A hit's place: its ranking key without the length, then its tie rank, which orders
+    # (length, id) as `rank.rank` does; a document's bound compares the same way.
+    kth: tuple[Key, int] | None = None
+    top: list[tuple[Key, int]] = []  # the places of the best `need` hits so far, sorted
 
     def align(d: int) -> None:
         nonlocal kth
@@ -321,10 +325,11 @@ def rank_page(parsed: ParsedQuery, alt_docs: Mapping[int, AbstractSet[int]], can
         matched_terms.update(found)
         if places and not places <= found:
             return
-        full = (ranking.key(), document.id)
-        results[d] = (full[0], full[1], Ranked(ranking, matches, document, d, frozenset(found)), frozenset(found))
-        if len(top) < need or full < top[-1]:
-            insort(top, full)
+        results[d] = (ranking.key(), document.id, Ranked(ranking, matches, document, d, frozenset(found)),
+                      frozenset(found))
+        place = (ranking.key()[:-1], ties.key(d))
+        if len(top) < need or place < top[-1]:
+            insort(top, place)
             if len(top) > need:
                 top.pop()
         if len(top) >= need:
@@ -334,11 +339,9 @@ def rank_page(parsed: ParsedQuery, alt_docs: Mapping[int, AbstractSet[int]], can
         if stopped:
             break
         for d in _in_order(ids, ties, total_docs):
-            if kth is not None:
-                length, rid = ties.key(d)
-                if (key + (length,), rid) > kth:
-                    stopped = True
-                    break
+            if kth is not None and (key, ties.key(d)) > kth:
+                stopped = True
+                break
             align(d)
     # Honesty (`rank.rank`): a significant term matched by no hit means no meaningful match.
     # A term not yet matched may still match a candidate not aligned (stopped early, or

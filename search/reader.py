@@ -7,13 +7,12 @@ reader. The stages (`candidates`, `rank`, `suggestions`) take an `IndexReader`, 
 
 from __future__ import annotations
 
-import gc
 import pickle
 import struct
 import threading
 from collections import OrderedDict
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -22,8 +21,8 @@ from whoosh import query as wq
 from whoosh.reading import ReaderClosed, TermNotFound
 
 from index.errors import IndexDamagedError, SearcherClosedError
-from index.format import Fields, StoredDoc, decode, tie_key
-from index.store import hold, release
+from index.format import TIES, Fields, StoredDoc, decode, parse_ties
+from index.store import hold, open_verified, read_verified, release
 from search.lexicon import Lexicon
 
 T = TypeVar("T")
@@ -33,6 +32,7 @@ T = TypeVar("T")
 # each in a frozenset). Together at most ~40 MB + ~90 MB.
 DOC_CACHE = 4096
 POSTING_CACHE_IDS = 1_500_000
+EXPAND_CACHE = 2048  # prefixes expanded to the terms they start (a few dozen terms each)
 
 # What Whoosh raises reading a damaged segment: each read maps them to IndexDamagedError.
 _READ_ERRORS = (OSError, EOFError, ValueError, KeyError, IndexError, TypeError, struct.error,
@@ -40,24 +40,21 @@ _READ_ERRORS = (OSError, EOFError, ValueError, KeyError, IndexError, TypeError, 
 
 
 class Ties:
-    """(name length, record id) per document, and every document in that order (`bounds.Ties`)."""
+    """Equal hits' order without reading them (`bounds.Ties`): per document number its rank in
+    (name length, id) order (`format.TIES`), and the document numbers in that order."""
 
-    def __init__(self, values: list[str]):
-        keys = [tie_key(v) for v in values]
-        self.lengths = [k[0] for k in keys]
-        self.ids = [k[1] for k in keys]
-        self._order: list[int] | None = None
+    def __init__(self, rank: Sequence[int], order: Sequence[int]):
+        self.rank = rank
+        self._order = order
 
-    def key(self, docnum: int) -> tuple[int, str]:
-        return self.lengths[docnum], self.ids[docnum]
+    def key(self, docnum: int) -> int:
+        return self.rank[docnum]
 
-    def order(self) -> list[int]:
-        if self._order is None:
-            self._order = sorted(range(len(self.ids)), key=self.key)
+    def order(self) -> Sequence[int]:
         return self._order
 
     def __len__(self) -> int:
-        return len(self.ids)
+        return len(self.rank)
 
 
 class IndexReader:
@@ -92,12 +89,20 @@ class IndexReader:
         except BaseException:
             self._searcher.close()
             raise
+        try:
+            self._ties_file = open_verified(generation, TIES, meta)
+        except BaseException:
+            self._searcher.close()
+            self.lexicon.close()
+            raise
+        self._meta = meta
         self._held = hold(generation)  # no build deletes it while this reader is open
         self._docs: OrderedDict[int, StoredDoc] = OrderedDict()  # least recently used first
         self._postings: OrderedDict[tuple[str, str], frozenset[int]] = OrderedDict()
         self._posting_ids = 0  # ids held by `_postings`
         self._columns: dict[str, list[str]] = {}
         self._ties: Ties | None = None
+        self._expanded: OrderedDict[tuple[str, str], list[str]] = OrderedDict()
         self._lock = threading.Lock()
         self.closed = False
 
@@ -107,6 +112,7 @@ class IndexReader:
                 self.closed = True
                 self._searcher.close()
                 self.lexicon.close()
+                self._ties_file.close()
                 release(self._held)
 
     def check_open(self) -> None:
@@ -153,9 +159,17 @@ class IndexReader:
         return ids
 
     def expand(self, fieldname: str, prefix: str) -> list[str]:
-        """Terms of `fieldname` starting with `prefix`."""
-        return self._locked(lambda s: [t.decode() if isinstance(t, bytes) else t
-                                       for t in s.reader().expand_prefix(fieldname, prefix)])
+        """Terms of `fieldname` starting with `prefix` (the last `EXPAND_CACHE` are kept)."""
+        key = (fieldname, prefix)
+        terms = self._expanded.get(key)
+        if terms is None:
+            terms = self._locked(lambda s: [t.decode() if isinstance(t, bytes) else t
+                                            for t in s.reader().expand_prefix(fieldname, prefix)])
+            with self._lock:
+                self._expanded[key] = terms
+                while len(self._expanded) > EXPAND_CACHE:
+                    self._expanded.popitem(last=False)
+        return terms
 
     def terms(self, fieldname: str) -> list[str]:
         """Every term of `fieldname` (for small filter fields such as program)."""
@@ -179,15 +193,15 @@ class IndexReader:
         return values.__getitem__
 
     def ties(self) -> Ties:
-        """Every document's (name length, id) from the tie column, read once and kept."""
+        """The tie table (`format.TIES`), read (and its checksum checked) on first use, then kept."""
         ties = self._ties
         if ties is None:
-            def read(s: Any) -> list[str]:
-                col = s.reader().column_reader(Fields.TIE)
-                return [v.decode() if isinstance(v, bytes) else v for v in col]
-
-            ties = self._ties = Ties(self._locked(read))
-            gc.freeze()  # long-lived and immutable: no garbage collection pass scans it again
+            try:
+                rank, order = parse_ties(read_verified(self._ties_file, self.generation, TIES, self._meta))
+            except (IndexDamagedError, ValueError) as exc:
+                raise IndexDamagedError(f"the index in {self._index_dir} is damaged: {exc}",
+                                        hint=self._hint) from exc
+            ties = self._ties = Ties(rank, order)
         return ties
 
     def doc(self, docnum: int) -> StoredDoc:
