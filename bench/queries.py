@@ -34,12 +34,22 @@ HAND_WRITTEN: dict[str, list[str]] = {
     "natural language": ["有哪些锂电产业集群", "江苏的机器人集群", "我想找做光伏的产业集群在哪里",
                          "常州有什么新能源产业"],
     "no match": ["量子咖啡", "xyzzy", "火星殖民地", "qqqq zzzz", "婚纱摄影奶茶"],
+    # issue 7: real queries (filler, pasted noise, nicknames, English) and partial results
+    "filler": ["做锂电的地方在哪", "哪些城市生产陶瓷", "有没有袜业相关的园区", "机器人基地", "我们市的医疗器械"],
+    "pasted noise": ["3、常州光伏创新型产业集群", "（五）义乌袜业产业集群", "2021年新余动力电池创新型产业集群",
+                     "浙江\t杭州数字安防产业集群\t杭州高新区管委会\t试点", "试点类 新能源汽车", "锂电 qwzxv"],
+    "nickname": ["中国光谷", "中国袜业之乡", "羊城 生物医药", "中国伞城", "中国打火机之都", "世界陶瓷之都 德化"],
+    "english": ["pharmaceuticals", "EV batteries", "new materials Ningbo", "Suzhou medical devices",
+                "optoelectronics", "Hubei auto parts"],
 }
 CATEGORIES = tuple(HAND_WRITTEN)
 
 _NONSENSE_WORDS = ["咖啡", "火星", "恐龙", "魔法", "彩票", "奶茶", "婚纱", "宠物", "星座", "占卜"]
 _NL_TEMPLATES = ["有哪些{kw}产业集群", "{place}的{kw}集群", "我想找{place}做{kw}的企业", "{kw}集群在哪里",
                  "请问{place}有没有{kw}产业"]
+_FILLER_TEMPLATES = ["做{kw}的地方在哪", "哪些城市生产{kw}", "有没有{kw}相关的园区", "{kw}基地", "全国{kw}产业分布"]
+_NOISE_TEMPLATES = ["{n}、{name}", "第{n}项 {name}", "{n} {name}", "2021年{name}", "{name}（培育）",
+                    "【试点】{name}", "• {name}", "{name}……"]
 _PLACE_SUFFIX = re.compile(r"(省|市|自治区|自治州|地区|县|区|林区)$")
 _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 
@@ -130,6 +140,13 @@ def _generators(rng: random.Random) -> dict[str, Callable[[Record], str | None]]
         words = rng.sample(_NONSENSE_WORDS, 2)
         return "".join(words) if rng.random() < 0.5 else "".join(syllables("".join(words)))
 
+    def filler(r: Record) -> str | None:
+        k = kw(r)
+        return rng.choice(_FILLER_TEMPLATES).format(kw=k) if k else None
+
+    def noise(r: Record) -> str | None:
+        return rng.choice(_NOISE_TEMPLATES).format(name=r.name, n=rng.randint(1, 120))
+
     return {
         "hanzi": kw,
         "place": place,
@@ -143,6 +160,10 @@ def _generators(rng: random.Random) -> dict[str, Callable[[Record], str | None]]
         "traditional": with_kw(traditional),
         "natural language": natural,
         "no match": no_match,
+        "filler": filler,
+        "pasted noise": noise,
+        "nickname": lambda r: rng.choice(HAND_WRITTEN["nickname"]),
+        "english": lambda r: rng.choice(HAND_WRITTEN["english"]),
     }
 
 

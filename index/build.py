@@ -22,23 +22,21 @@ from index.dictionaries import (load_english, load_generic, load_nicknames, load
                                 load_t2s, syllables)
 from index.errors import IndexBuildError
 from index.completion import completion_table
-from index.format import (SCHEMA_VERSION, CharmapData, Fields, tie_key, tie_value, write_charmap,
-                          write_complete, write_lexicon, write_records, write_ties, write_typos,
-                          write_values)
-from index.prepare import document_fields, stored_document
-from index.record_terms import LexiconBuilder, index_fields
+from index.format import (SCHEMA_VERSION, CharmapData, FieldKind, Fields, tie_key, tie_value,
+                          write_charmap, write_complete, write_lexicon, write_records, write_ties,
+                          write_typos, write_values)
+from index.prepare import document_fields, prepare_field, stored_document
+from index.record_terms import LexiconBuilder, field_terms, index_fields
 from index.records import Record
 from index.schema import make_schema
+from index.segment import SegmentBuilder
 from index.lock import index_lock
 from index.store import (META, check_generation, file_records, read_meta, resolve_dir, sealed_meta,
                          swap_in)
 from index.values import value_table
 
-# Whoosh writer settings. Non-compound segments: a compound file is copied into memory
-# (BufferFile) when a reader opens it, ~170 MB at 100k records before the first query; plain
-# segment files are read where needed. The posting pool spills to sorted runs past LIMIT_MB.
-WRITER_LIMIT_MB = 256
 TEXT_CACHE = 1 << 16  # jieba cuts and readings of repeated texts (builders, places, words)
+REPEATED = frozenset({FieldKind.BUILDER, FieldKind.PLACE})  # kinds whose texts recur: prepared once
 
 
 @dataclass(frozen=True)
@@ -116,17 +114,28 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
             reader = Reader()
             tok = make_tokenizer(resolve_dir(cache_dir or index_dir / "cache"))
             ix = windex.create_in(str(gen), make_schema())
-            writer = lean_writer(ix)
+            writer = SegmentBuilder(ix)
             lex = LexiconBuilder()
-            # Builders, places and words repeat across records: read and cut each text once.
+            # Builders, places and words repeat across records: read, cut and prepare each text once.
             bounds = lru_cache(TEXT_CACHE)(lambda text: frozenset(word_bounds(tok, text)))
             cut = lru_cache(TEXT_CACHE)(lambda text: tuple(words_of(tok, text)))
             read = lru_cache(TEXT_CACHE)(reader.read)
+            prepared = lru_cache(TEXT_CACHE)(lambda kind, text: prepare_field(kind, text, read(text), bounds(text)))
+            terms_memo = lru_cache(TEXT_CACHE)(lambda kind, text: field_terms(prepared(kind, text), read, cut))
+
+            def prepare(kind, text):
+                if kind in REPEATED:
+                    return prepared(kind, text)
+                return prepare_field(kind, text, read(text), bounds(text))
+
+            def terms_of(f):
+                return terms_memo(f.kind, f.text) if f.kind in REPEATED else field_terms(f, read, cut)
+
             suggestable = []
             for record in records:
                 fields = document_fields(record, province_full)
-                doc = stored_document(record, fields, read, bounds)
-                writer.add_document(**index_fields(record, doc, read, cut, lex))
+                doc = stored_document(record, fields, read, bounds, prepare)
+                writer.add_terms(index_fields(record, doc, read, cut, lex, terms_of))
                 suggestable.append((record.id, fields))
             writer.commit()
             lexicon = lex.lexicon(load_synonyms(), load_stopwords(), load_generic(), load_english(),
@@ -176,37 +185,6 @@ def write_ties_from_index(generation: Path) -> None:
     with ix.searcher() as s:
         values = [v.decode() if isinstance(v, bytes) else v for v in s.reader().column_reader(Fields.TIE)]
     write_ties(generation, [tie_key(v) for v in values])
-
-
-def lean_writer(ix):
-    """A Whoosh segment writer for our schema: non-compound, one length lookup per field.
-
-    Whoosh's commit asks, for every posting of a field without a length column (our
-    KEYWORD fields), whether that column's file exists: one ``stat()`` per posting, 40% of
-    the commit at 100k records. This writer answers each field once.
-    """
-    from whoosh.codec.whoosh3 import W3PerDocReader
-    from whoosh.writing import SegmentWriter
-
-    class LengthsReader(W3PerDocReader):
-        def has_column(self, fieldname):
-            known = self.__dict__.setdefault("_has_column", {})
-            if fieldname not in known:
-                known[fieldname] = super().has_column(fieldname)
-            return known[fieldname]
-
-        def doc_field_length(self, docnum, fieldname, default=0):
-            if not self.has_column(f"_{fieldname}_len"):  # whoosh3's length column name
-                return default
-            return super().doc_field_length(docnum, fieldname, default)
-
-    class LeanWriter(SegmentWriter):
-        def per_document_reader(self):
-            if not self.perdocwriter.is_closed:
-                raise RuntimeError("per-document writer is still open")
-            return LengthsReader(self.storage, self.get_segment())
-
-    return LeanWriter(ix, limitmb=WRITER_LIMIT_MB, compound=False)
 
 
 def _abandon(writer) -> None:

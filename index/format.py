@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple
 if TYPE_CHECKING:
     from index.typotable import TypoTable
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 
 
 class _Names(str, Enum):
@@ -50,7 +50,7 @@ class _Names(str, Enum):
 class Fields:
     """Whoosh field names. Types and analyzers are in `index.schema.make_schema`."""
 
-    ID = "id"
+    ID = "id"  # a column: the record id of each document (incremental builds delete by it)
     DOC = "doc"  # the stored document (`encode` / `decode`)
     # filters
     PROVINCE = "province"
@@ -65,12 +65,9 @@ class Fields:
     # what a query can match
     HAN = "han"  # every hanzi
     LIT = "lit"  # letters and digits, lower-cased (G60)
-    WORDS = "words"  # jieba words of every field
     PY = "py"  # every reading of every char (full syllables)
     PYF = "pyf"  # fuzzy keys of those readings (z/zh, in/ing …)
     PYI = "pyi"  # initials of the reading in context (and their first letter: s for sh)
-    PYJOIN = "pyjoin"  # joined full pinyin of words, 2-4 character runs and whole names
-    PYINIT = "pyinit"  # joined initials of words and whole names
     PAIRS = "pairs"  # fuzzy keys of neighbouring characters (can_sa for 长沙): adjacency
     IPAIRS = "ipairs"  # initials of neighbouring characters (s_w, sh_w for 生物): adjacency
     SPOTS = "spots"  # where a character sits: field kind and word start (`spot_terms`): ranking bounds

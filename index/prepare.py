@@ -41,13 +41,21 @@ def document_fields(record: Record, province_full: Callable[[str], str | None] =
 
 
 def stored_document(record: Record, fields: list[tuple[str, str]], read: Callable[[str], Readings],
-                    bounds: Callable[[str], Iterable[int]] = lambda text: ()) -> StoredDoc:
-    """The document kept in the index: hit data plus fields with readings."""
+                    bounds: Callable[[str], Iterable[int]] = lambda text: (),
+                    prepare: Callable[[str, str], MatchField] | None = None) -> StoredDoc:
+    """The document kept in the index: hit data plus fields with readings.
+
+    `prepare(kind, text)`: `prepare_field` of a text, possibly cached (builders and places
+    repeat across records).
+    """
+    if prepare is None:
+        def prepare(kind: str, text: str) -> MatchField:
+            return prepare_field(kind, text, read(text), bounds(text))
     return StoredDoc(
         id=record.id, name=record.name, aliases=tuple(record.aliases), province=record.province,
         city=record.city, district=record.district, builder=record.builder, type=record.type,
         program=record.program, lists=tuple(record.lists), year=record.year,
-        fields=tuple(prepare_field(kind, text, read(text), bounds(text)) for kind, text in fields),
+        fields=tuple(prepare(kind, text) for kind, text in fields),
     )
 
 

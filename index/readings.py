@@ -13,6 +13,10 @@ from index.dictionaries import load_readings, syllables
 from index.text import is_han
 
 
+def _no_reading(text: str) -> list[str]:
+    return ["" for _ in text]
+
+
 class Reader:
     """Reads hanzi text as per-character reading tuples: contextual reading first, then others."""
 
@@ -20,6 +24,7 @@ class Reader:
         import pypinyin  # index time only
 
         self._pypinyin = pypinyin
+        self._segment = pypinyin.core.Pinyin().seg  # pypinyin's own phrase segmentation
         self.overrides = load_readings() if overrides is None else overrides
         self._max_word = max((len(w) for w in self.overrides), default=1)
 
@@ -31,9 +36,16 @@ class Reader:
         valid = syllables()
         return tuple(dict.fromkeys(r for r in (out[0] if out else []) if r in valid))
 
-    def _run(self, run: str) -> list[str]:
+    @lru_cache(maxsize=1 << 16)
+    def _phrase(self, piece: str) -> tuple[str, ...]:
+        """pypinyin's reading of one piece of its own segmentation (pieces repeat: 产业, 集群)."""
         p = self._pypinyin
-        base = p.lazy_pinyin(run, style=p.Style.NORMAL, errors=lambda s: ["" for _ in s])
+        return tuple(p.lazy_pinyin(piece, style=p.Style.NORMAL, errors=_no_reading))
+
+    def _run(self, run: str) -> list[str]:
+        # lazy_pinyin(run) reads each piece of seg(run) on its own: the same, piece by piece
+        base = [syl for piece in self._segment(run) for syl in self._phrase(piece)]
+        p = self._pypinyin
         if len(base) != len(run):  # defensive: never misalign readings and characters
             base = [(p.lazy_pinyin(c, style=p.Style.NORMAL) or [""])[0] for c in run]
         i = 0

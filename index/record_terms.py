@@ -10,8 +10,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
-from index.analysis import fuzzy_key, initial, initial_pairs, reading_grams, reading_pairs
-from index.format import FieldKind, Fields, LexiconData, StoredDoc, encode, spot_terms, tie_value
+from typing import NamedTuple
+
+from index.analysis import fuzzy_key, han_chars, initial, initial_pairs, reading_grams, reading_pairs
+from index.format import FieldKind, Fields, LexiconData, MatchField, StoredDoc, encode, spot_terms, tie_value
 from index.records import Record
 from index.text import strip_place_suffix
 
@@ -19,66 +21,100 @@ Read = Callable[[str], list[tuple[str, ...]]]
 Cut = Callable[[str], Sequence[str]]
 
 
-def index_fields(record: Record, doc: StoredDoc, read: Read, cut: Cut, lexicon: LexiconBuilder) -> dict[str, object]:
-    """Whoosh field values for one prepared document; feeds `lexicon` on the way."""
-    words: list[str] = []
-    joined: set[str] = set()  # full pinyin of words, of 2-4 character runs and of whole names
-    abbreviated: set[str] = set()  # initials of words and of whole names
+class FieldTerms(NamedTuple):
+    """What one prepared text contributes, whichever record holds it (cached per text)."""
+
+    han: frozenset[str]
+    lit: frozenset[str]
+    py: frozenset[str]
+    initials: frozenset[str]  # of the reading in context; s also stands for sh (swyy)
+    pairs: frozenset[str]
+    initials_pairs: frozenset[str]
+    grams: frozenset[str]  # joined readings of 2-4 character runs (names and aliases only)
+    votes: tuple[tuple[str, tuple[str, ...]], ...]  # (char, readings) per hanzi with readings
+    words: tuple[tuple[str, str], ...]  # (word, its joined pinyin) per jieba word of 2+ chars
+    spots: frozenset[str] = frozenset()  # where each character sits (`format.spot_terms`)
+
+
+def field_terms(f: MatchField, read: Read, cut: Cut) -> FieldTerms:
+    """The terms and lexicon entries of one prepared field (pure)."""
+    readings = [c[1] for c in f.chars]
+    py: set[str] = set()
+    initials: set[str] = set()
+    votes = []
+    for ch, syls, *_ in f.chars:
+        if syls:
+            votes.append((ch, syls))
+            py.update(syls)
+            initials |= {initial(syls[0]), syls[0][0]}
+    words = []
+    for word in cut(f.text):
+        if len(word) >= 2:
+            words.append((word, "".join(r[0] for r in read(word) if r)))
+    grams = reading_grams(readings) if f.kind in (FieldKind.NAME, FieldKind.ALIAS) else set()
+    return FieldTerms(
+        han=frozenset(ch for _, ch in han_chars(f.text)),
+        lit=frozenset(c.lower() for c in f.text if c.isascii() and c.isalnum()),
+        py=frozenset(py), initials=frozenset(initials),
+        pairs=frozenset(reading_pairs(readings)), initials_pairs=frozenset(initial_pairs(readings)),
+        grams=frozenset(grams), votes=tuple(votes), words=tuple(words), spots=frozenset(spot_terms([f])))
+
+
+def index_fields(record: Record, doc: StoredDoc, read: Read, cut: Cut, lexicon: LexiconBuilder,
+                 terms_of: Callable[[MatchField], FieldTerms] | None = None) -> dict[str, object]:
+    """Whoosh field values for one prepared document (sets of terms); feeds `lexicon` on the way.
+
+    `terms_of`: `field_terms` of a field, possibly cached (builders and places repeat).
+    """
+    terms_of = terms_of or (lambda f: field_terms(f, read, cut))
+    han: set[str] = set()
+    lit: set[str] = set()
     py: set[str] = set()
     initials: set[str] = set()
     pairs: set[str] = set()
     initials_pairs: set[str] = set()
+    spots: set[str] = set()
     for f in doc.fields:
-        kind, text, chars = f.kind, f.text, f.chars
-        readings = [c[1] for c in chars]
-        pairs |= reading_pairs(readings)
-        initials_pairs |= initial_pairs(readings)
-        usual = [r[0] for r in readings if r]
-        if kind in (FieldKind.NAME, FieldKind.ALIAS):
-            grams = reading_grams(readings)
-            joined |= grams | {"".join(usual)}
-            abbreviated.add("".join(initial(s) for s in usual))
-            lexicon.typo_targets |= grams
-        for ch, syls, *_ in chars:
-            if syls:
-                lexicon.vote(ch, syls)
-                py.update(syls)
-                # abbreviations use the reading in context; s also stands for sh (swyy)
-                initials |= {initial(syls[0]), syls[0][0]}
-        for word in cut(text):
-            words.append(word)
-            if len(word) >= 2:
-                spelled = [r[0] for r in read(word) if r]
-                lexicon.add_word(word, "".join(spelled))
-                joined.add("".join(spelled))
-                abbreviated.add("".join(initial(s) for s in spelled))
-        if kind == FieldKind.PLACE:
-            lexicon.add_places(text.split())
-    texts = [f.text for f in doc.fields]
+        t = terms_of(f)
+        spots |= t.spots
+        han |= t.han
+        lit |= t.lit
+        py |= t.py
+        initials |= t.initials
+        pairs |= t.pairs
+        initials_pairs |= t.initials_pairs
+        lexicon.typo_targets |= t.grams
+        for ch, syls in t.votes:
+            lexicon.vote(ch, syls)
+        for word, spelled in t.words:
+            lexicon.add_word(word, spelled)
+        if f.kind == FieldKind.PLACE:
+            lexicon.add_places(f.text.split())
     return {
-        Fields.ID: record.id,
+        Fields.ID: record.id.encode("utf-8"),
         Fields.DOC: encode(doc),  # pickled by Whoosh: no parsing at query time
-        Fields.PROVINCE: record.province or "",
-        Fields.CITY: record.city or "",
-        Fields.DISTRICT: record.district or "",
-        Fields.TYPE: record.type or "",
-        Fields.PROGRAM: record.program,
-        Fields.LISTS: ",".join(record.lists),
-        Fields.YEAR: str(record.year or ""),
-        Fields.ORDER: browse_key(record, read),
-        Fields.TIE: tie_value(record.name, record.id),
-        Fields.HAN: " ".join(texts),
-        Fields.LIT: " ".join(sorted({c.lower() for t in texts for c in t if c.isascii() and c.isalnum()})),
-        Fields.WORDS: " ".join(words),
-        Fields.PY: " ".join(sorted(py)),
-        Fields.PYF: " ".join(sorted({fuzzy_key(s) for s in py})),
-        Fields.PYI: " ".join(sorted(initials)),
-        Fields.PYJOIN: " ".join(sorted(k for k in joined if k)),
-        Fields.PYINIT: " ".join(sorted(k for k in abbreviated if k)),
-        Fields.PAIRS: " ".join(sorted(pairs)),
-        Fields.IPAIRS: " ".join(sorted(initials_pairs)),
-        Fields.SPOTS: " ".join(sorted(spot_terms(doc.fields))),
+        Fields.PROVINCE: _one(record.province),
+        Fields.CITY: _one(record.city),
+        Fields.DISTRICT: _one(record.district),
+        Fields.TYPE: _one(record.type),
+        Fields.PROGRAM: _one(record.program),
+        Fields.LISTS: list(record.lists),
+        Fields.YEAR: _one(str(record.year or "")),
+        Fields.ORDER: browse_key(record, read).encode("utf-8"),
+        Fields.TIE: tie_value(record.name, record.id).encode("utf-8"),
+        Fields.HAN: han,
+        Fields.LIT: lit,
+        Fields.PY: py,
+        Fields.PYF: {fuzzy_key(s) for s in py},
+        Fields.PYI: initials,
+        Fields.PAIRS: pairs,
+        Fields.IPAIRS: initials_pairs,
+        Fields.SPOTS: spots,
     }
+
+
+def _one(value: str | None) -> list[str]:
+    return [value] if value else []
 
 
 def browse_key(record: Record, read: Read) -> str:

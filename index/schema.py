@@ -7,13 +7,15 @@ bump `format.SCHEMA_VERSION` whenever a field or analyzer changes.
 
 from __future__ import annotations
 
-from whoosh.analysis import Token, Tokenizer
-from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh import formats
+from whoosh.analysis import IDAnalyzer, Token, Tokenizer
+from whoosh.columns import VarBytesColumn
+from whoosh.fields import COLUMN, STORED, FieldType, Schema
 
 from index.analysis import han_chars
 from index.format import SCHEMA_VERSION, Fields
 
-__all__ = ["HanCharTokenizer", "SCHEMA_VERSION", "make_schema"]
+__all__ = ["HanCharTokenizer", "SCHEMA_VERSION", "Terms", "make_schema"]
 
 
 class HanCharTokenizer(Tokenizer):
@@ -39,32 +41,46 @@ class HanCharTokenizer(Tokenizer):
             yield t
 
 
+class Terms(FieldType):
+    """An indexed field whose value is already its set of terms: no analyzer runs at build time.
+
+    Postings only record which documents hold a term (`formats.Existence`): the query layer
+    reads document sets, never frequencies, positions or lengths. Written in bulk by
+    `index.segment.SegmentBuilder`; at query time a term is looked up as given.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(formats.Existence(), IDAnalyzer())
+
+    def index(self, value, **kwargs):
+        return ((t.encode("utf-8"), 1, 1.0, b"") for t in dict.fromkeys(value))
+
+
 def make_schema() -> Schema:
-    """Fields: filters (province … year), hanzi chars, jieba words, and three pinyin channels."""
+    """Fields: filters (province … year), hanzi chars, letters, and the pinyin channels.
+
+    Every indexed field is a `Terms` field; ``order`` and ``id`` are per-document columns
+    (browsing order; the id that an incremental build deletes by), ``doc`` the stored document.
+    """
     f = Fields
     return Schema(**{
-        f.ID: ID(stored=True, unique=True),
+        f.ID: COLUMN(VarBytesColumn()),
         f.DOC: STORED,
-        f.PROVINCE: ID,
-        f.CITY: ID,
-        f.DISTRICT: ID,
-        f.TYPE: ID,
-        f.PROGRAM: ID,
-        f.LISTS: KEYWORD(commas=True),
-        f.YEAR: ID,
-        f.ORDER: ID(sortable=True),  # browsing order (see index.record_terms.browse_key)
-        f.TIE: ID(sortable=True),  # name length and id (format.tie_value): best-first ranking
-        f.HAN: TEXT(analyzer=HanCharTokenizer(), phrase=True),
-        f.LIT: KEYWORD,
-        f.WORDS: KEYWORD,
-        f.PY: KEYWORD,
-        f.PYF: KEYWORD,
-        f.PYI: KEYWORD,
-        # For Whoosh-level lookups by other tools, e.g. Prefix("pyinit", "jqr"); clsearch's
-        # own matcher works per character (py, pyf, pyi, pairs).
-        f.PYJOIN: KEYWORD,
-        f.PYINIT: KEYWORD,
-        f.PAIRS: KEYWORD,
-        f.IPAIRS: KEYWORD,
-        f.SPOTS: KEYWORD,  # format.spot_terms: field kind and word start of each character
+        f.PROVINCE: Terms(),
+        f.CITY: Terms(),
+        f.DISTRICT: Terms(),
+        f.TYPE: Terms(),
+        f.PROGRAM: Terms(),
+        f.LISTS: Terms(),
+        f.YEAR: Terms(),
+        f.ORDER: COLUMN(VarBytesColumn()),  # browsing order (see index.record_terms.browse_key)
+        f.TIE: COLUMN(VarBytesColumn()),  # name length and id (format.tie_value); ties.bin is made of it
+        f.HAN: Terms(),
+        f.LIT: Terms(),
+        f.PY: Terms(),
+        f.PYF: Terms(),
+        f.PYI: Terms(),
+        f.PAIRS: Terms(),
+        f.IPAIRS: Terms(),
+        f.SPOTS: Terms(),  # format.spot_terms: field kind and word start of each character
     })

@@ -268,7 +268,11 @@ def understood_lines(understood: Any) -> list[str]:
     """
     lines = [f"understood: {understood.text or '(filters only)'}"]
     for n in understood.notes:
-        if n.role in ("numbering", "bullet") or (n.role == "year" and not n.value):
+        if n.role in ("english", "nickname"):
+            what = f"{n.role}: {n.value}"
+        elif n.role == "generic":
+            what = "generic word (ranks, never required)"
+        elif n.role in ("numbering", "bullet") or (n.role == "year" and not n.value):
             what = f"{n.role} (dropped)" if n.role != "year" else "year (no list of that year; dropped)"
         else:
             what = f"{n.role} {n.value}"

@@ -82,8 +82,9 @@ def without(parsed: ParsedQuery, drop: frozenset[int]) -> ParsedQuery:
 
 
 def term_texts(parsed: ParsedQuery, indexes: Iterable[int]) -> tuple[str, ...]:
-    terms = parsed.terms
-    return tuple(terms[i].text for i in sorted(indexes))
+    """The texts of the terms `indexes` (in `ParsedQuery.terms`), in query order."""
+    texts = [t.text for tok in parsed.tokens for t in tok.parts]
+    return tuple(texts[i] for i in sorted(indexes))
 
 
 def describe(filters: Mapping[str, Iterable[str]]) -> tuple[str, ...]:

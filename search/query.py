@@ -301,17 +301,18 @@ def _given_token(runs: Runs, lexicon: Lexicon) -> Token | None:
     alts = tuple(Alternative(_han_units(t, lexicon, homophones=False), 0, synonym=True,
                              label=f"{text} → {t}") for t in targets)
     term = Term(text, alts, True, place=what == "place")
-    rest = frame_rest(text, lexicon.vocab) if kind == NICKNAME else None
-    if rest is None or len(rest) < 2 or rest in targets:
+    rest = frame_rest(text, lexicon.vocab, lexicon.chars) if kind == NICKNAME else None
+    if rest is None or rest in targets:
         return Token(text, alts, (term,))
-    # A "capital of X" nickname also says X. A zone's (袜业之乡: 大唐) is any X cluster too; a
-    # place's (五金之都: 永康) narrows to the place, and X only ranks its X cluster first.
+    # A "capital of X" nickname also says X. A place's (五金之都: 永康) narrows to the place,
+    # and X only ranks its X cluster first. A zone's (袜业之乡: 大唐) finds any X cluster too,
+    # the zone's own first (it matches the zone as a second, rank-only term).
     rest_alt = Alternative(_han_units(rest, lexicon, homophones=False), 0, synonym=True,
                            label=f"{text} → {rest}")
-    if what != "place":
-        alts = (*alts, rest_alt)
-        return Token(text, alts, (term._replace(alternatives=alts),))
-    return Token(text, (), (term, Term(rest, (rest_alt,), False)))
+    if what == "place":
+        return Token(text, (), (term, Term(rest, (rest_alt,), False)))
+    both = term._replace(alternatives=(*alts, rest_alt))
+    return Token(text, (), (both, Term(" ".join(targets), alts, False)))
 
 
 def _han_units(text: str, lexicon: Lexicon, homophones: bool = True) -> tuple[Unit, ...]:

@@ -42,7 +42,7 @@ from search.query import Alternative, ParsedQuery, Unit, check_query, parse_quer
 from search.rank import Ranked, placed_by, rank, seed_alternatives, term_roles
 from search.reader import IndexReader
 from search.suggestions import respell
-from search.understand import Understood, understand
+from search.understand import Understood, term_notes, understand
 
 __all__ = ["Searcher", "Hit", "Results", "Highlight", "Span", "Explain", "ExplainMatch", "HIT_KEYS"]
 
@@ -287,7 +287,15 @@ class Searcher:
         return Results(parsed.text, hits, page.total, suggestion, offset, limit, counts, applied,
                        self._titles(counts), total_exact=page.exact, terms=wanted,
                        dropped=term_texts(parsed, dropped.terms) + dropped.filters if ranked else (),
-                       partial=partial, understood=understood if understood.notes else None)
+                       partial=partial, understood=self._noted(understood, parsed))
+
+    def _noted(self, understood: Understood, parsed: ParsedQuery) -> Understood | None:
+        """`understood` with the notes of terms read through a table; None if nothing to say."""
+        lex = self.lexicon
+        extra = term_notes((t.text for t in parsed.terms), lex.english, lex.nicknames, lex.generic)
+        if not understood.notes and not extra:
+            return None
+        return understood._replace(notes=understood.notes + tuple(extra))
 
     def _understand(self, query: str) -> Understood:
         lexicon = self.lexicon
@@ -295,7 +303,7 @@ class Searcher:
         def years() -> frozenset[str]:
             return frozenset(str(y) for y in self._catalog.values.counts("year"))
 
-        return understand(query, vocab=lexicon.vocab, nicknames=lexicon.nicknames,
+        return understand(query, vocab=lexicon.vocab, nicknames=lexicon.nicknames, chars=lexicon.chars,
                           titles=lambda: self._catalog.titles, years=years)
 
     def _search_partial(self, text: str, filters: Filters, soft: Filters, need: int | None

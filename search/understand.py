@@ -17,6 +17,10 @@ and in the JSON's ``understood``):
     frame       中国袜业之乡 → 袜业, 中国伞城 → 伞: a "capital of X" frame around an industry
                 or place is stripped (nicknames of nicknames.tsv are left to the query layer)
 
+Once the query is parsed, `term_notes` adds what the query layer read through a table:
+English (EV batteries → 动力电池), nicknames (中国光谷 → 东湖高新区) and generic words (地方:
+rank only).
+
 Filters understood from the text are *soft*: the searcher applies them, and drops them (saying
 so) when they would leave no hit. A filter the user gave (--type) always wins over the text.
 Full-width Latin (ＭＥＭＳ) is folded by normalisation (NFKC), as every query is.
@@ -25,7 +29,7 @@ Full-width Latin (ＭＥＭＳ) is folded by normalisation (NFKC), as every quer
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from typing import NamedTuple
 
 from index.text import is_han, normalize
@@ -52,6 +56,8 @@ _TITLE_SUFFIX = re.compile(r"(?:名单|清单|目录|名录|一览表|列表)$")
 _FRAME = re.compile(r"^(中国|世界|亚洲|全国|国际|全球)?(.+?)(之都|之乡|之城|名城|名镇|都|谷|城|乡|镇)$")
 
 
+_PLAIN = re.compile(r"[\u3400-\u9fffa-z]+")
+_FRAME_ENDS = ("都", "谷", "城", "乡", "镇")
 _PREFIX = re.compile(r"^(中国|世界|亚洲|全国|国际|全球)(.{2,})$")
 
 
@@ -82,7 +88,7 @@ Titles = Mapping[str, tuple[str, str]]  # title text (no 名单 suffix) → (pro
 
 
 def understand(raw: str, *, vocab: frozenset[str] | set[str] = frozenset(),
-               nicknames: Mapping[str, object] | None = None,
+               nicknames: Mapping[str, object] | None = None, chars: Container[str] = (),
                titles: Callable[[], Titles] = dict,
                years: Callable[[], frozenset[str] | set[str]] = frozenset) -> Understood:
     """Strip what is noise from a query, turn what is a filter into a filter.
@@ -98,6 +104,8 @@ def understand(raw: str, *, vocab: frozenset[str] | set[str] = frozenset(),
     >>> understand("2021年新余动力电池", years=lambda: {"2021"}).filters
     {'year': ('2021',)}
     """
+    if _PLAIN.fullmatch(raw) and not raw.endswith(_FRAME_ENDS) and "试点" not in raw and "培育" not in raw:
+        return Understood(raw, {}, ())  # one word of hanzi or letters: nothing to understand
     notes: list[Note] = []
     filters: dict[str, list[str]] = {}
 
@@ -131,7 +139,7 @@ def understand(raw: str, *, vocab: frozenset[str] | set[str] = frozenset(),
         words = rest
     if len(words) > 1 or re.search(r"[\u3400-\u9fff][:：]", text):
         words = _titles(words, titles(), add_filter)
-    words = [_frame(w, vocab, nicknames or {}, notes) for w in words]
+    words = [_frame(w, vocab, nicknames or {}, notes, chars) for w in words]
     text = " ".join(w for w in words if w)
     if not text and not filters:  # nothing but noise: search it as typed
         return Understood(normalize(raw), {}, ())
@@ -201,7 +209,7 @@ def _titles(words: list[str], titles: Titles, add: Callable[[str, str, str], Non
 
 
 def _frame(word: str, vocab: frozenset[str] | set[str], nicknames: Mapping[str, object],
-           notes: list[Note]) -> str:
+           notes: list[Note], chars: Container[str] = ()) -> str:
     """中国袜业之乡 → 袜业: strip a "capital of X" frame when what is left is a word.
 
     Without a prefix (中国, 世界 …) only the 之都 / 之乡 kinds are frames, and the word left
@@ -216,14 +224,14 @@ def _frame(word: str, vocab: frozenset[str] | set[str], nicknames: Mapping[str, 
         return m.group(2)
     if any(k in word for k in nicknames if isinstance(k, str) and len(k) >= 2):
         return word
-    rest = frame_rest(word, vocab)
+    rest = frame_rest(word, vocab, chars)
     if rest is None:
         return word
     notes.append(Note(word, "frame", rest))
     return rest
 
 
-def frame_rest(word: str, vocab: frozenset[str] | set[str]) -> str | None:
+def frame_rest(word: str, vocab: frozenset[str] | set[str], chars: Container[str] = ()) -> str | None:
     """What a "capital of X" frame holds, if it is a word of `vocab`: 中国袜业之乡 → 袜业.
 
     >>> frame_rest("中国伞城", {"伞"}), frame_rest("打火机之都", {"打火机"}), frame_rest("宜城", {"宜"})
@@ -235,9 +243,30 @@ def frame_rest(word: str, vocab: frozenset[str] | set[str]) -> str | None:
     prefix, rest, suffix = m.group(1), m.group(2), m.group(3)
     if not prefix and not suffix.startswith(("之", "名")):
         return None
-    if rest not in vocab or (not prefix and len(rest) < 2):
+    if not prefix and len(rest) < 2:
         return None
-    return rest
+    if rest in vocab or (prefix and len(rest) == 1 and rest in chars):  # 中国伞城: 伞 of 太阳伞
+        return rest
+    return None
+
+
+def term_notes(texts: Iterable[str], english: Mapping[str, tuple[str, tuple[str, ...]]],
+               nicknames: Mapping[str, tuple[str, tuple[str, ...]]], generic: Container[str]) -> list[Note]:
+    """Notes for the query terms read through a table: English, nicknames, generic words.
+
+    >>> [tuple(n) for n in term_notes(["ev battery", "中国光谷", "地方", "锂电"],
+    ...     {"ev battery": ("industry", ("动力电池",))}, {"中国光谷": ("zone", ("东湖高新区",))}, {"地方"})]
+    [('ev battery', 'english', '动力电池'), ('中国光谷', 'nickname', '东湖高新区'), ('地方', 'generic', 'rank only')]
+    """
+    notes = []
+    for text in texts:
+        if text in english:
+            notes.append(Note(text, "english", " ".join(english[text][1])))
+        elif text in nicknames:
+            notes.append(Note(text, "nickname", " ".join(nicknames[text][1])))
+        elif text in generic:
+            notes.append(Note(text, "generic", "rank only"))
+    return notes
 
 
 def title_table(values: Mapping[str, Mapping[str, object]]) -> dict[str, tuple[str, str]]:
@@ -265,4 +294,4 @@ def title_table(values: Mapping[str, Mapping[str, object]]) -> dict[str, tuple[s
     return out
 
 
-__all__ = ["Note", "Understood", "frame_rest", "understand", "title_table"]
+__all__ = ["Note", "Understood", "frame_rest", "term_notes", "understand", "title_table"]

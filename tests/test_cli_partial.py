@@ -65,3 +65,14 @@ def test_a_plain_query_has_no_understood_block(run):
     r = run("锂电", "--explain")
     assert not r.stdout.startswith("understood")
     assert "understood" not in json.loads(run("锂电", "--json").stdout)
+
+
+def test_explain_names_english_nickname_and_generic_words(run):
+    r = run("EV batteries", "--explain")
+    assert r.stdout.splitlines()[:3] == ["understood: EV batteries", "  ev battery → english: 动力电池",
+                                         " 1. 新余动力电池创新型产业集群"]
+    r = run("做锂电的地方在哪", "--explain")
+    assert r.stdout.splitlines()[:4] == ["understood: 做锂电的地方在哪",
+                                         "  地方 → generic word (ranks, never required)",
+                                         "  在哪 → generic word (ranks, never required)",
+                                         " 1. 西宁经开区锂电产业集群"]

@@ -16,7 +16,7 @@ import search.understand
 @pytest.mark.parametrize("module, examples", [(index.analysis, 8), (index.distance, 2), (index.format, 1),
                                               (index.corpus.related, 3), (search.output, 6),
                                               (search.filters, 4),
-                                              (search.understand, 3)])
+                                              (search.understand, 4)])
 def test_docstring_examples_hold(module, examples):
     result = doctest.testmod(module)
     assert result.attempted >= examples and result.failed == 0

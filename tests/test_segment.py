@@ -1,0 +1,60 @@
+"""index.segment: documents given as sets of terms, written in Whoosh's own segment format."""
+
+import pytest
+from whoosh import index as windex
+from whoosh.fields import ID, STORED, TEXT, Schema
+
+from index.schema import Terms
+from index.segment import SegmentBuilder
+
+
+def schema() -> Schema:
+    return Schema(tag=Terms(), kind=ID(sortable=True), doc=STORED)
+
+
+def build(path, docs) -> None:
+    ix = windex.create_in(str(path), schema())
+    writer = SegmentBuilder(ix)
+    for fields in docs:
+        writer.add_terms(fields)
+    writer.commit()
+
+
+def postings(path, field, term) -> list[int]:
+    with windex.open_dir(str(path)).reader() as reader:
+        return list(reader.postings(field, term).all_ids())
+
+
+def test_every_term_reads_back_with_exactly_its_documents(tmp_path):
+    # 300 documents: "all" spans three of Whoosh's 128-posting blocks, "odd" two
+    build(tmp_path, [{"tag": {"all", "odd" if n % 2 else "even", f"n{n}"}, "kind": "x" if n < 5 else "y",
+                      "doc": {"n": n}} for n in range(300)])
+    assert postings(tmp_path, "tag", "all") == list(range(300))
+    assert postings(tmp_path, "tag", "odd") == list(range(1, 300, 2))
+    assert postings(tmp_path, "tag", "n7") == [7]
+    assert postings(tmp_path, "kind", "x") == [0, 1, 2, 3, 4]  # an ID field: the whole value is one term
+    with windex.open_dir(str(tmp_path)).searcher() as s:
+        assert s.stored_fields(299) == {"doc": {"n": 299}}
+        assert list(s.reader().column_reader("kind"))[:6] == ["x"] * 5 + ["y"]
+        assert sorted(s.lexicon("tag"))[:3] == [b"all", b"even", b"n0"]
+
+
+def test_a_term_given_twice_is_one_posting(tmp_path):
+    build(tmp_path, [{"tag": ["a", "a", "b"]}, {"tag": ["a"]}])
+    assert postings(tmp_path, "tag", "a") == [0, 1]
+
+
+def test_documents_go_through_add_terms_only(tmp_path):
+    ix = windex.create_in(str(tmp_path), schema())
+    writer = SegmentBuilder(ix)
+    with pytest.raises(TypeError):
+        writer.add_document(tag="a")
+    writer.cancel()
+
+
+def test_a_field_that_keeps_positions_is_refused(tmp_path):
+    ix = windex.create_in(str(tmp_path), Schema(text=TEXT))
+    writer = SegmentBuilder(ix)
+    with pytest.raises(TypeError):
+        writer.add_terms({"text": "a b"})
+    writer.cancel()
