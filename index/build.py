@@ -22,6 +22,7 @@ from index.dictionaries import (load_english, load_generic, load_nicknames, load
                                 load_t2s, syllables)
 from index.errors import IndexBuildError
 from index.completion import completion_table
+from index.corpus.divisions import place_names
 from index.format import (SCHEMA_VERSION, CharmapData, FieldKind, Fields, tie_key, tie_value,
                           write_charmap, write_complete, write_lexicon, write_records, write_ties,
                           write_typos, write_values)
@@ -139,14 +140,14 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 suggestable.append((record.id, fields))
             writer.commit()
             lexicon = lex.lexicon(load_synonyms(), load_stopwords(), load_generic(), load_english(),
-                                  load_nicknames())
+                                  load_nicknames(), known_places=place_names())
             write_lexicon(gen, lexicon)
             write_charmap(gen, _charmap())
             write_records(gen, (record.to_dict() for record in records))
             write_values(gen, value_table(records, read, list_titles=list_titles, programs=programs))
             write_complete(gen, completion_table(
                 suggestable, read, lambda text: list(cut(text)), stopwords=lexicon.stopwords,
-                places=sorted(lexicon.places) + [r.province for r in records if r.province],
+                places=sorted(lex.places) + [r.province for r in records if r.province],
                 synonyms=lexicon.synonyms))
             write_typos(gen, lex.typo_targets)
             # One segment, written in record order: document number i is records[i].

@@ -162,11 +162,17 @@ class LexiconBuilder:
 
     def lexicon(self, synonyms: dict[str, list[str]], stopwords: list[str], generic: Iterable[str] = (),
                 english: Mapping[str, tuple[str, tuple[str, ...]]] | None = None,
-                nicknames: Mapping[str, tuple[str, tuple[str, ...]]] | None = None) -> LexiconData:
+                nicknames: Mapping[str, tuple[str, tuple[str, ...]]] | None = None,
+                known_places: Iterable[str] = ()) -> LexiconData:
         """The lexicon: vocabulary (with synonyms, stop words, generic words, nicknames, short
-        place names) and the rest."""
+        place names) and the rest.
+
+        `known_places`: every place name of the country (`index.corpus.divisions.place_names`),
+        so that a place holding no record is still read as a place, never as a typo of another.
+        """
         generic = frozenset(generic)
-        vocab = set(self.vocab)
+        places = self.places | {p for p in known_places if len(p) >= 2}
+        vocab = set(self.vocab) | places
         vocab.update(w for w in synonyms if len(w) >= 2)
         vocab.update(w for w in stopwords if len(w) >= 2)
         vocab.update(w for w in generic if len(w) >= 2)
@@ -178,7 +184,7 @@ class LexiconBuilder:
             pywords={k: sorted(v) for k, v in sorted(self.pywords.items())},
             synonyms=synonyms,
             stopwords=frozenset(stopwords),
-            places=frozenset(self.places),
+            places=frozenset(places),
             generic=generic,
             english=dict(english or {}),
             nicknames=dict(nicknames or {}),

@@ -439,7 +439,10 @@ def _han_parts(text: str, lexicon: Lexicon) -> list[str]:
 
 
 def _han_term(text: str, lexicon: Lexicon) -> Term:
-    alts = [Alternative(_han_units(text, lexicon), han_typo_budget(len(text)), label=text)]
+    # A place name of the country (保定, 拉萨) is that place, never a typo of another (沧州 is
+    # not 曾都): no homophones, whether or not a record is there.
+    budget = 0 if text in lexicon.places else han_typo_budget(len(text))
+    alts = [Alternative(_han_units(text, lexicon), budget, label=text)]
     alts += _place_alternatives(text, lexicon) + _synonym_alternatives(text, lexicon)
     # A lone 省 or 钛 only adds rank; a place (江苏, 常州市) qualifies an industry word.
     return Term(text, tuple(alts), significant=len(text) >= 2 and text not in lexicon.generic,

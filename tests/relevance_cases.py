@@ -118,7 +118,8 @@ CASES: list[Case] = [
     # -- hanzi place ------------------------------------------------------------------------------
     C("place-七台河", "七台河", GRAPHENE, count=1),
     C("place-嵊州", "嵊州", "嵊州领带产业群", count=1),
-    C("place-常州", "常州", CHANGZHOU, count=3),
+    # 武进 is a district of 常州 (index/data/divisions.tsv): found, below the three named 常州
+    C("place-常州", "常州", CHANGZHOU, count=4),
     C("place-义乌", "义乌", YIWU, count=4),
     C("place-丽水-name-first", "丽水", "丽水缙云带锯床产业集群", count=6),
     C("place-丽水-city", "丽水", LISHUI_CITY),
@@ -198,7 +199,7 @@ CASES: list[Case] = [
     # -- fuzzy pinyin -----------------------------------------------------------------------------
     C("fuzzy-xingyu", "xingyu", XINYU, count=1),  # not 云南省|玉溪 read across two words
     C("fuzzy-nidian", "nidian", LITHIUM),
-    C("fuzzy-changsa", "changsa", CHANGSHA, count=1),
+    C("fuzzy-changsa", "changsa", CHANGSHA, count=2),  # and 浏阳, a city of 长沙
     C("fuzzy-sanghai", "sanghai", SHANGHAI_NAMED, count=10),
     C("fuzzy-chongqin", "chongqin", CHONGQING_NAMED, count=8),
     C("fuzzy-nanzhou", "nanzhou", "兰州高新技术产业开发区节能环保产业集群"),
@@ -224,14 +225,16 @@ CASES: list[Case] = [
     C("trad-鋰電", "鋰電", LITHIUM, count=3),
     C("trad-機器人", "機器人", ROBOTS),
     C("trad-醫療器械", "醫療器械", MED_DEVICES, count=5),
-    C("trad-無錫", "無錫", ("无锡高新区智能传感系统创新型产业集群", "江苏省无锡市锡山区电动车及零部件产业集群"), count=2),
+    # 宜兴 and 江阴 are cities of 无锡 (divisions.tsv): found below the two named 无锡
+    C("trad-無錫", "無錫", ("无锡高新区智能传感系统创新型产业集群", "江苏省无锡市锡山区电动车及零部件产业集群"), count=4),
     C("trad-寶雞", "寶雞", "宝鸡高新区钛产业集群"),
     C("trad-廈門", "廈門", XIAMEN, count=3),
     C("trad-蘇州-醫療器械", "蘇州 醫療器械", "苏州高新区医疗器械创新型产业集群"),
 
     # -- polyphone places -------------------------------------------------------------------------
-    C("poly-changsha", "changsha", CHANGSHA, count=1),
-    C("poly-zhangsha-other-reading", "zhangsha", CHANGSHA, count=1),
+    # 浏阳 is a city of 长沙 (divisions.tsv): found too, below the one named 长沙
+    C("poly-changsha", "changsha", CHANGSHA, count=2),
+    C("poly-zhangsha-other-reading", "zhangsha", CHANGSHA, count=2),
     C("poly-xiamen", "xiamen", XIAMEN, count=3),
     C("poly-shamen-other-reading", "shamen", XIAMEN, count=3),
     C("poly-bengbu", "bengbu", "蚌埠新型高分子材料产业集群", count=1),

@@ -18,12 +18,12 @@ def texts(found):
 
 @pytest.mark.parametrize("prefix", ["常", "chang", "cz", "常zh", "Chang Zhou", "CHANG"])
 def test_every_way_of_typing_changzhou_suggests_it_first(full, prefix):
-    assert full.complete(prefix)[0] == Completion("常州", "place", 3, None)
+    assert full.complete(prefix)[0] == Completion("常州", "place", 4, None)
 
 
 def test_suggestions_are_places_words_and_names_with_their_counts(full):
     assert full.complete("常zh") == [
-        Completion("常州", "place", 3),
+        Completion("常州", "place", 4),
         Completion("常州光伏创新型产业集群", "name", 1, "most-7cf405a4"),
         Completion("常州轨道交通牵引动力与关键核心部件产业集群", "name", 1, "most-636a313a"),
     ]
@@ -64,7 +64,7 @@ def test_nothing_to_suggest(full):
 def test_the_cli_prints_one_suggestion_a_line():
     r = CliRunner().invoke(main, ["complete", "常zh", "-n", "2"])
     assert r.exit_code == 0
-    assert r.output == "常州\t3\tplace\n常州光伏创新型产业集群\t1\tname\tmost-7cf405a4\n"
+    assert r.output == "常州\t4\tplace\n常州光伏创新型产业集群\t1\tname\tmost-7cf405a4\n"
     data = json.loads(CliRunner().invoke(main, ["complete", "jqr", "--json"]).output)
     assert data == [{"text": "机器人", "kind": "word", "count": 6, "id": None}]
     none = CliRunner().invoke(main, ["complete", "qqqq"])

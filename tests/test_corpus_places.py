@@ -29,13 +29,16 @@ def place(corpus, name, program):
     ("天津市滨海新区生物医药外包服务产业集群", ("天津", "天津市", "滨海新区")),
     ("重庆市忠县锂电新材料产业集群", ("重庆", "重庆市", "忠县")),
     ("重庆市江津区丘陵山区农机装备产业集群", ("重庆", "重庆市", "江津区")),
-    # a county written without its prefecture: the prefecture is not guessed
-    ("河北省高阳县毛巾纺织产业集群", ("河北", None, "高阳县")),
-    ("河北省景县橡塑管产业集群", ("河北", None, "景县")),
-    ("浙江省永康市丘陵山区小型农机装备产业集群", ("浙江", None, "永康市")),
+    # a county written without its prefecture: the prefecture comes from index/data/divisions.tsv
+    ("河北省高阳县毛巾纺织产业集群", ("河北", "保定市", "高阳县")),
+    ("河北省景县橡塑管产业集群", ("河北", "衡水市", "景县")),
+    ("浙江省永康市丘陵山区小型农机装备产业集群", ("浙江", "金华市", "永康市")),
     ("四川省攀枝花市东区钒钛产业集群", ("四川", "攀枝花市", "东区")),
     ("贵州省六盘水市水城区铝制家居产业集群", ("贵州", "六盘水市", "水城区")),
-    ("江西省南城县校具(教育装备)产业集群", ("江西", None, "南城县")),
+    ("江西省南城县校具(教育装备)产业集群", ("江西", "抚州市", "南城县")),
+    # renamed after the cpca table's date (make_divisions.py RENAMED): 玉环县 → 玉环市 in 2017
+    ("浙江省玉环市数控金属切削机床产业集群", ("浙江", "台州市", "玉环市")),
+    ("湖南省邵东市打火机产业集群", ("湖南", "邵阳市", "邵东市")),
 ])
 def test_miit_places(corpus, text, expected):
     assert place(corpus, text, "中小企业特色产业集群") == expected
@@ -59,20 +62,26 @@ def test_every_miit_record_has_a_province(corpus):
     ("吉林高新区电子信息创新型产业集群", ("吉林", "吉林市", None)),
     ("宁波高新区工业互联网创新型产业集群", ("浙江", "宁波市", None)),
     ("天津市细胞产业创新型产业集群", ("天津", "天津市", "滨海新区")),
-    # unclear: no city of the table is written, so none is guessed
-    ("宜兴水环境产业集群", ("江苏", None, None)),
-    ("武进机器人及智能装备创新型产业集群", ("江苏", None, None)),
+    # a county or district written alone: its prefecture from the divisions table
+    ("宜兴水环境产业集群", ("江苏", "无锡市", "宜兴市")),
+    ("武进机器人及智能装备创新型产业集群", ("江苏", "常州市", "武进区")),
+    ("莱芜高新区智能制造装备创新型产业集群", ("山东", "济南市", "莱芜区")),  # 莱芜市 until 2019
+    ("榆次液压产业集群", ("山西", "晋中市", "榆次区")),  # from the builder 山西榆次工业园区管委会
+    ("北辰高端装备制造产业集群", ("天津", "天津市", "北辰区")),
+    # unclear: no division is written, so none is guessed
     ("青藏高原特色生物资源与中藏药创新型产业集群", ("青海", None, None)),
-    ("莱芜高新区智能制造装备创新型产业集群", ("山东", None, None)),
+    ("燕郊高新区新型电子元器件及设备制造创新型产业集群", ("河北", None, None)),  # 燕郊 is a town
 ])
 def test_national_places(corpus, name, expected):
     assert place(corpus, name, "创新型产业集群") == expected
 
 
 @pytest.mark.parametrize("name, expected", [
-    ("台州黄岩塑料模具集群", ("浙江", "台州市", None)),
-    ("马鞍化纤产业集群", ("浙江", "绍兴市", None)),  # region written with a full-width comma
-    ("桐乡市屠甸植绒纺织产业集群", ("浙江", None, "桐乡市")),  # region cell holds only 浙江
+    ("台州黄岩塑料模具集群", ("浙江", "台州市", "黄岩区")),
+    ("马鞍化纤产业集群", ("浙江", "绍兴市", None)),  # region written with a full-width comma; 马鞍 is a town
+    ("桐乡市屠甸植绒纺织产业集群", ("浙江", "嘉兴市", "桐乡市")),  # region cell holds only 浙江
+    ("义乌袜业产业集群", ("浙江", "金华市", "义乌市")),
+    ("玉环阀门产业群", ("浙江", "台州市", "玉环市")),
     ("长兴县纺织产业集群", ("浙江", "湖州市", "长兴县")),
 ])
 def test_zhejiang_places(corpus, name, expected):

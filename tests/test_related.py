@@ -55,7 +55,7 @@ def test_the_judged_file_names_real_records(by_id):
 
 def test_exactly_the_pairs_judged_the_same_cluster_are_linked(records):
     expected = {frozenset((a, b)) for a, _, b, _, verdict, _ in judged() if verdict == "link"}
-    assert len(expected) == 9
+    assert len(expected) == 10
     assert linked_pairs(records) == expected
 
 
@@ -186,7 +186,7 @@ def test_a_users_synonyms_file_adds_links(tmp_path, records, monkeypatch):
     link_related(records, REGIONS, load_groups())
     by_id = {r.id: r for r in records}
     assert [x.id for x in by_id["most-b771e8f2"].related] == ["miit-0ced7182"]  # 江宁智能电网创新型产业集群
-    assert len(linked_pairs(records)) == 10
+    assert len(linked_pairs(records)) == 11
 
 
 # ---- CLI --------------------------------------------------------------------------------------
@@ -195,7 +195,7 @@ def test_export_related_lists_the_clusters_of_several_programs():
     r = CliRunner().invoke(main, ["export", "--related"])
     assert r.exit_code == 0, r.output
     groups = [json.loads(line) for line in r.stdout.splitlines()]
-    assert len(groups) == 9 and [g["group"] for g in groups] == list(range(1, 10))
+    assert len(groups) == 10 and [g["group"] for g in groups] == list(range(1, 11))
     expected = {frozenset((a, b)) for a, _, b, _, verdict, _ in judged() if verdict == "link"}
     assert {frozenset(x["id"] for x in g["records"]) for g in groups} == expected
     (xiantao,) = [g for g in groups if "hb-af18c282" in {x["id"] for x in g["records"]}]
@@ -208,7 +208,7 @@ def test_export_related_csv_has_one_row_per_record():
     r = CliRunner().invoke(main, ["export", "--related", "--csv"])
     assert r.exit_code == 0, r.output
     rows = list(csv.DictReader(io.StringIO(r.stdout)))
-    assert len(rows) == 18
+    assert len(rows) == 20
     row = next(x for x in rows if x["id"] == "zj-bf6688bf")  # 宁海模具产业群
     assert (row["name"], row["related"], row["confidence"]) == ("宁海模具产业群", "miit-97971231", "0.75")
     assert row["reason"] == "same district 宁海县; same industry 模具; similarity 0.75"
@@ -224,11 +224,11 @@ def test_export_csv_has_a_related_column():
 def test_stats_counts_the_clusters_in_several_programs():
     r = CliRunner().invoke(main, ["stats", "--json"])
     several = json.loads(r.stdout)["several_programs"]
-    assert several == {"clusters": 9, "records": 18, "by_programs": {
-        "创新型产业集群 + 湖北省重点产业集群": 5, "中小企业特色产业集群 + 创新型产业集群": 2,
+    assert several == {"clusters": 10, "records": 20, "by_programs": {
+        "创新型产业集群 + 湖北省重点产业集群": 5, "中小企业特色产业集群 + 创新型产业集群": 3,
         "中小企业特色产业集群 + 浙江省产业集群": 1, "中小企业特色产业集群 + 湖北省重点产业集群": 1}}
     text = CliRunner().invoke(main, ["stats"]).output
-    assert "in several programs  9 clusters, 18 records (clsearch export --related)" in text
+    assert "in several programs  10 clusters, 20 records (clsearch export --related)" in text
     assert "  5  创新型产业集群 + 湖北省重点产业集群" in text
 
 

@@ -12,7 +12,8 @@ program:
 
 A line a parser cannot place is a `Problem` (document, line, text, reason), never an exception
 and never silently dropped; an unreadable or malformed file raises SeedFormatError. Lists from
-elsewhere (CSV, JSONL: index.corpus.tables) go through the same merge step via `extra_tables`.
+elsewhere (CSV, JSONL: index.corpus.tables) go through the same merge step via `extra_tables`. Every record's city and district are then completed from the
+divisions table (index.corpus.divisions: 义乌袜业 → 金华市 / 义乌市).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from .ocr_align import parse_ocr
 from .parse_compilation import parse_compilation
 from .parse_miit import parse_miit
 from .parse_national import parse_additions, parse_appendix3
+from .divisions import fill_places
 from .places import Regions, load_regions
 from ..dictionaries import dictionary_files, read_data_lines
 from ..records import Record
@@ -107,7 +109,8 @@ def load_corpus(seed_dir: Path | str | None = None,
 
     The phases, in order: parse each document with its layout's parser; make the canonical
     lists' records; link older editions and the OCR reading to them; check the declared
-    counts; merge in the extra tables; order the records as the lists are; link the records of
+    counts; merge in the extra tables; order the records as the lists are; complete every
+    record's city and district from the divisions table (index.corpus.divisions); link the records of
     different programs that are the same cluster (`Record.related`, index.corpus.related), with
     the synonym equivalence groups of `synonym_files` (default: the bundled synonyms.txt and
     the user's, index.user_files).
@@ -137,8 +140,15 @@ def load_corpus(seed_dir: Path | str | None = None,
     records.sort(key=lambda r: (order.get(r.lists[0], len(order)), r.sources[0].line, r.id))
     corpus.records = records
     corpus.problems += _duplicate_ids(records)
+    records = fill_places(records, lambda p: _province_full(regions, p))
+    corpus.records = records
     link_related(records, regions, load_groups(synonym_files))
     return corpus
+
+
+def _province_full(regions: Regions, short: str) -> str:
+    province = regions.province(short)
+    return province.full if province else ""
 
 
 def load_groups(synonym_files: Iterable[Path | str] | None = None) -> list[tuple[str, ...]]:

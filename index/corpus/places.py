@@ -2,8 +2,9 @@
 
 The region table is data (index/data/regions.tsv), loaded by `load_regions`. The table holds
 provinces and prefecture-level cities only, so a county-level place is recognised by its
-suffix (区/县/市/旗) where a text spells it out, and its prefecture is never guessed:
-河北省高阳县 gives province 河北, city None, district 高阳县.
+suffix (区/县/市/旗) where a text spells it out, and its prefecture is not guessed here:
+河北省高阳县 gives province 河北, city None, district 高阳县. The corpus then completes city and
+district from the divisions table (`index.corpus.divisions.fill_places`: 保定市).
 
 Municipalities (北京, 天津, 上海, 重庆) are their own city: 北京市丰台区 gives 北京/北京市/丰台区,
 so that a city facet holds every cluster of 北京 whatever its district.

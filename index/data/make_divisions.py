@@ -67,6 +67,17 @@ EARLIER = {
     "黄岩区": ("黄岩市", "1994 国函〔1994〕95号"),
     "南溪区": ("南溪县", "2011 国函〔2011〕120号"),
 }
+# Units renamed after the source's date (old name → new name, why): the county became a city
+# (撤县设市) or a district (撤市设区). The old name is kept as an earlier name. Sources: the
+# Ministry of Civil Affairs' yearly lists of changes (县级以上行政区划变更情况); the seed lists of
+# 2021-2023 write the new names (玉环市, 无为市, 邵东市, 盘州市).
+RENAMED = {
+    "临安市": ("临安区", "2017 国函〔2017〕93号 (撤市设区)"),
+    "玉环县": ("玉环市", "2017 民政部 2017年县级以上行政区划变更情况 (撤县设市)"),
+    "盘县": ("盘州市", "2017 民政部 2017年县级以上行政区划变更情况 (撤县设市)"),
+    "无为县": ("无为市", "2019 民政部 2019年县级以上行政区划变更情况 (撤县设市)"),
+    "邵东县": ("邵东市", "2019 民政部 2019年县级以上行政区划变更情况 (撤县设市)"),
+}
 
 
 def short_province(name: str) -> str:
@@ -101,7 +112,12 @@ def convert(rows: list[dict]) -> list[tuple[str, ...]]:
         row = out[code]
         if code in REPLACED:
             continue
-        earlier = extra.get(code) or EARLIER.get(row[2], ("", ""))[0]
+        if row[2] in RENAMED:
+            old = row[2]
+            row = row[:2] + (RENAMED[old][0],) + row[3:]
+            earlier = old
+        else:
+            earlier = extra.get(code) or EARLIER.get(row[2], ("", ""))[0]
         table.append(row + (earlier,))
     return table
 
