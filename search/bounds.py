@@ -106,8 +106,7 @@ def _spotted(alt: Alternative, docs: AbstractSet[int], spots: Spots) -> list[tup
 
     def take(spot: str) -> set[int]:
         nonlocal left
-        where = spots(spot, unit)
-        ids = {d for d in where if d in left} if len(where) < len(left) else {d for d in left if d in where}
+        ids = left & spots(spot, unit)
         left -= ids
         return ids
 
@@ -137,10 +136,10 @@ def _exact_split(alt: Alternative, ids: AbstractSet[int], exact: Exact | None
     if exact is None or alt.budget <= alt.typos:
         return ids, frozenset()
     sure = exact(alt)
-    if len(sure) >= len(ids) and all(d in sure for d in ids):
+    inside = set(ids) & sure if not isinstance(ids, (set, frozenset)) else ids & sure
+    if len(inside) == len(ids):
         return ids, frozenset()
-    inside = {d for d in ids if d in sure}
-    return inside, {d for d in ids if d not in inside}
+    return inside, ids - inside
 
 
 def _alt_levels(alts: Sequence[Alternative], docs_of: Callable[[Alternative], AbstractSet[int]],
@@ -167,7 +166,7 @@ def _alt_levels(alts: Sequence[Alternative], docs_of: Callable[[Alternative], Ab
         sets = by_vec[vec]
         ids = sets[0] if len(sets) == 1 else _union(sets)
         if seen:
-            ids = set(ids) - seen if len(ids) > len(seen) else {d for d in ids if d not in seen}
+            ids = ids - seen
         if ids:
             out.append((vec, ids))
             seen |= ids
@@ -204,6 +203,14 @@ def _token_levels(tok: Token, docs_of: Callable[[Alternative], AbstractSet[int]]
         if len(sure) < len(whole):
             levels.append(_Level(n, _add(least, ONE_TYPO), whole - sure))
     rest: list[set[int]] = [s - whole if whole else s for s in part_sets]
+    known: dict[int, list[tuple[tuple[int, int], set[int]]]] = {}
+
+    def classes(i: int) -> list[tuple[tuple[int, int], set[int]]]:
+        if i not in known:
+            assert spots is not None
+            known[i] = _spot_classes(tok.parts[i].alternatives, docs_of, spots)
+        return known[i]
+
     if n > MAX_PART_SUBSETS:
         others = _union(rest)
         if others:
@@ -225,12 +232,54 @@ def _token_levels(tok: Token, docs_of: Callable[[Alternative], AbstractSet[int]]
             vec: Vec = (0, 0, len(inside) - 1, 0, 0)
             for i in inside:
                 vec = _add(vec, part_vecs[i])
-            sure = {d for d in ids if all(d in part_sure[i] for i in inside)}
-            if sure:
+            sure = ids
+            for i in inside:
+                sure = sure & part_sure[i]
+            if sure and spots is not None:
+                for (field, extra), group in _by_field(sure, [classes(i) for i in inside]).items():
+                    levels.append(_Level(len(inside), _add(vec, (0, 0, 0, field, extra)), group))
+            elif sure:
                 levels.append(_Level(len(inside), vec, sure))
             if len(sure) < len(ids):
                 levels.append(_Level(len(inside), _add(vec, ONE_TYPO), ids - sure))
     return levels
+
+
+# Where the first unit of a term can sit, best first: (field rank, exactness added).
+_CLASSES = ((Spot.WORD, (0, 0)), (Spot.NAME, (0, PART_OF_WORD)), (Spot.ALIAS, (FIELD_RANK[FieldKind.ALIAS], 0)),
+            (Spot.BUILDER, (FIELD_RANK[FieldKind.BUILDER], 0)))
+_ELSEWHERE = (FIELD_RANK[FieldKind.PLACE], 0)
+
+
+def _spot_classes(alts: Sequence[Alternative], docs_of: Callable[[Alternative], AbstractSet[int]],
+                  spots: Spots) -> list[tuple[tuple[int, int], set[int]]]:
+    """For a term of a token matched in parts: per class of `_CLASSES`, the documents where
+    the first unit of one of its alternatives can sit there at no typo (a document counts in
+    its best class; one in none of them can match at no typo only in the place)."""
+    units = list({a.units[0] for a in alts if a.units and docs_of(a)})
+    return [(extra, _union([spots(spot, u) for u in units])) for spot, extra in _CLASSES]
+
+
+def _by_field(ids: set[int], per_part: list[list[tuple[tuple[int, int], set[int]]]]
+              ) -> dict[tuple[int, int], set[int]]:
+    """`ids` grouped by the least total (field rank, exactness added) of the parts' classes."""
+    groups: dict[tuple[int, int], set[int]] = {(0, 0): ids}
+    for classes in per_part:
+        regrouped: dict[tuple[int, int], set[int]] = {}
+        for (field, extra), group in groups.items():
+            left = group
+            for (cf, ce), members in classes:
+                if not left:
+                    break
+                take = left & members
+                if take:
+                    regrouped.setdefault((field + cf, extra + ce), set()).update(take)
+                    left = left - take
+            if left:
+                key = (field + _ELSEWHERE[0], extra + _ELSEWHERE[1])
+                regrouped.setdefault(key, set()).update(left)
+        groups = regrouped
+    return groups
 
 
 def _coarse(levels: list[_Level]) -> list[_Level]:
