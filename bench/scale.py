@@ -53,7 +53,9 @@ from pathlib import Path
 t0 = time.perf_counter()
 from bench.scale import change_lists
 records = change_lists(Path(sys.argv[1]), sys.argv[2], sys.argv[3:])
-print(json.dumps({"wall": time.perf_counter() - t0, "records": records,
+from index.store import current_generation, read_meta
+incremental = bool(read_meta(current_generation(Path(sys.argv[1]))).get("incremental"))
+print(json.dumps({"wall": time.perf_counter() - t0, "records": records, "incremental": incremental,
                   "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
 """
 
@@ -78,7 +80,9 @@ def change_lists(index_dir: Path, action: str, paths: list[str]) -> int:
         if action == "add":  # added lists are copied into the index and kept by every build
             return build_from_seeds(index_dir, extra=paths).records
         return build_from_seeds(index_dir, remove=[Path(p).stem for p in paths]).records
-    return (add_lists if action == "add" else remove_lists)(index_dir, paths).records
+    if action == "add":
+        return add_lists(index_dir, paths).records
+    return remove_lists(index_dir, [Path(p).stem for p in paths]).records
 
 
 def _run_json(argv: list[str], env: dict) -> dict:
@@ -170,7 +174,8 @@ def step_change(index_dir: Path, added: list[Path], env: dict) -> dict:
     out = {}
     for action in ("add", "remove"):
         out[action] = _run_json([sys.executable, "-c", _CHANGE_CHILD, str(index_dir), action, *map(str, added)], env)
-        print(f"   {action} a {ADD_SIZE}-record list: {out[action]['wall']:6.1f} s "
+        how = "incremental" if out[action].get("incremental") else "full rebuild"
+        print(f"   {action} a {ADD_SIZE}-record list: {out[action]['wall']:6.1f} s, {how} "
               f"({out[action]['records']} records after), peak RSS {out[action]['peak'] / MIB:.0f} MiB   [goal <= 10 s]")
     return out
 

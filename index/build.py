@@ -86,7 +86,8 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 source: str = "bundled", lists: list[dict[str, str]] | None = None,
                 inputs: str = "", generation: Path | None = None,
                 list_titles: dict[str, str] | None = None,
-                programs: dict[str, str] | None = None) -> BuildReport:
+                programs: dict[str, str] | None = None,
+                base: Path | None = None, code: str = "") -> BuildReport:
     """Write a complete new generation under `index_dir` and swap it in.
 
     Holds the directory's build lock throughout (`index.lock`). Anything that goes wrong
@@ -94,9 +95,12 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
     generation is removed; if the process is killed outright, the next build removes it.
     `generation`: a directory made by `new_generation` that already holds the added lists'
     copies (`lists` describes them for the metadata).
+    `base`: a previous generation to extend incrementally (`index.incremental`) if it can be;
+    `code`: the fingerprint of the code and data the index is built with (`code_fingerprint`).
     """
     from whoosh import index as windex
 
+    from index import incremental
     from index.readings import Reader
     from index.vocab import make_tokenizer, word_bounds, words_of
 
@@ -114,9 +118,16 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 gen = new_generation(index_dir)
             reader = Reader()
             tok = make_tokenizer(resolve_dir(cache_dir or index_dir / "cache"))
-            ix = windex.create_in(str(gen), make_schema())
-            writer = SegmentBuilder(ix)
-            lex = LexiconBuilder()
+            plan = incremental.plan_update(base, code, records) if base is not None and code else None
+            if plan is not None:
+                incremental.link_segments(plan.base, gen)
+                writer = SegmentBuilder(windex.open_dir(str(gen)))
+                for docnum in plan.deleted:
+                    writer.delete_document(docnum)
+                lex = LexiconBuilder.from_state(plan.state)
+            else:
+                writer = SegmentBuilder(windex.create_in(str(gen), make_schema()))
+                lex = LexiconBuilder()
             # Builders, places and words repeat across records: read, cut and prepare each text once.
             bounds = lru_cache(TEXT_CACHE)(lambda text: frozenset(word_bounds(tok, text)))
             cut = lru_cache(TEXT_CACHE)(lambda text: tuple(words_of(tok, text)))
@@ -132,13 +143,18 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
             def terms_of(f):
                 return terms_memo(f.kind, f.text) if f.kind in REPEATED else field_terms(f, read, cut)
 
-            suggestable = []
-            for record in records:
+            if plan is not None:  # take back what the old forms of changed records contributed
+                for record in plan.old:
+                    fields = document_fields(record, province_full)
+                    for f in stored_document(record, fields, read, bounds, prepare).fields:
+                        lex.add(terms_of(f), f.text if f.kind == FieldKind.PLACE else None, n=-1)
+            for record in (plan.new if plan is not None else records):
                 fields = document_fields(record, province_full)
                 doc = stored_document(record, fields, read, bounds, prepare)
                 writer.add_terms(index_fields(record, doc, read, cut, lex, terms_of))
-                suggestable.append((record.id, fields))
-            writer.commit()
+            writer.commit(merge=False)
+            writer = None
+            suggestable = [(record.id, document_fields(record, province_full)) for record in records]
             lexicon = lex.lexicon(load_synonyms(), load_stopwords(), load_generic(), load_english(),
                                   load_nicknames(), known_places=place_names())
             write_lexicon(gen, lexicon)
@@ -150,13 +166,17 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 places=sorted(lex.places) + [r.province for r in records if r.province],
                 synonyms=lexicon.synonyms))
             write_typos(gen, lex.typo_targets)
-            # One segment, written in record order: document number i is records[i].
-            write_ties(gen, [tie_key(tie_value(r.name, r.id)) for r in records])
+            if plan is None:  # one segment, written in record order: document number i is records[i]
+                write_ties(gen, [tie_key(tie_value(r.name, r.id)) for r in records])
+            else:  # linked segments with deletions, and a new one
+                write_ties_from_index(gen)
+            incremental.write_state(gen, lex.state())
             seconds = time.perf_counter() - started
             _write_json(gen / META, sealed_meta({
                 "fingerprint": fingerprint, "schema_version": SCHEMA_VERSION, "records": len(records),
                 "seconds": round(seconds, 2), "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
-                "source": source, "lists": list(lists or []), "inputs": inputs,
+                "source": source, "lists": list(lists or []), "inputs": inputs, "code": code,
+                "incremental": plan is not None,
                 "files": file_records(gen),  # size, mtime and SHA-256 of every other file
             }))
             problems = check_generation(gen, read_meta(gen), full=True)

@@ -124,7 +124,7 @@ def parse_query(raw: str, lexicon: Lexicon, correct: bool = False) -> ParsedQuer
     for n, runs in enumerate(words):
         at_end = n == len(words) - 1
         tokens.append(_given_token(runs, lexicon) or _make_token(runs, lexicon, at_end, corrector))
-    parsed = ParsedQuery(folded, tuple(tokens))
+    parsed = _promote_lone(ParsedQuery(folded, tuple(tokens)), lexicon)
     if len(parsed.terms) > MAX_TERMS:
         raise QueryError(f"the query has too many words ({len(parsed.terms)}; the limit is {MAX_TERMS})")
     return parsed
@@ -415,6 +415,19 @@ def _make_token(runs: Runs, lexicon: Lexicon, at_end: bool, correct: _Corrector 
         parts = [Term(text, tuple(whole), significant=len(text) >= 2 and text not in lexicon.generic,
                       place=text in lexicon.places or _spells_place(text, lexicon))]
     return Token(text, tuple(whole), tuple(parts))
+
+
+def _promote_lone(parsed: ParsedQuery, lexicon: Lexicon) -> ParsedQuery:
+    """With no significant term, the lone characters decide, not the generic words beside
+    them (茶主要分布在哪: 茶, not 分布 or 在哪); with neither, every term counts (`term_roles`)."""
+    terms = parsed.terms
+    if any(t.significant for t in terms) or all(t.text in lexicon.generic for t in terms) or \
+            not any(t.text in lexicon.generic for t in terms):
+        return parsed
+    return parsed._replace(tokens=tuple(
+        tok._replace(parts=tuple(t if t.text in lexicon.generic else t._replace(significant=True)
+                                 for t in tok.parts))
+        for tok in parsed.tokens))
 
 
 def _spells_place(text: str, lexicon: Lexicon) -> bool:

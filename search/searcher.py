@@ -280,7 +280,8 @@ class Searcher:
         hits = self._hits(ranked[offset:end], ranked[end] if len(ranked) > end else None, parsed)
         suggestion = self._suggestion(parsed, filters) if not ranked and suggest else None
         counts = self._facets(set(page.docs)) if facets else None
-        terms = [i for i, t in enumerate(parsed.terms) if t.significant or i in dropped.terms]
+        terms = ([i for i, t in enumerate(parsed.terms) if t.significant or i in dropped.terms]
+                 or list(range(len(parsed.terms))))  # no significant term: every term counts
         wanted = term_texts(parsed, terms) + describe(soft)
         first = ranked[0].terms if ranked else frozenset()
         partial = bool(ranked) and (bool(dropped) or not set(terms) <= first)  # search.partial, 4.

@@ -51,6 +51,10 @@ _ELLIPSIS = re.compile(r"…+|⋯+|\.{2,}|。{2,}|·{2,}")
 _YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s*年度?|(?<![0-9A-Za-z])((?:19|20)[0-9]{2})(?![0-9A-Za-z])")
 _TYPES = ("试点", "培育")
 _TYPE_TAG = re.compile(r"[(\[【〔<]\s*(试点|培育)\s*类?\s*[)\]】〕>]|(试点|培育)类")
+# A bracket of tags only: (2021年，培育), 【试点、2023】
+_TAG_GROUP = re.compile(r"[(\[【〔]\s*((?:(?:19|20)[0-9]{2}\s*年?度?|试点|培育)(?:\s*[,，、;；/]\s*"
+                        r"(?:(?:19|20)[0-9]{2}\s*年?度?|试点|培育))+)\s*[)\]】〕]")
+_BRACKET = re.compile(r"[(\[【〔]([^()\[\]【】〔〕]{2,40})[)\]】〕]")
 _TITLE_SUFFIX = re.compile(r"(?:名单|清单|目录|名录|一览表|列表)$")
 # "capital of X" frames: 中国X都, X之都, X之乡, 中国X谷, X城 (with a prefix, or 之 …)
 _FRAME = re.compile(r"^(中国|世界|亚洲|全国|国际|全球)?(.+?)(之都|之乡|之城|名城|名镇|都|谷|城|乡|镇)$")
@@ -122,6 +126,7 @@ def understand(raw: str, *, vocab: frozenset[str] | set[str] = frozenset(),
         text = _strip_leading(normalize(cell), notes)
         text = _ELLIPSIS.sub(lambda m: _dropped(m, notes, "bullet"), text)
         text = re.sub(rf"[{_BULLETS}{_QUOTES}]", lambda m: _dropped(m, notes, "bullet"), text)
+        text = _TAG_GROUP.sub(lambda m: _tag_group(m, add_filter, notes, years), text)
         text = _TYPE_TAG.sub(lambda m: _filter(m, add_filter, "type", m.group(1) or m.group(2)), text)
         text = _YEAR.sub(lambda m: _year(m, add_filter, notes, years), text)
         text = _strip_leading(text.strip(), notes)
@@ -139,6 +144,8 @@ def understand(raw: str, *, vocab: frozenset[str] | set[str] = frozenset(),
         words = rest
     if len(words) > 1 or re.search(r"[\u3400-\u9fff][:：]", text):
         words = _titles(words, titles(), add_filter)
+    if "(" in text or "【" in text or "[" in text:  # (湖北省重点产业集群) after a name
+        words = [_bracket_title(w, titles, add_filter) for w in words]
     words = [_frame(w, vocab, nicknames or {}, notes, chars) for w in words]
     text = " ".join(w for w in words if w)
     if not text and not filters:  # nothing but noise: search it as typed
@@ -153,6 +160,19 @@ def _dropped(m: re.Match[str], notes: list[Note], role: str) -> str:
 
 def _filter(m: re.Match[str], add: Callable[[str, str, str], None], field: str, value: str) -> str:
     add(field, value, m.group(0))
+    return " "
+
+
+def _tag_group(m: re.Match[str], add: Callable[[str, str, str], None], notes: list[Note],
+               years: Callable[[], frozenset[str] | set[str]]) -> str:
+    """(2021年，培育): each tag of the bracket, a year or a type."""
+    for tag in re.split(r"\s*[,，、;；/]\s*", m.group(1)):
+        if tag in _TYPES:
+            add("type", tag, tag)
+        else:
+            year = _YEAR.search(tag)
+            if year is not None:
+                _year(year, add, notes, years)
     return " "
 
 
@@ -206,6 +226,20 @@ def _titles(words: list[str], titles: Titles, add: Callable[[str, str, str], Non
     for field, value, text in found:
         add(field, value, text)
     return out
+
+
+def _bracket_title(word: str, titles: Callable[[], Titles], add: Callable[[str, str, str], None]) -> str:
+    """A program or list title in brackets inside a word: a filter, and the bracket goes."""
+    def replace(m: re.Match[str]) -> str:
+        inner = m.group(1).strip()
+        hit = titles().get(_TITLE_SUFFIX.sub("", inner)) or titles().get(inner)
+        if hit is None:
+            return m.group(0)
+        add(hit[0], hit[1], m.group(0))
+        return " "
+
+    out = _BRACKET.sub(replace, word).strip()
+    return out or word
 
 
 def _frame(word: str, vocab: frozenset[str] | set[str], nicknames: Mapping[str, object],
