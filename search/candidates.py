@@ -167,9 +167,7 @@ def tighten_homophones(parsed: ParsedQuery, index: Postings, doc: Callable[[int]
             return alt
         text = "".join(u.text for u in alt.units)
         posts = sorted((index.postings(Fields.HAN, u.text) for u in alt.units), key=len)
-        docs: set[int] = set(posts[0]) if posts else set()
-        for ids in posts[1:]:
-            docs &= ids
+        docs: set[int] = set(posts[0].intersection(*posts[1:])) if posts else set()
         if any(text in f.text for d in islice(docs, _FIRST_READS) for f in doc(d).fields):
             return alt._replace(budget=0)
         if len(docs) <= _FIRST_READS:
