@@ -136,6 +136,8 @@ def align(alt: Alternative, doc: Doc) -> Match | None:
     best_key: tuple[int, int, int, int] | None = None
     best_at: tuple[int, MatchField, list[Channel]] | None = None
     for fi, field in enumerate(doc.fields):
+        if alt.kinds and field.kind not in alt.kinds:
+            continue
         chars = field.chars
         bounds = field.bounds
         last_start = len(chars) - m
@@ -189,6 +191,8 @@ def _find_exact(alt: Alternative, doc: Doc) -> Match | None:
     text = "".join(u.text for u in alt.units)
     best: Match | None = None
     for fi, field in enumerate(doc.fields):
+        if alt.kinds and field.kind not in alt.kinds:
+            continue
         pos = field.text.find(text)
         while pos >= 0:
             exact = 0 if pos in field.bounds else PART_OF_WORD

@@ -61,6 +61,9 @@ class Alternative(NamedTuple):
     typos: int = 0  # edits already spent by a lexicon correction (lidain → lidian)
     synonym: bool = False
     label: str = ""  # what this alternative reads as, for --explain
+    # The kinds of field (format.FieldKind values) it may match in; empty: any. An English
+    # industry term names what a cluster makes: its name or alias, never its builder.
+    kinds: frozenset[str] = frozenset()
 
 
 class Term(NamedTuple):
@@ -213,6 +216,7 @@ def _drop_stopwords(tokens: list[Runs], lexicon: Lexicon) -> list[Runs]:
 # english.tsv, a nickname of nicknames.tsv. Each is a token of its own.
 ENGLISH, NICKNAME = "english", "nickname"
 _PLURALS = (("ies", "y"), ("es", ""), ("s", ""))
+_NAMES = frozenset({"name", "alias"})
 
 
 def _given_runs(tokens: list[Runs], lexicon: Lexicon) -> list[Runs]:
@@ -298,8 +302,9 @@ def _given_token(runs: Runs, lexicon: Lexicon) -> Token | None:
         return None
     kind, text, _ = runs[0]
     what, targets = (lexicon.english if kind == ENGLISH else lexicon.nicknames)[text]
+    kinds = _NAMES if kind == ENGLISH and what == "industry" else frozenset()
     alts = tuple(Alternative(_han_units(t, lexicon, homophones=False), 0, synonym=True,
-                             label=f"{text} → {t}") for t in targets)
+                             label=f"{text} → {t}", kinds=kinds) for t in targets)
     term = Term(text, alts, True, place=what == "place")
     rest = frame_rest(text, lexicon.vocab, lexicon.chars) if kind == NICKNAME else None
     if rest is None or rest in targets:
