@@ -52,6 +52,8 @@ ZERO: Vec = (0, 0, 0, 0, 0)
 # adds to its least costs: a name word start adds nothing, inside a name word adds
 # PART_OF_WORD exactness, an alias, a builder or the place only is a worse field.
 Spots = Callable[[str, Unit], AbstractSet[int]]
+Exact = Callable[[Alternative], AbstractSet[int]]
+ONE_TYPO: Vec = (1, 0, 0, 0, 0)
 
 
 class Ties(Protocol):
@@ -104,8 +106,7 @@ def _spotted(alt: Alternative, docs: AbstractSet[int], spots: Spots) -> list[tup
 
     def take(spot: str) -> set[int]:
         nonlocal left
-        where = spots(spot, unit)
-        ids = {d for d in where if d in left} if len(where) < len(left) else {d for d in left if d in where}
+        ids = left & spots(spot, unit)
         left -= ids
         return ids
 
@@ -129,12 +130,29 @@ def _union(sets: Iterable[AbstractSet[int]]) -> set[int]:
     return out
 
 
+def _exact_split(alt: Alternative, ids: AbstractSet[int], exact: Exact | None
+                 ) -> tuple[AbstractSet[int], AbstractSet[int]]:
+    """`ids` of `alt` split into those it may match with no new typo and those it needs one for."""
+    if exact is None or alt.budget <= alt.typos:
+        return ids, frozenset()
+    sure = exact(alt)
+    inside = set(ids) & sure if not isinstance(ids, (set, frozenset)) else ids & sure
+    if len(inside) == len(ids):
+        return ids, frozenset()
+    return inside, ids - inside
+
+
 def _alt_levels(alts: Sequence[Alternative], docs_of: Callable[[Alternative], AbstractSet[int]],
-                spots: Spots | None) -> list[tuple[Vec, AbstractSet[int]]]:
+                spots: Spots | None, exact: Exact | None) -> list[tuple[Vec, AbstractSet[int]]]:
     """Documents of a term split by the cheapest alternative they can match (disjoint sets)."""
     by_vec: dict[Vec, list[AbstractSet[int]]] = {}
     for alt in alts:
         ids = docs_of(alt)
+        if not ids:
+            continue
+        ids, typo = _exact_split(alt, ids, exact)
+        if typo:
+            by_vec.setdefault(_add(alt_vec(alt), ONE_TYPO), []).append(typo)
         if not ids:
             continue
         if spots is not None and alt.units:
@@ -148,7 +166,7 @@ def _alt_levels(alts: Sequence[Alternative], docs_of: Callable[[Alternative], Ab
         sets = by_vec[vec]
         ids = sets[0] if len(sets) == 1 else _union(sets)
         if seen:
-            ids = set(ids) - seen if len(ids) > len(seen) else {d for d in ids if d not in seen}
+            ids = ids - seen
         if ids:
             out.append((vec, ids))
             seen |= ids
@@ -156,13 +174,16 @@ def _alt_levels(alts: Sequence[Alternative], docs_of: Callable[[Alternative], Ab
 
 
 def _token_levels(tok: Token, docs_of: Callable[[Alternative], AbstractSet[int]],
-                  spots: Spots | None) -> list[_Level]:
+                  spots: Spots | None, exact: Exact | None) -> list[_Level]:
     """A token's documents in disjoint levels, each with its bound (terms, least costs)."""
     n = len(tok.parts)
     if n == 1:
-        return [_Level(1, vec, ids) for vec, ids in _alt_levels(tok.parts[0].alternatives, docs_of, spots)]
+        return [_Level(1, vec, ids)
+                for vec, ids in _alt_levels(tok.parts[0].alternatives, docs_of, spots, exact)]
     part_sets = [_union([docs_of(a) for a in t.alternatives]) for t in tok.parts]
     part_vecs = [_least([alt_vec(a) for a in t.alternatives if docs_of(a)]) for t in tok.parts]
+    # Per part, the documents some alternative may match with no new typo (the others need one).
+    part_sure = [_union([_exact_split(a, docs_of(a), exact)[0] for a in t.alternatives]) for t in tok.parts]
     whole = _union([docs_of(a) for a in tok.whole])
     levels: list[_Level] = []
     if whole:
@@ -171,8 +192,25 @@ def _token_levels(tok: Token, docs_of: Callable[[Alternative], AbstractSet[int]]
         for v in part_vecs:
             parts_all = _add(parts_all, v)
         whole_vecs = [alt_vec(a) for a in tok.whole if docs_of(a)]
-        levels.append(_Level(n, _least(whole_vecs + [parts_all]), whole))
+        least = _least(whole_vecs + [parts_all])
+        sure = _union([_exact_split(a, docs_of(a), exact)[0] for a in tok.whole])
+        every = set(whole)
+        for ps in part_sure:
+            every &= ps
+        sure = (sure | every) & whole  # matched whole, or in all parts, with no new typo
+        if sure:
+            levels.append(_Level(n, least, sure))
+        if len(sure) < len(whole):
+            levels.append(_Level(n, _add(least, ONE_TYPO), whole - sure))
     rest: list[set[int]] = [s - whole if whole else s for s in part_sets]
+    known: dict[int, list[tuple[tuple[int, int], set[int]]]] = {}
+
+    def classes(i: int) -> list[tuple[tuple[int, int], set[int]]]:
+        if i not in known:
+            assert spots is not None
+            known[i] = _spot_classes(tok.parts[i].alternatives, docs_of, spots)
+        return known[i]
+
     if n > MAX_PART_SUBSETS:
         others = _union(rest)
         if others:
@@ -194,8 +232,54 @@ def _token_levels(tok: Token, docs_of: Callable[[Alternative], AbstractSet[int]]
             vec: Vec = (0, 0, len(inside) - 1, 0, 0)
             for i in inside:
                 vec = _add(vec, part_vecs[i])
-            levels.append(_Level(len(inside), vec, ids))
+            sure = ids
+            for i in inside:
+                sure = sure & part_sure[i]
+            if sure and spots is not None:
+                for (field, extra), group in _by_field(sure, [classes(i) for i in inside]).items():
+                    levels.append(_Level(len(inside), _add(vec, (0, 0, 0, field, extra)), group))
+            elif sure:
+                levels.append(_Level(len(inside), vec, sure))
+            if len(sure) < len(ids):
+                levels.append(_Level(len(inside), _add(vec, ONE_TYPO), ids - sure))
     return levels
+
+
+# Where the first unit of a term can sit, best first: (field rank, exactness added).
+_CLASSES = ((Spot.WORD, (0, 0)), (Spot.NAME, (0, PART_OF_WORD)), (Spot.ALIAS, (FIELD_RANK[FieldKind.ALIAS], 0)),
+            (Spot.BUILDER, (FIELD_RANK[FieldKind.BUILDER], 0)))
+_ELSEWHERE = (FIELD_RANK[FieldKind.PLACE], 0)
+
+
+def _spot_classes(alts: Sequence[Alternative], docs_of: Callable[[Alternative], AbstractSet[int]],
+                  spots: Spots) -> list[tuple[tuple[int, int], set[int]]]:
+    """For a term of a token matched in parts: per class of `_CLASSES`, the documents where
+    the first unit of one of its alternatives can sit there at no typo (a document counts in
+    its best class; one in none of them can match at no typo only in the place)."""
+    units = list({a.units[0] for a in alts if a.units and docs_of(a)})
+    return [(extra, _union([spots(spot, u) for u in units])) for spot, extra in _CLASSES]
+
+
+def _by_field(ids: set[int], per_part: list[list[tuple[tuple[int, int], set[int]]]]
+              ) -> dict[tuple[int, int], set[int]]:
+    """`ids` grouped by the least total (field rank, exactness added) of the parts' classes."""
+    groups: dict[tuple[int, int], set[int]] = {(0, 0): ids}
+    for classes in per_part:
+        regrouped: dict[tuple[int, int], set[int]] = {}
+        for (field, extra), group in groups.items():
+            left = group
+            for (cf, ce), members in classes:
+                if not left:
+                    break
+                take = left & members
+                if take:
+                    regrouped.setdefault((field + cf, extra + ce), set()).update(take)
+                    left = left - take
+            if left:
+                key = (field + _ELSEWHERE[0], extra + _ELSEWHERE[1])
+                regrouped.setdefault(key, set()).update(left)
+        groups = regrouped
+    return groups
 
 
 def _coarse(levels: list[_Level]) -> list[_Level]:
@@ -210,13 +294,14 @@ Key = tuple[int, ...]
 
 
 def buckets(parsed: ParsedQuery, docs_of: Callable[[Alternative], AbstractSet[int]],
-            candidates: AbstractSet[int], spots: Spots | None = None) -> Iterator[tuple[Key, set[int]]]:
+            candidates: AbstractSet[int], spots: Spots | None = None, exact: Exact | None = None
+            ) -> Iterator[tuple[Key, set[int]]]:
     """(bound key, documents) in bound order, best first; together exactly `candidates`.
 
     The bound key is the `Ranking.key` prefix (terms, typos, synonyms, proximity, field,
     exactness) no document of the bucket can beat.
     """
-    per_token = [_token_levels(tok, docs_of, spots) for tok in parsed.tokens]
+    per_token = [_token_levels(tok, docs_of, spots, exact) for tok in parsed.tokens]
     combos = 1
     for levels in per_token:
         combos *= len(levels) + 1
@@ -270,13 +355,15 @@ def _in_order(ids: set[int], ties: Ties, total: int) -> Iterator[int]:
 
 def rank_page(parsed: ParsedQuery, alt_docs: Mapping[int, AbstractSet[int]], candidates: AbstractSet[int],
               need: int, doc: Callable[[int], Doc], ties: Ties, roles: TermRoles, total_docs: int,
-              spots: Spots | None = None) -> Page:
+              spots: Spots | None = None, exact: Exact | None = None) -> Page:
     """The `need` best hits of `candidates`, exactly as `rank.rank(...)[:need]` orders them.
 
     `alt_docs` maps id(alternative) to the documents the candidate stage found for it;
     `total_docs` is the number of documents in the index (to choose how to walk a bucket);
     `spots(spot, unit)`, the documents where `unit` can match at that `format.Spot` at no
-    typo, tightens the bounds on field and exactness (without it they are 0).
+    typo, tightens the bounds on field and exactness (without it they are 0); `exact(alt)`,
+    the documents `alt` may match with no typo beyond those it has spent (`alt.typos`), does
+    the same for typos.
     """
     empty: frozenset[int] = frozenset()
 
@@ -335,7 +422,7 @@ def rank_page(parsed: ParsedQuery, alt_docs: Mapping[int, AbstractSet[int]], can
         if len(top) >= need:
             kth = top[-1]
 
-    for key, ids in buckets(parsed, docs_of, stream, spots):
+    for key, ids in buckets(parsed, docs_of, stream, spots, exact):
         if stopped:
             break
         for d in _in_order(ids, ties, total_docs):

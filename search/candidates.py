@@ -84,6 +84,11 @@ def spot_docs(spot: str, unit: Unit, index: Postings) -> frozenset[int]:
     return out
 
 
+def exact_docs(alt: Alternative, index: Postings) -> set[int]:
+    """Documents `alt` may match spending no typo beyond `alt.typos` (exact keys only)."""
+    return _alt_docs(alt._replace(budget=alt.typos), index, {})
+
+
 def alternative_docs(parsed: ParsedQuery, index: Postings) -> AltDocs:
     """For each alternative (by id), the documents holding a posting for every unit.
 
@@ -93,36 +98,39 @@ def alternative_docs(parsed: ParsedQuery, index: Postings) -> AltDocs:
     alts += [a for term in parsed.terms for a in term.alternatives]
     found: AltDocs = {}
     seen: dict[tuple[Unit, bool], list[frozenset[int]]] = {}  # units shared by alternatives
+    for alt in alts:
+        if id(alt) not in found:
+            found[id(alt)] = _alt_docs(alt, index, seen)
+    return found
 
-    def postings_of(unit: Unit, allow: bool) -> list[frozenset[int]]:
+
+def _alt_docs(alt: Alternative, index: Postings, seen: dict[tuple[Unit, bool], list[frozenset[int]]]
+              ) -> set[int]:
+    allow = alt.budget > alt.typos
+
+    def postings_of(unit: Unit) -> list[frozenset[int]]:
         posts = seen.get((unit, allow))
         if posts is None:
             posts = seen[(unit, allow)] = unit_postings(unit, allow, index)
         return posts
 
-    for alt in alts:
-        if id(alt) in found:
-            continue
-        allow = alt.budget > alt.typos
-        per_unit = [postings_of(u, allow) for u in alt.units]
-        if not per_unit or not all(per_unit):
-            found[id(alt)] = set()
-            continue
-        # Start from the rarest unit, keep what the others and the neighbour pairs allow.
-        per_unit.sort(key=lambda posts: sum(len(p) for p in posts))
-        docs = set(_union(per_unit[0]))
-        for posts in per_unit[1:]:
-            if not docs:
-                break
-            docs = _keep(docs, posts)
-        for a, b in zip(alt.units, alt.units[1:]):
-            if not docs:
-                break
-            near = _neighbour_postings(a, b, index)
-            if near is not None:
-                docs = _keep(docs, near)
-        found[id(alt)] = docs
-    return found
+    per_unit = [postings_of(u) for u in alt.units]
+    if not per_unit or not all(per_unit):
+        return set()
+    # Start from the rarest unit, keep what the others and the neighbour pairs allow.
+    per_unit.sort(key=lambda posts: sum(len(p) for p in posts))
+    docs = set(_union(per_unit[0]))
+    for posts in per_unit[1:]:
+        if not docs:
+            break
+        docs = _keep(docs, posts)
+    for a, b in zip(alt.units, alt.units[1:]):
+        if not docs:
+            break
+        near = _neighbour_postings(a, b, index)
+        if near is not None:
+            docs = _keep(docs, near)
+    return docs
 
 
 def _neighbour_postings(a: Unit, b: Unit, index: Postings) -> list[frozenset[int]] | None:
@@ -159,9 +167,7 @@ def tighten_homophones(parsed: ParsedQuery, index: Postings, doc: Callable[[int]
             return alt
         text = "".join(u.text for u in alt.units)
         posts = sorted((index.postings(Fields.HAN, u.text) for u in alt.units), key=len)
-        docs: set[int] = set(posts[0]) if posts else set()
-        for ids in posts[1:]:
-            docs &= ids
+        docs: set[int] = set(posts[0].intersection(*posts[1:])) if posts else set()
         if any(text in f.text for d in islice(docs, _FIRST_READS) for f in doc(d).fields):
             return alt._replace(budget=0)
         if len(docs) <= _FIRST_READS:

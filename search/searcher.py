@@ -29,7 +29,8 @@ from index.errors import ClsearchError, InvalidValueError
 from index.format import Fields
 from index.store import current_generation, default_index_dir, resolve_dir
 from search.bounds import Page, rank_page
-from search.candidates import AltDocs, alternative_docs, candidate_docs, spot_docs, tighten_homophones
+from search.candidates import (AltDocs, alternative_docs, candidate_docs, exact_docs, spot_docs,
+                               tighten_homophones)
 from search.catalog import Catalog
 from search.complete import Completion
 from search.filters import browse_order, facet_counts, filter_docs
@@ -407,7 +408,11 @@ class Searcher:
             def spots(spot: str, unit: Unit) -> frozenset[int]:
                 return spot_docs(spot, unit, reader)
 
-            return rank_page(parsed, alt_docs, candidates, need, reader.doc, ties, roles, len(ties), spots)
+            def exact(alt: Alternative) -> set[int]:
+                return exact_docs(alt, reader)
+
+            return rank_page(parsed, alt_docs, candidates, need, reader.doc, ties, roles, len(ties),
+                             spots, exact)
 
         def possible(alt: Alternative, docnum: int) -> bool:
             return docnum in alt_docs.get(id(alt), ())

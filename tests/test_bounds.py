@@ -17,7 +17,7 @@ import pytest
 
 from search import searcher as searcher_module
 from search.bounds import rank_page
-from search.candidates import alternative_docs, candidate_docs, spot_docs, tighten_homophones
+from search.candidates import alternative_docs, candidate_docs, exact_docs, spot_docs, tighten_homophones
 from search.query import parse_query
 from search.rank import rank, seed_alternatives, term_roles
 
@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 HARD = ["ji", "xi", "j", "x", "cz", "a", "zh", "jiq", "管委会", "高新区", "产业集群", "新型", "开发区管委会",
         "常州高新区管委会", "滨海高新区管委会", "江苏 机器人", "湖北 汽车", "江苏 gaoxinqu", "gaoxinqu", "xian",
         "lidain", "夏门", "常zh", "jqr", "zhejiang fangzhi", "上海 生物医药", "新材料", "电子信息 江苏",
-        "chanye jiqun", "cyjq", "创新型 产业 集群 高新区", "qwzxv", "锂电", "dianzi xinxi", "shengwuyiyao"]
+        "chanye jiqun", "cyjq", "创新型 产业 集群 高新区", "qwzxv", "锂电", "dianzi xinxi", "shengwuyiyao",
+        "黄南新区管委会", "夏门高新区管委会", "宁波 qiche", "lidain dianchi", "xiamen haiyang", "机器仁", "江苏 机器仁"]
 
 
 def _queries() -> list[str]:
@@ -48,8 +49,11 @@ def _compare(searcher, query: str, needs=(1, 2, 11, 21, 51)) -> None:
     def spots(spot, unit):
         return spot_docs(spot, unit, reader)
 
+    def exact(alt):
+        return exact_docs(alt, reader)
+
     for need in needs:
-        page = rank_page(parsed, alt_docs, candidates, need, reader.doc, ties, roles, len(ties), spots)
+        page = rank_page(parsed, alt_docs, candidates, need, reader.doc, ties, roles, len(ties), spots, exact)
         got = [(r.doc.id, r.ranking, r.matches) for r in page.ranked[:need]]
         want = [(r.doc.id, r.ranking, r.matches) for r in full[:need]]
         assert got == want, (query, need)
