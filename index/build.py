@@ -23,8 +23,9 @@ from index.dictionaries import (load_english, load_generic, load_nicknames, load
 from index.errors import IndexBuildError
 from index.completion import completion_table
 from index.corpus.divisions import place_names
-from index.format import (SCHEMA_VERSION, CharmapData, FieldKind, write_charmap, write_complete,
-                          write_lexicon, write_records, write_typos, write_values)
+from index.format import (SCHEMA_VERSION, CharmapData, FieldKind, Fields, tie_key, tie_value,
+                          write_charmap, write_complete, write_lexicon, write_records, write_ties,
+                          write_typos, write_values)
 from index.prepare import document_fields, prepare_field, stored_document
 from index.record_terms import LexiconBuilder, field_terms, index_fields
 from index.records import Record
@@ -165,6 +166,10 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 places=sorted(lex.places) + [r.province for r in records if r.province],
                 synonyms=lexicon.synonyms))
             write_typos(gen, lex.typo_targets)
+            if plan is None:  # one segment, written in record order: document number i is records[i]
+                write_ties(gen, [tie_key(tie_value(r.name, r.id)) for r in records])
+            else:  # linked segments with deletions, and a new one
+                write_ties_from_index(gen)
             incremental.write_state(gen, lex.state())
             seconds = time.perf_counter() - started
             _write_json(gen / META, sealed_meta({
@@ -189,6 +194,18 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 raise IndexBuildError(f"index build failed: {exc.strerror or exc}") from exc
             raise
     return BuildReport(gen, len(records), time.perf_counter() - started)
+
+
+def write_ties_from_index(generation: Path) -> None:
+    """Rewrite the tie table (`format.write_ties`) from the index's own tie column, for every
+    document number of every segment (deleted ones too): for changes that add segments or
+    delete documents instead of rebuilding."""
+    from whoosh import index as windex
+
+    ix = windex.open_dir(str(generation))
+    with ix.searcher() as s:
+        values = [v.decode() if isinstance(v, bytes) else v for v in s.reader().column_reader(Fields.TIE)]
+    write_ties(generation, [tie_key(v) for v in values])
 
 
 def _abandon(writer) -> None:

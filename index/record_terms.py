@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from index.analysis import fuzzy_key, han_chars, initial, initial_pairs, reading_grams, reading_pairs
-from index.format import FieldKind, Fields, LexiconData, MatchField, StoredDoc, encode
+from index.format import FieldKind, Fields, LexiconData, MatchField, StoredDoc, encode, spot_terms, tie_value
 from index.records import Record
 from index.text import strip_place_suffix
 
@@ -33,6 +33,7 @@ class FieldTerms(NamedTuple):
     grams: frozenset[str]  # joined readings of 2-4 character runs (names and aliases only)
     votes: tuple[tuple[str, tuple[str, ...]], ...]  # (char, readings) per hanzi with readings
     words: tuple[tuple[str, str], ...]  # (word, its joined pinyin) per jieba word of 2+ chars
+    spots: frozenset[str] = frozenset()  # where each character sits (`format.spot_terms`)
 
 
 def field_terms(f: MatchField, read: Read, cut: Cut) -> FieldTerms:
@@ -56,7 +57,7 @@ def field_terms(f: MatchField, read: Read, cut: Cut) -> FieldTerms:
         lit=frozenset(c.lower() for c in f.text if c.isascii() and c.isalnum()),
         py=frozenset(py), initials=frozenset(initials),
         pairs=frozenset(reading_pairs(readings)), initials_pairs=frozenset(initial_pairs(readings)),
-        grams=frozenset(grams), votes=tuple(votes), words=tuple(words))
+        grams=frozenset(grams), votes=tuple(votes), words=tuple(words), spots=frozenset(spot_terms([f])))
 
 
 def index_fields(record: Record, doc: StoredDoc, read: Read, cut: Cut, lexicon: LexiconBuilder,
@@ -72,8 +73,10 @@ def index_fields(record: Record, doc: StoredDoc, read: Read, cut: Cut, lexicon: 
     initials: set[str] = set()
     pairs: set[str] = set()
     initials_pairs: set[str] = set()
+    spots: set[str] = set()
     for f in doc.fields:
         t = terms_of(f)
+        spots |= t.spots
         han |= t.han
         lit |= t.lit
         py |= t.py
@@ -92,6 +95,7 @@ def index_fields(record: Record, doc: StoredDoc, read: Read, cut: Cut, lexicon: 
         Fields.LISTS: list(record.lists),
         Fields.YEAR: _one(str(record.year or "")),
         Fields.ORDER: browse_key(record, read).encode("utf-8"),
+        Fields.TIE: tie_value(record.name, record.id).encode("utf-8"),
         Fields.HAN: han,
         Fields.LIT: lit,
         Fields.PY: py,
@@ -99,6 +103,7 @@ def index_fields(record: Record, doc: StoredDoc, read: Read, cut: Cut, lexicon: 
         Fields.PYI: initials,
         Fields.PAIRS: pairs,
         Fields.IPAIRS: initials_pairs,
+        Fields.SPOTS: spots,
     }
 
 
