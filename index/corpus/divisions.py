@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from functools import lru_cache
+from functools import lru_cache, cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -51,7 +51,7 @@ class Division(NamedTuple):
         return _forms(self)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _forms(d: Division) -> tuple[str, ...]:
     out = []
     for name in d.names:
