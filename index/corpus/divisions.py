@@ -118,12 +118,12 @@ class Divisions(NamedTuple):
     def county_at_start(self, text: str, province: str | None, city: str | None) -> Division | None:
         """The county or district that `text` starts with (its longest form), if one alone fits."""
         index = _county_index(self.rows, province)
-        longest: dict[int, tuple[int, Division]] = {}  # table position → (its longest form at the start, it)
+        at_start: dict[int, tuple[int, Division]] = {}  # table position → (its longest form at the start, it)
         for k in range(min(len(text), index.longest), 1, -1):
             for n, d in index.by_form.get(text[:k], ()):
-                longest.setdefault(n, (k, d))
+                at_start.setdefault(n, (k, d))
         best: list[tuple[int, Division]] = []
-        for _, (k, d) in sorted(longest.items()):
+        for _, (k, d) in sorted(at_start.items()):
             if city is not None and d.prefecture not in ("", city):
                 continue
             if len(text) > k:
