@@ -46,9 +46,7 @@ class Ties:
     def __init__(self, rank: Sequence[int], order: Sequence[int]):
         self.rank = rank
         self._order = order
-
-    def key(self, docnum: int) -> int:
-        return self.rank[docnum]
+        self.key: Callable[[int], int] = rank.__getitem__  # a C call: buckets are sorted by it
 
     def order(self) -> Sequence[int]:
         return self._order
