@@ -21,6 +21,7 @@ from typing import NoReturn
 import click
 
 from index.errors import ClsearchError, IndexMissingError
+from search.output import StatusLine
 from search.output import (COLORS, CSV_DEFAULT, EXPORT_COLUMNS, HIT_FIELDS, check_fields, facet_lines,
                            hit_lines, partial_note, pick, record_lines, record_row, stats_text, understood_lines, use_color,
                            write_csv,
@@ -323,8 +324,9 @@ def index_build(extra, index_dir) -> None:
     from index.store import default_index_dir
 
     try:
-        build_from_seeds(index_dir or default_index_dir(), log=lambda m: click.echo(m, err=True),
-                         extra=extra)
+        with StatusLine(sys.stderr) as status:
+            build_from_seeds(index_dir or default_index_dir(), log=status.log, progress=status.show,
+                             extra=extra)
     except ClsearchError as exc:
         fail(exc)
 
@@ -338,8 +340,9 @@ def index_remove(lists, index_dir) -> None:
     from index.store import default_index_dir
 
     try:
-        build_from_seeds(index_dir or default_index_dir(), log=lambda m: click.echo(m, err=True),
-                         why="removed " + ", ".join(lists), remove=lists)
+        with StatusLine(sys.stderr) as status:
+            build_from_seeds(index_dir or default_index_dir(), log=status.log, progress=status.show,
+                             why="removed " + ", ".join(lists), remove=lists)
     except ClsearchError as exc:
         fail(exc)
 

@@ -37,6 +37,7 @@ from index.store import (META, check_generation, file_records, read_meta, resolv
 from index.values import value_table
 
 TEXT_CACHE = 1 << 16  # jieba cuts and readings of repeated texts (builders, places, words)
+PROGRESS_EVERY = 1000  # records between two progress reports
 REPEATED = frozenset({FieldKind.BUILDER, FieldKind.PLACE})  # kinds whose texts recur: prepared once
 
 
@@ -87,7 +88,8 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 inputs: str = "", generation: Path | None = None,
                 list_titles: dict[str, str] | None = None,
                 programs: dict[str, str] | None = None,
-                base: Path | None = None, code: str = "") -> BuildReport:
+                base: Path | None = None, code: str = "",
+                progress: Callable[[str], None] | None = None) -> BuildReport:
     """Write a complete new generation under `index_dir` and swap it in.
 
     Holds the directory's build lock throughout (`index.lock`). Anything that goes wrong
@@ -97,7 +99,9 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
     copies (`lists` describes them for the metadata).
     `base`: a previous generation to extend incrementally (`index.incremental`) if it can be;
     `code`: the fingerprint of the code and data the index is built with (`code_fingerprint`).
+    `progress`: told what the build is doing now, a short phrase at a time (a terminal shows it).
     """
+    status = progress or (lambda text: None)
     from whoosh import index as windex
 
     from index import incremental
@@ -148,12 +152,17 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                     fields = document_fields(record, province_full)
                     for f in stored_document(record, fields, read, bounds, prepare).fields:
                         lex.add(terms_of(f), f.text if f.kind == FieldKind.PLACE else None, n=-1)
-            for record in (plan.new if plan is not None else records):
+            todo = plan.new if plan is not None else records
+            for done, record in enumerate(todo):
+                if done % PROGRESS_EVERY == 0:
+                    status(f"indexing records: {done:,} of {len(todo):,}")
                 fields = document_fields(record, province_full)
                 doc = stored_document(record, fields, read, bounds, prepare)
                 writer.add_terms(index_fields(record, doc, read, cut, lex, terms_of))
+            status(f"indexing records: writing {len(todo):,}")
             writer.commit(merge=False)
             writer = None
+            status("writing the lexicon, completion and filter tables")
             suggestable = [(record.id, document_fields(record, province_full)) for record in records]
             lexicon = lex.lexicon(load_synonyms(), load_stopwords(), load_generic(), load_english(),
                                   load_nicknames(), known_places=place_names())
@@ -179,6 +188,7 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 "incremental": plan is not None,
                 "files": file_records(gen),  # size, mtime and SHA-256 of every other file
             }))
+            status("verifying the new index")
             problems = check_generation(gen, read_meta(gen), full=True)
             if problems:  # the generation must read back as written before it is swapped in
                 raise IndexBuildError(f"the new index did not verify: {problems[0]}")

@@ -122,7 +122,8 @@ def _previous_lists(index_dir: Path) -> tuple[Path | None, list[AddedList], list
 
 
 def build_from_seeds(index_dir: Path, log: Log | None = None, why: str = "requested",
-                     extra: Sequence[str | Path] = (), remove: Sequence[str] = ()) -> BuildReport:
+                     extra: Sequence[str | Path] = (), remove: Sequence[str] = (),
+                     progress: Log | None = None) -> BuildReport:
     """Parse the bundled seeds and the added lists, and build an index from them.
 
     The slow path: jieba and pypinyin load here. The lists of the current index are kept;
@@ -130,6 +131,7 @@ def build_from_seeds(index_dir: Path, log: Log | None = None, why: str = "reques
     is in `remove` are dropped. Runs under the directory's build lock. With `extra` or
     `remove`, the build extends the current generation incrementally when it can
     (`index.incremental`); otherwise, and always without them, it is a full build.
+    `progress`: told what the build is doing, a short phrase at a time.
     """
     from index.build import build_index, new_generation
     from index.corpus import load_corpus
@@ -160,6 +162,8 @@ def build_from_seeds(index_dir: Path, log: Log | None = None, why: str = "reques
         try:
             lists = _copy_lists(gen, prev_gen, kept, new)
             files = [gen / a.file for a in lists]
+            if progress:
+                progress(f"reading the seeds and {len(lists)} added list(s)")
             corpus = load_corpus(extra_tables=[(gen / a.file, a.origin) for a in lists])
             for problem in corpus.problems:
                 if log:
@@ -180,7 +184,8 @@ def build_from_seeds(index_dir: Path, log: Log | None = None, why: str = "reques
                                  lists=[a._asdict() for a in lists],
                                  list_titles=titles, programs=manifest.programs,
                                  inputs=stat_signature(seed_files() + files),
-                                 base=prev_gen if (extra or remove) else None, code=code_fingerprint())
+                                 base=prev_gen if (extra or remove) else None, code=code_fingerprint(),
+                                 progress=progress)
         except BaseException:
             remove_tree(gen)
             raise

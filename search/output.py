@@ -295,3 +295,49 @@ def partial_note(results: Any) -> str:
     first = set(results.hits[0].matched) if results.hits else set()
     shown = " ".join(kept) if set(words) <= first or len(words) < 2 else "any of " + ", ".join(kept)
     return f"clsearch: no cluster matches all of {' '.join(results.terms)}; showing matches for {shown}"
+
+
+class StatusLine:
+    """What a long command is doing, on one line of a terminal that each report overwrites.
+
+    Quiet when the stream is not a terminal (piped, redirected, a test runner): only the lines
+    given to `log` are written there. Used as a context manager, it clears the status line at
+    the end.
+
+    >>> import io
+    >>> out = io.StringIO()
+    >>> with StatusLine(out) as status:
+    ...     status.show("indexing records: 1,000 of 5,000")
+    ...     status.log("clsearch: built the index")
+    >>> out.getvalue()
+    'clsearch: built the index\\n'
+    """
+
+    def __init__(self, stream: Any, tty: bool | None = None):
+        self._stream = stream
+        isatty = getattr(stream, "isatty", None)
+        self.tty = bool(isatty and isatty()) if tty is None else tty
+        self._shown = False
+
+    def show(self, text: str) -> None:
+        if self.tty:
+            self._stream.write(f"\r\x1b[Kclsearch: {text} …")
+            self._stream.flush()
+            self._shown = True
+
+    def clear(self) -> None:
+        if self._shown:
+            self._stream.write("\r\x1b[K")
+            self._stream.flush()
+            self._shown = False
+
+    def log(self, line: str) -> None:
+        self.clear()
+        self._stream.write(line + "\n")
+        self._stream.flush()
+
+    def __enter__(self) -> StatusLine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.clear()
