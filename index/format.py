@@ -428,7 +428,7 @@ LEXICON = "lexicon.json"  # read on open: vocabulary, readings, pinyin words, sy
 CHARMAP = "charmap.json"  # read lazily: readings of all common characters, traditional → simplified
 TYPOS = "typos.tsv"  # looked up on disk (index.typotable): pinyin words by their one-deletion variants
 # What surrounds the match (read lazily by search.catalog):
-RECORDS = "records.jsonl"  # every record in full (`Record.to_dict()`), one a line: get, export, stats
+RECORDS = "records.zjsonl"  # every record in full (`Record.to_dict()`), compressed blocks (index.recordfile)
 VALUES = "values.json"  # filter values with counts and the other names they go by (index.values)
 COMPLETE = "complete.json"  # type-ahead suggestions with pinyin and counts (index.completion)
 TIES = "ties.bin"  # per document number, its place in (name length, id) order (`write_ties`)
@@ -530,9 +530,11 @@ def read_typos(generation: Path) -> TypoTable:
 
 
 def write_records(generation: Path, records: Iterable[Mapping[str, Any]]) -> None:
-    with open(generation / RECORDS, "w", encoding="utf-8") as fp:
-        for d in records:
-            fp.write(json.dumps(d, ensure_ascii=False, separators=(",", ":")) + "\n")
+    """Every record (`Record.to_dict()`), in JSON lines compressed in blocks (`index.recordfile`)."""
+    from index.recordfile import write_record_file
+
+    with open(generation / RECORDS, "wb") as fp:
+        write_record_file(fp, records)
 
 
 def write_values(generation: Path, table: Mapping[str, Any]) -> None:

@@ -25,6 +25,7 @@ always a full build.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -35,13 +36,14 @@ from typing import Any
 
 from index.errors import IndexDamagedError
 from index.format import RECORDS, Fields
+from index.recordfile import read_all
 from index.records import Record
 from index.store import check_generation, read_meta, verified_bytes
 
 LEXSTATE = "lexstate.json"  # the lexicon's counts, for the next incremental build
 MAX_SEGMENTS = 12
 # What a record holds that its indexed document does not depend on: a change there alone
-# does not re-index the record (they are written to records.jsonl all the same).
+# does not re-index the record (they are written to the records file all the same).
 _NOT_INDEXED = ("related", "sources")
 
 
@@ -77,11 +79,7 @@ def plan_update(base: Path, code: str, records: list[Record]) -> Plan | None:
         return None
     try:
         state = json.loads(verified_bytes(base, LEXSTATE, meta))
-        rows = {}
-        for line in verified_bytes(base, RECORDS, meta).decode("utf-8").splitlines():
-            if line.strip():
-                d = json.loads(line)
-                rows[d["id"]] = d
+        rows = {d["id"]: d for d in read_all(io.BytesIO(verified_bytes(base, RECORDS, meta)))}
         docnums, segments = _live_documents(base)
     except (IndexDamagedError, ValueError, KeyError, TypeError, OSError):
         return None

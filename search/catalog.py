@@ -1,7 +1,7 @@
 """What an index holds besides its postings: full records, filter values, suggestions, stats.
 
 One `Catalog` per open index generation. Each file is read on first use only, so a plain
-search pays nothing for it: ``records.jsonl`` (get, export, stats), ``values.json`` (filter
+search pays nothing for it: ``records.zjsonl`` (get, export, stats), ``values.json`` (filter
 values, list titles) and ``complete.json`` (type-ahead).
 """
 

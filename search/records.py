@@ -1,23 +1,23 @@
 """Full records, as the index holds them: `Searcher.get(id)`, `clsearch show`, export and stats.
 
-The indexer writes every record in full beside the Whoosh index (``records.jsonl``, one JSON
-object a line, in index order), so what `export` prints, what `stats` counts and what `show`
-displays is exactly what is searched, added lists included. Records are read from that file
-when asked for, never kept in memory all at once: a lookup by id reads one line, found
-through an id → offset table made on the first lookup.
+The indexer writes every record in full beside the Whoosh index (``records.zjsonl``: JSON
+lines in compressed blocks, `index.recordfile`), so what `export` prints, what `stats` counts
+and what `show` displays is exactly what is searched, added lists included. Records are read
+from that file when asked for, never kept in memory all at once: a lookup by id reads one
+block, found through the file's directory (read on the first lookup).
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Callable, Iterator
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
-from index.errors import UnknownIdError
+from index.errors import IndexDamagedError, UnknownIdError
+from index.recordfile import read_all, read_block, read_directory
 
-_ID_PREFIX = b'{"id":"'
+T = TypeVar("T")
 
 
 class ListRef(NamedTuple):
@@ -82,7 +82,7 @@ class Record:
 
 
 def record_from_dict(d: dict[str, Any], title: Callable[[str], str] = lambda key: key) -> Record:
-    """A `Record` from one line of ``records.jsonl``, list titles looked up by `title`."""
+    """A `Record` from one row of the records file, list titles looked up by `title`."""
     return Record(
         id=d["id"], name=d["name"], short_name=d.get("short_name") or d["name"],
         aliases=list(d.get("aliases") or ()), program=d.get("program") or "",
@@ -97,19 +97,17 @@ def record_from_dict(d: dict[str, Any], title: Callable[[str], str] = lambda key
 
 
 class RecordStore:
-    """The records file of one index generation."""
+    """The records file of one index generation (`index.recordfile`: JSON lines in zlib blocks)."""
 
     def __init__(self, path: Path, title: Callable[[str], str] = lambda key: key):
         self.path = Path(path)
         self._title = title
-        self._offsets: dict[str, int] | None = None
+        self._blocks: dict[str, tuple[int, int]] | None = None  # id → (offset, size) of its block
 
     def rows(self) -> Iterator[dict[str, Any]]:
         """Every record as stored (plain dicts), in index order."""
-        with open(self.path, encoding="utf-8") as fp:
-            for line in fp:
-                if line.strip():
-                    yield json.loads(line)
+        with open(self.path, "rb") as fp:
+            yield from self._checked(lambda: list(read_all(fp)))
 
     def __iter__(self) -> Iterator[Record]:
         return (record_from_dict(d, self._title) for d in self.rows())
@@ -118,31 +116,35 @@ class RecordStore:
         """The record with this id; `UnknownIdError` if there is none."""
         if not isinstance(id, str) or not id.strip():
             raise UnknownIdError("a record id is a non-empty string such as most-1a2b3c4d", str(id))
-        offsets = self._index()
+        blocks = self._index()
         key = id.strip()
-        if key not in offsets:
+        if key not in blocks:
             raise UnknownIdError(f'no record has id "{key}"', key,
                                  hint="ids are printed by search --json and export")
+        offset, size = blocks[key]
         with open(self.path, "rb") as fp:
-            fp.seek(offsets[key])
-            return record_from_dict(json.loads(fp.readline()), self._title)
+            rows = self._checked(lambda: read_block(fp, offset, size))
+        return record_from_dict(next(d for d in rows if d.get("id") == key), self._title)
 
     def __contains__(self, id: object) -> bool:
         return isinstance(id, str) and id in self._index()
 
-    def _index(self) -> dict[str, int]:
-        if self._offsets is None:
-            offsets: dict[str, int] = {}
+    def _index(self) -> dict[str, tuple[int, int]]:
+        if self._blocks is None:
             with open(self.path, "rb") as fp:
-                pos = 0
-                for line in fp:
-                    if line.startswith(_ID_PREFIX):
-                        end = line.index(b'"', len(_ID_PREFIX))
-                        rid = line[len(_ID_PREFIX):end].decode()
-                    else:
-                        rid = json.loads(line)["id"] if line.strip() else ""
-                    if rid:
-                        offsets.setdefault(rid, pos)
-                    pos += len(line)
-            self._offsets = offsets
-        return self._offsets
+                directory = self._checked(lambda: read_directory(fp))
+            blocks: dict[str, tuple[int, int]] = {}
+            for offset, size, ids in directory:
+                for rid in ids:
+                    blocks.setdefault(rid, (offset, size))
+            self._blocks = blocks
+        return self._blocks
+
+    def _checked(self, read: Callable[[], T]) -> T:
+        try:
+            return read()
+        except (ValueError, StopIteration) as exc:
+            raise IndexDamagedError(f"the index in {self.path.parent.parent} is damaged: "
+                                    f"{self.path.parent.name}/{self.path.name}: {exc}",
+                                    hint=f"rebuild it with: clsearch index build --index "
+                                         f"{self.path.parent.parent}") from exc

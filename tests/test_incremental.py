@@ -18,7 +18,7 @@ from search import Searcher
 LIST = ("name,province,city,program,year\n"
         "宁德锂电新能源产业集群,福建,宁德市,地方产业集群,2024\n"
         "七台河石墨烯产业集群,黑龙江,七台河市,创新型产业集群,2021\n")
-TABLES = ("lexicon.json", "typos.tsv", "complete.json", "values.json", "records.jsonl", "charmap.json")
+TABLES = ("lexicon.json", "typos.tsv", "complete.json", "values.json", "records.zjsonl", "charmap.json")
 
 
 def segments(index_dir: Path) -> int:
