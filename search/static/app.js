@@ -246,8 +246,11 @@ function renderResults(data, append) {
       node('a', {href: '?q=' + encodeURIComponent(data.suggestion), id: 'suggestion',
                  onclick: (ev) => { ev.preventDefault(); setQuery(data.suggestion); }}, data.suggestion), '？'));
   }
-  if (data.understood) {
-    parts.push(node('span', {class: 'understood', title: 'How the query was understood'}, '理解为：', data.understood));
+  if (data.understood) {  // {text, filters, notes}: what was searched, and what each piece was read as
+    const u = data.understood;
+    const said = (u.notes || []).filter((n) => n.value).map((n) => `${n.text}→${n.value}`);
+    parts.push(node('span', {class: 'understood', title: 'How the query was understood'}, '理解为：',
+      u.text + (said.length ? `（${said.join('，')}）` : '')));
   }
   setStatus(...parts);
 }
