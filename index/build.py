@@ -18,8 +18,8 @@ from pathlib import Path
 from collections.abc import Callable
 
 from index.analysis import fold
-from index.dictionaries import (load_english, load_generic, load_nicknames, load_stopwords, load_synonyms,
-                                load_t2s, syllables)
+from index.dictionaries import (load_english, load_generic, load_lookalikes, load_nicknames, load_stopwords,
+                                load_synonyms, load_t2s, syllables)
 from index.errors import IndexBuildError
 from index.completion import completion_table
 from index.corpus.divisions import place_names
@@ -29,6 +29,7 @@ from index.prepare import document_fields, prepare_field, stored_document
 from index.record_terms import LexiconBuilder, field_terms, index_fields
 from index.records import Record
 from index.schema import make_schema
+from index.text import is_han
 from index.segment import SegmentBuilder
 from index.lock import index_lock
 from index.store import (META, check_generation, file_records, read_meta, resolve_dir, sealed_meta,
@@ -59,8 +60,9 @@ def _common(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
-def _charmap() -> CharmapData:
-    """Readings of every character pypinyin knows, and the traditional → simplified table."""
+def _charmap(corpus_chars: set[str] | frozenset[str] = frozenset()) -> CharmapData:
+    """Readings of every character pypinyin knows, the traditional → simplified table, and
+    for each character its look-alikes that occur in the corpus (`corpus_chars`)."""
     from pypinyin.pinyin_dict import pinyin_dict  # index time only
 
     valid = syllables()
@@ -69,7 +71,12 @@ def _charmap() -> CharmapData:
         syls = [s for s in dict.fromkeys(fold(r) for r in value.split(",")) if s in valid]
         if syls and _common(chr(code)):
             readings[chr(code)] = " ".join(syls)
-    return CharmapData(pinyin=readings, t2s=load_t2s())
+    shapes = {}
+    for ch, alike in load_lookalikes().items():
+        found = "".join(c for c in alike if c in corpus_chars and c != ch)
+        if found:
+            shapes[ch] = found
+    return CharmapData(pinyin=readings, t2s=load_t2s(), shapes=shapes)
 
 
 def new_generation(index_dir: Path) -> Path:
@@ -138,10 +145,14 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 writer.add_terms(index_fields(record, doc, read, cut, lex, terms_of))
                 suggestable.append((record.id, fields))
             writer.commit()
-            lexicon = lex.lexicon(load_synonyms(), load_stopwords(), load_generic(), load_english(),
+            synonyms = load_synonyms()
+            for term in sorted(synonyms):  # pinyin of the thesaurus too: lidianchi → 锂电池 → 锂电
+                if len(term) >= 2 and all(is_han(c) for c in term):
+                    lex.add_word(term, "".join(r[0] for r in read(term) if r))
+            lexicon = lex.lexicon(synonyms, load_stopwords(), load_generic(), load_english(),
                                   load_nicknames(), known_places=place_names())
             write_lexicon(gen, lexicon)
-            write_charmap(gen, _charmap())
+            write_charmap(gen, _charmap(frozenset(lexicon.chars)))
             write_records(gen, (record.to_dict() for record in records))
             write_values(gen, value_table(records, read, list_titles=list_titles, programs=programs))
             write_complete(gen, completion_table(

@@ -143,3 +143,13 @@ def load_english() -> dict[str, tuple[str, tuple[str, ...]]]:
             key = " ".join(re.sub(r"[^a-z0-9]+", " ", parts[0].lower()).split())
             table[key] = (parts[1], tuple(parts[2].split()) if len(parts) > 2 else ())
     return table
+
+
+def load_lookalikes() -> dict[str, str]:
+    """char → characters of the same shape (lookalikes.tsv: ``己<TAB>已巳``), symmetric."""
+    table: dict[str, str] = {}
+    for line in _lines("lookalikes.tsv"):
+        parts = line.split("\t")
+        if len(parts) >= 2 and len(parts[0]) == 1:
+            table[parts[0]] = parts[1].strip()
+    return table

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Protocol
 
 from index.format import Fields, Space, StoredDoc, pair_term, postings_field, unit_keys
+from index.analysis import fuzzy_key
 from search.query import HAN, INITIAL, Alternative, ParsedQuery, Unit
 
 # Fuzzy-key pairs checked for two neighbouring units: an initial and a prefix can mean hundreds.
@@ -32,7 +33,7 @@ AltDocs = dict[int, set[int]]  # id(alternative) → documents that may match it
 def unit_docs(unit: Unit, allow_typos: bool, index: Postings) -> frozenset[int]:
     """Documents holding any key `unit` can be found under."""
     out: frozenset[int] = frozenset()
-    for key in unit_keys(unit.kind, unit.text, unit.readings, unit.fuzzy, allow_typos):
+    for key in unit_keys(unit.kind, unit.text, unit.readings, unit.fuzzy, allow_typos, unit.shapes):
         field = postings_field(key)
         if key.space == Space.READING_PREFIX:
             for term in index.expand(field, key.text):
@@ -94,13 +95,32 @@ def candidate_docs(seeds: Iterable[Alternative], alt_docs: Mapping[int, set[int]
     return out
 
 
-def tighten_homophones(parsed: ParsedQuery, index: Postings, doc: Callable[[int], StoredDoc]
-                       ) -> ParsedQuery:
-    """Hanzi typed as they appear in the corpus get no homophone channel.
+class Shapes(Protocol):
+    """Look-alike characters and readings (`search.lexicon.Lexicon` provides them)."""
+
+    def shapes(self, ch: str) -> str: ...
+
+    def readings(self, ch: str) -> tuple[str, ...]: ...
+
+
+def tighten_homophones(parsed: ParsedQuery, index: Postings, doc: Callable[[int], StoredDoc],
+                       shapes: Shapes | None = None) -> ParsedQuery:
+    """Hanzi typed as they appear in the corpus get no homophone channel; the others also
+    get their look-alikes (with `shapes`).
 
     Homophones exist to rescue a wrong character (夏门 → 厦门); when the characters as typed
-    occur somewhere (锂电), reading them as homophones (力电 in 动力电池) is noise.
+    occur somewhere (锂电), reading them as homophones (力电 in 动力电池) is noise. Look-alikes
+    (夭津 → 天津, 汽东 → 汽车) rescue a character misread from a scan, under the same rule: only
+    a word that occurs nowhere as typed is read through them. Each look-alike's readings join
+    the unit's fuzzy keys, so that the neighbour check of `alternative_docs` lets it through.
     """
+    def with_shapes(u: Unit) -> Unit:
+        alike = shapes.shapes(u.text) if shapes is not None else ""
+        if not alike:
+            return u
+        keys = {fuzzy_key(r) for s in alike for r in shapes.readings(s)} if shapes is not None else set()
+        return u._replace(shapes=frozenset(alike), fuzzy=u.fuzzy | keys)
+
     def tighten(alt: Alternative) -> Alternative:
         if alt.budget == 0 or alt.synonym or any(u.kind != HAN for u in alt.units):
             return alt
@@ -111,7 +131,9 @@ def tighten_homophones(parsed: ParsedQuery, index: Postings, doc: Callable[[int]
             docs = set(ids) if docs is None else docs & ids
         if any(text in f.text for d in docs or () for f in doc(d).fields):
             return alt._replace(budget=0)
-        return alt
+        if shapes is None:
+            return alt
+        return alt._replace(units=tuple(with_shapes(u) for u in alt.units))
 
     tokens = tuple(
         tok._replace(whole=tuple(tighten(a) for a in tok.whole),

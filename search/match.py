@@ -28,6 +28,8 @@ CHANNEL_COST: dict[Channel, tuple[int, int]] = {
     Channel.READING2: (1, 2),
     Channel.HOMOPHONE: (1, 1),
     Channel.FUZZY: (1, 2),
+    # A look-alike (夭津 → 天津): a typo too, ranked below homophones and accent confusions.
+    Channel.LOOKALIKE: (1, 3),
 }
 
 PART_OF_WORD = 2  # exactness cost of a match starting inside a word (乡羊 in 桐乡羊毛衫)
@@ -57,7 +59,7 @@ class Match(NamedTuple):
 def start_keys(unit: Unit, allow_typos: bool) -> tuple[str, ...] | None:
     """Position keys where `unit` may start (`format.unit_keys`); None: anywhere."""
     keys = []
-    for key in unit_keys(unit.kind, unit.text, unit.readings, unit.fuzzy, allow_typos):
+    for key in unit_keys(unit.kind, unit.text, unit.readings, unit.fuzzy, allow_typos, unit.shapes):
         pos = position_key(key)
         if pos is None:
             return None
@@ -90,6 +92,8 @@ def unit_channel(unit: Unit, c: Char, allow_typos: bool) -> Channel | None:
                 return Channel.HOMOPHONE
             if fuzzy_key(unit.primary) == fuzzy_key(c[READINGS][0]):
                 return Channel.FUZZY
+        if allow_typos and c[CH] in unit.shapes:
+            return Channel.LOOKALIKE
         return None
     readings = c[READINGS]
     if not readings:
@@ -144,6 +148,11 @@ def align(alt: Alternative, doc: Doc) -> Match | None:
             else:
                 if typos > max(alt.budget, alt.typos):
                     continue
+                if alt.words and _fragment(field, start, m) and field.text[start:start + m] not in alt.words:
+                    # The letters spell a corpus word (xian: 西安, lidianchi: 锂电池) and matched
+                    # other characters read the same inside another word (线 of 线带, 力电池 of
+                    # 动力电池): not the word typed, as a homophone is not.
+                    typos += 1
                 if start not in field.bounds:  # ends may fall inside a word: type-ahead
                     if (m <= 2 or typos) and any(b in field.bounds for b in range(start + 1, start + m)):
                         # From inside one word into the next, a short or mistyped match is a
@@ -159,6 +168,11 @@ def align(alt: Alternative, doc: Doc) -> Match | None:
                     if typos == 0 and exact == 0 and field.rank == 0:
                         return best
     return best
+
+
+def _fragment(field: MatchField, start: int, m: int) -> bool:
+    """A match starting inside a word, or one character of a longer word (线 of 线带)."""
+    return start not in field.bounds or (m == 1 and start + 1 not in field.bounds)
 
 
 def _find_exact(alt: Alternative, doc: Doc) -> Match | None:
