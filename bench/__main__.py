@@ -39,6 +39,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     scale.add_argument("--per-class", type=int, default=30, help="warm queries per query class (default 30)")
     scale.add_argument("--cold-runs", type=int, default=5, help="cold CLI runs per query (default 5)")
     scale.add_argument("--workdir", type=Path, help="keep the lists and indexes here (default: a temp dir)")
+    scale.add_argument("--reuse", action="store_true",
+                       help="with --workdir: reuse an index already built there with this SCHEMA_VERSION (no build figures)")
+    scale.add_argument("--skip-change", action="store_true", help="skip the incremental add/remove step")
     args = p.parse_args(argv)
     if args.runs < 10 or args.queries < 300:
         p.error("--runs must be at least 10 and --queries at least 300")

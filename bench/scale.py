@@ -53,7 +53,9 @@ from pathlib import Path
 t0 = time.perf_counter()
 from bench.scale import change_lists
 records = change_lists(Path(sys.argv[1]), sys.argv[2], sys.argv[3:])
-print(json.dumps({"wall": time.perf_counter() - t0, "records": records,
+from index.store import current_generation, read_meta
+incremental = bool(read_meta(current_generation(Path(sys.argv[1]))).get("incremental"))
+print(json.dumps({"wall": time.perf_counter() - t0, "records": records, "incremental": incremental,
                   "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
 """
 
@@ -78,7 +80,9 @@ def change_lists(index_dir: Path, action: str, paths: list[str]) -> int:
         if action == "add":  # added lists are copied into the index and kept by every build
             return build_from_seeds(index_dir, extra=paths).records
         return build_from_seeds(index_dir, remove=[Path(p).stem for p in paths]).records
-    return (add_lists if action == "add" else remove_lists)(index_dir, paths).records
+    if action == "add":
+        return add_lists(index_dir, paths).records
+    return remove_lists(index_dir, [Path(p).stem for p in paths]).records
 
 
 def _run_json(argv: list[str], env: dict) -> dict:
@@ -170,7 +174,8 @@ def step_change(index_dir: Path, added: list[Path], env: dict) -> dict:
     out = {}
     for action in ("add", "remove"):
         out[action] = _run_json([sys.executable, "-c", _CHANGE_CHILD, str(index_dir), action, *map(str, added)], env)
-        print(f"   {action} a {ADD_SIZE}-record list: {out[action]['wall']:6.1f} s "
+        how = "incremental" if out[action].get("incremental") else "full rebuild"
+        print(f"   {action} a {ADD_SIZE}-record list: {out[action]['wall']:6.1f} s, {how} "
               f"({out[action]['records']} records after), peak RSS {out[action]['peak'] / MIB:.0f} MiB   [goal <= 10 s]")
     return out
 
@@ -212,7 +217,13 @@ def run_size(n: int, records, workdir: Path, env: dict, args) -> dict:
     added = synthetic.write_lists(extra_rows, size_dir / "added", f"added-{label(n)}")
     index_dir = size_dir / "index"
     result: dict = {"size": n, "lists": len(lists)}
-    result["build"] = step_build(index_dir, lists, env)
+    reused = _current_index(index_dir, env) if args.reuse else None
+    if reused is not None:
+        result["build"] = reused
+        print(f"   build          reused {reused['generation']} (--reuse; not timed)  "
+              f"index {reused['index_bytes'] / MIB:6.1f} MiB (typo table {reused['typo_bytes'] / MIB:.1f} MiB)")
+    else:
+        result["build"] = step_build(index_dir, lists, env)
     builder = next((r.builder for r in rows if r.builder.endswith("产业园管委会")), rows[0].builder)
     cold_queries = {"hanzi": "锂电", "builder": builder, "typo": "lidain", "no-match": "qwzxv"}
     result["cold"] = step_cold(index_dir, cold_queries, env, args.cold_runs)
@@ -228,8 +239,34 @@ def run_size(n: int, records, workdir: Path, env: dict, args) -> dict:
     result["fts5"] = {"ms": fts, "ratio_p50": mine["p50"] / fts["p50"], "ratio_p95": mine["p95"] / fts["p95"]}
     print(f"   sqlite FTS5 trigram, the {len(hanzi)} hanzi queries: p50 {fts['p50']:.2f} / p95 {fts['p95']:.2f} ms;"
           f" clsearch / FTS5 = {result['fts5']['ratio_p50']:.2f} (p50), {result['fts5']['ratio_p95']:.2f} (p95)")
-    result["change"] = step_change(index_dir, added, env)
+    if args.skip_change:
+        result["change"] = {a: {"wall": float("nan"), "records": 0, "peak": 0} for a in ("add", "remove")}
+    else:
+        result["change"] = step_change(index_dir, added, env)
     return result
+
+
+def _current_index(index_dir: Path, env: dict) -> dict | None:
+    """The figures of an index already built in `index_dir` (`--reuse`), or None.
+
+    It is reused if it opens and was built with this code's SCHEMA_VERSION (edits to the
+    query code, or to the indexer that keep the format, do not call for a rebuild here).
+    """
+    code = ("import sys; from pathlib import Path; from index.ensure import open_index; "
+            "from index.format import SCHEMA_VERSION; s = open_index(Path(sys.argv[1]), auto_build=False); "
+            "print(s.generation); "
+            "sys.exit(0 if str(s.meta.get('fingerprint', '')).endswith(f'-s{SCHEMA_VERSION}') else 3)")
+    if not index_dir.exists():
+        return None
+    proc = subprocess.run([sys.executable, "-c", code, str(index_dir)], env=env, capture_output=True, text=True)
+    if proc.returncode != 0:
+        return None
+    gen = Path(proc.stdout.strip().splitlines()[-1])
+    files = {p.name: p.stat().st_size for p in gen.iterdir() if p.is_file()}
+    nan = float("nan")
+    return {"wall": nan, "cpu": nan, "records": 0, "peak": 0, "index_bytes": dir_size(gen),
+            "typo_bytes": sum(v for k, v in files.items() if k.startswith("typo")), "generation": str(gen),
+            "reused": True}
 
 
 def table(results: list[dict]) -> str:
@@ -248,7 +285,8 @@ def table(results: list[dict]) -> str:
              "|---" * (len(results) + 1) + "|",
              row("records", lambda r: str(r["build"]["records"])),
              row("build wall / CPU", lambda r: f"{r['build']['wall']:.0f} / {r['build']['cpu']:.0f} s"),
-             row("build records/s", lambda r: f"{r['build']['records'] / r['build']['wall']:.0f}"),
+             row("build records/s", lambda r: f"{r['build']['records'] / r['build']['wall']:.0f}"
+                 if r["build"]["records"] else "-"),
              row("build peak RSS", lambda r: f"{r['build']['peak'] / MIB:.0f} MiB"),
              row("index on disk", lambda r: f"{r['build']['index_bytes'] / MIB:.0f} MiB (typo {r['build']['typo_bytes'] / MIB:.0f})"),
              row("cold 锂电 (ratio, wall, RSS)", cold("hanzi")),

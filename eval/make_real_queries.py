@@ -274,6 +274,100 @@ def line(q: str, cat: str, relevant: list[dict], corpus: Corpus) -> dict:
     return {"q": q, "cat": cat, "relevant": relevant, "ideal": sorted(ideal, reverse=True)}
 
 
+# --------------------------------------------------------------------------------------------
+# Held-out queries (`--heldout`, eval/real_queries_heldout.jsonl): written after the engine's
+# understanding was built, in phrasings and with records the set above does not use, and judged
+# the same way, from the records. They measure how far the rules generalise.
+
+FILLER_HELDOUT_TEMPLATES = ["{}在哪些城市", "哪儿能找到{}企业", "我想了解{}产业", "{}产业比较集中的地区",
+                            "搜一下{}园区", "{}的生产基地", "附近有{}工厂吗", "{}主要分布在哪",
+                            "本地的{}企业", "哪些地方以{}闻名", "国内做{}比较好的地方"]
+FILLER_HELDOUT_WORDS = ["皮革", "童装", "五金", "丝绸", "家具", "水晶", "铸造", "服装", "食品", "不锈钢",
+                        "数控", "灯具", "拉链", "电子信息", "新材料", "汽车零部件", "羊毛衫", "磷化工",
+                        "茶", "酒业"]
+NOISE_HELDOUT = [
+    ("7、福州高新区光电产业集群", "福州高新区光电"),
+    ("(三) 宜昌市夷陵区稻花香酒业产业集群", "稻花香酒业"),
+    ("第5项：黄石市电子信息产业集群", "黄石市电子信息"),
+    ("洛阳高新区轴承产业集群 洛阳高新区管委会 （培育）", "洛阳高新区轴承"),
+    ("• 乐清休闲服装产业群", "乐清休闲服装"),
+    ("2023年 云南省安宁市磷精深加工产业集群", "安宁市磷精深加工"),
+    ("宜昌市茶产业集群……", "宜昌市茶"),
+    ("“温州灯具”", "温州灯具"),
+    ("10 孝感市电子机械产业集群", "孝感市电子机械"),
+    ("【湖北】公安县塑料新材产业集群", "公安县塑料新材"),
+    ("宜昌数控机电装备高新技术产业集群（湖北省重点产业集群）", "宜昌数控机电装备"),
+    ("天津 | 天津泰达高端医疗器械产业集群 | 天津经开区管委会 | 培育", "天津泰达高端医疗器械"),
+    ("２０２３年度中小企业特色产业集群名单 贵州省盘州市复杂煤层煤机装备制造产业集群", "盘州市复杂煤层煤机装备制造"),
+    ("序号：15 山东省济南市钢城区精密锻件产业集群", "钢城区精密锻件"),
+    ("●永嘉拉链", "永嘉拉链"),
+    ("四、厦门火炬高新区软件和信息服务业产业集群", "厦门火炬高新区软件和信息服务业"),
+    ("（2021年，培育）天津高新区新能源产业集群", "天津高新区新能源"),
+    ("十堰商用车及部件产业集群（试点）", "十堰商用车及部件"),
+    ("贵阳区块链与大数据产业集群...", "贵阳区块链与大数据"),
+    ("成都数字新媒体产业集群\t成都高新区管委会\t试点", "成都数字新媒体"),
+]
+NICKNAMES_HELDOUT = [
+    ("光谷", ("name", "武汉东湖高新区")),
+    ("电谷 新能源", ("name", "保定新能源")),
+    ("钛谷", ("word", "宝鸡高新区钛")),
+    ("医药城 生物医药", ("name", "泰州生物医药")),
+    ("锂都", ("word", "新余动力电池")),
+    ("国际袜都", ("word", "大唐袜业")),
+    ("珍珠之乡", ("word", "珍珠")),
+    ("瓷都 陶瓷", ("word", "陶瓷")),
+    ("车城 汽车", ("word", "十堰市商用汽车")),
+    ("鹭岛 海洋", ("word", "厦门海洋")),
+    ("鹭岛 软件", ("word", "厦门火炬高新区软件")),
+    ("蓉城 数字新媒体", ("word", "成都数字新媒体")),
+    ("星城 电力", ("word", "长沙电力智能控制")),
+    ("津门 医疗器械", ("word", "天津泰达高端医疗器械")),
+    ("邕城 生物资源", ("word", "南宁亚热带生物资源")),
+    ("筑城 大数据", ("word", "贵阳区块链与大数据")),
+    ("鹤城 石油化工", ("word", "齐齐哈尔重型石油化工")),
+    ("中国灯都", ("word", "灯具")),
+    ("中国拉链之乡", ("word", "拉链")),
+    ("中国茶城", ("word", "茶")),
+]
+ENGLISH_HELDOUT = [
+    ("textiles", ["纺织"], None), ("furniture", ["家具"], None), ("software", ["软件"], None),
+    ("footwear", ["鞋业"], None), ("shipbuilding", ["造船", "船舶"], None), ("chemicals", ["化工"], None),
+    ("lighting", ["灯具", "照明"], None), ("zippers", ["拉链"], None), ("leather", ["皮革"], None),
+    ("big data", ["大数据"], None), ("new materials", ["新材料"], None), ("aerospace", ["航空航天", "航空", "航天"], None),
+    ("food processing", ["食品加工"], None), ("machine tools", ["机床"], None), ("valves", ["阀门"], None),
+    ("Zhejiang textiles", ["纺织"], "浙江"), ("Hubei food", ["食品"], "湖北"),
+    ("Tianjin medical devices", ["医疗器械"], "天津市"), ("Xiamen software", ["软件"], "厦门市"),
+    ("Wuhan clothing", ["服装"], "武汉市"),
+]
+
+
+def generate_heldout(corpus: Corpus) -> list[dict]:
+    out = []
+    for i, word in enumerate(FILLER_HELDOUT_WORDS):
+        q = FILLER_HELDOUT_TEMPLATES[i % len(FILLER_HELDOUT_TEMPLATES)].format(word)
+        out.append(line(q, "filler", [{"contains": [word], "grade": 2}], corpus))
+    for q, name in NOISE_HELDOUT:
+        out.append(line(q, "noise", by_name(corpus.unique(name)), corpus))
+    for q, (kind, what) in NICKNAMES_HELDOUT:
+        rel = by_name(corpus.unique(what)) if kind == "name" else [{"contains": [norm(what)], "grade": 2}]
+        out.append(line(q, "nickname", rel, corpus))
+    out += _english(ENGLISH_HELDOUT, corpus)
+    return out
+
+
+def _english(queries: list, corpus: Corpus) -> list[dict]:
+    out = []
+    for q, words, place in queries:
+        if place is None:
+            rel = [{"contains": [w], "grade": 2} for w in words]
+        elif place in {r["province"] for r in corpus.records}:
+            rel = [{"contains": [w], "grade": 2, "province": place} for w in words]
+        else:
+            rel = by_name([r for w in words for r in corpus.having(w) if corpus.in_place(r, place)])
+        out.append(line(q, "english", rel, corpus))
+    return out
+
+
 def by_name(records: list[dict], grade: int = 2) -> list[dict]:
     return [{"contains": [norm(r["name"])], "grade": grade} for r in records]
 
@@ -299,14 +393,7 @@ def generate(corpus: Corpus) -> list[dict]:
         out.append(line(q, "nickname", rel, corpus))
     for q, words in SHORTHAND:
         out.append(line(q, "shorthand", [{"contains": [w], "grade": 2} for w in words], corpus))
-    for q, words, place in ENGLISH:
-        if place is None:
-            rel = [{"contains": [w], "grade": 2} for w in words]
-        elif place in {r["province"] for r in corpus.records}:
-            rel = [{"contains": [w], "grade": 2, "province": place} for w in words]
-        else:
-            rel = by_name([r for w in words for r in corpus.having(w) if corpus.in_place(r, place)])
-        out.append(line(q, "english", rel, corpus))
+    out += _english(ENGLISH, corpus)
     out += _lookalikes(corpus)
     for q, words in PINYIN_TYPED:
         if words is None:
@@ -350,11 +437,14 @@ def _lookalikes(corpus: Corpus) -> list[dict]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", required=True, help="JSON lines from `clsearch export`")
-    ap.add_argument("--out", default=str(HERE / "real_queries.jsonl"))
+    ap.add_argument("--out", default=None, help="default eval/real_queries.jsonl (with --heldout: "
+                    "eval/real_queries_heldout.jsonl)")
+    ap.add_argument("--heldout", action="store_true", help="the held-out queries instead")
     args = ap.parse_args(argv)
+    args.out = args.out or str(HERE / ("real_queries_heldout.jsonl" if args.heldout else "real_queries.jsonl"))
     with open(args.corpus, encoding="utf-8") as fp:
         corpus = Corpus([json.loads(x) for x in fp if x.strip()])
-    rows = generate(corpus)
+    rows = generate_heldout(corpus) if args.heldout else generate(corpus)
     with open(args.out, "w", encoding="utf-8", newline="\n") as fp:
         for row in rows:
             fp.write(json.dumps(row, ensure_ascii=False) + "\n")

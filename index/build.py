@@ -23,8 +23,9 @@ from index.dictionaries import (load_english, load_generic, load_lookalikes, loa
 from index.errors import IndexBuildError
 from index.completion import completion_table
 from index.corpus.divisions import place_names
-from index.format import (SCHEMA_VERSION, CharmapData, FieldKind, write_charmap, write_complete,
-                          write_lexicon, write_records, write_typos, write_values)
+from index.format import (SCHEMA_VERSION, CharmapData, FieldKind, Fields, tie_key, tie_value,
+                          write_charmap, write_complete, write_lexicon, write_records, write_ties,
+                          write_typos, write_values)
 from index.prepare import document_fields, prepare_field, stored_document
 from index.record_terms import LexiconBuilder, field_terms, index_fields
 from index.records import Record
@@ -92,7 +93,8 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 source: str = "bundled", lists: list[dict[str, str]] | None = None,
                 inputs: str = "", generation: Path | None = None,
                 list_titles: dict[str, str] | None = None,
-                programs: dict[str, str] | None = None) -> BuildReport:
+                programs: dict[str, str] | None = None,
+                base: Path | None = None, code: str = "") -> BuildReport:
     """Write a complete new generation under `index_dir` and swap it in.
 
     Holds the directory's build lock throughout (`index.lock`). Anything that goes wrong
@@ -100,9 +102,12 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
     generation is removed; if the process is killed outright, the next build removes it.
     `generation`: a directory made by `new_generation` that already holds the added lists'
     copies (`lists` describes them for the metadata).
+    `base`: a previous generation to extend incrementally (`index.incremental`) if it can be;
+    `code`: the fingerprint of the code and data the index is built with (`code_fingerprint`).
     """
     from whoosh import index as windex
 
+    from index import incremental
     from index.readings import Reader
     from index.vocab import make_tokenizer, word_bounds, words_of
 
@@ -120,9 +125,16 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 gen = new_generation(index_dir)
             reader = Reader()
             tok = make_tokenizer(resolve_dir(cache_dir or index_dir / "cache"))
-            ix = windex.create_in(str(gen), make_schema())
-            writer = SegmentBuilder(ix)
-            lex = LexiconBuilder()
+            plan = incremental.plan_update(base, code, records) if base is not None and code else None
+            if plan is not None:
+                incremental.link_segments(plan.base, gen)
+                writer = SegmentBuilder(windex.open_dir(str(gen)))
+                for docnum in plan.deleted:
+                    writer.delete_document(docnum)
+                lex = LexiconBuilder.from_state(plan.state)
+            else:
+                writer = SegmentBuilder(windex.create_in(str(gen), make_schema()))
+                lex = LexiconBuilder()
             # Builders, places and words repeat across records: read, cut and prepare each text once.
             bounds = lru_cache(TEXT_CACHE)(lambda text: frozenset(word_bounds(tok, text)))
             cut = lru_cache(TEXT_CACHE)(lambda text: tuple(words_of(tok, text)))
@@ -138,33 +150,44 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
             def terms_of(f):
                 return terms_memo(f.kind, f.text) if f.kind in REPEATED else field_terms(f, read, cut)
 
-            suggestable = []
-            for record in records:
+            if plan is not None:  # take back what the old forms of changed records contributed
+                for record in plan.old:
+                    fields = document_fields(record, province_full)
+                    for f in stored_document(record, fields, read, bounds, prepare).fields:
+                        lex.add(terms_of(f), f.text if f.kind == FieldKind.PLACE else None, n=-1)
+            for record in (plan.new if plan is not None else records):
                 fields = document_fields(record, province_full)
                 doc = stored_document(record, fields, read, bounds, prepare)
                 writer.add_terms(index_fields(record, doc, read, cut, lex, terms_of))
-                suggestable.append((record.id, fields))
-            writer.commit()
+            writer.commit(merge=False)
+            writer = None
+            suggestable = [(record.id, document_fields(record, province_full)) for record in records]
             synonyms = load_synonyms()
-            for term in sorted(synonyms):  # pinyin of the thesaurus too: lidianchi → 锂电池 → 锂电
-                if len(term) >= 2 and all(is_han(c) for c in term):
-                    lex.add_word(term, "".join(r[0] for r in read(term) if r))
+            # The thesaurus's words by their pinyin too: lidianchi → 锂电池 → 锂电.
+            thesaurus = {term: "".join(r[0] for r in read(term) if r) for term in sorted(synonyms)
+                         if len(term) >= 2 and all(is_han(c) for c in term)}
             lexicon = lex.lexicon(synonyms, load_stopwords(), load_generic(), load_english(),
-                                  load_nicknames(), known_places=place_names())
+                                  load_nicknames(), known_places=place_names(), extra_words=thesaurus)
             write_lexicon(gen, lexicon)
             write_charmap(gen, _charmap(frozenset(lexicon.chars)))
             write_records(gen, (record.to_dict() for record in records))
             write_values(gen, value_table(records, read, list_titles=list_titles, programs=programs))
             write_complete(gen, completion_table(
                 suggestable, read, lambda text: list(cut(text)), stopwords=lexicon.stopwords,
-                places=sorted(lex.places) + [r.province for r in records if r.province],
+                places=sorted(p for p, c in lex.places.items() if c > 0) + [r.province for r in records if r.province],
                 synonyms=lexicon.synonyms))
-            write_typos(gen, lex.typo_targets)
+            write_typos(gen, lex.typo_targets | {p for p in thesaurus.values() if p})
+            if plan is None:  # one segment, written in record order: document number i is records[i]
+                write_ties(gen, [tie_key(tie_value(r.name, r.id)) for r in records])
+            else:  # linked segments with deletions, and a new one
+                write_ties_from_index(gen)
+            incremental.write_state(gen, lex.state())
             seconds = time.perf_counter() - started
             _write_json(gen / META, sealed_meta({
                 "fingerprint": fingerprint, "schema_version": SCHEMA_VERSION, "records": len(records),
                 "seconds": round(seconds, 2), "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
-                "source": source, "lists": list(lists or []), "inputs": inputs,
+                "source": source, "lists": list(lists or []), "inputs": inputs, "code": code,
+                "incremental": plan is not None,
                 "files": file_records(gen),  # size, mtime and SHA-256 of every other file
             }))
             problems = check_generation(gen, read_meta(gen), full=True)
@@ -182,6 +205,18 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 raise IndexBuildError(f"index build failed: {exc.strerror or exc}") from exc
             raise
     return BuildReport(gen, len(records), time.perf_counter() - started)
+
+
+def write_ties_from_index(generation: Path) -> None:
+    """Rewrite the tie table (`format.write_ties`) from the index's own tie column, for every
+    document number of every segment (deleted ones too): for changes that add segments or
+    delete documents instead of rebuilding."""
+    from whoosh import index as windex
+
+    ix = windex.open_dir(str(generation))
+    with ix.searcher() as s:
+        values = [v.decode() if isinstance(v, bytes) else v for v in s.reader().column_reader(Fields.TIE)]
+    write_ties(generation, [tie_key(v) for v in values])
 
 
 def _abandon(writer) -> None:

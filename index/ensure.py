@@ -60,6 +60,15 @@ def bundled_fingerprint(extra: Sequence[str | Path] = ()) -> str:
     return fingerprint(seed_files() + [Path(p) for p in extra]) + f"-s{SCHEMA_VERSION}"
 
 
+def code_fingerprint() -> str:
+    """The fingerprint of everything an index is built from except the added lists.
+
+    Two generations with the same one were built by the same code from the same seeds and
+    data, so one can be extended incrementally into the other (`index.incremental`).
+    """
+    return fingerprint(seed_files()) + f"-s{SCHEMA_VERSION}"
+
+
 def added_lists(meta: dict) -> list[AddedList]:
     """The lists a generation holds copies of (see `build_from_seeds`)."""
     out = []
@@ -118,7 +127,9 @@ def build_from_seeds(index_dir: Path, log: Log | None = None, why: str = "reques
 
     The slow path: jieba and pypinyin load here. The lists of the current index are kept;
     `extra` files are added (copied in, so the build never needs them again); lists whose key
-    is in `remove` are dropped. Runs under the directory's build lock.
+    is in `remove` are dropped. Runs under the directory's build lock. With `extra` or
+    `remove`, the build extends the current generation incrementally when it can
+    (`index.incremental`); otherwise, and always without them, it is a full build.
     """
     from index.build import build_index, new_generation
     from index.corpus import load_corpus
@@ -168,7 +179,8 @@ def build_from_seeds(index_dir: Path, log: Log | None = None, why: str = "reques
                                  province_full=province_full, generation=gen,
                                  lists=[a._asdict() for a in lists],
                                  list_titles=titles, programs=manifest.programs,
-                                 inputs=stat_signature(seed_files() + files))
+                                 inputs=stat_signature(seed_files() + files),
+                                 base=prev_gen if (extra or remove) else None, code=code_fingerprint())
         except BaseException:
             remove_tree(gen)
             raise

@@ -20,7 +20,8 @@ rebuilt instead of misread.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+import sys
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -29,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple
 if TYPE_CHECKING:
     from index.typotable import TypoTable
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 13
 
 
 class _Names(str, Enum):
@@ -60,6 +61,7 @@ class Fields:
     LISTS = "lists"
     YEAR = "year"
     ORDER = "order"  # browsing order: pinyin of province, city, district, name (sortable column)
+    TIE = "tie"  # the ranking's last rules, name length then id (`tie_value`; sortable column)
     # what a query can match
     HAN = "han"  # every hanzi
     LIT = "lit"  # letters and digits, lower-cased (G60)
@@ -68,6 +70,19 @@ class Fields:
     PYI = "pyi"  # initials of the reading in context (and their first letter: s for sh)
     PAIRS = "pairs"  # fuzzy keys of neighbouring characters (can_sa for 长沙): adjacency
     IPAIRS = "ipairs"  # initials of neighbouring characters (s_w, sh_w for 生物): adjacency
+    SPOTS = "spots"  # where a character sits: field kind and word start (`spot_terms`): ranking bounds
+
+
+def tie_value(name: str, id: str) -> str:
+    """The `Fields.TIE` column value: what orders hits equal on every other rule, read
+    without decoding the document (`tie_key` parses it)."""
+    return f"{len(name)} {id}"
+
+
+def tie_key(value: str) -> tuple[int, str]:
+    """(name length, record id) from a `tie_value`."""
+    length, _, rid = value.partition(" ")
+    return int(length), rid
 
 
 def pair_term(a: str, b: str) -> str:
@@ -208,25 +223,64 @@ READINGS: Final = 1
 INITIAL_OF: Final = 2
 
 
-class MatchField(NamedTuple):
-    """One text of a record prepared for the matcher, so that queries do no per-char work."""
+class MatchField:
+    """One text of a record prepared for the matcher, so that queries do no per-char work.
 
-    kind: str  # a FieldKind
-    rank: int  # FIELD_RANK of the kind
-    text: str
-    chars: tuple[Char, ...]
-    at: Mapping[str, tuple[int, ...]]  # position key → offsets (see `starts`)
-    bounds: frozenset[int]  # offsets where words start or end (always 0 and len(text))
+    `at` maps a position key to the offsets holding it (see `starts`); a decoded field builds
+    it on first use from each character's keys (an exact hanzi search never needs it).
+    """
 
-    def starts(self, keys: Iterable[Key]) -> range | tuple[int, ...] | list[int]:
+    __slots__ = ("kind", "rank", "text", "chars", "bounds", "_at", "_keys")
+
+    def __init__(self, kind: str, rank: int, text: str, chars: tuple[Char, ...],
+                 at: Mapping[str, Sequence[int]] | None, bounds: frozenset[int],
+                 keys: Sequence[tuple[str, ...]] | None = None):
+        self.kind = kind  # a FieldKind
+        self.rank = rank  # FIELD_RANK of the kind
+        self.text = text
+        self.chars = chars
+        self.bounds = bounds  # offsets where words start or end (always 0 and len(text))
+        self._at = at
+        self._keys = keys  # per character, its position keys (when `at` is not built yet)
+
+    @property
+    def at(self) -> Mapping[str, Sequence[int]]:
+        """Position key → offsets, ascending."""
+        at = self._at
+        if at is None:
+            built: dict[str, list[int]] = {}
+            for i, keys in enumerate(self._keys or ()):
+                for k in keys:
+                    offsets = built.get(k)
+                    if offsets is None:
+                        built[k] = [i]
+                    else:
+                        offsets.append(i)
+            at = self._at = built
+        return at
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, MatchField):
+            return NotImplemented
+        return (self.kind, self.rank, self.text, self.chars, self.bounds) == (
+            other.kind, other.rank, other.text, other.chars, other.bounds) and (
+            {k: tuple(v) for k, v in self.at.items()} == {k: tuple(v) for k, v in other.at.items()})
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"MatchField({self.kind!r}, {self.text!r})"
+
+    def starts(self, keys: Iterable[Key]) -> Sequence[int]:
         """Offsets where a unit with these `unit_keys` may match: a superset, ascending."""
         found = []
+        at = self.at
         for key in keys:
             pos = position_key(key)
             if pos is None:
                 return range(len(self.chars))
-            if pos in self.at:
-                found.append(self.at[pos])
+            if pos in at:
+                found.append(at[pos])
         if len(found) == 1:
             return found[0]
         return sorted({i for positions in found for i in positions})
@@ -244,6 +298,54 @@ def match_field(kind: str, text: str, chars: Iterable[Char], keys_of: Iterable[s
     edges = frozenset(bounds) | {0, len(text)}
     return MatchField(kind, FIELD_RANK.get(kind, UNKNOWN_FIELD_RANK), text, tuple(chars),
                       {k: tuple(v) for k, v in at.items()}, edges)
+
+
+class Spot(_Names):
+    """Where in a record a character sits, for the `Fields.SPOTS` terms (``spot + position key``).
+
+    With them the query layer bounds a document's best field and exactness from postings,
+    before reading it (`search.bounds`). Only the keys of exact channels are spotted (the
+    character, its usual reading, its initials): a match through another channel costs a
+    typo, which ranks it below the bound anyway.
+    """
+
+    WORD = "w"  # starts a word of the name
+    SINGLE = "1"  # is a one-character word of the name (initials only)
+    NAME = "n"  # anywhere in the name
+    ALIAS = "a"
+    BUILDER = "b"
+
+
+_SPOT_OF_KIND: dict[str, str] = {FieldKind.NAME: Spot.NAME, FieldKind.ALIAS: Spot.ALIAS, FieldKind.BUILDER: Spot.BUILDER}
+
+
+def spot_keys(ch: str, readings: Sequence[str], initial: str) -> list[str]:
+    """The position keys of a character's exact channels (hanzi or letter, usual reading, initials)."""
+    keys = ["c:" + ch.lower()]
+    if readings:
+        keys += ["r:" + readings[0], "i:" + initial, "i:" + readings[0][0]]
+    return keys
+
+
+def spot_term(spot: str, position_key: str) -> str:
+    return f"{spot}{position_key}"
+
+
+def spot_terms(fields: Iterable[MatchField]) -> set[str]:
+    """The `Fields.SPOTS` terms of a document's prepared fields (place has none: it is last)."""
+    out: set[str] = set()
+    for f in fields:
+        spot = _SPOT_OF_KIND.get(f.kind)
+        if spot is None:
+            continue
+        for i, (ch, readings, ini) in enumerate(f.chars):
+            keys = spot_keys(ch, readings, ini)
+            out.update(spot + k for k in keys)
+            if spot == Spot.NAME and i in f.bounds:
+                out.update(Spot.WORD + k for k in keys)
+                if i + 1 in f.bounds:
+                    out.update(Spot.SINGLE + k for k in keys if k.startswith("i:"))
+    return out
 
 
 @dataclass(frozen=True)
@@ -265,7 +367,13 @@ class StoredDoc:
 
 
 def encode(doc: StoredDoc) -> dict[str, Any]:
-    """The value stored in Whoosh's `Fields.DOC` (pickled by Whoosh; plain built-in types)."""
+    """The value stored in Whoosh's `Fields.DOC` (pickled by Whoosh; plain built-in types).
+
+    Compact: each field is its kind, its text, the readings of each character (space-separated,
+    the one in context first; characters separated by ``|``) and its word bounds. `decode`
+    rebuilds the characters and the position index from these, sharing the prepared
+    characters between documents.
+    """
     return {
         "id": doc.id,
         "name": doc.name,
@@ -278,17 +386,40 @@ def encode(doc: StoredDoc) -> dict[str, Any]:
         "program": doc.program,
         "lists": list(doc.lists),
         "year": doc.year,
-        "f": [(str(f.kind), f.text, f.chars, dict(f.at), f.bounds) for f in doc.fields],
+        "f": [(str(f.kind), f.text, "|".join(" ".join(c[READINGS]) for c in f.chars), sorted(f.bounds))
+              for f in doc.fields],
     }
+
+
+# (char, readings as stored) → the prepared character and its position keys. Bounded by the
+# characters of the corpus and their readings (a few thousand entries), shared by every doc.
+_PREPARED: dict[tuple[str, str], tuple[Char, tuple[str, ...]]] = {}
+
+
+def _prepared(ch: str, readings: str) -> tuple[Char, tuple[str, ...]]:
+    found = _PREPARED.get((ch, readings))
+    if found is None:
+        from index.analysis import fuzzy_key, initial  # it imports this module
+
+        syls = tuple(readings.split())
+        ini = initial(syls[0]) if syls else ""
+        keys = char_keys(ch, syls, ini, {fuzzy_key(r) for r in syls})
+        positions = tuple(sorted({sys.intern(p) for k in keys if (p := position_key(k)) is not None}))
+        found = _PREPARED[(ch, readings)] = ((ch, syls, ini), positions)
+    return found
 
 
 def decode(stored: Mapping[str, Any]) -> StoredDoc:
     """The `StoredDoc` that `encode` wrote."""
-    fields = tuple(MatchField(kind, FIELD_RANK.get(kind, UNKNOWN_FIELD_RANK), text, chars, at, bounds)
-                   for kind, text, chars, at, bounds in stored["f"])
+    fields = []
+    for kind, text, readings, bounds in stored["f"]:
+        prepared = [_PREPARED.get(pair) or _prepared(*pair) for pair in zip(text, readings.split("|"))]
+        fields.append(MatchField(kind, FIELD_RANK.get(kind, UNKNOWN_FIELD_RANK), text,
+                                 tuple(p[0] for p in prepared), None, frozenset(bounds),
+                                 [p[1] for p in prepared]))
     return StoredDoc(stored["id"], stored["name"], tuple(stored["aliases"]), stored["province"],
                      stored["city"], stored["district"], stored["builder"], stored["type"],
-                     stored["program"], tuple(stored["lists"]), stored["year"], fields)
+                     stored["program"], tuple(stored["lists"]), stored["year"], tuple(fields))
 
 
 # --------------------------------------------------------------------------------------------
@@ -302,6 +433,7 @@ TYPOS = "typos.tsv"  # looked up on disk (index.typotable): pinyin words by thei
 RECORDS = "records.jsonl"  # every record in full (`Record.to_dict()`), one a line: get, export, stats
 VALUES = "values.json"  # filter values with counts and the other names they go by (index.values)
 COMPLETE = "complete.json"  # type-ahead suggestions with pinyin and counts (index.completion)
+TIES = "ties.bin"  # per document number, its place in (name length, id) order (`write_ties`)
 
 
 @dataclass(frozen=True)
@@ -416,6 +548,49 @@ def write_values(generation: Path, table: Mapping[str, Any]) -> None:
 def write_complete(generation: Path, table: Mapping[str, Any]) -> None:
     """``{"entries": [[text, syllables, kind, count, id], ...]}``."""
     _write_json(generation / COMPLETE, table)
+
+
+_TIES_MAGIC = b"clsearch-ties-1\n"
+
+
+def write_ties(generation: Path, keys: Sequence[tuple[int, str]]) -> None:
+    """The tie table: for each document number (`keys[docnum]` = its `tie_key`), its rank in
+    (name length, id) order, then the document numbers in that order; uint32 little-endian.
+
+    Ranking compares equal hits by these ranks (`search.bounds`) without reading ids: an
+    incremental change of the index must rewrite this file for the new document numbers.
+    """
+    from array import array
+
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    rank = array("I", bytes(4 * len(keys)))
+    for i, d in enumerate(order):
+        rank[d] = i
+    ordered = array("I", order)
+    if sys.byteorder == "big":
+        rank.byteswap()
+        ordered.byteswap()
+    with open(generation / TIES, "wb") as fp:
+        fp.write(_TIES_MAGIC + len(keys).to_bytes(4, "little") + rank.tobytes() + ordered.tobytes())
+
+
+def parse_ties(raw: bytes) -> tuple[Sequence[int], Sequence[int]]:
+    """(rank per document number, document numbers in rank order) from a tie table's bytes."""
+    from array import array
+
+    head = len(_TIES_MAGIC)
+    if raw[:head] != _TIES_MAGIC or len(raw) < head + 4:
+        raise ValueError("not a clsearch tie table")
+    n = int.from_bytes(raw[head:head + 4], "little")
+    if len(raw) != head + 4 + 8 * n:
+        raise ValueError("a truncated tie table")
+    rank, order = array("I"), array("I")
+    rank.frombytes(raw[head + 4:head + 4 + 4 * n])
+    order.frombytes(raw[head + 4 + 4 * n:])
+    if sys.byteorder == "big":
+        rank.byteswap()
+        order.byteswap()
+    return rank, order
 
 
 def read_json(generation: Path, name: str) -> Any:

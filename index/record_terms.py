@@ -10,10 +10,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from index.analysis import fuzzy_key, han_chars, initial, initial_pairs, reading_grams, reading_pairs
-from index.format import FieldKind, Fields, LexiconData, MatchField, StoredDoc, encode
+from index.format import FieldKind, Fields, LexiconData, MatchField, StoredDoc, encode, spot_terms, tie_value
 from index.records import Record
 from index.text import strip_place_suffix
 
@@ -33,6 +33,7 @@ class FieldTerms(NamedTuple):
     grams: frozenset[str]  # joined readings of 2-4 character runs (names and aliases only)
     votes: tuple[tuple[str, tuple[str, ...]], ...]  # (char, readings) per hanzi with readings
     words: tuple[tuple[str, str], ...]  # (word, its joined pinyin) per jieba word of 2+ chars
+    spots: frozenset[str] = frozenset()  # where each character sits (`format.spot_terms`)
 
 
 def field_terms(f: MatchField, read: Read, cut: Cut) -> FieldTerms:
@@ -56,7 +57,7 @@ def field_terms(f: MatchField, read: Read, cut: Cut) -> FieldTerms:
         lit=frozenset(c.lower() for c in f.text if c.isascii() and c.isalnum()),
         py=frozenset(py), initials=frozenset(initials),
         pairs=frozenset(reading_pairs(readings)), initials_pairs=frozenset(initial_pairs(readings)),
-        grams=frozenset(grams), votes=tuple(votes), words=tuple(words))
+        grams=frozenset(grams), votes=tuple(votes), words=tuple(words), spots=frozenset(spot_terms([f])))
 
 
 def index_fields(record: Record, doc: StoredDoc, read: Read, cut: Cut, lexicon: LexiconBuilder,
@@ -72,21 +73,17 @@ def index_fields(record: Record, doc: StoredDoc, read: Read, cut: Cut, lexicon: 
     initials: set[str] = set()
     pairs: set[str] = set()
     initials_pairs: set[str] = set()
+    spots: set[str] = set()
     for f in doc.fields:
         t = terms_of(f)
+        spots |= t.spots
         han |= t.han
         lit |= t.lit
         py |= t.py
         initials |= t.initials
         pairs |= t.pairs
         initials_pairs |= t.initials_pairs
-        lexicon.typo_targets |= t.grams
-        for ch, syls in t.votes:
-            lexicon.vote(ch, syls)
-        for word, spelled in t.words:
-            lexicon.add_word(word, spelled)
-        if f.kind == FieldKind.PLACE:
-            lexicon.add_places(f.text.split())
+        lexicon.add(t, f.text if f.kind == FieldKind.PLACE else None)
     return {
         Fields.ID: record.id.encode("utf-8"),
         Fields.DOC: encode(doc),  # pickled by Whoosh: no parsing at query time
@@ -98,6 +95,7 @@ def index_fields(record: Record, doc: StoredDoc, read: Read, cut: Cut, lexicon: 
         Fields.LISTS: list(record.lists),
         Fields.YEAR: _one(str(record.year or "")),
         Fields.ORDER: browse_key(record, read).encode("utf-8"),
+        Fields.TIE: tie_value(record.name, record.id).encode("utf-8"),
         Fields.HAN: han,
         Fields.LIT: lit,
         Fields.PY: py,
@@ -105,6 +103,7 @@ def index_fields(record: Record, doc: StoredDoc, read: Read, cut: Cut, lexicon: 
         Fields.PYI: initials,
         Fields.PAIRS: pairs,
         Fields.IPAIRS: initials_pairs,
+        Fields.SPOTS: spots,
     }
 
 
@@ -130,44 +129,84 @@ def browse_key(record: Record, read: Read) -> str:
 
 @dataclass
 class LexiconBuilder:
-    """Collects, over all records, what the query layer will need (see `search.lexicon`)."""
+    """Collects, over all records, what the query layer will need (see `search.lexicon`).
 
-    vocab: set[str] = field(default_factory=set)
-    places: set[str] = field(default_factory=set)
-    pywords: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    typo_targets: set[str] = field(default_factory=set)  # pinyin of words and name runs
-    votes: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    Everything is a count of the records (fields) that contributed it, so that an incremental
+    build can take a removed record's contribution back out (`add` with ``n=-1``) and end with
+    what a full build of the remaining records collects. `state` / `from_state` save and load
+    the counts (plain JSON values).
+    """
 
-    def vote(self, ch: str, readings: tuple[str, ...]) -> None:
-        """Count the reading `ch` has in context; remember its other readings too."""
-        self.votes[ch][readings[0]] += 1
-        for r in readings[1:]:
-            self.votes[ch][r] += 0
+    vocab: Counter[str] = field(default_factory=Counter)
+    places: Counter[str] = field(default_factory=Counter)
+    pywords: Counter[tuple[str, str]] = field(default_factory=Counter)  # (pinyin, word)
+    typos: Counter[str] = field(default_factory=Counter)  # pinyin of words and name runs
+    votes: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))  # in context
+    seen: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))  # any reading
 
-    def add_word(self, word: str, pinyin: str) -> None:
-        self.vocab.add(word)
-        if pinyin:
-            self.pywords[pinyin].add(word)
-            self.typo_targets.add(pinyin)
+    def add(self, terms: FieldTerms, place: str | None = None, n: int = 1) -> None:
+        """Count one field's contribution `n` times (-1 takes it back); `place`: a place field's text."""
+        self.typos.update(dict.fromkeys(terms.grams, n))
+        for ch, syls in terms.votes:
+            self.votes[ch][syls[0]] += n
+            seen = self.seen[ch]
+            for r in syls:
+                seen[r] += n
+        for word, spelled in terms.words:
+            self.vocab[word] += n
+            if spelled:
+                self.pywords[(spelled, word)] += n
+                self.typos[spelled] += n
+        if place is not None:
+            names = [p for p in place.split() if len(p) >= 2]
+            self.vocab.update(dict.fromkeys(names, n))
+            self.places.update(dict.fromkeys(names, n))
 
-    def add_places(self, names: Iterable[str]) -> None:
-        names = [n for n in names if len(n) >= 2]
-        self.vocab.update(names)
-        self.places.update(names)
+    @property
+    def typo_targets(self) -> set[str]:
+        return {w for w, c in self.typos.items() if c > 0}
+
+    def state(self) -> dict[str, Any]:
+        """The counts as JSON values (only positive ones)."""
+        def pos(c: Counter) -> dict:
+            return {k: v for k, v in c.items() if v > 0}
+
+        return {
+            "vocab": pos(self.vocab), "places": pos(self.places), "typos": pos(self.typos),
+            "pywords": [[p, w, c] for (p, w), c in self.pywords.items() if c > 0],
+            "votes": {ch: [[r, c.get(r, 0), n] for r, n in self.seen[ch].items() if n > 0]
+                      for ch, c in self.votes.items()},
+        }
+
+    @classmethod
+    def from_state(cls, data: Mapping[str, Any]) -> LexiconBuilder:
+        """The builder `state` saved; ValueError if `data` is not such a state."""
+        try:
+            out = cls(vocab=Counter(data["vocab"]), places=Counter(data["places"]),
+                      typos=Counter(data["typos"]),
+                      pywords=Counter({(p, w): c for p, w, c in data["pywords"]}))
+            for ch, rows in data["votes"].items():
+                for r, primary, n in rows:
+                    out.votes[ch][r] = primary
+                    out.seen[ch][r] = n
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ValueError(f"not a lexicon state ({exc})") from exc
+        return out
 
     def lexicon(self, synonyms: dict[str, list[str]], stopwords: list[str], generic: Iterable[str] = (),
                 english: Mapping[str, tuple[str, tuple[str, ...]]] | None = None,
                 nicknames: Mapping[str, tuple[str, tuple[str, ...]]] | None = None,
-                known_places: Iterable[str] = ()) -> LexiconData:
+                known_places: Iterable[str] = (), extra_words: Mapping[str, str] | None = None) -> LexiconData:
         """The lexicon: vocabulary (with synonyms, stop words, generic words, nicknames, short
         place names) and the rest.
 
         `known_places`: every place name of the country (`index.corpus.divisions.place_names`),
         so that a place holding no record is still read as a place, never as a typo of another.
+        `extra_words`: words of the thesaurus with their pinyin, spelled by pinyin too.
         """
         generic = frozenset(generic)
-        places = self.places | {p for p in known_places if len(p) >= 2}
-        vocab = set(self.vocab) | places
+        places = {w for w, c in self.places.items() if c > 0} | {p for p in known_places if len(p) >= 2}
+        vocab = {w for w, c in self.vocab.items() if c > 0} | places
         vocab.update(w for w in synonyms if len(w) >= 2)
         vocab.update(w for w in stopwords if len(w) >= 2)
         vocab.update(w for w in generic if len(w) >= 2)
@@ -175,8 +214,8 @@ class LexiconBuilder:
         vocab.update(strip_place_suffix(w) for w in list(vocab))
         return LexiconData(
             vocab=frozenset(vocab),
-            chars={ch: tuple(r for r, _ in v.most_common()) for ch, v in self.votes.items()},
-            pywords={k: sorted(v) for k, v in sorted(self.pywords.items())},
+            chars=self._readings(),
+            pywords=self._pywords(extra_words or {}),
             synonyms=synonyms,
             stopwords=frozenset(stopwords),
             places=frozenset(places),
@@ -184,3 +223,25 @@ class LexiconBuilder:
             english=dict(english or {}),
             nicknames=dict(nicknames or {}),
         )
+
+    def _readings(self) -> dict[str, tuple[str, ...]]:
+        """Each character's readings, the one it has most often in context first.
+
+        Ties go to the alphabetically first reading, so the order does not depend on the order
+        records came in (a full build and an incremental one agree).
+        """
+        out = {}
+        for ch, seen in self.seen.items():
+            votes = self.votes.get(ch, Counter())
+            readings = sorted((r for r, n in seen.items() if n > 0), key=lambda r: (-votes.get(r, 0), r))
+            if readings:
+                out[ch] = tuple(readings)
+        return out
+
+    def _pywords(self, extra: Mapping[str, str]) -> dict[str, list[str]]:
+        found = {key for key, c in self.pywords.items() if c > 0}
+        found |= {(spelled, word) for word, spelled in extra.items() if spelled}
+        out: dict[str, list[str]] = defaultdict(list)
+        for spelled, word in sorted(found):
+            out[spelled].append(word)
+        return dict(out)

@@ -74,6 +74,7 @@ def make_schema() -> Schema:
         f.LISTS: Terms(),
         f.YEAR: Terms(),
         f.ORDER: COLUMN(VarBytesColumn()),  # browsing order (see index.record_terms.browse_key)
+        f.TIE: COLUMN(VarBytesColumn()),  # name length and id (format.tie_value); ties.bin is made of it
         f.HAN: Terms(),
         f.LIT: Terms(),
         f.PY: Terms(),
@@ -81,4 +82,5 @@ def make_schema() -> Schema:
         f.PYI: Terms(),
         f.PAIRS: Terms(),
         f.IPAIRS: Terms(),
+        f.SPOTS: Terms(),  # format.spot_terms: field kind and word start of each character
     })

@@ -12,6 +12,9 @@ import unicodedata
 # Unicode categories dropped outright: control, format, surrogate, private use, unassigned.
 _DROP_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}
 _SPACE_RE = re.compile(r"\s+")
+# Text that `normalize` leaves as it is: CJK unified ideographs (assigned, no NFKC mapping) and
+# printable ASCII, single spaces between words only.
+_PLAIN_RE = re.compile(r"(?:[\u4e00-\u9fef!-~]+(?: [\u4e00-\u9fef!-~]+)*)?")
 
 
 def is_han(ch: str) -> bool:
@@ -31,6 +34,8 @@ def normalize(text: str) -> str:
     Case is kept. Note NFKC folds full-width ASCII forms: （培育） becomes (培育) and ， becomes ,;
     ideographic punctuation such as 、 and 。 is left alone.
     """
+    if _PLAIN_RE.fullmatch(text):  # common hanzi and printable ASCII: nothing to change
+        return text
     text = unicodedata.normalize("NFKC", text)
     text = "".join(" " if c in "\t\n\r" else c for c in text if unicodedata.category(c) not in _DROP_CATEGORIES or c in "\t\n\r")
     return _SPACE_RE.sub(" ", text).strip()

@@ -7,6 +7,7 @@ values, list titles) and ``complete.json`` (type-ahead).
 
 from __future__ import annotations
 
+import gc
 import json
 import threading
 from collections import Counter
@@ -62,7 +63,9 @@ class Catalog:
     @cached_property
     def values(self) -> ValueTable:
         with self._lock:
-            return ValueTable(self._read_json(VALUES), self._simplify, self._spell)
+            table = ValueTable(self._read_json(VALUES), self._simplify, self._spell)
+        gc.freeze()  # kept for the generation's life: out of the garbage collector's scans
+        return table
 
     @cached_property
     def titles(self) -> dict[str, tuple[str, str]]:
@@ -72,7 +75,9 @@ class Catalog:
     @cached_property
     def completer(self) -> Completer:
         with self._lock:
-            return Completer(self._read_json(COMPLETE)["entries"], self._simplify)
+            completer = Completer(self._read_json(COMPLETE)["entries"], self._simplify)
+        gc.freeze()
+        return completer
 
     @cached_property
     def store(self) -> RecordStore:

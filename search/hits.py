@@ -137,10 +137,15 @@ class Hit:
 class Results:
     """One page of hits (best first), how many matched in all, and a "did you mean".
 
-    `total` counts the whole hit set exactly, as do `facets` (when asked for): per field,
-    value → number of hits, "(none)" for hits without a value; `list_titles` names the lists
-    of the list facet. `offset` and `limit` say which
-    page this is; `filters` holds the filter values as resolved (江蘇 → 江苏).
+    `total` counts the whole hit set, as do `facets` (when asked for): per field, value →
+    number of hits, "(none)" for hits without a value; `list_titles` names the lists of the
+    list facet. `offset` and `limit` say which page this is; `filters` holds the filter
+    values as resolved (江蘇 → 江苏).
+
+    `total_exact` is False when the page was ranked best-first and ranking stopped once no
+    other candidate could reach it (`search.bounds`; many candidates and a `limit`): the hits
+    are still exactly the best ones, but `total` and `facets` then count the candidates the
+    index's postings say may match, an upper bound of the hits (shown as "about N").
     """
 
     query: str
@@ -152,8 +157,7 @@ class Results:
     facets: dict[str, dict[str, int]] | None = None
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
     list_titles: dict[str, str] = field(default_factory=dict)  # list key → title, for the list facet
-    # False only when ranking stopped early on a plain first page (no facets, no offset, a
-    # limit) of a large candidate set: `total` is then an upper bound, not a count.
+    # False when ranking stopped early: `total` (and `facets`) are then upper bounds.
     total_exact: bool = True
     # Partial results (search.partial): the query's significant terms and understood filters
     # ("type=试点"), those dropped to find hits, and whether no hit matches all of them.

@@ -10,11 +10,12 @@ the CLI can highlight the characters, whatever channel matched them.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import NamedTuple
 
 from index.analysis import fuzzy_key
-from index.format import (CH, FIELD_RANK, INITIAL_OF, READINGS, UNKNOWN_FIELD_RANK, Channel, Char,
-                          MatchField, StoredDoc, position_key, unit_keys)
+from index.format import (CH, FIELD_RANK, INITIAL_OF, READINGS, UNKNOWN_FIELD_RANK, Channel, Char, Key,
+                          MatchField, Space, StoredDoc, position_key, unit_keys)
 from search.query import FULL, HAN, INITIAL, LIT, PREFIX, Alternative, Unit
 
 # Channel → (typos, exactness). Lower is better on both.
@@ -58,6 +59,12 @@ class Match(NamedTuple):
 
 def start_keys(unit: Unit, allow_typos: bool) -> tuple[str, ...] | None:
     """Position keys where `unit` may start (`format.unit_keys`); None: anywhere."""
+    if unit.kind == PREFIX:
+        # An unfinished syllable starts the usual reading of the character (`unit_channel`),
+        # so the character holds the fuzzy key of a syllable it starts (`query._keys_of`).
+        if not unit.fuzzy:
+            return None
+        return tuple(sorted(k for f in unit.fuzzy if (k := position_key(Key(Space.FUZZY, f)))))
     keys = []
     for key in unit_keys(unit.kind, unit.text, unit.readings, unit.fuzzy, allow_typos, unit.shapes):
         pos = position_key(key)
@@ -71,7 +78,8 @@ def _starts(where: tuple[str, ...] | None, field: MatchField) -> Sequence[int]:
     """Positions where a unit could match: a superset, read from the field's position index."""
     if where is None:
         return range(len(field.chars))
-    found = [field.at[k] for k in where if k in field.at]
+    at = field.at
+    found = [at[k] for k in where if k in at]
     if len(found) == 1:
         return found[0]
     return sorted({i for positions in found for i in positions})
@@ -126,11 +134,18 @@ def align(alt: Alternative, doc: Doc) -> Match | None:
     if not allow and all(u.kind == HAN for u in units):
         return _find_exact(alt, doc)
     abbreviation = all(u.kind == INITIAL for u in units)
-    where = start_keys(units[0], allow)
-    best: Match | None = None
+    where = _start_keys(units[0], allow)
+    limit = max(alt.budget, alt.typos)
+    # The best so far, compared as `Match.sort_key` (the synonym flag is the alternative's).
+    best_key: tuple[int, int, int, int] | None = None
+    best_at: tuple[int, MatchField, list[Channel]] | None = None
     for fi, field in enumerate(doc.fields):
+        if alt.kinds and field.kind not in alt.kinds:
+            continue
         chars = field.chars
+        bounds = field.bounds
         last_start = len(chars) - m
+        rank = FIELD_RANK.get(field.kind, UNKNOWN_FIELD_RANK)
         for start in _starts(where, field):
             if start > last_start:
                 break
@@ -146,33 +161,43 @@ def align(alt: Alternative, doc: Doc) -> Match | None:
                 exact += e
                 channels.append(ch)
             else:
-                if typos > max(alt.budget, alt.typos):
+                if typos > limit:
                     continue
-                if alt.words and _fragment(field, start, m) and field.text[start:start + m] not in alt.words:
+                if alt.words and _fragment(bounds, start, m) and field.text[start:start + m] not in alt.words:
                     # The letters spell a corpus word (xian: 西安, lidianchi: 锂电池) and matched
                     # other characters read the same inside another word (线 of 线带, 力电池 of
                     # 动力电池): not the word typed, as a homophone is not.
                     typos += 1
-                if start not in field.bounds:  # ends may fall inside a word: type-ahead
-                    if (m <= 2 or typos) and any(b in field.bounds for b in range(start + 1, start + m)):
+                if start not in bounds:  # ends may fall inside a word: type-ahead
+                    if (m <= 2 or typos) and any(b in bounds for b in range(start + 1, start + m)):
                         # From inside one word into the next, a short or mistyped match is a
                         # coincidence (合肥|基于 is not feiji); a long one is not (针纺织|服装).
                         continue
                     exact += PART_OF_WORD
-                elif abbreviation and start + m not in field.bounds:
+                elif abbreviation and start + m not in bounds:
                     exact += 1  # abbreviations stand for whole words: jdz is 景德镇, not 静电|植绒
-                match = Match(fi, field.kind, start, start + m, tuple(channels), typos, exact,
-                              alt.synonym, alt.label)
-                if best is None or match.sort_key() < best.sort_key():
-                    best = match
+                key = (typos, exact, rank, start)
+                if best_key is None or key < best_key:
+                    best_key, best_at = key, (fi, field, channels)
                     if typos == 0 and exact == 0 and field.rank == 0:
-                        return best
-    return best
+                        break
+        if best_key is not None and best_key[0] == 0 and best_key[1] == 0 and best_key[2] == 0:
+            break
+    if best_key is None or best_at is None:
+        return None
+    typos, exact, _, start = best_key
+    fi, field, channels = best_at
+    return Match(fi, field.kind, start, start + m, tuple(channels), typos, exact, alt.synonym, alt.label)
 
 
-def _fragment(field: MatchField, start: int, m: int) -> bool:
+@lru_cache(maxsize=4096)
+def _start_keys(unit: Unit, allow_typos: bool) -> tuple[str, ...] | None:
+    return start_keys(unit, allow_typos)
+
+
+def _fragment(bounds: frozenset[int], start: int, m: int) -> bool:
     """A match starting inside a word, or one character of a longer word (线 of 线带)."""
-    return start not in field.bounds or (m == 1 and start + 1 not in field.bounds)
+    return start not in bounds or (m == 1 and start + 1 not in bounds)
 
 
 def _find_exact(alt: Alternative, doc: Doc) -> Match | None:
@@ -180,6 +205,8 @@ def _find_exact(alt: Alternative, doc: Doc) -> Match | None:
     text = "".join(u.text for u in alt.units)
     best: Match | None = None
     for fi, field in enumerate(doc.fields):
+        if alt.kinds and field.kind not in alt.kinds:
+            continue
         pos = field.text.find(text)
         while pos >= 0:
             exact = 0 if pos in field.bounds else PART_OF_WORD

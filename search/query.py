@@ -62,6 +62,9 @@ class Alternative(NamedTuple):
     typos: int = 0  # edits already spent by a lexicon correction (lidain → lidian)
     synonym: bool = False
     label: str = ""  # what this alternative reads as, for --explain
+    # The kinds of field (format.FieldKind values) it may match in; empty: any. An English
+    # industry term names what a cluster makes: its name or alias, never its builder.
+    kinds: frozenset[str] = frozenset()
     # Pinyin that spells words of the corpus (xian → 西安, lidianchi → 锂电池): a match on other
     # characters read the same (线 of 线带, 力电池 of 动力电池) is not the word typed, and
     # counts one typo (`search.match.align`). A whole word beats a fragment of another.
@@ -129,7 +132,7 @@ def parse_query(raw: str, lexicon: Lexicon, correct: bool = False) -> ParsedQuer
     for n, runs in enumerate(words):
         at_end = n == len(words) - 1
         tokens.append(_given_token(runs, lexicon) or _make_token(runs, lexicon, at_end, corrector))
-    parsed = ParsedQuery(folded, tuple(tokens))
+    parsed = _promote_lone(ParsedQuery(folded, tuple(tokens)), lexicon)
     if len(parsed.terms) > MAX_TERMS:
         raise QueryError(f"the query has too many words ({len(parsed.terms)}; the limit is {MAX_TERMS})")
     return parsed
@@ -218,6 +221,7 @@ def _drop_stopwords(tokens: list[Runs], lexicon: Lexicon) -> list[Runs]:
 # english.tsv, a nickname of nicknames.tsv. Each is a token of its own.
 ENGLISH, NICKNAME = "english", "nickname"
 _PLURALS = (("ies", "y"), ("es", ""), ("s", ""))
+_NAMES = frozenset({"name", "alias"})
 
 
 def _given_runs(tokens: list[Runs], lexicon: Lexicon) -> list[Runs]:
@@ -303,8 +307,9 @@ def _given_token(runs: Runs, lexicon: Lexicon) -> Token | None:
         return None
     kind, text, _ = runs[0]
     what, targets = (lexicon.english if kind == ENGLISH else lexicon.nicknames)[text]
+    kinds = _NAMES if kind == ENGLISH and what == "industry" else frozenset()
     alts = tuple(Alternative(_han_units(t, lexicon, homophones=False), 0, synonym=True,
-                             label=f"{text} → {t}") for t in targets)
+                             label=f"{text} → {t}", kinds=kinds) for t in targets)
     term = Term(text, alts, True, place=what == "place")
     rest = frame_rest(text, lexicon.vocab, lexicon.chars) if kind == NICKNAME else None
     if rest is None or rest in targets:
@@ -426,6 +431,19 @@ def _make_token(runs: Runs, lexicon: Lexicon, at_end: bool, correct: _Corrector 
         parts = [Term(text, tuple(whole), significant=len(text) >= 2 and text not in lexicon.generic,
                       place=text in lexicon.places or _spells_place(text, lexicon))]
     return Token(text, tuple(whole), tuple(parts))
+
+
+def _promote_lone(parsed: ParsedQuery, lexicon: Lexicon) -> ParsedQuery:
+    """With no significant term, the lone characters decide, not the generic words beside
+    them (茶主要分布在哪: 茶, not 分布 or 在哪); with neither, every term counts (`term_roles`)."""
+    terms = parsed.terms
+    if any(t.significant for t in terms) or all(t.text in lexicon.generic for t in terms) or \
+            not any(t.text in lexicon.generic for t in terms):
+        return parsed
+    return parsed._replace(tokens=tuple(
+        tok._replace(parts=tuple(t if t.text in lexicon.generic else t._replace(significant=True)
+                                 for t in tok.parts))
+        for tok in parsed.tokens))
 
 
 def _spells_place(text: str, lexicon: Lexicon) -> bool:

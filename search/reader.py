@@ -10,8 +10,9 @@ from __future__ import annotations
 import pickle
 import struct
 import threading
+from collections import OrderedDict
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,15 +21,40 @@ from whoosh import query as wq
 from whoosh.reading import ReaderClosed, TermNotFound
 
 from index.errors import IndexDamagedError, SearcherClosedError
-from index.format import Fields, StoredDoc, decode
-from index.store import hold, release
+from index.format import TIES, Fields, StoredDoc, decode, parse_ties
+from index.store import hold, open_verified, read_verified, release
 from search.lexicon import Lexicon
 
 T = TypeVar("T")
 
+# Bounds on what a long-lived reader keeps (its memory does not grow with distinct queries):
+# decoded documents (~10 KB each) and cached posting lists (counted in document ids, ~60 bytes
+# each in a frozenset). Together at most ~40 MB + ~90 MB.
+DOC_CACHE = 4096
+POSTING_CACHE_IDS = 1_500_000
+EXPAND_CACHE = 2048  # prefixes expanded to the terms they start (a few dozen terms each)
+
 # What Whoosh raises reading a damaged segment: each read maps them to IndexDamagedError.
 _READ_ERRORS = (OSError, EOFError, ValueError, KeyError, IndexError, TypeError, struct.error,
                 pickle.UnpicklingError, zlib.error)
+
+
+class Ties:
+    """Equal hits' order without reading them (`bounds.Ties`): per document number its rank in
+    (name length, id) order (`format.TIES`), and the document numbers in that order."""
+
+    def __init__(self, rank: Sequence[int], order: Sequence[int]):
+        self.rank = rank
+        self._order = order
+
+    def key(self, docnum: int) -> int:
+        return self.rank[docnum]
+
+    def order(self) -> Sequence[int]:
+        return self._order
+
+    def __len__(self) -> int:
+        return len(self.rank)
 
 
 class IndexReader:
@@ -63,10 +89,20 @@ class IndexReader:
         except BaseException:
             self._searcher.close()
             raise
+        try:
+            self._ties_file = open_verified(generation, TIES, meta)
+        except BaseException:
+            self._searcher.close()
+            self.lexicon.close()
+            raise
+        self._meta = meta
         self._held = hold(generation)  # no build deletes it while this reader is open
-        self._docs: dict[int, StoredDoc] = {}
-        self._postings: dict[tuple[str, str], frozenset[int]] = {}
+        self._docs: OrderedDict[int, StoredDoc] = OrderedDict()  # least recently used first
+        self._postings: OrderedDict[tuple[str, str], frozenset[int]] = OrderedDict()
+        self._posting_ids = 0  # ids held by `_postings`
         self._columns: dict[str, list[str]] = {}
+        self._ties: Ties | None = None
+        self._expanded: OrderedDict[tuple[str, str], list[str]] = OrderedDict()
         self._lock = threading.Lock()
         self.closed = False
 
@@ -76,6 +112,7 @@ class IndexReader:
                 self.closed = True
                 self._searcher.close()
                 self.lexicon.close()
+                self._ties_file.close()
                 release(self._held)
 
     def check_open(self) -> None:
@@ -95,23 +132,44 @@ class IndexReader:
                                         f"{type(exc).__name__}: {exc}", hint=self._hint) from exc
 
     def postings(self, fieldname: str, text: str) -> frozenset[int]:
-        """Document numbers holding `text` in `fieldname` (cached)."""
+        """Document numbers holding `text` in `fieldname` (cached, least recently used out)."""
         key = (fieldname, text)
         ids = self._postings.get(key)
-        if ids is None:
-            def read(s: Any) -> frozenset[int]:
-                try:
-                    return frozenset(s.reader().postings(fieldname, text).all_ids())
-                except TermNotFound:
-                    return frozenset()
+        if ids is not None:
+            try:
+                self._postings.move_to_end(key)
+            except KeyError:  # dropped by another thread meanwhile
+                pass
+            return ids
 
-            ids = self._postings[key] = self._locked(read)
+        def read(s: Any) -> frozenset[int]:
+            try:
+                return frozenset(s.reader().postings(fieldname, text).all_ids())
+            except TermNotFound:
+                return frozenset()
+
+        ids = self._locked(read)
+        with self._lock:
+            if key not in self._postings:
+                self._postings[key] = ids
+                self._posting_ids += len(ids) + 1
+                while self._posting_ids > POSTING_CACHE_IDS and len(self._postings) > 1:
+                    _, old = self._postings.popitem(last=False)
+                    self._posting_ids -= len(old) + 1
         return ids
 
     def expand(self, fieldname: str, prefix: str) -> list[str]:
-        """Terms of `fieldname` starting with `prefix`."""
-        return self._locked(lambda s: [t.decode() if isinstance(t, bytes) else t
-                                       for t in s.reader().expand_prefix(fieldname, prefix)])
+        """Terms of `fieldname` starting with `prefix` (the last `EXPAND_CACHE` are kept)."""
+        key = (fieldname, prefix)
+        terms = self._expanded.get(key)
+        if terms is None:
+            terms = self._locked(lambda s: [t.decode() if isinstance(t, bytes) else t
+                                            for t in s.reader().expand_prefix(fieldname, prefix)])
+            with self._lock:
+                self._expanded[key] = terms
+                while len(self._expanded) > EXPAND_CACHE:
+                    self._expanded.popitem(last=False)
+        return terms
 
     def terms(self, fieldname: str) -> list[str]:
         """Every term of `fieldname` (for small filter fields such as program)."""
@@ -134,10 +192,31 @@ class IndexReader:
             values = self._columns[fieldname] = self._locked(read)
         return values.__getitem__
 
+    def ties(self) -> Ties:
+        """The tie table (`format.TIES`), read (and its checksum checked) on first use, then kept."""
+        ties = self._ties
+        if ties is None:
+            try:
+                rank, order = parse_ties(read_verified(self._ties_file, self.generation, TIES, self._meta))
+            except (IndexDamagedError, ValueError) as exc:
+                raise IndexDamagedError(f"the index in {self._index_dir} is damaged: {exc}",
+                                        hint=self._hint) from exc
+            ties = self._ties = Ties(rank, order)
+        return ties
+
     def doc(self, docnum: int) -> StoredDoc:
-        """The stored document of `docnum`, decoded once and cached."""
+        """The stored document of `docnum`, decoded (the last `DOC_CACHE` are kept)."""
         doc = self._docs.get(docnum)
-        if doc is None:
-            stored = self._locked(lambda s: s.stored_fields(docnum)[Fields.DOC])
-            doc = self._docs[docnum] = decode(stored)
+        if doc is not None:
+            try:
+                self._docs.move_to_end(docnum)
+            except KeyError:
+                pass
+            return doc
+        stored = self._locked(lambda s: s.stored_fields(docnum)[Fields.DOC])
+        doc = decode(stored)
+        with self._lock:
+            self._docs[docnum] = doc
+            while len(self._docs) > DOC_CACHE:
+                self._docs.popitem(last=False)
         return doc

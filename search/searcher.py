@@ -15,6 +15,7 @@ A thin façade over the query stages, each a module with its own tests:
 
 from __future__ import annotations
 
+import gc
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -27,7 +28,9 @@ from index.ensure import IndexState, open_index
 from index.errors import ClsearchError, InvalidValueError
 from index.format import Fields
 from index.store import current_generation, default_index_dir, resolve_dir
-from search.candidates import AltDocs, alternative_docs, candidate_docs, tighten_homophones
+from search.bounds import Page, rank_page
+from search.candidates import (AltDocs, alternative_docs, candidate_docs, exact_docs, spot_docs,
+                               tighten_homophones)
 from search.catalog import Catalog
 from search.complete import Completion
 from search.filters import browse_order, facet_counts, filter_docs
@@ -36,7 +39,7 @@ from search.lexicon import Lexicon
 from search.records import Record
 from search.values import FACET_FIELDS
 from search.partial import Dropped, describe, droppable, term_texts, without
-from search.query import Alternative, ParsedQuery, check_query, parse_query
+from search.query import Alternative, ParsedQuery, Unit, check_query, parse_query
 from search.rank import Ranked, placed_by, rank, seed_alternatives, term_roles
 from search.reader import IndexReader
 from search.suggestions import respell
@@ -45,6 +48,9 @@ from search.understand import Understood, term_notes, understand
 __all__ = ["Searcher", "Hit", "Results", "Highlight", "Span", "Explain", "ExplainMatch", "HIT_KEYS"]
 
 Filters = dict[str, tuple[str, ...]]  # filter field → stored values (search.values)
+# Candidates above which a page is ranked best-first (`search.bounds`): fewer are all aligned,
+# and the total and facets count exactly the hits.
+EARLY_STOP_MIN = 100
 MAX_LIMIT = 1_000_000  # far above any corpus: a bigger number is a mistake, not a wish
 
 
@@ -92,6 +98,10 @@ class Searcher:
             old.close()
         if old_catalog is not None:
             old_catalog.close()
+        # What was just loaded (lexicon, tables) lives as long as the generation: keep the
+        # garbage collector from scanning it on every pass (issue #11: a full pass over a
+        # large index's structures took over a second).
+        gc.freeze()
 
     @property
     def lexicon(self) -> Lexicon:
@@ -263,18 +273,21 @@ class Searcher:
             allowed = filter_docs({**filters, **soft}, self._reader.postings) or set()
             res = self._browse(limit, offset, {**filters, **soft}, allowed, facets)
             return replace(res, understood=understood)
-        parsed, ranked, dropped = self._search_partial(understood.text or query, filters, soft)
+        need = None if limit is None else offset + limit + 1  # +1: the rule placing the last hit
+        parsed, page, dropped = self._search_partial(understood.text or query, filters, soft, need)
+        ranked = page.ranked
         end = len(ranked) if limit is None else offset + limit
         hits = self._hits(ranked[offset:end], ranked[end] if len(ranked) > end else None, parsed)
         suggestion = self._suggestion(parsed, filters) if not ranked and suggest else None
-        counts = self._facets({r.docnum for r in ranked}) if facets else None
-        terms = [i for i, t in enumerate(parsed.terms) if t.significant or i in dropped.terms]
+        counts = self._facets(set(page.docs)) if facets else None
+        terms = ([i for i, t in enumerate(parsed.terms) if t.significant or i in dropped.terms]
+                 or list(range(len(parsed.terms))))  # no significant term: every term counts
         wanted = term_texts(parsed, terms) + describe(soft)
         first = ranked[0].terms if ranked else frozenset()
         partial = bool(ranked) and (bool(dropped) or not set(terms) <= first)  # search.partial, 4.
         applied = filters if dropped.filters or not ranked else {**filters, **soft}
-        return Results(parsed.text, hits, len(ranked), suggestion, offset, limit, counts, applied,
-                       self._titles(counts), terms=wanted,
+        return Results(parsed.text, hits, page.total, suggestion, offset, limit, counts, applied,
+                       self._titles(counts), total_exact=page.exact, terms=wanted,
                        dropped=term_texts(parsed, dropped.terms) + dropped.filters if ranked else (),
                        partial=partial, understood=self._noted(understood, parsed))
 
@@ -295,15 +308,15 @@ class Searcher:
         return understand(query, vocab=lexicon.vocab, nicknames=lexicon.nicknames, chars=lexicon.chars,
                           titles=lambda: self._catalog.titles, years=years)
 
-    def _search_partial(self, text: str, filters: Filters, soft: Filters
-                        ) -> tuple[ParsedQuery, list[Ranked], Dropped]:
+    def _search_partial(self, text: str, filters: Filters, soft: Filters, need: int | None
+                        ) -> tuple[ParsedQuery, Page, Dropped]:
         """Search the query whole; if nothing matches, drop the least informative parts
         (`search.partial`): the understood filters, then words known nowhere, then both."""
         base = filter_docs(filters, self._reader.postings) if filters else None
         with_soft = filter_docs({**filters, **soft}, self._reader.postings) if soft else base
-        parsed, ranked = self._ranked(text, with_soft)
-        if ranked:
-            return parsed, ranked, Dropped()
+        parsed, page = self._ranked(text, with_soft, need)
+        if page.ranked:
+            return parsed, page, Dropped()
         attempts: list[tuple[set[int] | None, frozenset[int], tuple[str, ...]]] = []
         if soft:
             attempts.append((base, frozenset(), describe(soft)))
@@ -314,21 +327,21 @@ class Searcher:
             if not terms and not lost:
                 continue
             lighter = without(parsed, terms)
-            ranked = self._rank(lighter, allowed)
-            if ranked:
-                return lighter, ranked, Dropped(terms, lost)
-        return parsed, [], Dropped()
+            page = self._rank(lighter, allowed, need)
+            if page.ranked:
+                return lighter, page, Dropped(terms, lost)
+        return parsed, Page([], 0, True, frozenset()), Dropped()
 
-    def _ranked(self, text: str, allowed: set[int] | None) -> tuple[ParsedQuery, list[Ranked]]:
+    def _ranked(self, text: str, allowed: set[int] | None, need: int | None) -> tuple[ParsedQuery, Page]:
         parsed = parse_query(text, self.lexicon)
-        ranked = self._rank(parsed, allowed)
-        if (not ranked and any(t.text.isascii() for t in parsed.terms)
-                and (allowed is None or not self._rank(parsed, None))):
+        page = self._rank(parsed, allowed, need)
+        if (not page.ranked and any(t.text.isascii() for t in parsed.terms)
+                and (allowed is None or not self._rank(parsed, None, 1).ranked)):
             # Nothing anywhere as typed (not merely outside the filters): let pinyin letter
             # typos be corrected (lidain → lidian).
             parsed = parse_query(text, self.lexicon, correct=True)
-            ranked = self._rank(parsed, allowed)
-        return parsed, ranked
+            page = self._rank(parsed, allowed, need)
+        return parsed, page
 
     def _found_terms(self, parsed: ParsedQuery, allowed: set[int] | None) -> set[int]:
         """The terms that some document (within `allowed`) may match."""
@@ -381,16 +394,31 @@ class Searcher:
                                  term_texts(parsed, r.terms)))
         return hits
 
-    def _rank(self, parsed: ParsedQuery, allowed: set[int] | None) -> list[Ranked]:
+    def _rank(self, parsed: ParsedQuery, allowed: set[int] | None, need: int | None = None) -> Page:
+        """The hits of `parsed`, best first: all of them, or with `need` at least the `need`
+        best (`bounds.rank_page`: the others are not aligned when the candidates are many)."""
         parsed = tighten_homophones(parsed, self._reader, self._reader.doc, self.lexicon)
         alt_docs: AltDocs = alternative_docs(parsed, self._reader)
         roles = term_roles(parsed)
         candidates = candidate_docs(seed_alternatives(parsed, roles), alt_docs, allowed)
+        if need is not None and len(candidates) > EARLY_STOP_MIN:
+            ties = self._reader.ties()
+            reader = self._reader
+
+            def spots(spot: str, unit: Unit) -> frozenset[int]:
+                return spot_docs(spot, unit, reader)
+
+            def exact(alt: Alternative) -> set[int]:
+                return exact_docs(alt, reader)
+
+            return rank_page(parsed, alt_docs, candidates, need, reader.doc, ties, roles, len(ties),
+                             spots, exact)
 
         def possible(alt: Alternative, docnum: int) -> bool:
             return docnum in alt_docs.get(id(alt), ())
 
-        return rank(parsed, candidates, self._reader.doc, possible, roles)
+        ranked = rank(parsed, candidates, self._reader.doc, possible, roles)
+        return Page(ranked, len(ranked), True, {r.docnum for r in ranked})
 
     def _suggestion(self, parsed: ParsedQuery, filters: Filters) -> str | None:
         """A respelling of the query (`suggestions.respell`), offered only if it finds hits."""

@@ -29,6 +29,7 @@ Full-width Latin (ＭＥＭＳ) is folded by normalisation (NFKC), as every quer
 from __future__ import annotations
 
 import re
+from functools import cache
 from collections.abc import Callable, Container, Iterable, Mapping
 from typing import NamedTuple
 
@@ -38,7 +39,11 @@ from index.text import is_han, normalize
 _NUM = "0-9一二三四五六七八九十百零〇两"
 _BULLETS = "•●○◦▪■□◆◇◊・∙‣⁃►▶▷➢➤✓√※★☆·"
 _QUOTES = "“”‘’「」『』《》〈〉\"'`"
-_LEADING = [re.compile(p) for p in (
+_TYPES = ("试点", "培育")
+_FRAME_ENDS = ("都", "谷", "城", "乡", "镇")
+# Patterns are compiled on first use (`_rx`, `_leading`), not at import: a one-shot query
+# that needs none of them (锂电) does not pay for compiling CJK character classes.
+_LEADING_SOURCES = (
     rf"^[{_BULLETS}\-–—*>]+\s*",
     rf"^[(\[【〔][{_NUM}]{{1,4}}[)\]】〕]\s*",  # (五) 【3】
     rf"^[{_NUM}]{{1,3}}\s*[、.)\]】:]\s*(?![0-9])",  # 3、 2. 12) 一、
@@ -46,19 +51,35 @@ _LEADING = [re.compile(p) for p in (
     r"^(?:序号|编号|No\.?)\s*:?\s*[0-9]{1,4}\s*",  # 序号8
     r"^附件\s*[0-9一二三四五六七八九十]{0,3}\s*:?\s*",  # 附件3
     r"^[0-9]{1,3}\s+(?=[^\s0-9])",  # a leading "12 " (a row number)
-)]
-_ELLIPSIS = re.compile(r"…+|⋯+|\.{2,}|。{2,}|·{2,}")
-_YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s*年度?|(?<![0-9A-Za-z])((?:19|20)[0-9]{2})(?![0-9A-Za-z])")
-_TYPES = ("试点", "培育")
-_TYPE_TAG = re.compile(r"[(\[【〔<]\s*(试点|培育)\s*类?\s*[)\]】〕>]|(试点|培育)类")
-_TITLE_SUFFIX = re.compile(r"(?:名单|清单|目录|名录|一览表|列表)$")
-# "capital of X" frames: 中国X都, X之都, X之乡, 中国X谷, X城 (with a prefix, or 之 …)
-_FRAME = re.compile(r"^(中国|世界|亚洲|全国|国际|全球)?(.+?)(之都|之乡|之城|名城|名镇|都|谷|城|乡|镇)$")
+)
+_YEARS = r"(?:19|20)[0-9]{2}"
+_SOURCES = {
+    "_ELLIPSIS": r"…+|⋯+|\.{2,}|。{2,}|·{2,}",
+    "_YEAR": rf"(?<![0-9])({_YEARS})\s*年度?|(?<![0-9A-Za-z])({_YEARS})(?![0-9A-Za-z])",
+    "_TYPE_TAG": r"[(\[【〔<]\s*(试点|培育)\s*类?\s*[)\]】〕>]|(试点|培育)类",
+    # A bracket of tags only: (2021年，培育), 【试点、2023】
+    "_TAG_GROUP": rf"[(\[【〔]\s*((?:{_YEARS}\s*年?度?|试点|培育)(?:\s*[,，、;；/]\s*"
+                  rf"(?:{_YEARS}\s*年?度?|试点|培育))+)\s*[)\]】〕]",
+    "_BRACKET": r"[(\[【〔]([^()\[\]【】〔〕]{2,40})[)\]】〕]",
+    "_TITLE_SUFFIX": r"(?:名单|清单|目录|名录|一览表|列表)$",
+    # "capital of X" frames: 中国X都, X之都, X之乡, 中国X谷, X城 (with a prefix, or 之 …)
+    "_FRAME": r"^(中国|世界|亚洲|全国|国际|全球)?(.+?)(之都|之乡|之城|名城|名镇|都|谷|城|乡|镇)$",
+    "_PREFIX": r"^(中国|世界|亚洲|全国|国际|全球)(.{2,})$",
+    "_CELLS": r"[\t|｜]",
+    "_MARKS": rf"[{_BULLETS}{_QUOTES}]",
+    "_TITLE_COLON": r"(?<=[\u3400-\u9fff])[:：]",
+    "_TAG_SEP": r"\s*[,，、;；/]\s*",
+}
 
 
-_PLAIN = re.compile(r"[\u3400-\u9fffa-z]+")
-_FRAME_ENDS = ("都", "谷", "城", "乡", "镇")
-_PREFIX = re.compile(r"^(中国|世界|亚洲|全国|国际|全球)(.{2,})$")
+@cache
+def _rx(name: str) -> re.Pattern[str]:
+    return re.compile(_SOURCES[name])
+
+
+@cache
+def _leading() -> list[re.Pattern[str]]:
+    return [re.compile(p) for p in _LEADING_SOURCES]
 
 
 class Note(NamedTuple):
@@ -104,7 +125,7 @@ def understand(raw: str, *, vocab: frozenset[str] | set[str] = frozenset(),
     >>> understand("2021年新余动力电池", years=lambda: {"2021"}).filters
     {'year': ('2021',)}
     """
-    if _PLAIN.fullmatch(raw) and not raw.endswith(_FRAME_ENDS) and "试点" not in raw and "培育" not in raw:
+    if raw and all("\u3400" <= c <= "\u9fff" or "a" <= c <= "z" for c in raw) and not raw.endswith(_FRAME_ENDS) and "试点" not in raw and "培育" not in raw:
         return Understood(raw, {}, ())  # one word of hanzi or letters: nothing to understand
     notes: list[Note] = []
     filters: dict[str, list[str]] = {}
@@ -114,16 +135,17 @@ def understand(raw: str, *, vocab: frozenset[str] | set[str] = frozenset(),
         if value not in filters.setdefault(field, []):
             filters[field].append(value)
 
-    cells = [c for c in re.split(r"[\t|｜]", raw)]
+    cells = _rx("_CELLS").split(raw)
     if len(cells) > 1:
         notes.append(Note(raw.strip(), "cell", f"{sum(1 for c in cells if c.strip())} cells"))
     kept: list[str] = []
     for cell in cells:
         text = _strip_leading(normalize(cell), notes)
-        text = _ELLIPSIS.sub(lambda m: _dropped(m, notes, "bullet"), text)
-        text = re.sub(rf"[{_BULLETS}{_QUOTES}]", lambda m: _dropped(m, notes, "bullet"), text)
-        text = _TYPE_TAG.sub(lambda m: _filter(m, add_filter, "type", m.group(1) or m.group(2)), text)
-        text = _YEAR.sub(lambda m: _year(m, add_filter, notes, years), text)
+        text = _rx("_ELLIPSIS").sub(lambda m: _dropped(m, notes, "bullet"), text)
+        text = _rx("_MARKS").sub(lambda m: _dropped(m, notes, "bullet"), text)
+        text = _rx("_TAG_GROUP").sub(lambda m: _tag_group(m, add_filter, notes, years), text)
+        text = _rx("_TYPE_TAG").sub(lambda m: _filter(m, add_filter, "type", m.group(1) or m.group(2)), text)
+        text = _rx("_YEAR").sub(lambda m: _year(m, add_filter, notes, years), text)
         text = _strip_leading(text.strip(), notes)
         kept.append(text)
     text = " ".join(t for t in kept if t)
@@ -137,8 +159,10 @@ def understand(raw: str, *, vocab: frozenset[str] | set[str] = frozenset(),
             else:
                 rest.append(w)
         words = rest
-    if len(words) > 1 or re.search(r"[\u3400-\u9fff][:：]", text):
+    if len(words) > 1 or any(c in text for c in ":："):
         words = _titles(words, titles(), add_filter)
+    if "(" in text or "【" in text or "[" in text:  # (湖北省重点产业集群) after a name
+        words = [_bracket_title(w, titles, add_filter) for w in words]
     words = [_frame(w, vocab, nicknames or {}, notes, chars) for w in words]
     text = " ".join(w for w in words if w)
     if not text and not filters:  # nothing but noise: search it as typed
@@ -153,6 +177,19 @@ def _dropped(m: re.Match[str], notes: list[Note], role: str) -> str:
 
 def _filter(m: re.Match[str], add: Callable[[str, str, str], None], field: str, value: str) -> str:
     add(field, value, m.group(0))
+    return " "
+
+
+def _tag_group(m: re.Match[str], add: Callable[[str, str, str], None], notes: list[Note],
+               years: Callable[[], frozenset[str] | set[str]]) -> str:
+    """(2021年，培育): each tag of the bracket, a year or a type."""
+    for tag in _rx("_TAG_SEP").split(m.group(1)):
+        if tag in _TYPES:
+            add("type", tag, tag)
+        else:
+            year = _rx("_YEAR").search(tag)
+            if year is not None:
+                _year(year, add, notes, years)
     return " "
 
 
@@ -171,10 +208,10 @@ def _strip_leading(text: str, notes: list[Note]) -> str:
     changed = True
     while changed and text:
         changed = False
-        for pattern in _LEADING:
+        for pattern in _leading():
             m = pattern.match(text)
             if m and m.end() < len(text):  # never the whole text: "12" alone is searched
-                role = "bullet" if pattern is _LEADING[0] else "numbering"
+                role = "bullet" if pattern is _leading()[0] else "numbering"
                 notes.append(Note(m.group(0).strip(), role))
                 text = text[m.end():].lstrip()
                 changed = True
@@ -191,11 +228,11 @@ def _titles(words: list[str], titles: Titles, add: Callable[[str, str, str], Non
         return words
     pieces: list[str] = []
     for w in words:
-        pieces += [p for p in re.split(r"(?<=[\u3400-\u9fff])[:：]", w) if p]  # 名单：, not name:
+        pieces += [p for p in _rx("_TITLE_COLON").split(w) if p]  # 名单：, not name:
     out: list[str] = []
     found: list[tuple[str, str, str]] = []
     for p in pieces:
-        key = _TITLE_SUFFIX.sub("", p)
+        key = _rx("_TITLE_SUFFIX").sub("", p)
         hit = titles.get(key) or titles.get(p)  # 创新型产业集群名单: the program before the list
         if hit is not None:
             found.append((hit[0], hit[1], p))
@@ -208,6 +245,20 @@ def _titles(words: list[str], titles: Titles, add: Callable[[str, str, str], Non
     return out
 
 
+def _bracket_title(word: str, titles: Callable[[], Titles], add: Callable[[str, str, str], None]) -> str:
+    """A program or list title in brackets inside a word: a filter, and the bracket goes."""
+    def replace(m: re.Match[str]) -> str:
+        inner = m.group(1).strip()
+        hit = titles().get(_rx("_TITLE_SUFFIX").sub("", inner)) or titles().get(inner)
+        if hit is None:
+            return m.group(0)
+        add(hit[0], hit[1], m.group(0))
+        return " "
+
+    out = _rx("_BRACKET").sub(replace, word).strip()
+    return out or word
+
+
 def _frame(word: str, vocab: frozenset[str] | set[str], nicknames: Mapping[str, object],
            notes: list[Note], chars: Container[str] = ()) -> str:
     """中国袜业之乡 → 袜业: strip a "capital of X" frame when what is left is a word.
@@ -218,7 +269,7 @@ def _frame(word: str, vocab: frozenset[str] | set[str], nicknames: Mapping[str, 
     """
     if not word or not all(is_han(c) for c in word) or word in nicknames or word in vocab:
         return word
-    m = _PREFIX.match(word)
+    m = _rx("_PREFIX").match(word)
     if m and m.group(2) in nicknames:  # 中国袜业之乡 → the nickname 袜业之乡
         notes.append(Note(word, "frame", m.group(2)))
         return m.group(2)
@@ -237,7 +288,7 @@ def frame_rest(word: str, vocab: frozenset[str] | set[str], chars: Container[str
     >>> frame_rest("中国伞城", {"伞"}), frame_rest("打火机之都", {"打火机"}), frame_rest("宜城", {"宜"})
     ('伞', '打火机', None)
     """
-    m = _FRAME.match(word)
+    m = _rx("_FRAME").match(word)
     if m is None:
         return None
     prefix, rest, suffix = m.group(1), m.group(2), m.group(3)
@@ -287,8 +338,8 @@ def title_table(values: Mapping[str, Mapping[str, object]]) -> dict[str, tuple[s
                 names.append(str(title))
             for name in names:
                 name = normalize(name).replace(" ", "")
-                bare = _YEAR.sub("", name).strip()
-                for n in {name, bare, _TITLE_SUFFIX.sub("", name), _TITLE_SUFFIX.sub("", bare)}:
+                bare = _rx("_YEAR").sub("", name).strip()
+                for n in {name, bare, _rx("_TITLE_SUFFIX").sub("", name), _rx("_TITLE_SUFFIX").sub("", bare)}:
                     if len(n) >= 2:
                         out[n] = (field, value)
     return out

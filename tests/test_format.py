@@ -81,3 +81,17 @@ def test_lexicon_files_round_trip(tmp_path):
 @pytest.mark.parametrize("kind", list(Kind))
 def test_every_unit_kind_has_keys(kind):
     assert unit_keys(kind, "a")
+
+
+def test_the_tie_table_orders_documents_by_name_length_then_id(tmp_path):
+    from index.format import parse_ties, tie_key, tie_value, write_ties
+
+    names = [("常州光伏产业集群", "b-2"), ("锂电产业集群", "z-1"), ("锂电产业集群", "a-9"), ("钛产业集群", "m-0")]
+    keys = [tie_key(tie_value(name, rid)) for name, rid in names]
+    assert keys[0] == (8, "b-2")
+    write_ties(tmp_path, keys)
+    rank, order = parse_ties((tmp_path / "ties.bin").read_bytes())
+    assert list(order) == [3, 2, 1, 0]  # 钛… (5), then the two of 6 by id, then 8
+    assert [rank[d] for d in range(4)] == [3, 2, 1, 0]
+    with pytest.raises(ValueError):
+        parse_ties((tmp_path / "ties.bin").read_bytes()[:-4])

@@ -114,8 +114,15 @@ def test_several_words_no_cluster_has_together_are_flagged(full):
     assert {h.matched for h in res.hits} == {("锂电",), ("光伏",)}
 
 
+def test_an_english_industry_matches_names_not_builders(full):
+    # 宁波高新区工业互联网创新型产业集群 is built by 宁波高新区(新材料科技城)管委会: a zone's name,
+    # not what the cluster makes.
+    assert full.results("new materials Ningbo").total == 0
+    assert all("新材料" in h.name for h in full.search("new materials", None))
+
+
 @pytest.mark.parametrize("query", ["奶茶火星", "石墨烯奶茶", "区块链火星", "拉萨 锂电", "西藏 光伏",
-                                   "哈尔滨 珍珠", "qwzxv", "咖啡 青岛"])
+                                   "哈尔滨 珍珠", "qwzxv", "咖啡 青岛", "new materials Ningbo"])
 def test_informative_words_that_match_nothing_still_find_nothing(full, query):
     res = full.results(query)
     assert (res.total, res.hits, res.partial, res.dropped) == (0, [], False, ())

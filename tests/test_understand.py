@@ -10,6 +10,7 @@ import pytest
 from search.understand import Note, frame_rest, understand
 
 TITLES = {"创新型产业集群": ("program", "创新型产业集群"),
+          "湖北省重点产业集群": ("program", "湖北省重点产业集群"),
           "中小企业特色产业集群": ("program", "中小企业特色产业集群"),
           "科技部": ("program", "创新型产业集群")}
 
@@ -54,6 +55,9 @@ def test_full_width_latin_is_folded_like_half_width():
      {"year": ("2023",), "program": ("中小企业特色产业集群",)}),
     ("附件3 创新型产业集群名单 株洲轨道交通装备制造", "株洲轨道交通装备制造", {"program": ("创新型产业集群",)}),
     ("科技部 锂电", "锂电", {"program": ("创新型产业集群",)}),
+    ("七台河石墨烯产业集群（2021年，培育）", "七台河石墨烯产业集群", {"year": ("2021",), "type": ("培育",)}),
+    ("湖北省重点产业集群：襄阳汽车", "襄阳汽车", {"program": ("湖北省重点产业集群",)}),
+    ("宜昌数控机电装备产业集群（湖北省重点产业集群）", "宜昌数控机电装备产业集群", {"program": ("湖北省重点产业集群",)}),
 ])
 def test_years_types_and_titles_become_filters(raw, text, filters):
     got = u(raw)

@@ -228,14 +228,16 @@ def _add_tables(records: list[Record], extra_tables: Iterable[Path | str | tuple
         return records
     from .tables import load_table_entries
 
+    added: list[Record] = []
     for item in extra_tables:  # a path, or (path, the name to report it by)
         path, document = item if isinstance(item, tuple) else (item, None)
         table_spec, entries, problems = load_table_entries(Path(path), document)
         corpus.problems += problems
         corpus.entries[table_spec.key] = len(entries)
         specs[table_spec.key] = table_spec
-        records = merge_records(records + [to_record(e, table_spec, programs) for e in entries])
-    return records
+        added += [to_record(e, table_spec, programs) for e in entries]
+    # One merge for all lists: the same as one per list (a left fold in list order), not n × lists.
+    return merge_records(records + added)
 
 
 def _duplicate_ids(records: list[Record]) -> list[Problem]:

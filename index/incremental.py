@@ -1,0 +1,162 @@
+"""Incremental builds: a new generation that reuses the previous one's segments.
+
+Adding or removing a list changes a few thousand records of a corpus that may hold 100,000.
+Instead of preparing every record again, the new generation
+
+- hard-links the previous generation's Whoosh segment files (Whoosh never rewrites a segment
+  file, so both generations can share them; a copy where links are not possible);
+- marks the documents of removed or changed records deleted (Whoosh keeps the deletions in
+  the new table of contents; every read filters them out);
+- writes one new segment with the new and changed records;
+- updates the lexicon from the previous generation's counts (``lexstate.json``): the
+  contributions of removed and changed records are taken out, the new ones added, so the
+  lexicon and the typo table equal a full build's.
+
+The smaller tables (records, filter values, completion) are written from the whole corpus as
+in a full build. Everything else is a full build's: the build lock, the checksums of every
+file, verification before the atomic swap, clean-up of a failed build (`index.build`).
+
+An incremental build is only possible from a generation built by the same code and data
+(`code_fingerprint`), intact, with its lexicon counts, and with fewer than `MAX_SEGMENTS`
+segments (each adds a little to every query's cost); otherwise the build is a full one, which
+also merges everything back into one segment. ``clsearch index build`` without options is
+always a full build.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from index.errors import IndexDamagedError
+from index.format import RECORDS, Fields
+from index.records import Record
+from index.store import check_generation, read_meta, verified_bytes
+
+LEXSTATE = "lexstate.json"  # the lexicon's counts, for the next incremental build
+MAX_SEGMENTS = 12
+# What a record holds that its indexed document does not depend on: a change there alone
+# does not re-index the record (they are written to records.jsonl all the same).
+_NOT_INDEXED = ("related", "sources")
+
+
+@dataclass
+class Plan:
+    """What an incremental build changes in the previous generation's segments."""
+
+    base: Path
+    deleted: list[int]  # document numbers to mark deleted (removed and changed records)
+    old: list[Record]  # the removed and changed records as the previous generation had them
+    new: list[Record]  # records to write to the new segment (new and changed), in corpus order
+    state: dict[str, Any]  # the previous generation's lexicon counts
+
+
+def signature(d: dict[str, Any]) -> str:
+    """What a record's indexed document is made from, as one string (from `Record.to_dict()`)."""
+    return json.dumps({k: v for k, v in d.items() if k not in _NOT_INDEXED}, ensure_ascii=False,
+                      sort_keys=True, separators=(",", ":"))
+
+
+def plan_update(base: Path, code: str, records: list[Record]) -> Plan | None:
+    """How to reach `records` from generation `base`; None if only a full build can.
+
+    `code`: the `code_fingerprint` the new generation is built with.
+    """
+    try:
+        meta = read_meta(base)
+    except IndexDamagedError:
+        return None
+    if meta.get("code") != code or LEXSTATE not in (meta.get("files") or {}):
+        return None
+    if check_generation(base, meta):
+        return None
+    try:
+        state = json.loads(verified_bytes(base, LEXSTATE, meta))
+        rows = {}
+        for line in verified_bytes(base, RECORDS, meta).decode("utf-8").splitlines():
+            if line.strip():
+                d = json.loads(line)
+                rows[d["id"]] = d
+        docnums, segments = _live_documents(base)
+    except (IndexDamagedError, ValueError, KeyError, TypeError, OSError):
+        return None
+    if segments >= MAX_SEGMENTS or set(docnums) != set(rows):
+        return None
+    new: list[Record] = []
+    seen = set()
+    for record in records:
+        seen.add(record.id)
+        old = rows.get(record.id)
+        if old is None or signature(old) != signature(record.to_dict()):
+            new.append(record)
+    gone = [rid for rid in rows if rid not in seen]
+    changed = [r.id for r in new if r.id in rows]
+    return Plan(base, sorted(docnums[rid] for rid in gone + changed),
+                [record_of(rows[rid]) for rid in gone + changed], new, state)
+
+
+def _live_documents(generation: Path) -> tuple[dict[str, int], int]:
+    """Record id → document number of every live (not deleted) document; number of segments."""
+    from whoosh import index as windex
+
+    ix = windex.open_dir(str(generation))
+    with ix.reader() as reader:
+        ids = reader.column_reader(Fields.ID)
+        out = {}
+        for docnum in range(reader.doc_count_all()):
+            if not reader.is_deleted(docnum):
+                value = ids[docnum]
+                out[value.decode("utf-8") if isinstance(value, bytes) else value] = docnum
+        segments = len(ix._segments())
+    return out, segments
+
+
+def record_of(d: dict[str, Any]) -> Record:
+    """A `Record` with what indexing needs, from its `to_dict()` form."""
+    return Record(id=d["id"], name=d["name"], short_name=d.get("short_name", ""), program=d["program"],
+                  issuer=d.get("issuer", ""), list_title=d.get("list_title", ""), year=d.get("year"),
+                  aliases=list(d.get("aliases") or []), province=d.get("province"), city=d.get("city"),
+                  district=d.get("district"), builders=list(d.get("builders") or []),
+                  recommender=d.get("recommender"), type=d.get("type"), lists=list(d.get("lists") or []))
+
+
+def link_segments(base: Path, generation: Path) -> None:
+    """The Whoosh files of `base` (segments and table of contents) into `generation`.
+
+    Hard links where the file system allows them (Whoosh writes each file once and never
+    changes it), copies elsewhere.
+    """
+    for path in base.iterdir():
+        if not path.is_file() or not (path.name.startswith("MAIN_") or path.name.startswith("_MAIN_")):
+            continue
+        if path.name.endswith("WRITELOCK"):
+            continue
+        target = generation / path.name
+        try:
+            os.link(path, target)
+        except OSError:
+            shutil.copyfile(path, target)
+
+
+def write_state(generation: Path, state: dict[str, Any]) -> None:
+    with open(generation / LEXSTATE, "w", encoding="utf-8") as fp:
+        json.dump(state, fp, ensure_ascii=False, separators=(",", ":"))
+
+
+def add_lists(index_dir: Path, paths: Iterable[str | Path], log: Callable[[str], None] | None = None):
+    """Add list files to the index in `index_dir` (incrementally when possible): a BuildReport."""
+    from index.ensure import build_from_seeds
+
+    return build_from_seeds(Path(index_dir), log, "lists added", extra=list(paths))
+
+
+def remove_lists(index_dir: Path, keys: Iterable[str], log: Callable[[str], None] | None = None):
+    """Remove added lists by key (a file's stem when added) from the index: a BuildReport."""
+    from index.ensure import build_from_seeds
+
+    return build_from_seeds(Path(index_dir), log, "lists removed", remove=list(keys))

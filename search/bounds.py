@@ -1,0 +1,468 @@
+"""Best-first ranking: align only the candidates that can still reach the page.
+
+`rank.rank` aligns every candidate, which costs ~20-200 µs each: a generic word (管委会) or a
+short prefix (``ji``) makes that the whole corpus. Here each candidate gets a *bound*, the best
+ranking key it could possibly have, computed from postings alone (set algebra, no document
+read), and candidates are aligned best bound first. Once the page (offset + limit) holds hits
+whose keys beat the bound of every candidate not yet aligned, the rest cannot change the page
+and are never read: the page is exactly the one `rank.rank` gives.
+
+The bound of a document follows the ranking rules (`rank.RULES`), per query token:
+
+- terms: the terms an alternative found by the candidate stage can match (`possible`); a
+  whole-token alternative counts for every term of the token;
+- typos, synonyms, exactness: the least any possible alternative can cost (edits already spent
+  by a correction, a synonym, the cheapest channel of each unit: exact hanzi 0, pinyin 1,
+  initials and prefixes 3);
+- proximity: the pieces a token matched in parts must be at least; field: 0 (name);
+- length and record id: exact, as each document's rank in (length, id) order (the index's
+  tie table, `format.TIES`).
+
+Documents with the same bound on the rules form a *bucket* (a set, from intersections and
+differences of postings); buckets are visited in bound order and each bucket's documents in
+(length, id) order, so the first aligned documents are also the likeliest hits.
+
+When ranking stops early the total is not counted: `Page.total` is then the number of
+candidates that postings say may match (every hit is one of them: an upper bound), and
+`Page.docs` is that set, from which facets are counted. Both are exact when every candidate
+was aligned.
+"""
+
+from __future__ import annotations
+
+from bisect import insort
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
+from itertools import product
+from typing import NamedTuple, Protocol
+
+from index.format import FIELD_RANK, FieldKind, Spot
+from search.match import PART_OF_WORD, Doc
+from search.query import FULL, HAN, INITIAL, LIT, PREFIX, Alternative, ParsedQuery, Token, Unit
+from search.rank import Ranked, TermRoles, evaluate
+
+# Least (typos, exactness) a unit of each kind can cost (`match.CHANNEL_COST`, best channel).
+_UNIT_EXACTNESS = {HAN: 0, LIT: 0, FULL: 1, INITIAL: 3, PREFIX: 3}
+MAX_PART_SUBSETS = 4  # a token of more parts gets one coarse level (2**parts subsets otherwise)
+MAX_COMBOS = 512  # level combinations across tokens; above this, each token gets one level
+
+Vec = tuple[int, int, int, int, int]  # least typos, synonyms, proximity, field, exactness
+ZERO: Vec = (0, 0, 0, 0, 0)
+# Where the first unit of an alternative can match at no typo (`format.Spot`), and what that
+# adds to its least costs: a name word start adds nothing, inside a name word adds
+# PART_OF_WORD exactness, an alias, a builder or the place only is a worse field.
+Spots = Callable[[str, Unit], AbstractSet[int]]
+Exact = Callable[[Alternative], AbstractSet[int]]
+ONE_TYPO: Vec = (1, 0, 0, 0, 0)
+
+
+class Ties(Protocol):
+    """Equal hits' order without reading them: each document's rank in (name length, id)
+    order, the `Ranking` rules' last (length) and the final tie-break (id)."""
+
+    def key(self, docnum: int) -> int: ...
+
+    def order(self) -> Sequence[int]:
+        """Every document number, by `key`."""
+        ...
+
+
+class Page(NamedTuple):
+    ranked: list[Ranked]  # best first: at least the `need` best hits (every hit when exact)
+    total: int  # hits; an upper bound when not `exact`
+    exact: bool
+    docs: AbstractSet[int]  # the hits (exact), or every candidate that may be one
+
+
+class _Level(NamedTuple):
+    terms: int  # most terms the token can match in these documents
+    vec: Vec
+    docs: AbstractSet[int]
+
+
+def alt_vec(alt: Alternative) -> Vec:
+    """The least (typos, synonyms, proximity, field, exactness) a match of `alt` can have."""
+    return (alt.typos, int(alt.synonym), 0, 0, sum(_UNIT_EXACTNESS.get(u.kind, 0) for u in alt.units))
+
+
+def _add(a: Vec, b: Vec) -> Vec:
+    return (a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3], a[4] + b[4])
+
+
+def _least(vecs: list[Vec]) -> Vec:
+    """Componentwise minimum: below every vector given (a valid lower bound of each)."""
+    if not vecs:
+        return ZERO
+    return (min(v[0] for v in vecs), min(v[1] for v in vecs), min(v[2] for v in vecs),
+            min(v[3] for v in vecs), min(v[4] for v in vecs))
+
+
+def _spotted(alt: Alternative, docs: AbstractSet[int], spots: Spots) -> list[tuple[Vec, AbstractSet[int]]]:
+    """`docs` of `alt` split by where its first unit can match at no typo (see `Spots`)."""
+    base = alt_vec(alt)
+    unit = alt.units[0]
+    left: set[int] = set(docs)
+    out: list[tuple[Vec, AbstractSet[int]]] = []
+
+    def take(spot: str) -> set[int]:
+        nonlocal left
+        ids = left & spots(spot, unit)
+        left -= ids
+        return ids
+
+    word = take(Spot.WORD)
+    if len(alt.units) == 1 and unit.kind == INITIAL:  # an abbreviation of one word
+        single = {d for d in word if d in spots(Spot.SINGLE, unit)}
+        out += [(base, single), (_add(base, (0, 0, 0, 0, 1)), word - single)]
+    else:
+        out.append((base, word))
+    out.append((_add(base, (0, 0, 0, 0, PART_OF_WORD)), take(Spot.NAME)))
+    out.append((_add(base, (0, 0, 0, FIELD_RANK[FieldKind.ALIAS], 0)), take(Spot.ALIAS)))
+    out.append((_add(base, (0, 0, 0, FIELD_RANK[FieldKind.BUILDER], 0)), take(Spot.BUILDER)))
+    out.append((_add(base, (0, 0, 0, FIELD_RANK[FieldKind.PLACE], 0)), left))
+    return [(vec, ids) for vec, ids in out if ids]
+
+
+def _union(sets: Iterable[AbstractSet[int]]) -> set[int]:
+    out: set[int] = set()
+    for s in sets:
+        out |= s
+    return out
+
+
+def _exact_split(alt: Alternative, ids: AbstractSet[int], exact: Exact | None
+                 ) -> tuple[AbstractSet[int], AbstractSet[int]]:
+    """`ids` of `alt` split into those it may match with no new typo and those it needs one for."""
+    if exact is None or alt.budget <= alt.typos:
+        return ids, frozenset()
+    sure = exact(alt)
+    inside = set(ids) & sure if not isinstance(ids, (set, frozenset)) else ids & sure
+    if len(inside) == len(ids):
+        return ids, frozenset()
+    return inside, ids - inside
+
+
+def _alt_levels(alts: Sequence[Alternative], docs_of: Callable[[Alternative], AbstractSet[int]],
+                spots: Spots | None, exact: Exact | None) -> list[tuple[Vec, AbstractSet[int]]]:
+    """Documents of a term split by the cheapest alternative they can match (disjoint sets)."""
+    by_vec: dict[Vec, list[AbstractSet[int]]] = {}
+    for alt in alts:
+        ids = docs_of(alt)
+        if not ids:
+            continue
+        ids, typo = _exact_split(alt, ids, exact)
+        if typo:
+            by_vec.setdefault(_add(alt_vec(alt), ONE_TYPO), []).append(typo)
+        if not ids:
+            continue
+        if spots is not None and alt.units:
+            for vec, part in _spotted(alt, ids, spots):
+                by_vec.setdefault(vec, []).append(part)
+        else:
+            by_vec.setdefault(alt_vec(alt), []).append(ids)
+    out: list[tuple[Vec, AbstractSet[int]]] = []
+    seen: set[int] = set()
+    for vec in sorted(by_vec):
+        sets = by_vec[vec]
+        ids = sets[0] if len(sets) == 1 else _union(sets)
+        if seen:
+            ids = ids - seen
+        if ids:
+            out.append((vec, ids))
+            seen |= ids
+    return out
+
+
+def _token_levels(tok: Token, docs_of: Callable[[Alternative], AbstractSet[int]],
+                  spots: Spots | None, exact: Exact | None) -> list[_Level]:
+    """A token's documents in disjoint levels, each with its bound (terms, least costs)."""
+    n = len(tok.parts)
+    if n == 1:
+        return [_Level(1, vec, ids)
+                for vec, ids in _alt_levels(tok.parts[0].alternatives, docs_of, spots, exact)]
+    part_sets = [_union([docs_of(a) for a in t.alternatives]) for t in tok.parts]
+    part_vecs = [_least([alt_vec(a) for a in t.alternatives if docs_of(a)]) for t in tok.parts]
+    # Per part, the documents some alternative may match with no new typo (the others need one).
+    part_sure = [_union([_exact_split(a, docs_of(a), exact)[0] for a in t.alternatives]) for t in tok.parts]
+    whole = _union([docs_of(a) for a in tok.whole])
+    levels: list[_Level] = []
+    if whole:
+        # Matched whole (one match), or, if that fails, in all n parts: the least of both.
+        parts_all: Vec = (0, 0, n - 1, 0, 0)
+        for v in part_vecs:
+            parts_all = _add(parts_all, v)
+        whole_vecs = [alt_vec(a) for a in tok.whole if docs_of(a)]
+        least = _least(whole_vecs + [parts_all])
+        sure = _union([_exact_split(a, docs_of(a), exact)[0] for a in tok.whole])
+        every = set(whole)
+        for ps in part_sure:
+            every &= ps
+        sure = (sure | every) & whole  # matched whole, or in all parts, with no new typo
+        if sure:
+            levels.append(_Level(n, least, sure))
+        if len(sure) < len(whole):
+            levels.append(_Level(n, _add(least, ONE_TYPO), whole - sure))
+    rest: list[set[int]] = [s - whole if whole else s for s in part_sets]
+    known: dict[int, list[tuple[tuple[int, int], set[int]]]] = {}
+
+    def classes(i: int) -> list[tuple[tuple[int, int], set[int]]]:
+        if i not in known:
+            assert spots is not None
+            known[i] = _spot_classes(tok.parts[i].alternatives, docs_of, spots)
+        return known[i]
+
+    if n > MAX_PART_SUBSETS:
+        others = _union(rest)
+        if others:
+            levels.append(_Level(n, ZERO, others))
+        return levels
+    # Each non-empty subset of parts: the documents that may match exactly those parts.
+    for mask in range(1, 1 << n):
+        inside = [i for i in range(n) if mask >> i & 1]
+        smallest: set[int] = min((rest[i] for i in inside), key=len)
+        ids = set(smallest)
+        for i in inside:
+            ids &= rest[i]
+            if not ids:
+                break
+        for i in range(n):
+            if ids and not mask >> i & 1:
+                ids -= rest[i]
+        if ids:
+            vec: Vec = (0, 0, len(inside) - 1, 0, 0)
+            for i in inside:
+                vec = _add(vec, part_vecs[i])
+            sure = ids
+            for i in inside:
+                sure = sure & part_sure[i]
+            if sure and spots is not None:
+                for (field, extra), group in _by_field(sure, [classes(i) for i in inside]).items():
+                    levels.append(_Level(len(inside), _add(vec, (0, 0, 0, field, extra)), group))
+            elif sure:
+                levels.append(_Level(len(inside), vec, sure))
+            if len(sure) < len(ids):
+                levels.append(_Level(len(inside), _add(vec, ONE_TYPO), ids - sure))
+    return levels
+
+
+# Where the first unit of a term can sit, best first: (field rank, exactness added).
+_CLASSES = ((Spot.WORD, (0, 0)), (Spot.NAME, (0, PART_OF_WORD)), (Spot.ALIAS, (FIELD_RANK[FieldKind.ALIAS], 0)),
+            (Spot.BUILDER, (FIELD_RANK[FieldKind.BUILDER], 0)))
+_ELSEWHERE = (FIELD_RANK[FieldKind.PLACE], 0)
+
+
+def _spot_classes(alts: Sequence[Alternative], docs_of: Callable[[Alternative], AbstractSet[int]],
+                  spots: Spots) -> list[tuple[tuple[int, int], set[int]]]:
+    """For a term of a token matched in parts: per class of `_CLASSES`, the documents where
+    the first unit of one of its alternatives can sit there at no typo (a document counts in
+    its best class; one in none of them can match at no typo only in the place)."""
+    units = list({a.units[0] for a in alts if a.units and docs_of(a)})
+    return [(extra, _union([spots(spot, u) for u in units])) for spot, extra in _CLASSES]
+
+
+def _by_field(ids: set[int], per_part: list[list[tuple[tuple[int, int], set[int]]]]
+              ) -> dict[tuple[int, int], set[int]]:
+    """`ids` grouped by the least total (field rank, exactness added) of the parts' classes."""
+    groups: dict[tuple[int, int], set[int]] = {(0, 0): ids}
+    for classes in per_part:
+        regrouped: dict[tuple[int, int], set[int]] = {}
+        for (field, extra), group in groups.items():
+            left = group
+            for (cf, ce), members in classes:
+                if not left:
+                    break
+                take = left & members
+                if take:
+                    regrouped.setdefault((field + cf, extra + ce), set()).update(take)
+                    left = left - take
+            if left:
+                key = (field + _ELSEWHERE[0], extra + _ELSEWHERE[1])
+                regrouped.setdefault(key, set()).update(left)
+        groups = regrouped
+    return groups
+
+
+def _coarse(levels: list[_Level]) -> list[_Level]:
+    """One level for a token: the most terms and least costs of all its levels."""
+    if len(levels) <= 1:
+        return levels
+    return [_Level(max(lv.terms for lv in levels), _least([lv.vec for lv in levels]),
+                   _union([lv.docs for lv in levels]))]
+
+
+Key = tuple[int, ...]
+
+
+def buckets(parsed: ParsedQuery, docs_of: Callable[[Alternative], AbstractSet[int]],
+            candidates: AbstractSet[int], spots: Spots | None = None, exact: Exact | None = None
+            ) -> Iterator[tuple[Key, set[int]]]:
+    """(bound key, documents) in bound order, best first; together exactly `candidates`.
+
+    The bound key is the `Ranking.key` prefix (terms, typos, synonyms, proximity, field,
+    exactness) no document of the bucket can beat.
+    """
+    per_token = [_token_levels(tok, docs_of, spots, exact) for tok in parsed.tokens]
+    combos = 1
+    for levels in per_token:
+        combos *= len(levels) + 1
+    if combos > MAX_COMBOS:
+        per_token = [_coarse(levels) for levels in per_token]
+    # Each token: one of its levels, or none of them (index -1).
+    options = [list(range(len(levels))) + [-1] for levels in per_token]
+    keyed: dict[Key, list[tuple[int, ...]]] = {}
+    for choice in product(*options):
+        terms, vec = 0, ZERO
+        for levels, c in zip(per_token, choice):
+            if c >= 0:
+                terms += levels[c].terms
+                vec = _add(vec, levels[c].vec)
+        key: Key = (-terms, vec[0], vec[1], vec[2], vec[3], vec[4])
+        keyed.setdefault(key, []).append(choice)
+    unions = [_union([lv.docs for lv in levels]) for levels in per_token]
+    covered: set[int] = set()
+    for key in sorted(keyed):
+        found: set[int] = set()
+        for choice in keyed[key]:
+            sets = [per_token[t][c].docs for t, c in enumerate(choice) if c >= 0]
+            if sets:
+                sets.sort(key=len)
+                ids = set(candidates) if len(candidates) < len(sets[0]) else set(sets[0])
+                ids &= candidates
+                for s in sets:
+                    if not ids:
+                        break
+                    ids &= s
+            else:  # no token possible: only what is left over
+                ids = set(candidates) - covered
+            for t, c in enumerate(choice):
+                if ids and c < 0:
+                    ids -= unions[t]
+            found |= ids
+        if found:
+            covered |= found
+            yield key, found
+
+
+def _in_order(ids: set[int], ties: Ties, total: int) -> Iterator[int]:
+    """The documents `ids` by tie key: a dense set walks the global order, a small one is sorted."""
+    if len(ids) * 8 > total:
+        for d in ties.order():
+            if d in ids:
+                yield d
+    else:
+        yield from sorted(ids, key=ties.key)
+
+
+def rank_page(parsed: ParsedQuery, alt_docs: Mapping[int, AbstractSet[int]], candidates: AbstractSet[int],
+              need: int, doc: Callable[[int], Doc], ties: Ties, roles: TermRoles, total_docs: int,
+              spots: Spots | None = None, exact: Exact | None = None) -> Page:
+    """The `need` best hits of `candidates`, exactly as `rank.rank(...)[:need]` orders them.
+
+    `alt_docs` maps id(alternative) to the documents the candidate stage found for it;
+    `total_docs` is the number of documents in the index (to choose how to walk a bucket);
+    `spots(spot, unit)`, the documents where `unit` can match at that `format.Spot` at no
+    typo, tightens the bounds on field and exactness (without it they are 0); `exact(alt)`,
+    the documents `alt` may match with no typo beyond those it has spent (`alt.typos`), does
+    the same for typos.
+    """
+    empty: frozenset[int] = frozenset()
+
+    def docs_of(alt: Alternative) -> AbstractSet[int]:
+        return alt_docs.get(id(alt), empty)
+
+    # A place beside an industry word narrows the hits (`rank.rank`): only the documents that
+    # may match every such place are streamed.
+    places = roles.significant - roles.required
+    stream = candidates
+    if places:
+        first = 0
+        place_docs: dict[int, set[int]] = {}
+        for tok in parsed.tokens:
+            whole = _union([docs_of(a) for a in tok.whole]) if len(tok.parts) > 1 else set()
+            for k, term in enumerate(tok.parts):
+                if first + k in places:
+                    place_docs[first + k] = _union([docs_of(a) for a in term.alternatives]) | whole
+            first += len(tok.parts)
+        narrowed = set(candidates)
+        for ids in place_docs.values():
+            narrowed &= ids
+        stream = narrowed
+
+    results: dict[int, tuple[Key, str, Ranked, frozenset[int]]] = {}
+    matched_terms: set[int] = set()
+    evaluated: set[int] = set()
+    stopped = False
+    # A hit's place: its ranking key without the length, then its tie rank, which orders
+    # (length, id) as `rank.rank` does; a document's bound compares the same way.
+    kth: tuple[Key, int] | None = None
+    top: list[tuple[Key, int]] = []  # the places of the best `need` hits so far, sorted
+
+    def align(d: int) -> None:
+        nonlocal kth
+        evaluated.add(d)
+        document = doc(d)
+
+        def possible(alt: Alternative) -> bool:
+            return d in docs_of(alt)
+
+        result = evaluate(parsed, document, possible)
+        if result is None or not result[2] & roles.required:
+            return
+        ranking, matches, found = result
+        matched_terms.update(found)
+        if places and not places <= found:
+            return
+        results[d] = (ranking.key(), document.id, Ranked(ranking, matches, document, d, frozenset(found)),
+                      frozenset(found))
+        place = (ranking.key()[:-1], ties.key(d))
+        if len(top) < need or place < top[-1]:
+            insort(top, place)
+            if len(top) > need:
+                top.pop()
+        if len(top) >= need:
+            kth = top[-1]
+
+    for key, ids in buckets(parsed, docs_of, stream, spots, exact):
+        if stopped:
+            break
+        for d in _in_order(ids, ties, total_docs):
+            if kth is not None and (key, ties.key(d)) > kth:
+                stopped = True
+                break
+            align(d)
+    # Honesty (`rank.rank`): a significant term matched by no hit means no meaningful match.
+    # A term not yet matched may still match a candidate not aligned (stopped early, or
+    # outside the places): look for one among those that may match it.
+    missing = roles.significant - matched_terms
+    if missing:
+        by_term = _term_docs(parsed, docs_of)
+        for t in sorted(missing):
+            if t in matched_terms:
+                continue
+            for d in sorted(by_term.get(t, set()) & candidates - evaluated):
+                align(d)
+                if t in matched_terms:
+                    break
+        missing = roles.significant - matched_terms
+    if missing:
+        return Page([], 0, True, frozenset())
+    ordered = sorted(results.values(), key=lambda r: (r[0], r[1]))
+    ranked = [r[2] for r in ordered]
+    if stopped:
+        return Page(ranked[:need], len(stream), False, stream)
+    return Page(ranked, len(ranked), True, set(results))
+
+
+def _term_docs(parsed: ParsedQuery, docs_of: Callable[[Alternative], AbstractSet[int]]) -> dict[int, set[int]]:
+    """Per term index, the documents that may match it (its alternatives, its token's whole)."""
+    out: dict[int, set[int]] = {}
+    first = 0
+    for tok in parsed.tokens:
+        whole = _union([docs_of(a) for a in tok.whole]) if len(tok.parts) > 1 else set()
+        for k, term in enumerate(tok.parts):
+            out[first + k] = _union([docs_of(a) for a in term.alternatives]) | whole
+        first += len(tok.parts)
+    return out
+
+
+__all__ = ["Page", "Ties", "buckets", "rank_page", "alt_vec"]

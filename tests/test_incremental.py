@@ -1,0 +1,95 @@
+"""Incremental builds (index.incremental): adding or removing a list reuses the previous segments
+and ends with exactly what a full build of the same lists writes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import index.incremental
+from conftest import names
+from index.ensure import build_from_seeds
+from index.store import check_generation, current_generation, read_meta
+from search import Searcher
+
+# A new cluster, and a seed cluster listed again (same program and name): the seed record
+# changes (one more list), so the incremental build must re-index it.
+LIST = ("name,province,city,program,year\n"
+        "宁德锂电新能源产业集群,福建,宁德市,地方产业集群,2024\n"
+        "七台河石墨烯产业集群,黑龙江,七台河市,创新型产业集群,2021\n")
+TABLES = ("lexicon.json", "typos.tsv", "complete.json", "values.json", "records.jsonl", "charmap.json")
+
+
+def segments(index_dir: Path) -> int:
+    from whoosh import index as windex
+
+    return len(windex.open_dir(str(current_generation(index_dir)))._segments())
+
+
+def answers(index_dir: Path) -> list:
+    with Searcher(index_dir=index_dir) as s:
+        out = [(q, s.results(q).total, names(s.search(q))) for q in ("宁德锂电", "石墨烯", "锂电", "ndld", "七台河")]
+        out.append(("list", s.results("", list="mine").total, []))
+    return out
+
+
+@pytest.fixture
+def table(tmp_path) -> Path:
+    path = tmp_path / "mine.csv"
+    path.write_text(LIST, encoding="utf-8")
+    return path
+
+
+def test_adding_a_list_writes_one_segment_and_what_a_full_build_writes(tmp_path, table, copy_full_index,
+                                                                      monkeypatch):
+    before = current_generation(copy_full_index(tmp_path / "inc"))
+    report = build_from_seeds(tmp_path / "inc", extra=[table])
+    gen = current_generation(tmp_path / "inc")
+    meta = read_meta(gen)
+    assert meta["incremental"] is True and report.records == meta["records"] == 478
+    assert segments(tmp_path / "inc") == 2
+    assert check_generation(gen, meta, full=True) == []
+    assert check_generation(before, read_meta(before), full=True) == []  # its files shared, not changed
+
+    copy_full_index(tmp_path / "full")
+    monkeypatch.setattr(index.incremental, "MAX_SEGMENTS", 0)  # no reuse: a full build
+    build_from_seeds(tmp_path / "full", extra=[table])
+    full = current_generation(tmp_path / "full")
+    assert read_meta(full)["incremental"] is False and segments(tmp_path / "full") == 1
+    for name in TABLES:
+        assert (gen / name).read_bytes() == (full / name).read_bytes(), name
+    assert answers(tmp_path / "inc") == answers(tmp_path / "full")
+    with Searcher(index_dir=tmp_path / "inc") as s:
+        assert names(s.search("宁德锂电"))[0] == "宁德锂电新能源产业集群"
+        assert s.results("", list="mine").total == 2  # the changed seed record too
+        assert s.results("石墨烯").total == 1  # its old document is deleted, not found twice
+
+
+def test_removing_the_list_gives_back_the_index_without_it(tmp_path, table, copy_full_index):
+    original = current_generation(copy_full_index(tmp_path / "ix"))
+    build_from_seeds(tmp_path / "ix", extra=[table])
+    build_from_seeds(tmp_path / "ix", remove=["mine"])
+    gen = current_generation(tmp_path / "ix")
+    assert read_meta(gen)["incremental"] is True and read_meta(gen)["records"] == 477
+    for name in TABLES:
+        assert (gen / name).read_bytes() == (original / name).read_bytes(), name
+    with Searcher(index_dir=tmp_path / "ix") as s:
+        assert "宁德锂电新能源产业集群" not in names(s.search("宁德锂电"))
+        assert names(s.search("石墨烯")) == ["七台河石墨烯产业集群"]
+
+
+def test_a_plain_build_is_a_full_one_that_merges_the_segments(tmp_path, table, copy_full_index):
+    copy_full_index(tmp_path / "ix")
+    build_from_seeds(tmp_path / "ix", extra=[table])
+    assert segments(tmp_path / "ix") == 2
+    build_from_seeds(tmp_path / "ix")
+    assert read_meta(current_generation(tmp_path / "ix"))["incremental"] is False
+    assert segments(tmp_path / "ix") == 1
+
+
+def test_a_generation_from_other_code_is_not_extended(tmp_path, table, copy_full_index, monkeypatch):
+    copy_full_index(tmp_path / "ix")
+    monkeypatch.setattr(index.ensure, "code_fingerprint", lambda: "other")
+    build_from_seeds(tmp_path / "ix", extra=[table])
+    assert read_meta(current_generation(tmp_path / "ix"))["incremental"] is False
