@@ -203,9 +203,9 @@ def _token_levels(tok: Token, docs_of: Callable[[Alternative], AbstractSet[int]]
         if len(sure) < len(whole):
             levels.append(_Level(n, _add(least, ONE_TYPO), whole - sure))
     rest: list[set[int]] = [s - whole if whole else s for s in part_sets]
-    known: dict[int, list[tuple[tuple[int, int], set[int]]]] = {}
+    known: dict[int, list[tuple[tuple[int, int], list[AbstractSet[int]]]]] = {}
 
-    def classes(i: int) -> list[tuple[tuple[int, int], set[int]]]:
+    def classes(i: int) -> list[tuple[tuple[int, int], list[AbstractSet[int]]]]:
         if i not in known:
             assert spots is not None
             known[i] = _spot_classes(tok.parts[i].alternatives, docs_of, spots)
@@ -252,15 +252,15 @@ _ELSEWHERE = (FIELD_RANK[FieldKind.PLACE], 0)
 
 
 def _spot_classes(alts: Sequence[Alternative], docs_of: Callable[[Alternative], AbstractSet[int]],
-                  spots: Spots) -> list[tuple[tuple[int, int], set[int]]]:
+                  spots: Spots) -> list[tuple[tuple[int, int], list[AbstractSet[int]]]]:
     """For a term of a token matched in parts: per class of `_CLASSES`, the documents where
     the first unit of one of its alternatives can sit there at no typo (a document counts in
     its best class; one in none of them can match at no typo only in the place)."""
     units = list({a.units[0] for a in alts if a.units and docs_of(a)})
-    return [(extra, _union([spots(spot, u) for u in units])) for spot, extra in _CLASSES]
+    return [(extra, [spots(spot, u) for u in units]) for spot, extra in _CLASSES]
 
 
-def _by_field(ids: set[int], per_part: list[list[tuple[tuple[int, int], set[int]]]]
+def _by_field(ids: set[int], per_part: list[list[tuple[tuple[int, int], list[AbstractSet[int]]]]]
               ) -> dict[tuple[int, int], set[int]]:
     """`ids` grouped by the least total (field rank, exactness added) of the parts' classes."""
     groups: dict[tuple[int, int], set[int]] = {(0, 0): ids}
@@ -271,7 +271,8 @@ def _by_field(ids: set[int], per_part: list[list[tuple[tuple[int, int], set[int]
             for (cf, ce), members in classes:
                 if not left:
                     break
-                take = left & members
+                take = left & members[0] if len(members) == 1 else {
+                    d for d in left if any(d in m for m in members)}
                 if take:
                     regrouped.setdefault((field + cf, extra + ce), set()).update(take)
                     left = left - take
@@ -422,7 +423,17 @@ def rank_page(parsed: ParsedQuery, alt_docs: Mapping[int, AbstractSet[int]], can
         if len(top) >= need:
             kth = top[-1]
 
-    for key, ids in buckets(parsed, docs_of, stream, spots, exact):
+    # The buckets only ever hold streamed documents: bound within the stream (a place can
+    # narrow a generic word's tens of thousands of documents to a few dozen).
+    within: dict[int, AbstractSet[int]] = {}
+
+    def streamed(alt: Alternative) -> AbstractSet[int]:
+        ids = within.get(id(alt))
+        if ids is None:
+            ids = within[id(alt)] = docs_of(alt) if stream is candidates else docs_of(alt) & stream
+        return ids
+
+    for key, ids in buckets(parsed, streamed, stream, spots, exact):
         if stopped:
             break
         for d in _in_order(ids, ties, total_docs):

@@ -231,7 +231,8 @@ def _given_runs(tokens: list[Runs], lexicon: Lexicon) -> list[Runs]:
     of the English glossary (a plural tried as its singular) becomes an ``english`` run, an
     English filler word (industry, cluster, in) goes, the other words stay pinyin (``new
     materials ningbo`` → new materials | ningbo). A hanzi run holding a nickname (中国光谷)
-    is cut around it. Tokens mixing scripts (新yu) are left as they are.
+    is cut around it. In a token mixing scripts, only an English industry word is cut out
+    (LED显示 → LED | 显示; 新yu stays one word).
     """
     out: list[Runs] = []
     for runs in tokens:
@@ -239,9 +240,31 @@ def _given_runs(tokens: list[Runs], lexicon: Lexicon) -> list[Runs]:
             out += _english_split(runs[0][1], runs[0][2], lexicon)
         elif len(runs) == 1 and runs[0][0] == HAN and lexicon.nicknames:
             out += _nickname_split(runs[0][1], lexicon)
+        elif len(runs) > 1 and lexicon.english:
+            out += _acronym_split(runs, lexicon)
         else:
             out.append(runs)
     return out or tokens
+
+
+def _acronym_split(runs: Runs, lexicon: Lexicon) -> list[Runs]:
+    """An English industry word glued to hanzi is a word of its own (LED显示 → LED | 显示);
+    other letters stay with the hanzi (新yu is one word typed half in pinyin)."""
+    out: list[Runs] = []
+    cur: Runs = []
+    for run in runs:
+        kind, text, breaks = run
+        key = english_key(text, lexicon.english) if kind == "latin" and not breaks else None
+        if key is not None and len(text) >= 2 and lexicon.english[key][0] == "industry":
+            if cur:
+                out.append(cur)
+            out.append([(ENGLISH, key, frozenset())])
+            cur = []
+        else:
+            cur.append(run)
+    if cur:
+        out.append(cur)
+    return out
 
 
 def english_key(word: str, table: Mapping[str, object]) -> str | None:

@@ -39,6 +39,46 @@ _READ_ERRORS = (OSError, EOFError, ValueError, KeyError, IndexError, TypeError, 
                 pickle.UnpicklingError, zlib.error)
 
 
+def matcher_ids(matcher: Any) -> list[int] | None:
+    """Every document number of a fresh Whoosh postings matcher, a block at a time (~6x
+    faster than `all_ids`, which steps posting by posting in Python); None for a matcher of
+    another kind (the caller then uses `all_ids`).
+
+    Knows Whoosh 2.7's codec matcher (`W3LeafMatcher`), a multi-segment reader's
+    `MultiMatcher` of them and the `FilterMatcher` that drops deleted documents.
+    """
+    from whoosh.codec.whoosh3 import W3LeafMatcher
+    from whoosh.matching.wrappers import FilterMatcher, MultiMatcher
+
+    kind = type(matcher)
+    if kind is W3LeafMatcher:
+        out: list[int] = []
+        if not matcher.is_active():
+            return out
+        while True:
+            if matcher._ids is None:
+                matcher._read_ids()
+            out.extend(matcher._ids[matcher._i:])
+            if matcher._lastblock:
+                return out
+            matcher._goto(matcher._nextoffset)
+    if kind is MultiMatcher and matcher.current == 0:
+        out = []
+        for sub, offset in zip(matcher.matchers, matcher.offsets):
+            ids = matcher_ids(sub)
+            if ids is None:
+                return None
+            out.extend(ids if not offset else (offset + i for i in ids))
+        return out
+    if kind is FilterMatcher:
+        ids = matcher_ids(matcher.child)
+        if ids is None:
+            return None
+        keep, exclude = matcher._ids, matcher._exclude
+        return [i for i in ids if (i in keep) != exclude]
+    return None
+
+
 class Ties:
     """Equal hits' order without reading them (`bounds.Ties`): per document number its rank in
     (name length, id) order (`format.TIES`), and the document numbers in that order."""
@@ -46,9 +86,7 @@ class Ties:
     def __init__(self, rank: Sequence[int], order: Sequence[int]):
         self.rank = rank
         self._order = order
-
-    def key(self, docnum: int) -> int:
-        return self.rank[docnum]
+        self.key: Callable[[int], int] = rank.__getitem__  # a C call: buckets are sorted by it
 
     def order(self) -> Sequence[int]:
         return self._order
@@ -144,9 +182,11 @@ class IndexReader:
 
         def read(s: Any) -> frozenset[int]:
             try:
-                return frozenset(s.reader().postings(fieldname, text).all_ids())
+                matcher = s.reader().postings(fieldname, text)
             except TermNotFound:
                 return frozenset()
+            ids = matcher_ids(matcher)
+            return frozenset(matcher.all_ids() if ids is None else ids)
 
         ids = self._locked(read)
         with self._lock:

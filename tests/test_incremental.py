@@ -93,3 +93,29 @@ def test_a_generation_from_other_code_is_not_extended(tmp_path, table, copy_full
     monkeypatch.setattr(index.ensure, "code_fingerprint", lambda: "other")
     build_from_seeds(tmp_path / "ix", extra=[table])
     assert read_meta(current_generation(tmp_path / "ix"))["incremental"] is False
+
+
+def test_an_incremental_index_reads_postings_and_ties_like_a_fresh_one(tmp_path, table, copy_full_index):
+    """Two segments and a deleted document: the block reader of postings gives what Whoosh's
+    own gives, and the tie table covers every document number (search.bounds relies on both)."""
+    from whoosh import index as windex
+
+    from search.reader import matcher_ids
+
+    copy_full_index(tmp_path / "inc")
+    build_from_seeds(tmp_path / "inc", extra=[table])
+    gen = current_generation(tmp_path / "inc")
+    ix = windex.open_dir(str(gen))
+    with ix.searcher() as s:
+        reader = s.reader()
+        assert reader.has_deletions() and len(ix._segments()) == 2
+        checked = 0
+        for field, term in (("han", "锂"), ("han", "石"), ("py", "ji"), ("pyi", "j"), ("han", "宁")):
+            assert matcher_ids(reader.postings(field, term)) == list(reader.postings(field, term).all_ids())
+            checked += 1
+        assert checked == 5
+        count = reader.doc_count_all()
+    with Searcher(index_dir=tmp_path / "inc") as s:
+        ties = s._reader.ties()
+        assert len(ties) == count and sorted(ties.order()) == list(range(count))
+        assert names(s.search("ji", limit=5)) == names(s.results("ji", limit=None).hits[:5])

@@ -132,3 +132,9 @@ def test_a_query_matching_everything_is_not_partial(full):
     res = full.results("常州 光伏")
     assert res.partial is False and res.dropped == ()
     assert res.hits[0].matched == ("常州", "光伏")
+
+
+def test_an_english_acronym_glued_to_hanzi_is_a_word_of_its_own(full):
+    assert names(full.search("IC设计")) == ["北京市海淀区集成电路设计产业集群"]
+    assert full.results("IC设计").terms == ("ic", "设计")
+    assert names(full.search("新yu")) == ["新余动力电池创新型产业集群"]  # pinyin stays with its hanzi

@@ -6,7 +6,10 @@ Pure: no index. Each case is what a user pastes and exactly what is searched, fi
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from index.text import normalize
 from search.understand import Note, frame_rest, understand
 
 TITLES = {"创新型产业集群": ("program", "创新型产业集群"),
@@ -103,3 +106,18 @@ def test_the_notes_serialise_for_the_json():
         "text": "锂电", "filters": {"type": ["培育"]},
         "notes": [{"text": "3、", "as": "numbering", "value": ""},
                   {"text": "(培育)", "as": "type", "value": "培育"}]}
+
+
+_PASTED = st.text(alphabet=list("锂电光伏常州（）()【】[]|\t:：、.…·•“”12345 2021年试点培育名单创新型产业集群abcXYZ-—*"),
+                  max_size=40)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(raw=_PASTED)
+def test_understanding_never_fails_and_only_finds_known_filters(raw):
+    got = u(raw)
+    assert set(got.filters) <= {"type", "year", "program", "list"}
+    assert all(v in ("试点", "培育") for v in got.filters.get("type", ()))
+    assert all(v in ("2021", "2023") for v in got.filters.get("year", ()))
+    # cells are split, unless the text is nothing but noise (then it is searched as typed)
+    assert "|" not in got.text or (got.text == normalize(raw) and not got.filters)
