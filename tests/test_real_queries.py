@@ -73,11 +73,15 @@ def test_english_words_are_never_read_as_pinyin(full):
                for h in res.hits for m in h.explain.matches)
 
 
-def test_an_english_match_ranks_below_the_exact_hanzi(full):
-    hits = full.search("光伏 photovoltaics", None)
-    exact = full.search("光伏", None)
-    assert names(hits) == names(exact)
-    assert hits[0].explain.rules.synonyms < hits[-1].explain.rules.synonyms + 2
+def test_an_english_or_nickname_match_ranks_below_the_exact_hanzi(full):
+    # Matched through a table, a term counts as a synonym (ranking rule 3): for the same
+    # clusters, the hanzi typed as such ranks above it.
+    english, hanzi = full.search("photovoltaics", None), full.search("光伏", None)
+    assert names(english) == names(hanzi)
+    assert all(h.explain.rules.synonyms == 1 for h in english)
+    assert all(h.explain.rules.synonyms == 0 for h in hanzi)
+    assert full.search("羊城 生物医药")[0].explain.rules.synonyms == 1
+    assert full.search("广州 生物医药")[0].explain.rules.synonyms == 0
 
 
 def test_understood_filters_are_applied_and_shown(full):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from functools import lru_cache
+from functools import lru_cache, cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -48,11 +48,41 @@ class Division(NamedTuple):
     @property
     def forms(self) -> tuple[str, ...]:
         """Every spelling people use, longest first: 义乌市, 义乌 (and earlier names, shortened)."""
-        out = []
-        for name in self.names:
-            out += [name, *short_forms(name)]
-        return tuple(sorted(dict.fromkeys(f for f in out if len(f) >= 2 and f not in _GENERIC),
-                            key=len, reverse=True))
+        return _forms(self)
+
+
+@cache
+def _forms(d: Division) -> tuple[str, ...]:
+    out = []
+    for name in d.names:
+        out += [name, *short_forms(name)]
+    return tuple(sorted(dict.fromkeys(f for f in out if len(f) >= 2 and f not in _GENERIC),
+                        key=len, reverse=True))
+
+
+class _FormIndex(NamedTuple):
+    """The counties of one province (or of all, under None) by each of their forms, in table order."""
+
+    by_form: dict[str, list[tuple[int, Division]]]
+    longest: int
+
+
+_INDEXES: dict[int, tuple[tuple[Division, ...], dict[str | None, _FormIndex]]] = {}
+
+
+def _county_index(rows: tuple[Division, ...], province: str | None) -> _FormIndex:
+    cached = _INDEXES.get(id(rows))
+    if cached is None or cached[0] is not rows:
+        cached = _INDEXES[id(rows)] = (rows, {})
+    indexes = cached[1]
+    if province not in indexes:
+        by_form: dict[str, list[tuple[int, Division]]] = {}
+        for n, d in enumerate(rows):
+            if d.level == "county" and (province is None or d.province == province):
+                for f in d.forms:
+                    by_form.setdefault(f, []).append((n, d))
+        indexes[province] = _FormIndex(by_form, max((len(f) for f in by_form), default=0))
+    return indexes[province]
 
 
 def short_forms(name: str) -> list[str]:
@@ -78,21 +108,26 @@ class Divisions(NamedTuple):
     def county(self, name: str, province: str | None, city: str | None = None) -> Division | None:
         """The county or district called `name` (any of its forms), if exactly one fits."""
         short = strip_place_suffix(name)  # 玉屏县 for 玉屏侗族自治县
-        found = [d for d in self.counties(province)
-                 if (name in d.forms or short in d.forms) and (city is None or d.prefecture in ("", city))]
+        index = _county_index(self.rows, province).by_form
+        hits = dict(index.get(name, []) + index.get(short, []))  # table order, each once
+        found = [d for _, d in sorted(hits.items()) if city is None or d.prefecture in ("", city)]
         exact = [d for d in found if name in d.names]
         found = exact or found
         return found[0] if len(found) == 1 else None
 
     def county_at_start(self, text: str, province: str | None, city: str | None) -> Division | None:
         """The county or district that `text` starts with (its longest form), if one alone fits."""
+        index = _county_index(self.rows, province)
+        at_start: dict[int, tuple[int, Division]] = {}  # table position → (its longest form at the start, it)
+        for k in range(min(len(text), index.longest), 1, -1):
+            for n, d in index.by_form.get(text[:k], ()):
+                at_start.setdefault(n, (k, d))
         best: list[tuple[int, Division]] = []
-        for d in self.counties(province):
+        for _, (k, d) in sorted(at_start.items()):
             if city is not None and d.prefecture not in ("", city):
                 continue
-            form = next((f for f in d.forms if text.startswith(f)), None)
-            if form is not None and len(text) > len(form):
-                best.append((len(form), d))
+            if len(text) > k:
+                best.append((k, d))
         if not best:
             return None
         longest = max(n for n, _ in best)
