@@ -17,11 +17,12 @@ const FACET_SHOWN = 12;     // values shown per facet before "全部"
 const CHANNEL_CLASS = {     // highlight channel -> CSS class (see the page footer legend)
   exact: 'ch-exact', pinyin: 'ch-pinyin', reading2: 'ch-pinyin',
   initials: 'ch-initials', prefix: 'ch-initials',
-  homophone: 'ch-fuzzy', fuzzy: 'ch-fuzzy', typo: 'ch-fuzzy', synonym: 'ch-synonym',
+  homophone: 'ch-fuzzy', fuzzy: 'ch-fuzzy', typo: 'ch-fuzzy', lookalike: 'ch-fuzzy', synonym: 'ch-synonym',
 };
 const CHANNEL_TITLE = {
   exact: 'exact', pinyin: 'pinyin', reading2: 'another reading', initials: 'initials',
-  prefix: 'prefix', homophone: 'homophone', fuzzy: 'fuzzy pinyin', typo: 'typo', synonym: 'synonym',
+  prefix: 'prefix', homophone: 'homophone', fuzzy: 'fuzzy pinyin', typo: 'typo', lookalike: 'look-alike',
+  synonym: 'synonym',
 };
 const FIELD_LABEL = {alias: ['别名', 'Alias'], builder: ['建设单位', 'Builder'], place: ['地区', 'Place']};
 
