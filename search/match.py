@@ -164,9 +164,9 @@ def align(alt: Alternative, doc: Doc) -> Match | None:
                 if typos > limit:
                     continue
                 if alt.words and _fragment(bounds, start, m) and field.text[start:start + m] not in alt.words:
-                    # The letters spell a corpus word (xian: 西安, lidianchi: 锂电池) and matched
-                    # other characters read the same inside another word (线 of 线带, 力电池 of
-                    # 动力电池): not the word typed, as a homophone is not.
+                    # The letters spell a corpus word (lidianchi: 锂电池) and matched other
+                    # characters read the same inside another word (力电池 of 动力电池): not the
+                    # word typed, as a homophone is not.
                     typos += 1
                 if start not in bounds:  # ends may fall inside a word: type-ahead
                     if (m <= 2 or typos) and any(b in bounds for b in range(start + 1, start + m)):
@@ -196,8 +196,9 @@ def _start_keys(unit: Unit, allow_typos: bool) -> tuple[str, ...] | None:
 
 
 def _fragment(bounds: frozenset[int], start: int, m: int) -> bool:
-    """A match starting inside a word, or one character of a longer word (线 of 线带)."""
-    return start not in bounds or (m == 1 and start + 1 not in bounds)
+    """A match of several characters starting inside a word (力电池 of 动力电池). One
+    character read for letters that spell a longer word has paid already (`query._one_for_many`)."""
+    return m > 1 and start not in bounds
 
 
 def _find_exact(alt: Alternative, doc: Doc) -> Match | None:

@@ -373,11 +373,12 @@ def _keys_of(piece: Piece) -> frozenset[str]:
 
 def _latin_alternatives(letters: str, breaks: frozenset[int], at_end: bool, lexicon: Lexicon,
                         correct: _Corrector | None,
-                        limit: int = MAX_RUN_PARSES) -> list[tuple[tuple[Unit, ...], int, str]]:
-    """(units, edits, label) readings of a pinyin run: parses first, then typo corrections."""
+                        limit: int = MAX_RUN_PARSES, max_edits: int = 2) -> list[tuple[tuple[Unit, ...], int, str]]:
+    """(units, edits, label) readings of a pinyin run: parses first, then typo corrections
+    (at most `max_edits`, and the run's own budget)."""
     parses = _parses(letters, at_end, breaks, limit)
     out = [(_piece_units(p), 0, " ".join(x.text for x in p)) for p in parses]
-    budget = latin_typo_budget(len(letters))
+    budget = min(max_edits, latin_typo_budget(len(letters)))
     if budget and correct is not None and len(letters) <= MAX_CORRECTION_LETTERS:
         for key, edits in correct.lookup(letters, budget)[:MAX_CORRECTIONS]:
             for p in _parses(key, False, frozenset(), 1):
@@ -440,7 +441,8 @@ def _make_token(runs: Runs, lexicon: Lexicon, at_end: bool, correct: _Corrector 
         units = tuple(u for us, _, _ in combo for u in us)
         edits = sum(e for _, e, _ in combo)
         label = " ".join(lbl for _, _, lbl in combo)
-        whole.append(Alternative(units, budget, edits, label=label, words=_spelled(label, lexicon)))
+        words = _spelled(label, lexicon)
+        whole.append(Alternative(units, budget, edits + _one_for_many(units, words), label=label, words=words))
     if len(runs) == 1 and runs[0][0] == HAN:
         whole += _place_alternatives(text, lexicon)
     if len(runs) == 1 and runs[0][0] not in (HAN, LIT):
@@ -533,6 +535,9 @@ def _latin_parts(letters: str, breaks: frozenset[int], at_end: bool,
     words = _split_words(letters, breaks, alts, lexicon, correct)
     if words is None:
         return whole
+    # Words found only through corrections carry one typo each (xiamne haiynag), so that a
+    # long run is not probed two edits deep once per word.
+    edits = 1 if correct is not None and _grouped(alts, lexicon) is None else 2
     terms = []
     for k, word in enumerate(words):
         last = at_end and k == len(words) - 1
@@ -542,7 +547,7 @@ def _latin_parts(letters: str, breaks: frozenset[int], at_end: bool,
             sub = _latin_alternatives(word, frozenset(), last, lexicon, None)
             terms.append(Term(word, _alternatives(sub, 0, lexicon), False))
             continue
-        sub = _latin_alternatives(word, frozenset(), last, lexicon, correct)
+        sub = _latin_alternatives(word, frozenset(), last, lexicon, correct, max_edits=edits)
         place = any(w in lexicon.places for w in lexicon.pywords.get(word, ()))
         alternatives = _alternatives(sub, latin_typo_budget(len(word)), lexicon)
         terms.append(Term(word, alternatives + tuple(_pinyin_synonyms(word, lexicon)), True, place))
@@ -552,16 +557,9 @@ def _latin_parts(letters: str, breaks: frozenset[int], at_end: bool,
 def _split_words(letters: str, breaks: frozenset[int], alts: list[tuple[tuple[Unit, ...], int, str]],
                  lexicon: Lexicon, correct: _Corrector | None) -> list[str] | None:
     """The words of a pinyin run, or None to keep it whole (see `_latin_parts`)."""
-    best = next((units for units, edits, _ in alts
-                 if edits == 0 and all(u.kind == FULL for u in units[:-1])), None)
-    if best is not None and len(best) >= 3:
-        groups = _group_syllables([u.text for u in best], lexicon)
-        # Split only into real words (jiangsu + jiqiren): single syllables left over would
-        # each match something somewhere, and nonsense (naichahuoxing) would find noise; one
-        # syllable may close a run of words (baoji + tai).
-        if len(groups) > 1 and all(len(g) > 1 for g in groups[:-1]) and (
-                len(groups[-1]) > 1 or (len(groups) == 2 and best[-1].kind == FULL)):
-            return ["".join(g) for g in groups]
+    grouped = _grouped(alts, lexicon)
+    if grouped is not None:
+        return grouped
     if correct is None:
         return None
     cuts = sorted(breaks)
@@ -570,14 +568,38 @@ def _split_words(letters: str, breaks: frozenset[int], alts: list[tuple[tuple[Un
         return pieces  # words the user separated: each corrected on its own
     if len(pieces) > 1:
         return None
-    # One word of the lexicon at either end, the rest (at least 4 letters) a typo of one.
+    # One word of the lexicon at either end, the rest (at least 4 letters) one typo away from
+    # another (one edit: a deletion-only probe of the typo table, cheap on a long rest).
     for n in range(len(letters) - 4, 3, -1):
         head, tail = letters[:n], letters[n:]
-        if head in lexicon.pywords and correct.lookup(tail, latin_typo_budget(len(tail))):
+        if head in lexicon.pywords and correct.lookup(tail, min(1, latin_typo_budget(len(tail)))):
             return [head, tail]
         head, tail = letters[:len(letters) - n], letters[len(letters) - n:]
-        if tail in lexicon.pywords and correct.lookup(head, latin_typo_budget(len(head))):
+        if tail in lexicon.pywords and correct.lookup(head, min(1, latin_typo_budget(len(head)))):
             return [head, tail]
+    return None
+
+
+def _one_for_many(units: tuple[Unit, ...], words: frozenset[str]) -> int:
+    """1 when letters that spell words of two characters or more (xian: 西安) are read as one
+    syllable (线, 仙): that reading can only match another word's character, a typo for
+    the ranking (spent up front, so that the best-first bounds know it)."""
+    return 1 if words and len(units) == 1 and min(len(w) for w in words) >= 2 else 0
+
+
+def _grouped(alts: list[tuple[tuple[Unit, ...], int, str]], lexicon: Lexicon) -> list[str] | None:
+    """The run's best parse cut into lexicon words, if it is all words (see `_split_words`)."""
+    best = next((units for units, edits, _ in alts
+                 if edits == 0 and all(u.kind == FULL for u in units[:-1])), None)
+    if best is None or len(best) < 3:
+        return None
+    groups = _group_syllables([u.text for u in best], lexicon)
+    # Split only into real words (jiangsu + jiqiren): single syllables left over would each
+    # match something somewhere, and nonsense (naichahuoxing) would find noise; one syllable
+    # may close a run of words (baoji + tai).
+    if len(groups) > 1 and all(len(g) > 1 for g in groups[:-1]) and (
+            len(groups[-1]) > 1 or (len(groups) == 2 and best[-1].kind == FULL)):
+        return ["".join(g) for g in groups]
     return None
 
 
@@ -601,9 +623,11 @@ def _pinyin_synonyms(letters: str, lexicon: Lexicon) -> list[Alternative]:
 
 def _alternatives(readings: list[tuple[tuple[Unit, ...], int, str]], budget: int,
                   lexicon: Lexicon | None = None) -> tuple[Alternative, ...]:
-    return tuple(Alternative(units, budget, edits, label=label,
-                             words=_spelled(label, lexicon) if lexicon is not None else frozenset())
-                 for units, edits, label in readings)
+    out = []
+    for units, edits, label in readings:
+        words = _spelled(label, lexicon) if lexicon is not None else frozenset()
+        out.append(Alternative(units, budget, edits + _one_for_many(units, words), label=label, words=words))
+    return tuple(out)
 
 
 def _group_syllables(syls: list[str], lexicon: Lexicon) -> list[list[str]]:
