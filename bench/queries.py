@@ -41,6 +41,13 @@ HAND_WRITTEN: dict[str, list[str]] = {
     "nickname": ["中国光谷", "中国袜业之乡", "羊城 生物医药", "中国伞城", "中国打火机之都", "世界陶瓷之都 德化"],
     "english": ["pharmaceuticals", "EV batteries", "new materials Ningbo", "Suzhou medical devices",
                 "optoelectronics", "Hubei auto parts"],
+    # issue 7: places at every level, shorthand, look-alikes, pinyin as typed, short pinyin
+    "place any level": ["金华 袜业", "保定毛巾", "景德镇 陶瓷", "zhejiang fangzhi", "拉萨 锂电", "沧州铸造"],
+    "shorthand": ["化学纤维", "轨交", "医械", "车联网", "锂离子电池", "家用纺织品", "电子元件"],
+    "lookalike": ["夭津", "汽东零部件", "机器入", "新村料", "右墨烯", "全华", "装备制遣", "杭川"],
+    "pinyin typed": ["tianjinyiliao", "xiamne haiynag", "lidianchi", "xiningliidian", "baojitai",
+                     "zhuzhougudaojiaotong", "suzhuo yiliaoqxie"],
+    "short pinyin": ["xian", "jian", "taoci", "yiwu", "anji", "shipin", "huagong"],
 }
 CATEGORIES = tuple(HAND_WRITTEN)
 
@@ -144,6 +151,11 @@ def _generators(rng: random.Random) -> dict[str, Callable[[Record], str | None]]
         k = kw(r)
         return rng.choice(_FILLER_TEMPLATES).format(kw=k) if k else None
 
+    def county_prefecture(r: Record) -> str | None:
+        """The prefecture of a county's cluster with its industry (金华 袜业 for 义乌袜业)."""
+        k = kw(r)
+        return f"{_PLACE_SUFFIX.sub('', r.city)} {k}" if r.city and r.district and k else None
+
     def noise(r: Record) -> str | None:
         return rng.choice(_NOISE_TEMPLATES).format(name=r.name, n=rng.randint(1, 120))
 
@@ -164,6 +176,11 @@ def _generators(rng: random.Random) -> dict[str, Callable[[Record], str | None]]
         "pasted noise": noise,
         "nickname": lambda r: rng.choice(HAND_WRITTEN["nickname"]),
         "english": lambda r: rng.choice(HAND_WRITTEN["english"]),
+        "place any level": county_prefecture,
+        "shorthand": lambda r: rng.choice(HAND_WRITTEN["shorthand"]),
+        "lookalike": lambda r: rng.choice(HAND_WRITTEN["lookalike"]),
+        "pinyin typed": lambda r: (lambda p, k: "".join(syllables(p + k)) if p and k else None)(place(r), kw(r)),
+        "short pinyin": lambda r: rng.choice(HAND_WRITTEN["short pinyin"]),
     }
 
 

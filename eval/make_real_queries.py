@@ -341,6 +341,46 @@ ENGLISH_HELDOUT = [
 ]
 
 
+# Places, shorthand, look-alikes and pinyin (categories 3, 5, 7, 8, 9), held out the same way.
+PLACE_HELDOUT = [
+    ("嘉兴 皮革", "嘉兴市", "皮革"), ("湖州 地板", "湖州市", "地板"), ("温州 纽扣", "温州市", "纽扣"),
+    ("丽水 竹炭", "丽水市", "竹炭"), ("丽水 玩具", "丽水市", "玩具"), ("衢州 特种纸", "衢州市", "特种纸"),
+    ("宁波 草编", "宁波市", "草编"), ("宁波 文具", "宁波市", "文具"), ("杭州 球拍", "杭州市", "球拍"),
+    ("泉州 水暖", "泉州市", "水暖"), ("南平 氟材料", "南平市", "氟材料"), ("株洲 陶瓷", "株洲市", "陶瓷"),
+    ("长沙 原料药", "长沙市", "原料药"), ("岳阳 有色金属", "岳阳市", "有色金属"), ("聊城 输电", "聊城市", "输电"),
+    ("郑州 专用车", "郑州市", "专用车"), ("肇庆 汽车", "肇庆市", "汽车"), ("绵阳 特冶", "绵阳市", "特冶"),
+    ("昆明 磷", "昆明市", "磷"), ("镇江 电气", "镇江市", "电气"),
+]
+SHORTHAND_HELDOUT = [
+    ("锂离子", ["锂电"]), ("石油化工", ["石化", "石油化工"]), ("智造", ["智能制造", "智造"]),
+    ("卫生洁具", ["洁具"]), ("小型家用电器", ["小家电"]), ("汽车配件", ["汽配", "汽车配件", "汽车零部件", "汽车及零部件"]),
+    ("轻工纺织", ["轻纺"]), ("羊毛衫", ["羊毛衫", "毛衫"]), ("水泵阀门", ["泵阀"]), ("食品饮料", ["食品饮料", "食饮"]),
+    ("医疗器材", ["医疗器械"]), ("太阳能", ["光伏", "太阳能"]), ("电动汽车", ["新能源汽车", "新能源智能网联汽车"]),
+    ("显示屏", ["新型显示", "显示器件", "液晶显示", "光电显示"]), ("汽车摩托车", ["汽摩"]),
+]
+LOOKALIKE_HELDOUT_WORDS = ["常州", "苏州", "青岛", "光电", "电池", "陶瓷", "新余", "生物医药", "集成电路",
+                           "石材", "珍珠", "轴承", "模具", "食品", "服装", "化工", "电梯", "本溪制药",
+                           "天门", "宁海", "玉屏", "大唐", "新昌", "机电", "太阳能"]
+PINYIN_TYPED_HELDOUT = [
+    ("changzhouguidaojiaotong", ["常州", "轨道交通"]), ("foshanjiqiren", ["佛山", "机器人"]),
+    ("xiamenruanjian", ["厦门", "软件"]), ("dongguan jiqiren", ["东莞", "机器人"]),
+    ("kunmingshengwuyiyao", ["昆明", "生物医药"]), ("zaozhuanglidian", ["枣庄", "锂电"]),
+    ("changzohu guangfu", ["常州", "光伏"]), ("dongguna jiqiren", ["东莞", "机器人"]),
+    ("zaozhunag lidian", ["枣庄", "锂电"]), ("qitaiheshimoxi", ["七台河", "石墨烯"]),
+    ("yiliaoqicai", ["医疗器械"]), ("xinnengyuanche", ["新能源汽车"]), ("lidianchicailiao", ["锂电"]),
+    ("jiangsu jiqiren", ["机器人"]), ("hangzhou shuzi anfang", ["杭州", "安防"]),
+    ("binzhoulvcai", ["滨州", "铝材"]), ("zhuzhou guidao jiaotong", ["株洲", "轨道交通"]),
+    ("tianjin yiliao qixie", ["天津", "医疗器械"]), ("xining lidian", ["西宁", "锂电"]),
+    ("haiyangshengwu", ["海洋生物"]),
+]
+SHORT_PINYIN_HELDOUT = [("wuxi", "无锡"), ("dalian", "大连"), ("xining", "西宁"),
+                        ("wuhan", "武汉"), ("baoji", "宝鸡"), ("zibo", "淄博"), ("guangfu", "光伏"),
+                        ("jilin", "吉林"), ("yiyao", "医药"), ("fangzhi", "纺织"), ("wujin", "五金"),
+                        ("qiche", "汽车"), ("taozhou", None), ("lishui", "丽水"), ("jiangyin", "江阴"),
+                        ("kunshan", "昆山"), ("shangyu", "上虞"), ("zhuji", "诸暨"), ("linan", None),
+                        ("yongkang", "永康"), ("changshu", "常熟")]
+
+
 def generate_heldout(corpus: Corpus) -> list[dict]:
     out = []
     for i, word in enumerate(FILLER_HELDOUT_WORDS):
@@ -352,6 +392,17 @@ def generate_heldout(corpus: Corpus) -> list[dict]:
         rel = by_name(corpus.unique(what)) if kind == "name" else [{"contains": [norm(what)], "grade": 2}]
         out.append(line(q, "nickname", rel, corpus))
     out += _english(ENGLISH_HELDOUT, corpus)
+    for q, place, word in PLACE_HELDOUT:
+        recs = [r for r in corpus.having(word) if corpus.in_place(r, place)]
+        out.append(line(q, "place_any_level", by_name(recs), corpus))
+    for q, words in SHORTHAND_HELDOUT:
+        out.append(line(q, "shorthand", [{"contains": [w], "grade": 2} for w in words], corpus))
+    out += _lookalikes(corpus, LOOKALIKE_HELDOUT_WORDS)
+    for q, words in PINYIN_TYPED_HELDOUT:
+        out.append(line(q, "pinyin_typed", [{"contains": words, "grade": 2}], corpus))
+    for q, word in SHORT_PINYIN_HELDOUT:
+        if word is not None:
+            out.append(line(q, "short_pinyin", [{"contains": [word], "grade": 2}], corpus))
     return out
 
 
@@ -408,7 +459,7 @@ def generate(corpus: Corpus) -> list[dict]:
     return out
 
 
-def _lookalikes(corpus: Corpus) -> list[dict]:
+def _lookalikes(corpus: Corpus, words: list[str] | None = None) -> list[dict]:
     """One look-alike swapped into a corpus word; kept if the result occurs nowhere and the
     swapped character is not a homophone (that is the homophone channel's job)."""
     from pypinyin import Style, pinyin
@@ -418,7 +469,7 @@ def _lookalikes(corpus: Corpus) -> list[dict]:
 
     everything = "\n".join(t for r in corpus.records for t in corpus.texts(r) + [norm(r.get("builder"))])
     out, seen = [], set()
-    for word in LOOKALIKE_WORDS:
+    for word in (LOOKALIKE_WORDS if words is None else words):
         if not corpus.having(word):
             continue
         for right, wrong in LOOKALIKE_PAIRS:

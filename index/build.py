@@ -18,8 +18,8 @@ from pathlib import Path
 from collections.abc import Callable
 
 from index.analysis import fold
-from index.dictionaries import (load_english, load_generic, load_nicknames, load_stopwords, load_synonyms,
-                                load_t2s, syllables)
+from index.dictionaries import (load_english, load_generic, load_lookalikes, load_nicknames, load_stopwords,
+                                load_synonyms, load_t2s, syllables)
 from index.errors import IndexBuildError
 from index.completion import completion_table
 from index.corpus.divisions import place_names
@@ -30,6 +30,7 @@ from index.prepare import document_fields, prepare_field, stored_document
 from index.record_terms import LexiconBuilder, field_terms, index_fields
 from index.records import Record
 from index.schema import make_schema
+from index.text import is_han
 from index.segment import SegmentBuilder
 from index.lock import index_lock
 from index.store import (META, check_generation, file_records, read_meta, resolve_dir, sealed_meta,
@@ -61,8 +62,9 @@ def _common(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
-def _charmap() -> CharmapData:
-    """Readings of every character pypinyin knows, and the traditional → simplified table."""
+def _charmap(corpus_chars: set[str] | frozenset[str] = frozenset()) -> CharmapData:
+    """Readings of every character pypinyin knows, the traditional → simplified table, and
+    for each character its look-alikes that occur in the corpus (`corpus_chars`)."""
     from pypinyin.pinyin_dict import pinyin_dict  # index time only
 
     valid = syllables()
@@ -71,7 +73,12 @@ def _charmap() -> CharmapData:
         syls = [s for s in dict.fromkeys(fold(r) for r in value.split(",")) if s in valid]
         if syls and _common(chr(code)):
             readings[chr(code)] = " ".join(syls)
-    return CharmapData(pinyin=readings, t2s=load_t2s())
+    shapes = {}
+    for ch, alike in load_lookalikes().items():
+        found = "".join(c for c in alike if c in corpus_chars and c != ch)
+        if found:
+            shapes[ch] = found
+    return CharmapData(pinyin=readings, t2s=load_t2s(), shapes=shapes)
 
 
 def new_generation(index_dir: Path) -> Path:
@@ -164,17 +171,21 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
             writer = None
             status("writing the lexicon, completion and filter tables")
             suggestable = [(record.id, document_fields(record, province_full)) for record in records]
-            lexicon = lex.lexicon(load_synonyms(), load_stopwords(), load_generic(), load_english(),
-                                  load_nicknames(), known_places=place_names())
+            synonyms = load_synonyms()
+            # The thesaurus's words by their pinyin too: lidianchi → 锂电池 → 锂电.
+            thesaurus = {term: "".join(r[0] for r in read(term) if r) for term in sorted(synonyms)
+                         if len(term) >= 2 and all(is_han(c) for c in term)}
+            lexicon = lex.lexicon(synonyms, load_stopwords(), load_generic(), load_english(),
+                                  load_nicknames(), known_places=place_names(), extra_words=thesaurus)
             write_lexicon(gen, lexicon)
-            write_charmap(gen, _charmap())
+            write_charmap(gen, _charmap(frozenset(lexicon.chars)))
             write_records(gen, (record.to_dict() for record in records))
             write_values(gen, value_table(records, read, list_titles=list_titles, programs=programs))
             write_complete(gen, completion_table(
                 suggestable, read, lambda text: list(cut(text)), stopwords=lexicon.stopwords,
-                places=sorted(lex.places) + [r.province for r in records if r.province],
+                places=sorted(p for p, c in lex.places.items() if c > 0) + [r.province for r in records if r.province],
                 synonyms=lexicon.synonyms))
-            write_typos(gen, lex.typo_targets)
+            write_typos(gen, lex.typo_targets | {p for p in thesaurus.values() if p})
             if plan is None:  # one segment, written in record order: document number i is records[i]
                 write_ties(gen, [tie_key(tie_value(r.name, r.id)) for r in records])
             else:  # linked segments with deletions, and a new one

@@ -12,6 +12,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
 DATA_DIR = Path(__file__).with_name("data")
@@ -56,12 +57,17 @@ def syllables() -> frozenset[str]:
 def load_synonyms(path: Path | None = None, extra: Iterable[str | Path] = ()) -> dict[str, list[str]]:
     """term → terms it also matches (synonyms.txt). ``a b c`` are equivalent; ``a => b c`` is one-way.
 
-    Without `path`: the bundled file, the user's and `extra` (`dictionary_files`).
+    Without `path`: the bundled file, the user's and `extra` (`dictionary_files`), then the
+    bundled shorthand.txt (化学纤维 化纤, 轨道交通 轨交 …).
     """
     table: dict[str, list[str]] = defaultdict(list)
     if path is not None and not path.exists():
         return {}
-    for line in (read_data_lines(path) if path is not None else _lines("synonyms.txt", extra)):
+    if path is not None:
+        lines: Iterable[str] = read_data_lines(path)
+    else:  # the thesaurus, then the trade's short forms (shorthand.txt, generated, same format)
+        lines = chain(_lines("synonyms.txt", extra), read_data_lines(data_path("shorthand.txt")))
+    for line in lines:
         if "=>" in line:
             left, right = line.split("=>", 1)
             sources, targets = left.split(), right.split()
@@ -136,4 +142,14 @@ def load_english() -> dict[str, tuple[str, tuple[str, ...]]]:
         if len(parts) >= 2 and parts[0]:
             key = " ".join(re.sub(r"[^a-z0-9]+", " ", parts[0].lower()).split())
             table[key] = (parts[1], tuple(parts[2].split()) if len(parts) > 2 else ())
+    return table
+
+
+def load_lookalikes() -> dict[str, str]:
+    """char → characters of the same shape (lookalikes.tsv: ``己<TAB>已巳``), symmetric."""
+    table: dict[str, str] = {}
+    for line in _lines("lookalikes.tsv"):
+        parts = line.split("\t")
+        if len(parts) >= 2 and len(parts[0]) == 1:
+            table[parts[0]] = parts[1].strip()
     return table

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple
 if TYPE_CHECKING:
     from index.typotable import TypoTable
 
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 
 
 class _Names(str, Enum):
@@ -117,6 +117,7 @@ class Channel(_Names):
     INITIALS = "initials"  # an abbreviation (jqr)
     PREFIX = "prefix"  # the start of its reading, at the end of the query (xiny)
     HOMOPHONE = "homophone"  # a hanzi read the same (夏门 → 厦门)
+    LOOKALIKE = "lookalike"  # a hanzi of the same shape, read otherwise (夭津 → 天津: OCR, retyping)
     FUZZY = "fuzzy"  # a regional-accent confusion (xingyu → 新余)
     SYNONYM = "synonym"  # through the thesaurus (锂电池 → 锂电)
 
@@ -164,11 +165,11 @@ _POSITION_PREFIX = {Space.HANZI: "c:", Space.LETTER: "c:", Space.READING: "r:", 
 
 
 def unit_keys(kind: str, text: str, readings: Iterable[str] = (), fuzzy: Iterable[str] = (),
-              allow_typos: bool = False) -> tuple[Key, ...]:
+              allow_typos: bool = False, shapes: Iterable[str] = ()) -> tuple[Key, ...]:
     """The index keys that can hold a query unit: ONE decision for retrieval and alignment.
 
     A hanzi is found as itself and, when a typo may still be spent, under any of its
-    readings or their fuzzy keys (homophones); a syllable under itself, or its fuzzy key
+    readings or their fuzzy keys (homophones) and as any of its look-alikes `shapes`; a syllable under itself, or its fuzzy key
     with a typo to spend; an initial as an initial; an unfinished syllable under every
     reading it starts.
 
@@ -181,6 +182,7 @@ def unit_keys(kind: str, text: str, readings: Iterable[str] = (), fuzzy: Iterabl
         keys = [Key(Space.HANZI, text)]
         if allow_typos:
             keys += [Key(Space.READING, r) for r in readings] + [Key(Space.FUZZY, f) for f in fuzzy]
+            keys += [Key(Space.HANZI, s) for s in shapes]
         return tuple(keys)
     if kind == Kind.FULL:
         return (Key(Space.READING, text),) + (
@@ -456,6 +458,9 @@ class LexiconData:
 class CharmapData:
     pinyin: dict[str, str]  # char → space-separated readings (every common character)
     t2s: dict[str, str]  # traditional → simplified
+    # char → the corpus characters of the same shape (lookalikes.tsv, kept only where the
+    # look-alike occurs in the corpus): 夭 → 天, 东 → 车
+    shapes: dict[str, str] = field(default_factory=dict)
 
 
 def write_lexicon(generation: Path, data: LexiconData) -> None:
@@ -499,7 +504,7 @@ def parse_lexicon(raw: bytes) -> LexiconData:
 
 
 def write_charmap(generation: Path, data: CharmapData) -> None:
-    _write_json(generation / CHARMAP, {"pinyin": data.pinyin, "t2s": data.t2s})
+    _write_json(generation / CHARMAP, {"pinyin": data.pinyin, "t2s": data.t2s, "shapes": data.shapes})
 
 
 def read_charmap(generation: Path) -> CharmapData:
@@ -510,7 +515,7 @@ def parse_charmap(raw: bytes) -> CharmapData:
     """The character map from the bytes of its file; ValueError if they are not one."""
     try:
         data = json.loads(raw.decode("utf-8"))
-        return CharmapData(dict(data["pinyin"]), dict(data["t2s"]))
+        return CharmapData(dict(data["pinyin"]), dict(data["t2s"]), dict(data.get("shapes", {})))
     except (KeyError, TypeError, AttributeError) as exc:
         raise ValueError(f"not a clsearch character map ({exc})") from exc
 

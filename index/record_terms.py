@@ -196,12 +196,13 @@ class LexiconBuilder:
     def lexicon(self, synonyms: dict[str, list[str]], stopwords: list[str], generic: Iterable[str] = (),
                 english: Mapping[str, tuple[str, tuple[str, ...]]] | None = None,
                 nicknames: Mapping[str, tuple[str, tuple[str, ...]]] | None = None,
-                known_places: Iterable[str] = ()) -> LexiconData:
+                known_places: Iterable[str] = (), extra_words: Mapping[str, str] | None = None) -> LexiconData:
         """The lexicon: vocabulary (with synonyms, stop words, generic words, nicknames, short
         place names) and the rest.
 
         `known_places`: every place name of the country (`index.corpus.divisions.place_names`),
         so that a place holding no record is still read as a place, never as a typo of another.
+        `extra_words`: words of the thesaurus with their pinyin, spelled by pinyin too.
         """
         generic = frozenset(generic)
         places = {w for w, c in self.places.items() if c > 0} | {p for p in known_places if len(p) >= 2}
@@ -214,7 +215,7 @@ class LexiconBuilder:
         return LexiconData(
             vocab=frozenset(vocab),
             chars=self._readings(),
-            pywords=self._pywords(),
+            pywords=self._pywords(extra_words or {}),
             synonyms=synonyms,
             stopwords=frozenset(stopwords),
             places=frozenset(places),
@@ -237,9 +238,10 @@ class LexiconBuilder:
                 out[ch] = tuple(readings)
         return out
 
-    def _pywords(self) -> dict[str, list[str]]:
+    def _pywords(self, extra: Mapping[str, str]) -> dict[str, list[str]]:
+        found = {key for key, c in self.pywords.items() if c > 0}
+        found |= {(spelled, word) for word, spelled in extra.items() if spelled}
         out: dict[str, list[str]] = defaultdict(list)
-        for (spelled, word), c in sorted(self.pywords.items()):
-            if c > 0:
-                out[spelled].append(word)
+        for spelled, word in sorted(found):
+            out[spelled].append(word)
         return dict(out)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from itertools import islice
 from typing import Protocol
 
+from index.analysis import fuzzy_key
 from index.format import Fields, Space, StoredDoc, pair_term, postings_field, spot_term, unit_keys
 from search.query import FULL, HAN, INITIAL, LIT, Alternative, ParsedQuery, Unit
 
@@ -34,7 +35,7 @@ AltDocs = dict[int, set[int]]  # id(alternative) → documents that may match it
 def unit_postings(unit: Unit, allow_typos: bool, index: Postings) -> list[frozenset[int]]:
     """The non-empty posting lists of every key `unit` can be found under."""
     posts = []
-    for key in unit_keys(unit.kind, unit.text, unit.readings, unit.fuzzy, allow_typos):
+    for key in unit_keys(unit.kind, unit.text, unit.readings, unit.fuzzy, allow_typos, unit.shapes):
         field = postings_field(key)
         if key.space == Space.READING_PREFIX:
             posts += [index.postings(field, term) for term in index.expand(field, key.text)]
@@ -155,23 +156,49 @@ def candidate_docs(seeds: Iterable[Alternative], alt_docs: Mapping[int, set[int]
     return out
 
 
-def tighten_homophones(parsed: ParsedQuery, index: Postings, doc: Callable[[int], StoredDoc]
-                       ) -> ParsedQuery:
-    """Hanzi typed as they appear in the corpus get no homophone channel.
+class Shapes(Protocol):
+    """Look-alike characters and readings (`search.lexicon.Lexicon` provides them)."""
+
+    def shapes(self, ch: str) -> str: ...
+
+    def readings(self, ch: str) -> tuple[str, ...]: ...
+
+
+def tighten_homophones(parsed: ParsedQuery, index: Postings, doc: Callable[[int], StoredDoc],
+                       shapes: Shapes | None = None) -> ParsedQuery:
+    """Hanzi typed as they appear in the corpus get no homophone channel; the others also
+    get their look-alikes (with `shapes`).
 
     Homophones exist to rescue a wrong character (夏门 → 厦门); when the characters as typed
-    occur somewhere (锂电), reading them as homophones (力电 in 动力电池) is noise.
+    occur somewhere (锂电), reading them as homophones (力电 in 动力电池) is noise. Look-alikes
+    (夭津 → 天津, 汽东 → 汽车) rescue a character misread from a scan, under the same rule: only
+    a word that occurs nowhere as typed is read through them. Each look-alike's readings join
+    the unit's fuzzy keys, so that the neighbour check of `alternative_docs` lets it through.
     """
+    def with_shapes(u: Unit) -> Unit:
+        alike = shapes.shapes(u.text) if shapes is not None else ""
+        if not alike:
+            return u
+        keys = {fuzzy_key(r) for s in alike for r in shapes.readings(s)} if shapes is not None else set()
+        return u._replace(shapes=frozenset(alike), fuzzy=u.fuzzy | keys)
+
     def tighten(alt: Alternative) -> Alternative:
         if alt.budget == 0 or alt.synonym or any(u.kind != HAN for u in alt.units):
             return alt
         text = "".join(u.text for u in alt.units)
         posts = sorted((index.postings(Fields.HAN, u.text) for u in alt.units), key=len)
         docs: set[int] = set(posts[0].intersection(*posts[1:])) if posts else set()
-        if any(text in f.text for d in islice(docs, _FIRST_READS) for f in doc(d).fields):
+        if occurs(text, alt, docs):
             return alt._replace(budget=0)
-        if len(docs) <= _FIRST_READS:
+        if shapes is None:
             return alt
+        return alt._replace(units=tuple(with_shapes(u) for u in alt.units))
+
+    def occurs(text: str, alt: Alternative, docs: set[int]) -> bool:
+        if any(text in f.text for d in islice(docs, _FIRST_READS) for f in doc(d).fields):
+            return True
+        if len(docs) <= _FIRST_READS:
+            return False
         # Not in the first few: read only documents where each two neighbouring characters
         # may sit side by side (common characters pull in much of the corpus, pairs do not).
         for a, b in zip(alt.units, alt.units[1:]):
@@ -180,9 +207,7 @@ def tighten_homophones(parsed: ParsedQuery, index: Postings, doc: Callable[[int]
             near = _neighbour_postings(a, b, index)
             if near is not None:
                 docs = _keep(docs, near)
-        if any(text in f.text for d in docs for f in doc(d).fields):
-            return alt._replace(budget=0)
-        return alt
+        return any(text in f.text for d in docs for f in doc(d).fields)
 
     tokens = tuple(
         tok._replace(whole=tuple(tighten(a) for a in tok.whole),

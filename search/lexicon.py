@@ -83,6 +83,10 @@ class Lexicon:
             return self.chars[ch]
         return tuple(self._charmap.pinyin.get(ch, "").split())
 
+    def shapes(self, ch: str) -> str:
+        """Corpus characters that look like `ch` (look-alikes, 形近字): read on first need."""
+        return self._charmap.shapes.get(ch, "")
+
     def simplify(self, ch: str) -> str:
         """Traditional → simplified, but only for characters the corpus does not contain.
 

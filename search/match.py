@@ -29,6 +29,8 @@ CHANNEL_COST: dict[Channel, tuple[int, int]] = {
     Channel.READING2: (1, 2),
     Channel.HOMOPHONE: (1, 1),
     Channel.FUZZY: (1, 2),
+    # A look-alike (夭津 → 天津): a typo too, ranked below homophones and accent confusions.
+    Channel.LOOKALIKE: (1, 3),
 }
 
 PART_OF_WORD = 2  # exactness cost of a match starting inside a word (乡羊 in 桐乡羊毛衫)
@@ -64,7 +66,7 @@ def start_keys(unit: Unit, allow_typos: bool) -> tuple[str, ...] | None:
             return None
         return tuple(sorted(k for f in unit.fuzzy if (k := position_key(Key(Space.FUZZY, f)))))
     keys = []
-    for key in unit_keys(unit.kind, unit.text, unit.readings, unit.fuzzy, allow_typos):
+    for key in unit_keys(unit.kind, unit.text, unit.readings, unit.fuzzy, allow_typos, unit.shapes):
         pos = position_key(key)
         if pos is None:
             return None
@@ -98,6 +100,8 @@ def unit_channel(unit: Unit, c: Char, allow_typos: bool) -> Channel | None:
                 return Channel.HOMOPHONE
             if fuzzy_key(unit.primary) == fuzzy_key(c[READINGS][0]):
                 return Channel.FUZZY
+        if allow_typos and c[CH] in unit.shapes:
+            return Channel.LOOKALIKE
         return None
     readings = c[READINGS]
     if not readings:
@@ -159,6 +163,11 @@ def align(alt: Alternative, doc: Doc) -> Match | None:
             else:
                 if typos > limit:
                     continue
+                if alt.words and _fragment(bounds, start, m) and field.text[start:start + m] not in alt.words:
+                    # The letters spell a corpus word (lidianchi: 锂电池) and matched other
+                    # characters read the same inside another word (力电池 of 动力电池): not the
+                    # word typed, as a homophone is not.
+                    typos += 1
                 if start not in bounds:  # ends may fall inside a word: type-ahead
                     if (m <= 2 or typos) and any(b in bounds for b in range(start + 1, start + m)):
                         # From inside one word into the next, a short or mistyped match is a
@@ -184,6 +193,12 @@ def align(alt: Alternative, doc: Doc) -> Match | None:
 @lru_cache(maxsize=4096)
 def _start_keys(unit: Unit, allow_typos: bool) -> tuple[str, ...] | None:
     return start_keys(unit, allow_typos)
+
+
+def _fragment(bounds: frozenset[int], start: int, m: int) -> bool:
+    """A match of several characters starting inside a word (力电池 of 动力电池). One
+    character read for letters that spell a longer word has paid already (`query._one_for_many`)."""
+    return m > 1 and start not in bounds
 
 
 def _find_exact(alt: Alternative, doc: Doc) -> Match | None:

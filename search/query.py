@@ -51,6 +51,7 @@ class Unit(NamedTuple):
     readings: frozenset[str] = frozenset()  # han: every reading of the char (candidate search)
     fuzzy: frozenset[str] = frozenset()  # han: fuzzy keys of those; full: the syllable's key
     primary: str = ""  # han: its usual reading, the only one the homophone channel compares
+    shapes: frozenset[str] = frozenset()  # han: corpus characters of the same shape (look-alikes)
 
 
 class Alternative(NamedTuple):
@@ -64,6 +65,10 @@ class Alternative(NamedTuple):
     # The kinds of field (format.FieldKind values) it may match in; empty: any. An English
     # industry term names what a cluster makes: its name or alias, never its builder.
     kinds: frozenset[str] = frozenset()
+    # Pinyin that spells words of the corpus (xian → 西安, lidianchi → 锂电池): a match on other
+    # characters read the same (线 of 线带, 力电池 of 动力电池) is not the word typed, and
+    # counts one typo (`search.match.align`). A whole word beats a fragment of another.
+    words: frozenset[str] = frozenset()
 
 
 class Term(NamedTuple):
@@ -368,11 +373,12 @@ def _keys_of(piece: Piece) -> frozenset[str]:
 
 def _latin_alternatives(letters: str, breaks: frozenset[int], at_end: bool, lexicon: Lexicon,
                         correct: _Corrector | None,
-                        limit: int = MAX_RUN_PARSES) -> list[tuple[tuple[Unit, ...], int, str]]:
-    """(units, edits, label) readings of a pinyin run: parses first, then typo corrections."""
+                        limit: int = MAX_RUN_PARSES, max_edits: int = 2) -> list[tuple[tuple[Unit, ...], int, str]]:
+    """(units, edits, label) readings of a pinyin run: parses first, then typo corrections
+    (at most `max_edits`, and the run's own budget)."""
     parses = _parses(letters, at_end, breaks, limit)
     out = [(_piece_units(p), 0, " ".join(x.text for x in p)) for p in parses]
-    budget = latin_typo_budget(len(letters))
+    budget = min(max_edits, latin_typo_budget(len(letters)))
     if budget and correct is not None and len(letters) <= MAX_CORRECTION_LETTERS:
         for key, edits in correct.lookup(letters, budget)[:MAX_CORRECTIONS]:
             for p in _parses(key, False, frozenset(), 1):
@@ -428,18 +434,25 @@ def _make_token(runs: Runs, lexicon: Lexicon, at_end: bool, correct: _Corrector 
     n_han = sum(len(t) for k, t, _ in runs if k == HAN)
     n_latin = sum(len(t) for k, t, _ in runs if k != HAN)
     budget = han_typo_budget(n_han) + latin_typo_budget(n_latin)
+    if len(runs) == 1 and runs[0][0] == HAN and _known_word(text, lexicon):
+        budget = 0
     whole: list[Alternative] = []
     for combo in islice(product(*per_run), MAX_WHOLE_ALTERNATIVES):  # lazily: never all of them
         units = tuple(u for us, _, _ in combo for u in us)
         edits = sum(e for _, e, _ in combo)
-        whole.append(Alternative(units, budget, edits, label=" ".join(lbl for _, _, lbl in combo)))
+        label = " ".join(lbl for _, _, lbl in combo)
+        words = _spelled(label, lexicon)
+        whole.append(Alternative(units, budget, edits + _one_for_many(units, words), label=label, words=words))
     if len(runs) == 1 and runs[0][0] == HAN:
         whole += _place_alternatives(text, lexicon)
+    if len(runs) == 1 and runs[0][0] not in (HAN, LIT):
+        whole += _pinyin_synonyms(text, lexicon)  # lidianchi → 锂电池 → 锂电
     whole += _synonym_alternatives(text, lexicon)  # 锂电池 → 锂电, and IC, LED, 5G
     # A token mixing hanzi and a lone syllable or letter (新yu, 桐xiang, x余) is one word typed
     # half in pinyin: it is matched whole, never as a loose syllable on its own. Longer pinyin
     # (佛山jqr, baoji钛) may stand apart.
-    if len(parts) <= 1 or any(t.text.isascii() and _loose(t) for t in parts):
+    mixed = any(k == HAN for k, _, _ in runs)
+    if len(parts) <= 1 or (mixed and any(t.text.isascii() and _loose(t) for t in parts)):
         parts = [Term(text, tuple(whole), significant=len(text) >= 2 and text not in lexicon.generic,
                       place=text in lexicon.places or _spells_place(text, lexicon))]
     return Token(text, tuple(whole), tuple(parts))
@@ -479,10 +492,15 @@ def _han_parts(text: str, lexicon: Lexicon) -> list[str]:
     return out
 
 
+def _known_word(text: str, lexicon: Lexicon) -> bool:
+    """A place name of the country (保定, 拉萨) or a word of the thesaurus (车联网, 锂电池) is
+    typed as meant, never a typo of another word (沧州 is not 曾都, 车联网 not 互联网): it gets
+    no homophones or look-alikes, whether or not a record holds it."""
+    return text in lexicon.places or text.lower() in lexicon.synonyms
+
+
 def _han_term(text: str, lexicon: Lexicon) -> Term:
-    # A place name of the country (保定, 拉萨) is that place, never a typo of another (沧州 is
-    # not 曾都): no homophones, whether or not a record is there.
-    budget = 0 if text in lexicon.places else han_typo_budget(len(text))
+    budget = 0 if _known_word(text, lexicon) else han_typo_budget(len(text))
     alts = [Alternative(_han_units(text, lexicon), budget, label=text)]
     alts += _place_alternatives(text, lexicon) + _synonym_alternatives(text, lexicon)
     # A lone 省 or 钛 only adds rank; a place (江苏, 常州市) qualifies an industry word.
@@ -506,28 +524,110 @@ def _synonym_alternatives(text: str, lexicon: Lexicon) -> list[Alternative]:
 def _latin_parts(letters: str, breaks: frozenset[int], at_end: bool,
                  alts: list[tuple[tuple[Unit, ...], int, str]], lexicon: Lexicon,
                  correct: _Corrector | None) -> list[Term]:
-    """Split a pinyin run into lexicon words (jiangsujiqiren → jiangsu + jiqiren), if it can be."""
-    whole = [Term(letters, _alternatives(alts, latin_typo_budget(len(letters))), True)]
-    best = next((units for units, edits, _ in alts
-                 if edits == 0 and all(u.kind == FULL for u in units[:-1])), None)
-    if best is None or len(best) < 4:
+    """Split a pinyin run into lexicon words (jiangsujiqiren → jiangsu + jiqiren), if it can be.
+
+    With typo correction (`correct`), words the user separated with spaces are each corrected
+    on their own (xiamne haiynag → xiamen + haiyang), and a run that starts or ends with a
+    word of the lexicon has the rest corrected (xiningliidian → xining + lidian).
+    """
+    whole = [Term(letters, _alternatives(alts, latin_typo_budget(len(letters)), lexicon)
+                  + tuple(_pinyin_synonyms(letters, lexicon)), True)]
+    words = _split_words(letters, breaks, alts, lexicon, correct)
+    if words is None:
         return whole
-    groups = _group_syllables([u.text for u in best], lexicon)
-    # Split only into real words (jiangsu + jiqiren): single syllables left over would each
-    # match something somewhere, and nonsense (naichahuoxing) would find noise.
-    if len(groups) <= 1 or any(len(g) == 1 for g in groups):
-        return whole
+    # Words found only through corrections carry one typo each (xiamne haiynag), so that a
+    # long run is not probed two edits deep once per word.
+    edits = 1 if correct is not None and _grouped(alts, lexicon) is None else 2
     terms = []
-    for k, group in enumerate(groups):
-        word = "".join(group)
-        sub = _latin_alternatives(word, frozenset(), at_end and k == len(groups) - 1, lexicon, correct)
+    for k, word in enumerate(words):
+        last = at_end and k == len(words) - 1
+        if word in syllables() and k == len(words) - 1 and k > 0:
+            # A lone syllable after words (baoji + tai): it ranks the hits of the words
+            # (宝鸡钛 first), it does not bring hits of its own.
+            sub = _latin_alternatives(word, frozenset(), last, lexicon, None)
+            terms.append(Term(word, _alternatives(sub, 0, lexicon), False))
+            continue
+        sub = _latin_alternatives(word, frozenset(), last, lexicon, correct, max_edits=edits)
         place = any(w in lexicon.places for w in lexicon.pywords.get(word, ()))
-        terms.append(Term(word, _alternatives(sub, latin_typo_budget(len(word))), True, place))
+        alternatives = _alternatives(sub, latin_typo_budget(len(word)), lexicon)
+        terms.append(Term(word, alternatives + tuple(_pinyin_synonyms(word, lexicon)), True, place))
     return terms
 
 
-def _alternatives(readings: list[tuple[tuple[Unit, ...], int, str]], budget: int) -> tuple[Alternative, ...]:
-    return tuple(Alternative(units, budget, edits, label=label) for units, edits, label in readings)
+def _split_words(letters: str, breaks: frozenset[int], alts: list[tuple[tuple[Unit, ...], int, str]],
+                 lexicon: Lexicon, correct: _Corrector | None) -> list[str] | None:
+    """The words of a pinyin run, or None to keep it whole (see `_latin_parts`)."""
+    grouped = _grouped(alts, lexicon)
+    if grouped is not None:
+        return grouped
+    if correct is None:
+        return None
+    cuts = sorted(breaks)
+    pieces = [letters[i:j] for i, j in zip([0] + cuts, cuts + [len(letters)])]
+    if len(pieces) > 1 and all(len(p) >= 4 and p not in syllables() for p in pieces):
+        return pieces  # words the user separated: each corrected on its own
+    if len(pieces) > 1:
+        return None
+    # One word of the lexicon at either end, the rest (at least 4 letters) one typo away from
+    # another (one edit: a deletion-only probe of the typo table, cheap on a long rest).
+    for n in range(len(letters) - 4, 3, -1):
+        head, tail = letters[:n], letters[n:]
+        if head in lexicon.pywords and correct.lookup(tail, min(1, latin_typo_budget(len(tail)))):
+            return [head, tail]
+        head, tail = letters[:len(letters) - n], letters[len(letters) - n:]
+        if tail in lexicon.pywords and correct.lookup(head, min(1, latin_typo_budget(len(head)))):
+            return [head, tail]
+    return None
+
+
+def _one_for_many(units: tuple[Unit, ...], words: frozenset[str]) -> int:
+    """1 when letters that spell words of two characters or more (xian: 西安) are read as one
+    syllable (线, 仙): that reading can only match another word's character, a typo for
+    the ranking (spent up front, so that the best-first bounds know it)."""
+    return 1 if words and len(units) == 1 and min(len(w) for w in words) >= 2 else 0
+
+
+def _grouped(alts: list[tuple[tuple[Unit, ...], int, str]], lexicon: Lexicon) -> list[str] | None:
+    """The run's best parse cut into lexicon words, if it is all words (see `_split_words`)."""
+    best = next((units for units, edits, _ in alts
+                 if edits == 0 and all(u.kind == FULL for u in units[:-1])), None)
+    if best is None or len(best) < 3:
+        return None
+    groups = _group_syllables([u.text for u in best], lexicon)
+    # Split only into real words (jiangsu + jiqiren): single syllables left over would each
+    # match something somewhere, and nonsense (naichahuoxing) would find noise; one syllable
+    # may close a run of words (baoji + tai).
+    if len(groups) > 1 and all(len(g) > 1 for g in groups[:-1]) and (
+            len(groups[-1]) > 1 or (len(groups) == 2 and best[-1].kind == FULL)):
+        return ["".join(g) for g in groups]
+    return None
+
+
+def _spelled(label: str, lexicon: Lexicon) -> frozenset[str]:
+    """The corpus words a pinyin reading spells (label ``xi an`` or ``xian`` → 西安)."""
+    letters = label.replace(" ", "")
+    return frozenset(lexicon.pywords.get(letters, ())) if letters.isascii() else frozenset()
+
+
+def _pinyin_synonyms(letters: str, lexicon: Lexicon) -> list[Alternative]:
+    """Synonyms of the words a run of letters spells: lidianchi → 锂电池 → 锂电, 锂离子电池."""
+    out: list[Alternative] = []
+    seen: set[str] = set()
+    for word in lexicon.pywords.get(letters, ()):
+        for alt in _synonym_alternatives(word, lexicon):
+            if alt.label not in seen:
+                seen.add(alt.label)
+                out.append(alt)
+    return out
+
+
+def _alternatives(readings: list[tuple[tuple[Unit, ...], int, str]], budget: int,
+                  lexicon: Lexicon | None = None) -> tuple[Alternative, ...]:
+    out = []
+    for units, edits, label in readings:
+        words = _spelled(label, lexicon) if lexicon is not None else frozenset()
+        out.append(Alternative(units, budget, edits + _one_for_many(units, words), label=label, words=words))
+    return tuple(out)
 
 
 def _group_syllables(syls: list[str], lexicon: Lexicon) -> list[list[str]]:

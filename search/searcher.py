@@ -345,7 +345,7 @@ class Searcher:
 
     def _found_terms(self, parsed: ParsedQuery, allowed: set[int] | None) -> set[int]:
         """The terms that some document (within `allowed`) may match."""
-        parsed = tighten_homophones(parsed, self._reader, self._reader.doc)
+        parsed = tighten_homophones(parsed, self._reader, self._reader.doc, self.lexicon)
         alt_docs = alternative_docs(parsed, self._reader)
         found: set[int] = set()
         k = 0
@@ -397,7 +397,7 @@ class Searcher:
     def _rank(self, parsed: ParsedQuery, allowed: set[int] | None, need: int | None = None) -> Page:
         """The hits of `parsed`, best first: all of them, or with `need` at least the `need`
         best (`bounds.rank_page`: the others are not aligned when the candidates are many)."""
-        parsed = tighten_homophones(parsed, self._reader, self._reader.doc)
+        parsed = tighten_homophones(parsed, self._reader, self._reader.doc, self.lexicon)
         alt_docs: AltDocs = alternative_docs(parsed, self._reader)
         roles = term_roles(parsed)
         candidates = candidate_docs(seed_alternatives(parsed, roles), alt_docs, allowed)

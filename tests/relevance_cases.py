@@ -149,7 +149,8 @@ CASES: list[Case] = [
     C("py-lidian", "lidian", LITHIUM),
     C("py-chongqing", "chongqing", CHONGQING_NAMED, count=8),
     C("py-shanghai", "shanghai", SHANGHAI_NAMED, count=10),
-    C("py-jiqiren", "jiqiren", ROBOTS, count=4),
+    # what 机器人 finds: the four robot clusters, then two 智能装备 ones (机器人 => 智能装备)
+    C("py-jiqiren", "jiqiren", ROBOTS, count=6),
     C("py-qitaihe", "qitaihe", GRAPHENE, count=1),
     C("py-shengzhou", "shengzhou", "嵊州领带产业群"),
     C("py-zaozhuang", "zaozhuang", ZAOZHUANG),

@@ -20,7 +20,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
 
@@ -276,3 +276,12 @@ def test_related_records_link_both_ways(page, base_url):
     link.click()
     expect(page.locator(".record-name")).to_have_text("江苏省扬州市邗江区数控成形机床产业集群")
     expect(page.locator(".related-link")).to_have_text(["扬州数控成形机床创新型产业集群"])
+
+
+def test_a_partial_result_and_the_understood_query_are_said(page, base_url):
+    page.goto(base_url + "/?q=" + quote("3、锂电（培育） qwzxv"))
+    status = page.locator("#status")
+    expect(status).to_contain_text("找到 1 个")
+    expect(status).to_contain_text("没有同时匹配全部词语的产业集群（未匹配：qwzxv），以下为部分匹配。")
+    expect(status).to_contain_text("理解为：锂电 qwzxv（(培育)→培育）")
+    assert hit_names(page) == ["西宁经开区锂电产业集群"]

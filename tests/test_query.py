@@ -30,9 +30,13 @@ def test_a_pinyin_run_splits_into_lexicon_words():
 def test_a_pinyin_run_that_is_not_all_words_stays_whole():
     # naichahuoxing: no lexicon words, so no loose single syllables that would match noise
     assert parts(parse_query("naichahuoxing", lexicon())) == [["naichahuoxing"]]
-    # xinyuqingdao splits; xinyuqing would leave a lone syllable: it stays whole
+    # xinyuqingdao splits; a lone syllable left at the end (baoji + tai: 宝鸡钛) only ranks
+    # the hits of the words before it, it never brings hits of its own
     assert parts(parse_query("xinyuqingdao", lexicon())) == [["xinyu", "qingdao"]]
-    assert parts(parse_query("xinyuqing", lexicon())) == [["xinyuqing"]]
+    xinyu, qing = parse_query("xinyuqing", lexicon()).terms
+    assert (xinyu.text, xinyu.significant, qing.text, qing.significant) == ("xinyu", True, "qing", False)
+    # a lone syllable between words still keeps the run whole
+    assert parts(parse_query("xinyuqingxinyu", lexicon())) == [["xinyuqingxinyu"]]
 
 
 def test_stop_words_separate_hanzi_words():

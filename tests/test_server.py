@@ -448,3 +448,11 @@ def test_serve_command_reports_a_taken_port(small_index):
         _, err = proc.communicate(timeout=60)
     assert proc.returncode == 2
     assert err.splitlines() == [f"clsearch: error: cannot listen on 127.0.0.1:{port}: Address already in use"]
+
+
+def test_search_says_what_was_understood_and_what_was_dropped(client):
+    data = get(client, "/api/search", q="3、锂电（培育） qwzxv")
+    assert [h["name"] for h in data["hits"]] == ["西宁经开区锂电产业集群"]
+    assert (data["partial"], data["dropped"], data["terms"]) == (True, ["qwzxv"], ["锂电", "qwzxv", "type=培育"])
+    assert data["hits"][0]["matched"] == ["锂电"]
+    assert data["understood"]["text"] == "锂电 qwzxv" and data["understood"]["filters"] == {"type": ["培育"]}

@@ -17,11 +17,12 @@ const FACET_SHOWN = 12;     // values shown per facet before "全部"
 const CHANNEL_CLASS = {     // highlight channel -> CSS class (see the page footer legend)
   exact: 'ch-exact', pinyin: 'ch-pinyin', reading2: 'ch-pinyin',
   initials: 'ch-initials', prefix: 'ch-initials',
-  homophone: 'ch-fuzzy', fuzzy: 'ch-fuzzy', typo: 'ch-fuzzy', synonym: 'ch-synonym',
+  homophone: 'ch-fuzzy', fuzzy: 'ch-fuzzy', typo: 'ch-fuzzy', lookalike: 'ch-fuzzy', synonym: 'ch-synonym',
 };
 const CHANNEL_TITLE = {
   exact: 'exact', pinyin: 'pinyin', reading2: 'another reading', initials: 'initials',
-  prefix: 'prefix', homophone: 'homophone', fuzzy: 'fuzzy pinyin', typo: 'typo', synonym: 'synonym',
+  prefix: 'prefix', homophone: 'homophone', fuzzy: 'fuzzy pinyin', typo: 'typo', lookalike: 'look-alike',
+  synonym: 'synonym',
 };
 const FIELD_LABEL = {alias: ['别名', 'Alias'], builder: ['建设单位', 'Builder'], place: ['地区', 'Place']};
 
@@ -246,8 +247,11 @@ function renderResults(data, append) {
       node('a', {href: '?q=' + encodeURIComponent(data.suggestion), id: 'suggestion',
                  onclick: (ev) => { ev.preventDefault(); setQuery(data.suggestion); }}, data.suggestion), '？'));
   }
-  if (data.understood) {
-    parts.push(node('span', {class: 'understood', title: 'How the query was understood'}, '理解为：', data.understood));
+  if (data.understood) {  // {text, filters, notes}: what was searched, and what each piece was read as
+    const u = data.understood;
+    const said = (u.notes || []).filter((n) => n.value).map((n) => `${n.text}→${n.value}`);
+    parts.push(node('span', {class: 'understood', title: 'How the query was understood'}, '理解为：',
+      u.text + (said.length ? `（${said.join('，')}）` : '')));
   }
   setStatus(...parts);
 }
