@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple
 if TYPE_CHECKING:
     from index.typotable import TypoTable
 
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 
 
 class _Names(str, Enum):
