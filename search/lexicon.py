@@ -11,6 +11,7 @@ generation's metadata records; nothing is a pickle.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,6 +22,9 @@ from index.format import (CHARMAP, LEXICON, TYPOS, CharmapData, LexiconData, par
                           parse_lexicon)
 from index.store import open_verified, read_verified, verified_bytes
 from index.typotable import TypoTable
+
+
+CORRECTIONS_CACHE = 2048  # runs of letters whose typo corrections a long-lived lexicon keeps
 
 
 class Lexicon:
@@ -113,6 +117,20 @@ class Lexicon:
         """
         if max_edits <= 0:
             return []
+        cache = self.__dict__.setdefault("_correction_cache", OrderedDict())
+        key = (letters, max_edits)
+        with self._charmap_lock:
+            if key in cache:
+                cache.move_to_end(key)
+                return list(cache[key])
+        found = self._corrections(letters, max_edits)
+        with self._charmap_lock:
+            cache[key] = tuple(found)
+            if len(cache) > CORRECTIONS_CACHE:
+                cache.popitem(last=False)
+        return found
+
+    def _corrections(self, letters: str, max_edits: int) -> list[tuple[str, int]]:
         probes = deletes(letters)
         if max_edits >= 2:
             probes = set().union(*(deletes(p) for p in probes))
