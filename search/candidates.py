@@ -125,6 +125,11 @@ def _alt_docs(alt: Alternative, index: Postings, seen: dict[tuple[Unit, bool], l
         if not docs:
             break
         docs = _keep(docs, posts)
+    return _keep_neighbours(docs, alt, index)
+
+
+def _keep_neighbours(docs: set[int], alt: Alternative, index: Postings) -> set[int]:
+    """`docs` narrowed to those where each two neighbouring units of `alt` may sit side by side."""
     for a, b in zip(alt.units, alt.units[1:]):
         if not docs:
             break
@@ -201,12 +206,7 @@ def tighten_homophones(parsed: ParsedQuery, index: Postings, doc: Callable[[int]
             return False
         # Not in the first few: read only documents where each two neighbouring characters
         # may sit side by side (common characters pull in much of the corpus, pairs do not).
-        for a, b in zip(alt.units, alt.units[1:]):
-            if not docs:
-                break
-            near = _neighbour_postings(a, b, index)
-            if near is not None:
-                docs = _keep(docs, near)
+        docs = _keep_neighbours(docs, alt, index)
         return any(text in f.text for d in docs for f in doc(d).fields)
 
     tokens = tuple(
