@@ -14,6 +14,7 @@ threads). Searches run in the thread pool with a deadline; every error is a JSON
 from __future__ import annotations
 
 import asyncio
+import importlib
 import json
 import logging
 import os
@@ -498,7 +499,22 @@ _BOOLS = {"0": False, "off": False, "f": False, "false": False, "n": False, "no"
 
 
 def _encode(data: Any) -> bytes:
+    """Compact UTF-8 JSON: orjson's bytes when it is installed (the same bytes, ~10x faster than
+    the json module on a page of hits), else the json module's."""
+    if _orjson is not None:
+        try:
+            body: bytes = _orjson.dumps(data)
+            return body
+        except TypeError:  # what orjson does not take (a huge int, a non-str key): json decides
+            pass
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+_orjson: Any
+try:
+    _orjson = importlib.import_module("orjson")
+except ImportError:  # optional: the serve extra installs it where wheels exist
+    _orjson = None
 
 
 def _whole(text: str) -> int | None:

@@ -477,3 +477,13 @@ def test_fast_path_answers_as_the_route_does(client):
     assert_error(client.get("/api/search", params={"q": "cz", "facets": "maybe"}), 400, "bad_parameter", "facets")
     assert_error(client.get("/api/complete", params={"q": "x" * 300}), 414, "query_too_long")
     assert_error(client.get("/api/search", params={"q": "cz", "province": "火星"}), 400, "bad_filter")
+
+
+def test_answers_are_encoded_as_the_json_module_would(small):
+    from search.serve_data import search_json
+    from search.server import _encode
+
+    for q in ("czgf", "常州", "<script>"):
+        data = search_json(small, q, {}, 0, 20, True, True, "<b>", "</b>")
+        assert _encode(data) == json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    assert _encode({1: "锂"}) == '{"1":"锂"}'.encode()  # orjson refuses an int key: json encodes it
