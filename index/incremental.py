@@ -149,8 +149,8 @@ def link_segments(base: Path, generation: Path) -> None:
 
 
 def write_state(generation: Path, state: dict[str, Any]) -> None:
-    with open(generation / LEXSTATE, "w", encoding="utf-8") as fp:
-        json.dump(state, fp, ensure_ascii=False, separators=(",", ":"))
+    (generation / LEXSTATE).write_text(json.dumps(state, ensure_ascii=False, separators=(",", ":")),
+                                       encoding="utf-8")
 
 
 def add_lists(index_dir: Path, paths: Iterable[str | Path], log: Callable[[str], None] | None = None):
