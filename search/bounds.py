@@ -100,7 +100,7 @@ def _least(vecs: list[Vec]) -> Vec:
 
 # Where the other units of an alternative must sit for its first unit's spot: a match is a run
 # of characters of one field.
-_REST_SPOT = {Spot.WORD: Spot.NAME, Spot.SINGLE: Spot.NAME, Spot.NAME: Spot.NAME, Spot.ALIAS: Spot.ALIAS,
+_REST_SPOT: dict[str, str] = {Spot.WORD: Spot.NAME, Spot.SINGLE: Spot.NAME, Spot.NAME: Spot.NAME, Spot.ALIAS: Spot.ALIAS,
               Spot.BUILDER: Spot.BUILDER}
 
 
