@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from collections.abc import Callable
 
-from index.analysis import fold
+from index.analysis import fold, han_chars
 from index.dictionaries import (load_english, load_generic, load_lookalikes, load_nicknames, load_stopwords,
                                 load_synonyms, load_t2s, syllables)
 from index.errors import IndexBuildError
@@ -200,11 +200,13 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 previous = Previous(cache.counts, [[t for _, t in document_fields(r, province_full)] for r in plan.old],
                                     [n for n, r in enumerate(records) if r.id in fresh])
             counted: dict[str, int] = {}
+            holders, release = _holders(gen, records) if previous is not None else (None, lambda: None)
             write_complete(gen, completion_table(
                 suggestable, read, cut_name, spell=spell, previous=previous, counted=counted,
-                stopwords=lexicon.stopwords,
+                holders=holders, stopwords=lexicon.stopwords,
                 places=sorted(p for p, c in lex.places.items() if c > 0) + [r.province for r in records if r.province],
                 synonyms=lexicon.synonyms))
+            release()
             targets = lex.typo_targets | {p for p in thesaurus.values() if p}
             if plan is not None:  # the previous table with the lines of the changed words rewritten
                 before = set(plan.state["typos"]) | {p for p in thesaurus.values() if p}
@@ -245,6 +247,41 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 raise IndexBuildError(f"index build failed: {exc.strerror or exc}") from exc
             raise
     return BuildReport(gen, len(records), time.perf_counter() - started)
+
+
+def _holders(generation: Path, records: list[Record]) -> tuple[Callable[[str], set[int] | None],
+                                                              Callable[[], None]]:
+    """For a text, the positions in `records` of the records whose documents in the new
+    generation hold all its hanzi (from the ``han`` postings; a superset of those holding the
+    text), or None for a text without hanzi; and the function that closes the index reader."""
+    from whoosh import index as windex
+
+    reader = windex.open_dir(str(generation)).reader()
+    ids = reader.column_reader(Fields.ID)
+    position = {r.id: n for n, r in enumerate(records)}
+
+    def docs(term: str) -> set[int]:
+        try:
+            return set(reader.postings(Fields.HAN, term).all_ids())
+        except Exception:  # whoosh's TermNotFound: no document holds the character
+            return set()
+
+    def holders(text: str) -> set[int] | None:
+        terms = sorted({ch for _, ch in han_chars(text)}, key=lambda t: reader.doc_frequency(Fields.HAN, t))
+        if not terms:
+            return None
+        found = docs(terms[0])
+        for term in terms[1:3]:  # the rarest few narrow enough; the substring test does the rest
+            found &= docs(term)
+        out = set()
+        for docnum in found:
+            value = ids[docnum]
+            n = position.get(value.decode("utf-8") if isinstance(value, bytes) else value)
+            if n is not None:
+                out.add(n)
+        return out
+
+    return holders, reader.close
 
 
 def _completion_memo(cache: CorpusCache | None, read, cut) -> tuple[Callable[[str], str], Callable[[str], list[str]]]:
