@@ -24,7 +24,7 @@ from index.errors import IndexBuildError
 from index.completion import Previous, completion_table, syllables_of
 from index.corpus.cache import CorpusCache, write_cache
 from index.corpus.divisions import place_names
-from index.format import (CHARMAP, RECORDS, SCHEMA_VERSION, TYPOS, CharmapData, FieldKind, Fields, tie_key,
+from index.format import (CHARMAP, COMPLETE, RECORDS, SCHEMA_VERSION, TYPOS, CharmapData, FieldKind, Fields, tie_key,
                           tie_value, write_charmap, write_complete, write_lexicon, write_ties, write_typos,
                           write_values)
 from index.recordfile import record_line, write_record_lines
@@ -193,16 +193,19 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 write_record_lines(fp, lines, plan.blocks if plan is not None else None)
             del lines
             write_values(gen, value_table(records, read, list_titles=list_titles, programs=programs))
-            spell, cut_name = _completion_memo(cache, read, cut)
-            previous = None
-            if plan is not None and cache is not None and cache.counts:
+            previous, spelled = None, {}
+            if plan is not None:  # the previous table's counts and spellings, and what changed since
+                old_entries = json.loads(verified_bytes(plan.base, COMPLETE, plan.meta))["entries"]
+                spelled = {text: syls for text, syls, *_ in old_entries}
                 fresh = {r.id for r in plan.new}
-                previous = Previous(cache.counts, [[t for _, t in document_fields(r, province_full)] for r in plan.old],
+                previous = Previous({text: count for text, _, _, count, _ in old_entries},
+                                    [[t for _, t in document_fields(r, province_full)] for r in plan.old],
                                     [n for n, r in enumerate(records) if r.id in fresh])
-            counted: dict[str, int] = {}
+                del old_entries
+            spell, cut_name = _completion_memo(cache, spelled, read, cut)
             holders, release = _holders(gen, records) if previous is not None else (None, lambda: None)
             write_complete(gen, completion_table(
-                suggestable, read, cut_name, spell=spell, previous=previous, counted=counted,
+                suggestable, read, cut_name, spell=spell, previous=previous,
                 holders=holders, stopwords=lexicon.stopwords,
                 places=sorted(p for p, c in lex.places.items() if c > 0) + [r.province for r in records if r.province],
                 synonyms=lexicon.synonyms))
@@ -221,7 +224,6 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 write_ties_from_index(gen)
             incremental.write_state(gen, lex.state())
             if cache is not None:
-                cache.counts = counted
                 write_cache(gen, cache)
             seconds = time.perf_counter() - started
             _write_json(gen / META, sealed_meta({
@@ -284,20 +286,20 @@ def _holders(generation: Path, records: list[Record]) -> tuple[Callable[[str], s
     return holders, reader.close
 
 
-def _completion_memo(cache: CorpusCache | None, read, cut) -> tuple[Callable[[str], str], Callable[[str], list[str]]]:
-    """The spelling and the words of a text for the completion table, from the cache's memo
-    when it has them (names repeat from one build to the next), computed and memoized if not."""
-    if cache is None:
-        return (lambda text: " ".join(syllables_of(text, read))), (lambda text: list(cut(text)))
-    spelled, words = cache.spelled, cache.words
-    used_spelled, used_words = cache.used_spelled, cache.used_words
-
+def _completion_memo(cache: CorpusCache | None, spelled: dict[str, str], read,
+                     cut) -> tuple[Callable[[str], str], Callable[[str], list[str]]]:
+    """The spelling and the words of a text for the completion table: spellings from the
+    previous table (`spelled`), words from the cache's memo (names repeat from one build to
+    the next); computed (and memoized) when they are not there."""
     def spell(text: str) -> str:
         found = spelled.get(text)
         if found is None:
             found = spelled[text] = " ".join(syllables_of(text, read))
-        used_spelled.add(text)
         return found
+
+    if cache is None:
+        return spell, (lambda text: list(cut(text)))
+    words, used_words = cache.words, cache.used_words
 
     def cut_words(text: str) -> list[str]:
         found = words.get(text)
