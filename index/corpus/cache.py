@@ -8,8 +8,8 @@ the same code (`index.incremental`) starts from it:
 - the seed part (every seed document parsed, linked and merged; it never changes without the
   code fingerprint changing) and each added list's records, keyed by the SHA-256 of the list
   file's bytes and the name it is reported by;
-- each record's place as `index.corpus.divisions.locate` completed it, keyed by what it
-  reads (name, aliases, builders, province, city, district);
+- each record's place as `index.corpus.divisions.locate` completed it, keyed by a digest of
+  what it reads (name, aliases, builders, province, city, district);
 - the `related` links and each record's blocking keys (`index.corpus.related_delta`), so that
   only pairs involving a new, changed or removed record are scored.
 
@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 CORPUS_CACHE = "corpus.pickle"
-_VERSION = 1
+_VERSION = 2
 
 
 @dataclass
@@ -42,11 +42,11 @@ class CorpusCache:
     seeds: bytes | None = None  # pickled seed part (`index.corpus.load.SeedPart`)
     # (sha256 of the file, the name it is reported by, its file name) → pickled list part
     tables: dict[tuple[str, str, str], bytes] = field(default_factory=dict)
-    places: dict[tuple, tuple[str | None, str | None]] = field(default_factory=dict)  # locate's answers
+    places: dict[bytes, tuple[str | None, str | None]] = field(default_factory=dict)  # locate's answers
     related: Any = None  # `index.corpus.related_delta.RelatedState`
     words: dict[str, tuple[str, ...]] = field(default_factory=dict)  # completion: text → jieba's words
     used_tables: set[tuple[str, str, str]] = field(default_factory=set)  # what this build read (kept on save)
-    used_places: set[tuple] = field(default_factory=set)
+    used_places: set[bytes] = field(default_factory=set)
     used_words: set[str] = field(default_factory=set)
 
     def table(self, path: Path, document: str) -> tuple[tuple[str, str, str], bytes | None]:
@@ -75,6 +75,12 @@ class CorpusCache:
                        related=data["related"], words=dict(data["words"]))
         except Exception:  # an unreadable cache is no cache: the build computes everything
             return cls(code=code)
+
+
+def digest(value: object) -> bytes:
+    """A short key for a tuple of plain values (strings, numbers, None, lists of strings): 96
+    bits of BLAKE2b of its repr, so the cache keeps no second copy of every name."""
+    return hashlib.blake2b(repr(value).encode("utf-8"), digest_size=12).digest()
 
 
 def write_cache(generation: Path, cache: CorpusCache) -> None:
