@@ -42,6 +42,7 @@ from index.values import value_table
 
 TEXT_CACHE = 1 << 16  # jieba cuts and readings of repeated texts (builders, places, words)
 PROGRESS_EVERY = 1000  # records between two progress reports
+HOLDERS_LIMIT = 2000  # documents: a new completion item whose rarest character is in more is counted by a scan
 REPEATED = frozenset({FieldKind.BUILDER, FieldKind.PLACE})  # kinds whose texts recur: prepared once
 
 
@@ -198,18 +199,26 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 old_entries = json.loads(verified_bytes(plan.base, COMPLETE, plan.meta))["entries"]
                 spelled = {text: syls for text, syls, *_ in old_entries}
                 fresh = {r.id for r in plan.new}
-                previous = Previous({text: count for text, _, _, count, _ in old_entries},
+                counts = dict(cache.counts) if cache is not None else {}  # the items the table left out
+                counts.update((text, count) for text, _, _, count, _ in old_entries)
+                previous = Previous(counts,
                                     [[t for _, t in document_fields(r, province_full)] for r in plan.old],
                                     [n for n, r in enumerate(records) if r.id in fresh])
                 del old_entries
             spell, cut_name = _completion_memo(cache, spelled, read, cut)
             holders, release = _holders(gen, records) if previous is not None else (None, lambda: None)
-            write_complete(gen, completion_table(
-                suggestable, read, cut_name, spell=spell, previous=previous,
+            counted: dict[str, int] = {}
+            table = completion_table(
+                suggestable, read, cut_name, spell=spell, previous=previous, counted=counted,
                 holders=holders, stopwords=lexicon.stopwords,
                 places=sorted(p for p, c in lex.places.items() if c > 0) + [r.province for r in records if r.province],
-                synonyms=lexicon.synonyms))
+                synonyms=lexicon.synonyms)
             release()
+            write_complete(gen, table)
+            if cache is not None:  # the counts of the items the table leaves out, for next time
+                shown = {entry[0] for entry in table["entries"]}
+                cache.counts = {item: n for item, n in counted.items() if item not in shown}
+            del table, counted
             targets = lex.typo_targets | {p for p in thesaurus.values() if p}
             if plan is not None:  # the previous table with the lines of the changed words rewritten
                 before = set(plan.state["typos"]) | {p for p in thesaurus.values() if p}
@@ -254,27 +263,26 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
 def _holders(generation: Path, records: list[Record]) -> tuple[Callable[[str], set[int] | None],
                                                               Callable[[], None]]:
     """For a text, the positions in `records` of the records whose documents in the new
-    generation hold all its hanzi (from the ``han`` postings; a superset of those holding the
-    text), or None for a text without hanzi; and the function that closes the index reader."""
+    generation hold its rarest hanzi (from the ``han`` postings; a superset of those holding
+    the text), or None for a text without hanzi or whose rarest hanzi is in more than
+    `HOLDERS_LIMIT` documents; and the function that closes the index reader."""
     from whoosh import index as windex
 
     reader = windex.open_dir(str(generation)).reader()
     ids = reader.column_reader(Fields.ID)
     position = {r.id: n for n, r in enumerate(records)}
 
-    def docs(term: str) -> set[int]:
-        try:
-            return set(reader.postings(Fields.HAN, term).all_ids())
-        except Exception:  # whoosh's TermNotFound: no document holds the character
-            return set()
-
     def holders(text: str) -> set[int] | None:
-        terms = sorted({ch for _, ch in han_chars(text)}, key=lambda t: reader.doc_frequency(Fields.HAN, t))
+        terms = {ch for _, ch in han_chars(text)}
         if not terms:
             return None
-        found = docs(terms[0])
-        for term in terms[1:3]:  # the rarest few narrow enough; the substring test does the rest
-            found &= docs(term)
+        rarest = min(terms, key=lambda t: (reader.doc_frequency(Fields.HAN, t), t))
+        if reader.doc_frequency(Fields.HAN, rarest) > HOLDERS_LIMIT:
+            return None  # only common characters: the caller's scan of every record is cheaper
+        try:  # the rarest character narrows enough; the caller's substring test does the rest
+            found = reader.postings(Fields.HAN, rarest).all_ids()
+        except Exception:  # whoosh's TermNotFound: no document holds the character
+            return set()
         out = set()
         for docnum in found:
             value = ids[docnum]

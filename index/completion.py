@@ -31,7 +31,7 @@ def completion_table(docs: Iterable[tuple[str, list[tuple[str, str]]]], read: Re
                      stopwords: Iterable[str] = (), places: Iterable[str] = (),
                      synonyms: dict[str, list[str]] | None = None,
                      spell: Callable[[str], str] | None = None,
-                     previous: Previous | None = None,
+                     previous: Previous | None = None, counted: dict[str, int] | None = None,
                      holders: Holders | None = None) -> dict:
     """``{"entries": [[text, syllables, kind, count, id], ...]}`` from (record id, fields).
 
@@ -39,7 +39,8 @@ def completion_table(docs: Iterable[tuple[str, list[tuple[str, str]]]], read: Re
 
     `syllables` is space-separated, one per character (`spell(text)` if given: a memo of them).
     `previous`: the counts of a previous table and what changed since (see `Previous`): only
-    the changed records are searched for the items it counted. `holders(text)`: the positions of the records that may
+    the changed records are searched for the items it counted. `counted`: filled with every
+    item's count (the table leaves some out), for the next table. `holders(text)`: the positions of the records that may
     hold `text` (a superset, from the index's postings), or None: where to look for an item
     `previous` did not count, instead of every record. Names are kind ``name`` with the
     record's id; words of two or more characters in names and aliases are ``place`` when they
@@ -60,6 +61,8 @@ def completion_table(docs: Iterable[tuple[str, list[tuple[str, str]]]], read: Re
                              and any("\u4e00" <= c <= "\u9fff" for c in w))
     spell = spell or (lambda text: " ".join(syllables_of(text, read)))
     counts = _counts(list(names) + sorted(words - set(names)), texts, synonyms or {}, previous, holders)
+    if counted is not None:
+        counted.update(counts)
     entries = []
     for text, rid in names.items():
         entries.append([text, spell(text), NAME, counts[text], rid])

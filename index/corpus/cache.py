@@ -45,6 +45,7 @@ class CorpusCache:
     places: dict[bytes, tuple[str | None, str | None]] = field(default_factory=dict)  # locate's answers
     related: Any = None  # `index.corpus.related_delta.RelatedState`
     words: dict[str, tuple[str, ...]] = field(default_factory=dict)  # completion: text → jieba's words
+    counts: dict[str, int] = field(default_factory=dict)  # completion items the table leaves out → count
     used_tables: set[tuple[str, str, str]] = field(default_factory=set)  # what this build read (kept on save)
     used_places: set[bytes] = field(default_factory=set)
     used_words: set[str] = field(default_factory=set)
@@ -61,7 +62,8 @@ class CorpusCache:
                 "tables": {k: v for k, v in self.tables.items() if k in self.used_tables},
                 "places": {k: v for k, v in self.places.items() if k in self.used_places},
                 "related": self.related,
-                "words": {k: v for k, v in self.words.items() if k in self.used_words}}
+                "words": {k: v for k, v in self.words.items() if k in self.used_words},
+                "counts": self.counts}
         return zlib.compress(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL), 1)
 
     @classmethod
@@ -72,7 +74,7 @@ class CorpusCache:
             if data.get("version") != _VERSION or data.get("code") != code:
                 return cls(code=code)
             return cls(code=code, seeds=data["seeds"], tables=dict(data["tables"]), places=dict(data["places"]),
-                       related=data["related"], words=dict(data["words"]))
+                       related=data["related"], words=dict(data["words"]), counts=dict(data["counts"]))
         except Exception:  # an unreadable cache is no cache: the build computes everything
             return cls(code=code)
 
