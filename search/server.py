@@ -656,6 +656,12 @@ def serve(config: ServeConfig, host: str = "127.0.0.1", port: int = 8000, worker
     import uvicorn
 
     os.environ[CONFIG_ENV] = config.to_env()
+    if workers > 1:
+        # The workers share one listening socket, and libuv (uvloop's loop) accepts every
+        # pending connection at each wake-up: a burst of keep-alive connections could all land
+        # on one worker (16 load-test clients on one of two workers in 2 runs of 6). One accept
+        # per wake-up lets the other workers take their share (6 runs of 6 balanced).
+        os.environ.setdefault("UV_TCP_SINGLE_ACCEPT", "1")
     uvicorn.run("search.server:app_from_env", factory=True, host=host, port=port, workers=workers,
                 access_log=access_log, log_level="warning", timeout_graceful_shutdown=5,
                 server_header=False)
