@@ -282,7 +282,7 @@ def create_app(config: ServeConfig | None = None, *, searcher: Any = None) -> Fa
                 old, app.state.searcher = app.state.searcher, fresh
                 retired.add(old)
                 loop.call_later(config.timeout + 1.0, retire, old)
-                log.info("clsearch: now serving %s", fresh.generation.name)
+                log.warning("clsearch: worker %s now serves %s", os.getpid(), fresh.generation.name)
 
     app = FastAPI(title="clsearch", version=_version(), lifespan=lifespan, docs_url=None, redoc_url=None,
                   default_response_class=UTF8JSONResponse,
