@@ -8,6 +8,7 @@ offsets.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 
 from index.analysis import fuzzy_key, initial
 from index.format import Char, FieldKind, Key, MatchField, StoredDoc, char_keys, match_field
@@ -19,6 +20,13 @@ Readings = Sequence[tuple[str, ...]]
 
 def place_text(record: Record, province_full: Callable[[str], str | None] = lambda p: None) -> str:
     """Every way a user may name the record's place, space-separated, without repeats."""
+    return _place_text(record.province, record.city, record.district, province_full)
+
+
+@lru_cache(maxsize=1 << 14)
+def _place_text(province: str | None, city: str | None, district: str | None,
+                province_full: Callable[[str], str | None]) -> str:
+    record = Record("", "", "", "", "", "", province=province, city=city, district=district)
     names: list[str] = []
     for part in (record.province, record.city, record.district):
         if part:

@@ -25,7 +25,7 @@ from index.distance import deletes
 def typo_lines(words: Iterable[str]) -> list[str]:
     """The table's lines for `words`: each word under itself and its one-deletion variants."""
     table: dict[str, list[str]] = defaultdict(list)
-    for word in sorted({w for w in words if w and "\t" not in w and "\n" not in w}):
+    for word in sorted({w for w in words if _usable(w)}):
         for variant in deletes(word):
             table[variant].append(word)
     return [f"{key}\t{' '.join(table[key])}\n" for key in sorted(table)]
@@ -37,6 +37,57 @@ def write_typo_table(path: Path, words: Iterable[str]) -> int:
     with open(path, "w", encoding="utf-8", newline="\n") as fp:
         fp.writelines(lines)
     return len(lines)
+
+
+def _usable(word: str) -> bool:
+    return bool(word) and "\t" not in word and "\n" not in word
+
+
+def update_typo_table(data: bytes, path: Path, added: Iterable[str], removed: Iterable[str]) -> None:
+    """Write to `path` the table whose bytes are `data`, less the words `removed`, plus `added`: the file
+    `write_typo_table` writes for those words, made by rewriting only the lines of the keys
+    the changed words are filed under (an incremental build changes a few thousand words
+    of a table of millions of keys)."""
+    delta: dict[bytes, tuple[set[bytes], set[bytes]]] = defaultdict(lambda: (set(), set()))
+    for n, changed in enumerate((added, removed)):
+        for word in {w for w in changed if _usable(w)}:
+            for variant in deletes(word):
+                delta[variant.encode("utf-8")][n].add(word.encode("utf-8"))
+    out: list[bytes] = []
+    pos = 0
+    for key in sorted(delta):
+        start, end, found = _seek(data, key, pos)
+        out.append(data[pos:start])
+        filed: set[bytes] = set(data[start + len(key) + 1:end].split()) if found else set()
+        plus, minus = delta[key]
+        filed = (filed - minus) | plus
+        if filed:
+            out.append(key + b"\t" + b" ".join(sorted(filed)) + b"\n")
+        pos = end if found else start
+    out.append(data[pos:])
+    with open(path, "wb") as fp:
+        fp.writelines(out)
+
+
+def _seek(data: bytes, want: bytes, lo: int) -> tuple[int, int, bool]:
+    """The line of `want` in a table, searched from `lo` (a line start): (start, end, True),
+    or where it would go: (start, start, False)."""
+    hi = len(data)
+    while lo < hi:  # lo and hi are line starts; lines before lo sort below `want`, from hi above
+        mid = (lo + hi) // 2
+        cut = data.rfind(b"\n", lo, mid)
+        start = cut + 1 if cut >= 0 else lo
+        end = data.find(b"\n", mid)
+        end = len(data) if end < 0 else end + 1
+        tab = data.find(b"\t", start, end)
+        found = data[start:tab]
+        if found == want:
+            return start, end, True
+        if found < want:
+            lo = end
+        else:
+            hi = start
+    return lo, lo, False
 
 
 class TypoTable:
