@@ -113,7 +113,7 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
 
     from index import incremental
     from index.readings import Reader
-    from index.vocab import make_tokenizer, word_bounds, words_of
+    from index.vocab import cut_words, make_tokenizer
 
     started = time.perf_counter()
     index_dir = resolve_dir(index_dir)
@@ -140,8 +140,14 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 writer = SegmentBuilder(windex.create_in(str(gen), make_schema()))
                 lex = LexiconBuilder()
             # Builders, places and words repeat across records: read, cut and prepare each text once.
-            bounds = lru_cache(TEXT_CACHE)(lambda text: frozenset(word_bounds(tok, text)))
-            cut = lru_cache(TEXT_CACHE)(lambda text: tuple(words_of(tok, text)))
+            jieba_cut = lru_cache(TEXT_CACHE)(lambda text: cut_words(tok, text))  # one cut per text
+
+            def bounds(text):
+                return jieba_cut(text)[1]
+
+            def cut(text):
+                return jieba_cut(text)[0]
+
             read = lru_cache(TEXT_CACHE)(reader.read)
             prepared = lru_cache(TEXT_CACHE)(lambda kind, text: prepare_field(kind, text, read(text), bounds(text)))
             terms_memo = lru_cache(TEXT_CACHE)(lambda kind, text: field_terms(prepared(kind, text), read, cut))

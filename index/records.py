@@ -7,7 +7,7 @@ kept as a `Source`, so any field can be traced to the line it came from.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,21 @@ class Record:
 
     def to_dict(self) -> dict:
         """Plain JSON-able dict (used by `clsearch export`)."""
-        d = asdict(self)
+        d = {name: getattr(self, name) for name in _RECORD_FIELDS}  # what asdict gives, faster
+        for name in ("aliases", "builders", "lists", "ocr_readings"):
+            d[name] = list(d[name])
+        d["sources"] = [{name: getattr(s, name) for name in _SOURCE_FIELDS} for s in self.sources]
+        d["related"] = [_related_dict(r) for r in self.related]
         d["builder"] = self.builder
         return d
+
+
+def _related_dict(r: Related) -> dict:
+    d = {name: getattr(r, name) for name in _RELATED_FIELDS}
+    d["words"] = list(r.words)
+    return d
+
+
+_RECORD_FIELDS = tuple(f.name for f in fields(Record))
+_SOURCE_FIELDS = tuple(f.name for f in fields(Source))
+_RELATED_FIELDS = tuple(f.name for f in fields(Related))

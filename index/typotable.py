@@ -10,6 +10,11 @@ file, one key per line::
 sorted by variant (plain ASCII letters, so code-point order is byte order), and a query finds
 a key by binary search over a memory map: a few page reads, no parsing of the rest. Text, not
 pickle, so the query path never unpickles anything and a checksum covers it like any file.
+
+A word is written as what it adds to the variant: ``.`` is the variant itself,
+``3n`` the variant with ``n`` inserted at offset 3 (``lidia  3n`` is lidian), and ``=word`` any
+other word in full. Each word is one letter longer than its variants, so most lines shrink by
+about a third (32 → ~21 MB at 100,000 records).
 """
 
 from __future__ import annotations
@@ -19,16 +24,34 @@ from collections import defaultdict
 from pathlib import Path
 from collections.abc import Iterable
 
-from index.distance import deletes
 
 
 def typo_lines(words: Iterable[str]) -> list[str]:
-    """The table's lines for `words`: each word under itself and its one-deletion variants."""
+    """The table's lines for `words`: each word under itself and its one-deletion variants
+    (`index.distance.deletes`), written as tokens (see the module doc)."""
     table: dict[str, list[str]] = defaultdict(list)
-    for word in sorted({w for w in words if w and "\t" not in w and "\n" not in w}):
-        for variant in deletes(word):
-            table[variant].append(word)
+    for word in sorted({w for w in words if w and not any(c.isspace() for c in w)}):
+        table[word].append(".")
+        seen = {word}
+        for i, c in enumerate(word):
+            variant = word[:i] + word[i + 1:]
+            if variant not in seen:  # aab: deleting either a is one variant
+                seen.add(variant)
+                table[variant].append(f"{i}{c}" if not (c.isdigit() or c in ".=") else "=" + word)
     return [f"{key}\t{' '.join(table[key])}\n" for key in sorted(table)]
+
+
+def _word_of(key: str, token: str) -> str:
+    """The word a token of the line of `key` stands for (see the module doc)."""
+    if token == ".":
+        return key
+    if token[0] == "=":
+        return token[1:]
+    i = 0
+    while token[i].isdigit():
+        i += 1
+    at = int(token[:i])
+    return key[:at] + token[i:] + key[at:]
 
 
 def write_typo_table(path: Path, words: Iterable[str]) -> int:
@@ -72,7 +95,7 @@ class TypoTable:
             tab = data.find(b"\t", start, end)
             found = data[start:tab]
             if found == want:
-                return tuple(data[tab + 1:end].decode("utf-8").split())
+                return tuple(_word_of(key, t) for t in data[tab + 1:end].decode("utf-8").split())
             if found < want:
                 lo = end
             else:
