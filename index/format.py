@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -270,6 +271,25 @@ class MatchField:
 
     def __repr__(self) -> str:
         return f"MatchField({self.kind!r}, {self.text!r})"
+
+    def positions(self, where: AbstractSet[str]) -> Sequence[int]:
+        """Offsets holding any of the position keys `where`, ascending.
+
+        A decoded field answers from its per-character keys (one C-level set test per
+        character) without building `at`, which costs far more for the one or two units
+        most documents are aligned with.
+        """
+        at = self._at
+        if at is None:
+            keys = self._keys
+            if keys is not None:
+                disjoint = where.isdisjoint
+                return [i for i, ks in enumerate(keys) if not disjoint(ks)]
+            at = self.at
+        found = [at[k] for k in where if k in at]
+        if len(found) == 1:
+            return found[0]
+        return sorted({i for positions in found for i in positions})
 
     def starts(self, keys: Iterable[Key]) -> Sequence[int]:
         """Offsets where a unit with these `unit_keys` may match: a superset, ascending."""

@@ -37,6 +37,7 @@ from itertools import product
 from typing import NamedTuple, Protocol
 
 from index.format import FIELD_RANK, FieldKind, Spot
+from search.bits import EMPTY, Bits, intersection, union
 from search.match import PART_OF_WORD, Doc
 from search.query import FULL, HAN, INITIAL, LIT, PREFIX, Alternative, ParsedQuery, Token, Unit
 from search.rank import Ranked, TermRoles, evaluate
@@ -101,18 +102,18 @@ def _spotted(alt: Alternative, docs: AbstractSet[int], spots: Spots) -> list[tup
     """`docs` of `alt` split by where its first unit can match at no typo (see `Spots`)."""
     base = alt_vec(alt)
     unit = alt.units[0]
-    left: set[int] = set(docs)
+    left = Bits.of(docs)
     out: list[tuple[Vec, AbstractSet[int]]] = []
 
-    def take(spot: str) -> set[int]:
+    def take(spot: str) -> Bits:
         nonlocal left
         ids = left & spots(spot, unit)
-        left -= ids
+        left = left - ids
         return ids
 
     word = take(Spot.WORD)
     if len(alt.units) == 1 and unit.kind == INITIAL:  # an abbreviation of one word
-        single = {d for d in word if d in spots(Spot.SINGLE, unit)}
+        single = word & spots(Spot.SINGLE, unit)
         out += [(base, single), (_add(base, (0, 0, 0, 0, 1)), word - single)]
     else:
         out.append((base, word))
@@ -123,22 +124,19 @@ def _spotted(alt: Alternative, docs: AbstractSet[int], spots: Spots) -> list[tup
     return [(vec, ids) for vec, ids in out if ids]
 
 
-def _union(sets: Iterable[AbstractSet[int]]) -> set[int]:
-    out: set[int] = set()
-    for s in sets:
-        out |= s
-    return out
+def _union(sets: Iterable[AbstractSet[int]]) -> Bits:
+    return union(sets)
 
 
 def _exact_split(alt: Alternative, ids: AbstractSet[int], exact: Exact | None
                  ) -> tuple[AbstractSet[int], AbstractSet[int]]:
     """`ids` of `alt` split into those it may match with no new typo and those it needs one for."""
     if exact is None or alt.budget <= alt.typos:
-        return ids, frozenset()
-    sure = exact(alt)
-    inside = set(ids) & sure if not isinstance(ids, (set, frozenset)) else ids & sure
+        return ids, EMPTY
+    ids = Bits.of(ids)
+    inside = ids & exact(alt)
     if len(inside) == len(ids):
-        return ids, frozenset()
+        return ids, EMPTY
     return inside, ids - inside
 
 
@@ -161,15 +159,15 @@ def _alt_levels(alts: Sequence[Alternative], docs_of: Callable[[Alternative], Ab
         else:
             by_vec.setdefault(alt_vec(alt), []).append(ids)
     out: list[tuple[Vec, AbstractSet[int]]] = []
-    seen: set[int] = set()
+    seen = EMPTY
     for vec in sorted(by_vec):
         sets = by_vec[vec]
-        ids = sets[0] if len(sets) == 1 else _union(sets)
+        ids = Bits.of(sets[0]) if len(sets) == 1 else _union(sets)
         if seen:
             ids = ids - seen
         if ids:
             out.append((vec, ids))
-            seen |= ids
+            seen = seen | ids
     return out
 
 
@@ -194,15 +192,13 @@ def _token_levels(tok: Token, docs_of: Callable[[Alternative], AbstractSet[int]]
         whole_vecs = [alt_vec(a) for a in tok.whole if docs_of(a)]
         least = _least(whole_vecs + [parts_all])
         sure = _union([_exact_split(a, docs_of(a), exact)[0] for a in tok.whole])
-        every = set(whole)
-        for ps in part_sure:
-            every &= ps
+        every = whole & intersection(part_sure)
         sure = (sure | every) & whole  # matched whole, or in all parts, with no new typo
         if sure:
             levels.append(_Level(n, least, sure))
         if len(sure) < len(whole):
             levels.append(_Level(n, _add(least, ONE_TYPO), whole - sure))
-    rest: list[set[int]] = [s - whole if whole else s for s in part_sets]
+    rest: list[Bits] = [s - whole if whole else s for s in part_sets]
     known: dict[int, list[tuple[tuple[int, int], list[AbstractSet[int]]]]] = {}
 
     def classes(i: int) -> list[tuple[tuple[int, int], list[AbstractSet[int]]]]:
@@ -219,15 +215,10 @@ def _token_levels(tok: Token, docs_of: Callable[[Alternative], AbstractSet[int]]
     # Each non-empty subset of parts: the documents that may match exactly those parts.
     for mask in range(1, 1 << n):
         inside = [i for i in range(n) if mask >> i & 1]
-        smallest: set[int] = min((rest[i] for i in inside), key=len)
-        ids = set(smallest)
-        for i in inside:
-            ids &= rest[i]
-            if not ids:
-                break
+        ids = intersection(rest[i] for i in inside)
         for i in range(n):
             if ids and not mask >> i & 1:
-                ids -= rest[i]
+                ids = ids - rest[i]
         if ids:
             vec: Vec = (0, 0, len(inside) - 1, 0, 0)
             for i in inside:
@@ -260,25 +251,25 @@ def _spot_classes(alts: Sequence[Alternative], docs_of: Callable[[Alternative], 
     return [(extra, [spots(spot, u) for u in units]) for spot, extra in _CLASSES]
 
 
-def _by_field(ids: set[int], per_part: list[list[tuple[tuple[int, int], list[AbstractSet[int]]]]]
-              ) -> dict[tuple[int, int], set[int]]:
+def _by_field(ids: AbstractSet[int], per_part: list[list[tuple[tuple[int, int], list[AbstractSet[int]]]]]
+              ) -> dict[tuple[int, int], Bits]:
     """`ids` grouped by the least total (field rank, exactness added) of the parts' classes."""
-    groups: dict[tuple[int, int], set[int]] = {(0, 0): ids}
+    groups: dict[tuple[int, int], Bits] = {(0, 0): Bits.of(ids)}
     for classes in per_part:
-        regrouped: dict[tuple[int, int], set[int]] = {}
+        regrouped: dict[tuple[int, int], Bits] = {}
         for (field, extra), group in groups.items():
             left = group
             for (cf, ce), members in classes:
                 if not left:
                     break
-                take = left & members[0] if len(members) == 1 else {
-                    d for d in left if any(d in m for m in members)}
+                take = left & _union(members)
                 if take:
-                    regrouped.setdefault((field + cf, extra + ce), set()).update(take)
+                    key = (field + cf, extra + ce)
+                    regrouped[key] = regrouped.get(key, EMPTY) | take
                     left = left - take
             if left:
                 key = (field + _ELSEWHERE[0], extra + _ELSEWHERE[1])
-                regrouped.setdefault(key, set()).update(left)
+                regrouped[key] = regrouped.get(key, EMPTY) | left
         groups = regrouped
     return groups
 
@@ -296,7 +287,7 @@ Key = tuple[int, ...]
 
 def buckets(parsed: ParsedQuery, docs_of: Callable[[Alternative], AbstractSet[int]],
             candidates: AbstractSet[int], spots: Spots | None = None, exact: Exact | None = None
-            ) -> Iterator[tuple[Key, set[int]]]:
+            ) -> Iterator[tuple[Key, Bits]]:
     """(bound key, documents) in bound order, best first; together exactly `candidates`.
 
     The bound key is the `Ranking.key` prefix (terms, typos, synonyms, proximity, field,
@@ -320,31 +311,26 @@ def buckets(parsed: ParsedQuery, docs_of: Callable[[Alternative], AbstractSet[in
         key: Key = (-terms, vec[0], vec[1], vec[2], vec[3], vec[4])
         keyed.setdefault(key, []).append(choice)
     unions = [_union([lv.docs for lv in levels]) for levels in per_token]
-    covered: set[int] = set()
+    every = Bits.of(candidates)
+    covered = EMPTY
     for key in sorted(keyed):
-        found: set[int] = set()
+        found = EMPTY
         for choice in keyed[key]:
             sets = [per_token[t][c].docs for t, c in enumerate(choice) if c >= 0]
             if sets:
-                sets.sort(key=len)
-                ids = set(candidates) if len(candidates) < len(sets[0]) else set(sets[0])
-                ids &= candidates
-                for s in sets:
-                    if not ids:
-                        break
-                    ids &= s
+                ids = every & intersection(sets)
             else:  # no token possible: only what is left over
-                ids = set(candidates) - covered
+                ids = every - covered
             for t, c in enumerate(choice):
                 if ids and c < 0:
-                    ids -= unions[t]
-            found |= ids
+                    ids = ids - unions[t]
+            found = found | ids
         if found:
-            covered |= found
+            covered = covered | found
             yield key, found
 
 
-def _in_order(ids: set[int], ties: Ties, total: int) -> Iterator[int]:
+def _in_order(ids: AbstractSet[int], ties: Ties, total: int) -> Iterator[int]:
     """The documents `ids` by tie key: a dense set walks the global order, a small one is sorted."""
     if len(ids) * 8 > total:
         for d in ties.order():
@@ -366,28 +352,24 @@ def rank_page(parsed: ParsedQuery, alt_docs: Mapping[int, AbstractSet[int]], can
     the documents `alt` may match with no typo beyond those it has spent (`alt.typos`), does
     the same for typos.
     """
-    empty: frozenset[int] = frozenset()
-
     def docs_of(alt: Alternative) -> AbstractSet[int]:
-        return alt_docs.get(id(alt), empty)
+        return alt_docs.get(id(alt), EMPTY)
 
     # A place beside an industry word narrows the hits (`rank.rank`): only the documents that
     # may match every such place are streamed.
     places = roles.significant - roles.required
+    candidates = Bits.of(candidates)
     stream = candidates
     if places:
         first = 0
-        place_docs: dict[int, set[int]] = {}
+        place_docs: dict[int, Bits] = {}
         for tok in parsed.tokens:
-            whole = _union([docs_of(a) for a in tok.whole]) if len(tok.parts) > 1 else set()
+            whole = _union([docs_of(a) for a in tok.whole]) if len(tok.parts) > 1 else EMPTY
             for k, term in enumerate(tok.parts):
                 if first + k in places:
                     place_docs[first + k] = _union([docs_of(a) for a in term.alternatives]) | whole
             first += len(tok.parts)
-        narrowed = set(candidates)
-        for ids in place_docs.values():
-            narrowed &= ids
-        stream = narrowed
+        stream = candidates & intersection(place_docs.values())
 
     results: dict[int, tuple[Key, str, Ranked, frozenset[int]]] = {}
     matched_terms: set[int] = set()
@@ -433,6 +415,22 @@ def rank_page(parsed: ParsedQuery, alt_docs: Mapping[int, AbstractSet[int]], can
             ids = within[id(alt)] = docs_of(alt) if stream is candidates else docs_of(alt) & stream
         return ids
 
+    # Honesty first when several terms are required: each must be matched by some hit, so
+    # look for one document matching each, rarest term first (the last, commonest one is
+    # left to the walk). A term no candidate matches empties the page before the walk aligns
+    # every candidate of the others (qqqq zzzz: thousands of documents, none a hit).
+    if len(roles.required) > 1:
+        by_term = _term_docs(parsed, docs_of)
+        rare = sorted(roles.required, key=lambda t: (len(by_term.get(t, ())), t))[:-1]
+        for t in rare:
+            if t in matched_terms:
+                continue
+            for d in _in_order(by_term.get(t, EMPTY) & candidates - evaluated, ties, total_docs):
+                align(d)
+                if t in matched_terms:
+                    break
+            else:
+                return Page([], 0, True, frozenset())
     for key, ids in buckets(parsed, streamed, stream, spots, exact):
         if stopped:
             break
@@ -440,7 +438,8 @@ def rank_page(parsed: ParsedQuery, alt_docs: Mapping[int, AbstractSet[int]], can
             if kth is not None and (key, ties.key(d)) > kth:
                 stopped = True
                 break
-            align(d)
+            if d not in evaluated:
+                align(d)
     # Honesty (`rank.rank`): a significant term matched by no hit means no meaningful match.
     # A term not yet matched may still match a candidate not aligned (stopped early, or
     # outside the places): look for one among those that may match it.
@@ -450,7 +449,7 @@ def rank_page(parsed: ParsedQuery, alt_docs: Mapping[int, AbstractSet[int]], can
         for t in sorted(missing):
             if t in matched_terms:
                 continue
-            for d in sorted(by_term.get(t, set()) & candidates - evaluated):
+            for d in sorted(by_term.get(t, EMPTY) & candidates - evaluated):
                 align(d)
                 if t in matched_terms:
                     break
@@ -464,12 +463,12 @@ def rank_page(parsed: ParsedQuery, alt_docs: Mapping[int, AbstractSet[int]], can
     return Page(ranked, len(ranked), True, set(results))
 
 
-def _term_docs(parsed: ParsedQuery, docs_of: Callable[[Alternative], AbstractSet[int]]) -> dict[int, set[int]]:
+def _term_docs(parsed: ParsedQuery, docs_of: Callable[[Alternative], AbstractSet[int]]) -> dict[int, Bits]:
     """Per term index, the documents that may match it (its alternatives, its token's whole)."""
-    out: dict[int, set[int]] = {}
+    out: dict[int, Bits] = {}
     first = 0
     for tok in parsed.tokens:
-        whole = _union([docs_of(a) for a in tok.whole]) if len(tok.parts) > 1 else set()
+        whole = _union([docs_of(a) for a in tok.whole]) if len(tok.parts) > 1 else EMPTY
         for k, term in enumerate(tok.parts):
             out[first + k] = _union([docs_of(a) for a in term.alternatives]) | whole
         first += len(tok.parts)

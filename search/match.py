@@ -74,15 +74,11 @@ def start_keys(unit: Unit, allow_typos: bool) -> tuple[str, ...] | None:
     return tuple(keys)
 
 
-def _starts(where: tuple[str, ...] | None, field: MatchField) -> Sequence[int]:
-    """Positions where a unit could match: a superset, read from the field's position index."""
+def _starts(where: frozenset[str] | None, field: MatchField) -> Sequence[int]:
+    """Positions where a unit could match: a superset, read from the field's position keys."""
     if where is None:
         return range(len(field.chars))
-    at = field.at
-    found = [at[k] for k in where if k in at]
-    if len(found) == 1:
-        return found[0]
-    return sorted({i for positions in found for i in positions})
+    return field.positions(where)
 
 
 def unit_channel(unit: Unit, c: Char, allow_typos: bool) -> Channel | None:
@@ -191,8 +187,9 @@ def align(alt: Alternative, doc: Doc) -> Match | None:
 
 
 @lru_cache(maxsize=4096)
-def _start_keys(unit: Unit, allow_typos: bool) -> tuple[str, ...] | None:
-    return start_keys(unit, allow_typos)
+def _start_keys(unit: Unit, allow_typos: bool) -> frozenset[str] | None:
+    keys = start_keys(unit, allow_typos)
+    return None if keys is None else frozenset(keys)
 
 
 def _fragment(bounds: frozenset[int], start: int, m: int) -> bool:

@@ -23,6 +23,7 @@ from whoosh.reading import ReaderClosed, TermNotFound
 from index.errors import IndexDamagedError, SearcherClosedError
 from index.format import TIES, Fields, StoredDoc, decode, parse_ties
 from index.store import hold, open_verified, read_verified, release
+from search.bits import Bits, int_of
 from search.lexicon import Lexicon
 
 T = TypeVar("T")
@@ -31,7 +32,8 @@ T = TypeVar("T")
 # decoded documents (~10 KB each) and cached posting lists (counted in document ids, ~60 bytes
 # each in a frozenset). Together at most ~40 MB + ~90 MB.
 DOC_CACHE = 4096
-POSTING_CACHE_IDS = 1_500_000
+POSTING_CACHE_IDS = 500_000
+BITS_CACHE_BYTES = 64 << 20  # posting lists as bitsets (`bits`): up to N/8 bytes each
 EXPAND_CACHE = 2048  # prefixes expanded to the terms they start (a few dozen terms each)
 
 # What Whoosh raises reading a damaged segment: each read maps them to IndexDamagedError.
@@ -138,6 +140,8 @@ class IndexReader:
         self._docs: OrderedDict[int, StoredDoc] = OrderedDict()  # least recently used first
         self._postings: OrderedDict[tuple[str, str], frozenset[int]] = OrderedDict()
         self._posting_ids = 0  # ids held by `_postings`
+        self._bits: OrderedDict[tuple[str, str], Bits] = OrderedDict()
+        self._bits_bytes = 0  # bytes held by `_bits`
         self._columns: dict[str, list[str]] = {}
         self._ties: Ties | None = None
         self._expanded: OrderedDict[tuple[str, str], list[str]] = OrderedDict()
@@ -197,6 +201,39 @@ class IndexReader:
                     _, old = self._postings.popitem(last=False)
                     self._posting_ids -= len(old) + 1
         return ids
+
+    def bits(self, fieldname: str, text: str) -> Bits:
+        """`postings` as a bitset (`search.bits`), cached apart (least recently used out)."""
+        key = (fieldname, text)
+        found = self._bits.get(key)
+        if found is not None:
+            try:
+                self._bits.move_to_end(key)
+            except KeyError:  # dropped by another thread meanwhile
+                pass
+            return found
+        cached = self._postings.get(key)
+        if cached is not None:
+            found = Bits(int_of(cached))
+        else:
+            def read(s: Any) -> Bits:
+                try:
+                    matcher = s.reader().postings(fieldname, text)
+                except TermNotFound:
+                    return Bits()
+                ids = matcher_ids(matcher)
+                return Bits(int_of(matcher.all_ids() if ids is None else ids))
+
+            found = self._locked(read)
+        size = (found.v.bit_length() >> 3) + 64
+        with self._lock:
+            if key not in self._bits:
+                self._bits[key] = found
+                self._bits_bytes += size
+                while self._bits_bytes > BITS_CACHE_BYTES and len(self._bits) > 1:
+                    _, old = self._bits.popitem(last=False)
+                    self._bits_bytes -= (old.v.bit_length() >> 3) + 64
+        return found
 
     def expand(self, fieldname: str, prefix: str) -> list[str]:
         """Terms of `fieldname` starting with `prefix` (the last `EXPAND_CACHE` are kept)."""

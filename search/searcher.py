@@ -19,6 +19,7 @@ import gc
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -28,6 +29,7 @@ from index.ensure import IndexState, open_index
 from index.errors import ClsearchError, InvalidValueError
 from index.format import Fields
 from index.store import current_generation, default_index_dir, resolve_dir
+from search.bits import EMPTY, Bits
 from search.bounds import Page, rank_page
 from search.candidates import (AltDocs, alternative_docs, candidate_docs, exact_docs, spot_docs,
                                tighten_homophones)
@@ -350,16 +352,16 @@ class Searcher:
         found: set[int] = set()
         k = 0
         for tok in parsed.tokens:
-            whole = any(self._within(alt_docs.get(id(a), set()), allowed) for a in tok.whole)
+            whole = any(self._within(alt_docs.get(id(a), EMPTY), allowed) for a in tok.whole)
             for t in tok.parts:
                 if (whole and len(tok.parts) > 1) or any(
-                        self._within(alt_docs.get(id(a), set()), allowed) for a in t.alternatives):
+                        self._within(alt_docs.get(id(a), EMPTY), allowed) for a in t.alternatives):
                     found.add(k)
                 k += 1
         return found
 
     @staticmethod
-    def _within(docs: set[int], allowed: set[int] | None) -> bool:
+    def _within(docs: AbstractSet[int], allowed: set[int] | None) -> bool:
         return bool(docs if allowed is None else docs & allowed)
 
     def _browse(self, limit: int | None, offset: int, filters: Filters, allowed: set[int],
@@ -405,10 +407,10 @@ class Searcher:
             ties = self._reader.ties()
             reader = self._reader
 
-            def spots(spot: str, unit: Unit) -> frozenset[int]:
+            def spots(spot: str, unit: Unit) -> Bits:
                 return spot_docs(spot, unit, reader)
 
-            def exact(alt: Alternative) -> set[int]:
+            def exact(alt: Alternative) -> Bits:
                 return exact_docs(alt, reader)
 
             return rank_page(parsed, alt_docs, candidates, need, reader.doc, ties, roles, len(ties),

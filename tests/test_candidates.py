@@ -2,6 +2,7 @@
 
 from handmade import doc, lexicon
 from index.format import Fields
+from search.bits import Bits
 from search.candidates import alternative_docs, candidate_docs, tighten_homophones, unit_docs
 from search.filters import facet_counts, filter_docs
 from search.values import ValueTable
@@ -19,6 +20,9 @@ class Postings:
     def postings(self, fieldname, text):
         self.asked.append((fieldname, text))
         return self.table.get((fieldname, text), frozenset())
+
+    def bits(self, fieldname, text):
+        return Bits.of(self.postings(fieldname, text))
 
     def expand(self, fieldname, prefix):
         return sorted({t for f, t in self.table if f == fieldname and t.startswith(prefix)})
