@@ -26,19 +26,19 @@ from index.corpus.divisions import place_names
 from index.format import (SCHEMA_VERSION, CharmapData, FieldKind, Fields, tie_key, tie_value,
                           write_charmap, write_complete, write_lexicon, write_records, write_ties,
                           write_typos, write_values)
-from index.prepare import document_fields, prepare_field, stored_document
+from index.prepare import document_fields, place_text, prepare_field, stored_document
 from index.record_terms import LexiconBuilder, field_terms, index_fields
 from index.records import Record
 from index.schema import make_schema
 from index.text import is_han
 from index.segment import SegmentBuilder
+from index.workers import index_records
 from index.lock import index_lock
 from index.store import (META, check_generation, file_records, read_meta, resolve_dir, sealed_meta,
                          swap_in)
 from index.values import value_table
 
 TEXT_CACHE = 1 << 16  # jieba cuts and readings of repeated texts (builders, places, words)
-PROGRESS_EVERY = 1000  # records between two progress reports
 REPEATED = frozenset({FieldKind.BUILDER, FieldKind.PLACE})  # kinds whose texts recur: prepared once
 
 
@@ -124,6 +124,7 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
     with index_lock(index_dir):
         gen = generation
         writer = None
+        helper = None
         try:
             if gen is None:
                 gen = new_generation(index_dir)
@@ -166,18 +167,28 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                     for f in stored_document(record, fields, read, bounds, prepare).fields:
                         lex.add(terms_of(f), f.text if f.kind == FieldKind.PLACE else None, n=-1)
             todo = plan.new if plan is not None else records
-            for done, record in enumerate(todo):
-                if done % PROGRESS_EVERY == 0:
-                    status(f"indexing records: {done:,} of {len(todo):,}")
+
+            def index_one(record: Record, counts: LexiconBuilder) -> dict:
                 fields = document_fields(record, province_full)
                 doc = stored_document(record, fields, read, bounds, prepare)
-                writer.add_terms(index_fields(record, doc, read, cut, lex, terms_of))
+                return index_fields(record, doc, read, cut, counts, terms_of)
+
+            synonyms = load_synonyms()
+
+            def record_tables() -> None:  # made of the records alone: a worker writes them (index.workers)
+                suggestable = [(record.id, document_fields(record, province_full)) for record in records]
+                write_records(gen, (record.to_dict() for record in records))
+                write_values(gen, value_table(records, read, list_titles=list_titles, programs=programs))
+                write_complete(gen, completion_table(
+                    suggestable, read, lambda text: list(cut(text)), stopwords=frozenset(load_stopwords()),
+                    places=_place_names(records, province_full) + [r.province for r in records if r.province],
+                    synonyms=synonyms))
+
+            helper = index_records(writer, todo, index_one, lex, gen, status, then=record_tables)
             status(f"indexing records: writing {len(todo):,}")
             writer.commit(merge=False)
             writer = None
             status("writing the lexicon, completion and filter tables")
-            suggestable = [(record.id, document_fields(record, province_full)) for record in records]
-            synonyms = load_synonyms()
             # The thesaurus's words by their pinyin too: lidianchi → 锂电池 → 锂电.
             thesaurus = {term: "".join(r[0] for r in read(term) if r) for term in sorted(synonyms)
                          if len(term) >= 2 and all(is_han(c) for c in term)}
@@ -185,18 +196,14 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                                   load_nicknames(), known_places=place_names(), extra_words=thesaurus)
             write_lexicon(gen, lexicon)
             write_charmap(gen, _charmap(frozenset(lexicon.chars)))
-            write_records(gen, (record.to_dict() for record in records))
-            write_values(gen, value_table(records, read, list_titles=list_titles, programs=programs))
-            write_complete(gen, completion_table(
-                suggestable, read, lambda text: list(cut(text)), stopwords=lexicon.stopwords,
-                places=sorted(p for p, c in lex.places.items() if c > 0) + [r.province for r in records if r.province],
-                synonyms=lexicon.synonyms))
             write_typos(gen, lex.typo_targets | {p for p in thesaurus.values() if p})
             if plan is None:  # one segment, written in record order: document number i is records[i]
                 write_ties(gen, [tie_key(tie_value(r.name, r.id)) for r in records])
             else:  # linked segments with deletions, and a new one
                 write_ties_from_index(gen)
             incremental.write_state(gen, lex.state())
+            helper.finish()
+            helper = None
             seconds = time.perf_counter() - started
             _write_json(gen / META, sealed_meta({
                 "fingerprint": fingerprint, "schema_version": SCHEMA_VERSION, "records": len(records),
@@ -213,6 +220,8 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
         except BaseException as exc:
             from index.store import remove_tree
 
+            if helper is not None:
+                helper.stop()
             if writer is not None:
                 _abandon(writer)
             if gen is not None:
@@ -221,6 +230,15 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 raise IndexBuildError(f"index build failed: {exc.strerror or exc}") from exc
             raise
     return BuildReport(gen, len(records), time.perf_counter() - started)
+
+
+def _place_names(records: list[Record], province_full: Callable[[str], str | None]) -> list[str]:
+    """The place names (of two or more characters) of the records' place fields, sorted: the
+    places `LexiconBuilder` counts (`index.record_terms`), without counting."""
+    names: set[str] = set()
+    for record in records:
+        names.update(p for p in place_text(record, province_full).split() if len(p) >= 2)
+    return sorted(names)
 
 
 def write_ties_from_index(generation: Path) -> None:

@@ -167,6 +167,17 @@ class LexiconBuilder:
             self.vocab.update(dict.fromkeys(names, n))
             self.places.update(dict.fromkeys(names, n))
 
+    def merge(self, other: LexiconBuilder) -> None:
+        """Add `other`'s counts (of records that come after these: new keys go last, in
+        `other`'s order, as if one builder had counted them all)."""
+        for mine, theirs in ((self.vocab, other.vocab), (self.places, other.places),
+                             (self.pywords, other.pywords), (self.typos, other.typos)):
+            _add_counts(mine, theirs)
+        for ch, counts in other.votes.items():
+            _add_counts(self.votes[ch], counts)
+        for ch, counts in other.seen.items():
+            _add_counts(self.seen[ch], counts)
+
     @property
     def typo_targets(self) -> set[str]:
         return {w for w, c in self.typos.items() if c > 0}
@@ -250,3 +261,9 @@ class LexiconBuilder:
         for spelled, word in sorted(found):
             out[spelled].append(word)
         return dict(out)
+
+
+def _add_counts(mine: Counter, theirs: Mapping) -> None:
+    get = mine.get
+    for key, n in theirs.items():
+        mine[key] = get(key, 0) + n

@@ -20,25 +20,41 @@ about a third (32 → ~21 MB at 100,000 records).
 from __future__ import annotations
 
 import mmap
-from collections import defaultdict
 from pathlib import Path
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 
 
-def typo_lines(words: Iterable[str]) -> list[str]:
+def typo_lines(words: Iterable[str]) -> Iterator[str]:
     """The table's lines for `words`: each word under itself and its one-deletion variants
-    (`index.distance.deletes`), written as tokens (see the module doc)."""
-    table: dict[str, list[str]] = defaultdict(list)
-    for word in sorted({w for w in words if w and not any(c.isspace() for c in w)}):
-        table[word].append(".")
+    (`index.distance.deletes`), written as tokens (see the module doc), in sorted order.
+
+    A line's words come in token order (a lookup sorts what it finds anyway). Built from one
+    sorted list of ``variant<TAB>token`` strings: at 100,000 records ~3 million short strings,
+    a third of the memory of a dict of lists.
+    """
+    entries: list[str] = []
+    add = entries.append
+    for word in {w for w in words if w and not any(c.isspace() for c in w)}:
+        add(word + "\t.")
         seen = {word}
         for i, c in enumerate(word):
             variant = word[:i] + word[i + 1:]
             if variant not in seen:  # aab: deleting either a is one variant
                 seen.add(variant)
-                table[variant].append(f"{i}{c}" if not (c.isdigit() or c in ".=") else "=" + word)
-    return [f"{key}\t{' '.join(table[key])}\n" for key in sorted(table)]
+                add(f"{variant}\t{i}{c}" if not (c.isdigit() or c in ".=") else f"{variant}\t={word}")
+    entries.sort()  # by variant (a tab sorts before any letter), then token
+    key: str | None = None
+    tokens: list[str] = []
+    for entry in entries:
+        variant, token = entry.split("\t", 1)
+        if variant != key:
+            if key is not None:
+                yield f"{key}\t{' '.join(tokens)}\n"
+            key, tokens = variant, []
+        tokens.append(token)
+    if key is not None:
+        yield f"{key}\t{' '.join(tokens)}\n"
 
 
 def _word_of(key: str, token: str) -> str:
@@ -56,10 +72,12 @@ def _word_of(key: str, token: str) -> str:
 
 def write_typo_table(path: Path, words: Iterable[str]) -> int:
     """Write the table for `words` to `path`; returns the number of keys."""
-    lines = typo_lines(words)
+    count = 0
     with open(path, "w", encoding="utf-8", newline="\n") as fp:
-        fp.writelines(lines)
-    return len(lines)
+        for line in typo_lines(words):
+            fp.write(line)
+            count += 1
+    return count
 
 
 class TypoTable:
