@@ -1,18 +1,31 @@
 """``python -m bench.load``: a bounded load test of `clsearch serve` on 127.0.0.1.
 
 Starts the real server (`python -m cli serve --index DIR --workers N`) on a free loopback
-port, then 16 concurrent clients send type-ahead traffic for 30 s: each client types queries
-letter by letter, and for every prefix asks for completions and for the first page of
-results, as the page does. Each client waits for an answer before its next request (a closed
-loop with no think time, the hardest case for latency). Optionally the index is rebuilt by
-`clsearch index build` in another process halfway through (``--rebuild``).
+port, then 16 concurrent clients send type-ahead traffic (search and complete) for 30 s,
+under two client models, each reported on its own:
 
-Prints, per request kind and in all: requests per second, p50/p95/p99/max latency and errors
-(any status other than 200, a timeout or a broken connection). It stops by itself: the run is
-bounded, every request has a deadline, and the server it started is stopped at the end.
+- **closed** (saturation): each client types queries letter by letter and, for every prefix,
+  asks for completions and for the first page of results, sending its next request the moment
+  the previous one is answered (no think time). It measures throughput; its latency is
+  mostly queueing: with 16 clients always waiting, latency ≈ 16 / throughput.
+- **paced** (people at the page): each client types like a person in the page's search box,
+  one keystroke every 100-150 ms, debounced as the page does (`DEBOUNCE_MS` in
+  search/static/app.js); when the debounce fires it asks for the hits, then, if no newer
+  keystroke came meanwhile, for completions. A newer keystroke supersedes the request in
+  flight: the client stops waiting for it (the page aborts it) and sends the new one on
+  another connection, as a browser does. The server still does the superseded work, so it
+  is timed to its end and counted in the latency too. After a query the person reads the hits
+  for 0.5-1.0 s before typing the next one.
 
-    python -m bench.load                       # 1 worker, then 2, then 2 with a rebuild
-    python -m bench.load --workers 2 --seconds 10
+Optionally the index is rebuilt by `clsearch index build` in another process while the
+clients run (``--rebuild``). Prints, per request kind and in all: requests per second,
+p50/p95/p99/max latency, errors by kind (any status but 200, a timeout, a broken connection),
+the CPU time the server and this client used, and the load average before and after (the
+machine is shared: read every figure with it). It stops by itself: the run is bounded, every
+request has a deadline, and the server it started is stopped at the end.
+
+    python -m bench.load                               # 1 worker, 2, 2 with a rebuild; both models
+    python -m bench.load --workers 2 --model paced --seconds 10
 """
 
 from __future__ import annotations
@@ -22,6 +35,8 @@ import asyncio
 import json
 import os
 import random
+import re
+import resource
 import signal
 import socket
 import subprocess
@@ -29,6 +44,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections import Counter
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -40,6 +56,28 @@ TYPED = ["czgf", "changzhou", "常州光伏", "lidian", "锂电", "jqr", "jiqire
          "wenzhou xie", "温州 鞋", "江苏 机器人", "lidain", "hefei", "xian", "qingdao", "新材料", "纺织",
          "zhongguancun", "gaoxinqu"]
 TIMEOUT_S = 5.0
+PAGE = 20  # hits the page asks for (PAGE in search/static/app.js)
+COMPLETIONS = 6  # completions the page asks for
+KEY_GAP_S = (0.100, 0.150)  # paced: time between keystrokes
+READING_S = (0.5, 1.0)  # paced: looking at the hits before typing the next query
+MODELS = ("closed", "paced")
+
+
+def page_debounce() -> float:
+    """The page's debounce (DEBOUNCE_MS in search/static/app.js), in seconds."""
+    app_js = (Path(__file__).resolve().parent.parent / "search" / "static" / "app.js").read_text(encoding="utf-8")
+    found = re.search(r"\bDEBOUNCE_MS\s*=\s*(\d+)", app_js)
+    if found is None:
+        raise SystemExit("bench.load: DEBOUNCE_MS not found in search/static/app.js")
+    return int(found.group(1)) / 1000
+
+
+def search_path(q: str) -> str:
+    return "/api/search?" + urlencode({"q": q, "offset": 0, "limit": PAGE})
+
+
+def complete_path(q: str) -> str:
+    return "/api/complete?" + urlencode({"q": q, "limit": COMPLETIONS})
 
 
 def prefixes(text: str) -> list[str]:
@@ -52,21 +90,25 @@ def request_mix() -> list[tuple[str, str]]:
     out = []
     for text in TYPED:
         for p in prefixes(text):
-            out.append(("complete", "/api/complete?" + urlencode({"q": p, "limit": 6})))
-            out.append(("search", "/api/search?" + urlencode({"q": p, "limit": 20})))
+            out.append(("complete", complete_path(p)))
+            out.append(("search", search_path(p)))
     return out
 
 
 class Client:
-    """One keep-alive HTTP/1.1 connection, small enough not to be the bottleneck itself."""
+    """One keep-alive HTTP/1.1 connection on raw asyncio streams: a request costs this process
+    a tenth of what the server spends on it, so the client is not the bottleneck."""
 
     def __init__(self, port: int):
         self.port = port
-        self.reader = self.writer = None
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
 
-    async def get(self, path: str) -> tuple[int, bool]:
+    async def get(self, path: str) -> tuple[int, bool, str | None]:
+        """(status, answered from the server's cache, the error code of a JSON error body)."""
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+        assert self.reader is not None
         self.writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
         head = await self.reader.readuntil(b"\r\n\r\n")
         lines = head.decode("latin-1").split("\r\n")
@@ -82,10 +124,16 @@ class Client:
                 close = True
             elif name == "x-clsearch-cache" and value == "hit":
                 cached = True
-        await self.reader.readexactly(length)
+        body = await self.reader.readexactly(length)
         if close:
             self.close()
-        return status, cached
+        code = None
+        if status != 200:
+            try:
+                code = json.loads(body)["error"]["code"]
+            except (ValueError, KeyError, TypeError):
+                code = "no JSON error"
+        return status, cached, code
 
     def close(self) -> None:
         if self.writer is not None:
@@ -93,34 +141,85 @@ class Client:
         self.reader = self.writer = None
 
 
-async def client_loop(n: int, port: int, mix, stop: list[float], out: list) -> None:
-    rng = random.Random(n)
+
+
+async def timed(client: Client, kind: str, path: str, out: list, superseded=lambda: False) -> bool:
+    """Send one request on `client`, record it in `out`; True if it was answered with 200."""
+    t0 = time.perf_counter()
+    try:
+        status, cached, code = await asyncio.wait_for(client.get(path), TIMEOUT_S)
+        error = None if status == 200 else f"HTTP {status} {code}"
+    except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError, ValueError) as exc:
+        error, cached = type(exc).__name__, False
+        client.close()
+    out.append((kind, t0, time.perf_counter() - t0, error, cached, superseded()))
+    return error is None
+
+
+async def closed_client(n: int, port: int, stop: list[float], out: list) -> None:
+    """Closed loop: the next request as soon as the last one is answered."""
+    mix = request_mix()
     client = Client(port)
-    start = rng.randrange(0, len(mix), 2)  # clients start typing at different queries
-    i = start
+    i = random.Random(n).randrange(0, len(mix), 2)  # clients start typing at different queries
     while time.perf_counter() < stop[0]:
         kind, path = mix[i % len(mix)]
         i += 1
-        t0 = time.perf_counter()
-        try:
-            status, cached = await asyncio.wait_for(client.get(path), TIMEOUT_S)
-            error = None if status == 200 else f"HTTP {status}"
-        except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError, ValueError) as exc:
-            error, cached = type(exc).__name__, False
-            client.close()
-        out.append((kind, time.perf_counter() - t0, error, cached))
+        await timed(client, kind, path, out)
     client.close()
 
 
-async def drive(port: int, clients: int, seconds: float, rebuild) -> tuple[list, float]:
+async def paced_client(n: int, port: int, stop: list[float], out: list, debounce: float) -> None:
+    """A person typing in the page (see the module's docstring)."""
+    rng = random.Random(1000 + n)
+    idle: list[Client] = []  # the browser's open connections not in use
+    newest = [0]  # number of the last search sent; a higher one supersedes the others
+    running: set[asyncio.Task] = set()
+
+    async def one(kind: str, path: str, mine: int) -> bool:
+        client = idle.pop() if idle else Client(port)
+        ok = await timed(client, kind, path, out, lambda: newest[0] != mine)
+        idle.append(client)
+        return ok
+
+    async def ask(q: str, mine: int) -> None:
+        # The page asks for the hits, then for completions unless a newer search has started.
+        if await one("search", search_path(q), mine) and newest[0] == mine:
+            await one("complete", complete_path(q), mine)
+
+    await asyncio.sleep(rng.uniform(0, 1.0))  # people do not start in step
+    while time.perf_counter() < stop[0]:
+        text = rng.choice(TYPED)
+        for i in range(1, len(text) + 1):
+            q = text[:i]
+            last = i == len(text)
+            gap = debounce + rng.uniform(*READING_S) if last else rng.uniform(*KEY_GAP_S)
+            if gap < debounce or not q.strip():
+                await asyncio.sleep(gap)  # the next keystroke comes first: nothing is sent
+                continue
+            await asyncio.sleep(debounce)
+            newest[0] += 1
+            task = asyncio.create_task(ask(q, newest[0]))
+            running.add(task)
+            task.add_done_callback(running.discard)
+            await asyncio.sleep(gap - debounce)
+    if running:
+        await asyncio.gather(*running)
+    for client in idle:
+        client.close()
+
+
+async def drive(port: int, clients: int, seconds: float, rebuild, model: str = "closed") -> tuple[list, float]:
     """Run the clients for `seconds`; with `rebuild`, start it a sixth of the way in and keep
     the clients going until 3 s after it has finished (at most 4 × `seconds` in all), so that
     the switch to the new generation happens under load."""
-    mix = request_mix()
     out: list = []
     started = time.perf_counter()
     stop = [started + seconds]
-    tasks = [asyncio.create_task(client_loop(n, port, mix, stop, out)) for n in range(clients)]
+    debounce = page_debounce()
+    if model == "closed":
+        tasks = [asyncio.create_task(closed_client(n, port, stop, out)) for n in range(clients)]
+    else:
+        tasks = [asyncio.create_task(paced_client(n, port, stop, out, debounce)) for n in range(clients)]
     if rebuild is not None:
         await asyncio.sleep(seconds / 6)
         try:
@@ -173,6 +272,26 @@ def stop_server(proc: subprocess.Popen) -> None:
             proc.wait(5)
 
 
+def tree_cpu(pid: int) -> float:
+    """CPU seconds used so far by process `pid` and its descendants (Linux /proc)."""
+    total, todo = 0.0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
+
+
+def own_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
 def warm_up(port: int) -> None:
     """Every worker answers each request kind once, so lazily read tables are not in the timing."""
     for _ in range(8):
@@ -188,26 +307,28 @@ def report(label: str, results: list, wall: float) -> dict:
     figures = {}
     for kind in ("complete", "search", "all"):
         rows = [r for r in results if kind == "all" or r[0] == kind]
-        ms = sorted(r[1] * 1000 for r in rows)
-        errors = [r[2] for r in rows if r[2]]
+        ms = sorted(r[2] * 1000 for r in rows)
+        errors = Counter(r[3] for r in rows if r[3])
         f = {"requests": len(rows), "rps": len(rows) / wall, "p50_ms": percentile(ms, 50),
              "p95_ms": percentile(ms, 95), "p99_ms": percentile(ms, 99), "max_ms": ms[-1] if ms else 0.0,
-             "errors": len(errors), "error_kinds": sorted(set(errors)),
-             "cached_share": sum(1 for r in rows if r[3]) / len(rows) if rows else 0.0}
+             "errors": sum(errors.values()), "error_kinds": dict(errors),
+             "superseded": sum(1 for r in rows if r[5]),
+             "cached_share": sum(1 for r in rows if r[4]) / len(rows) if rows else 0.0}
         figures[kind] = f
         print(f"  {kind:<9} {f['requests']:>8} {f['rps']:>7.0f} {f['p50_ms']:>8.1f} {f['p95_ms']:>8.1f}"
               f" {f['p99_ms']:>8.1f} {f['max_ms']:>8.1f} {f['errors']:>6} {f['cached_share']:>6.0%}"
-              + (f"  ({', '.join(f['error_kinds'])})" if errors else ""))
+              + (f"  ({', '.join(f'{k}: {v}' for k, v in errors.items())})" if errors else ""))
     return figures
 
 
-def run_one(index_dir: Path, workers: int, clients: int, seconds: float, rebuild: bool, cache_mb: float) -> dict:
+def run_one(index_dir: Path, workers: int, clients: int, seconds: float, rebuild: bool, cache_mb: float,
+            model: str = "closed") -> dict:
     port = free_port()
     proc = start_server(index_dir, workers, port, cache_mb)
     try:
         warm_up(port)
         before = health(port)["generation"]
-        rebuilt = {}
+        rebuilt: dict = {}
 
         async def do_rebuild():
             t0 = time.perf_counter()
@@ -217,26 +338,39 @@ def run_one(index_dir: Path, workers: int, clients: int, seconds: float, rebuild
             rebuilt["rc"] = await p.wait()
             rebuilt["seconds"] = time.perf_counter() - t0
 
-        results, wall = asyncio.run(drive(port, clients, seconds, do_rebuild if rebuild else None))
+        load_before = os.getloadavg()[0]
+        cpu0, mine0 = tree_cpu(proc.pid), own_cpu()
+        results, wall = asyncio.run(drive(port, clients, seconds, do_rebuild if rebuild else None, model))
+        cpu, mine = tree_cpu(proc.pid) - cpu0, own_cpu() - mine0
+        load_after = os.getloadavg()[0]
         after = {health(port)["generation"] for _ in range(4 * workers)}
     finally:
         stop_server(proc)
-    label = (f"{workers} worker{'s' if workers > 1 else ''}, {clients} clients, {wall:.0f} s, "
+    label = (f"{model} loop: {workers} worker{'s' if workers > 1 else ''}, {clients} clients, {wall:.0f} s, "
              f"answer cache {'off' if not cache_mb else f'{cache_mb:g} MB'}") + (
         f", index rebuilt in the middle ({rebuilt.get('seconds', 0):.1f} s, exit {rebuilt.get('rc')})" if rebuild else "")
     figures = report(label, results, wall)
+    n = max(1, len(results))
+    superseded = figures["all"]["superseded"]
+    print(f"  CPU: server {cpu:.1f} s ({1000 * cpu / n:.2f} ms a request), this client {mine:.1f} s"
+          f" ({1000 * mine / n:.2f} ms); load average {load_before:.1f} before, {load_after:.1f} after"
+          + (f"; {superseded} requests superseded by a newer keystroke (timed to their end)" if model == "paced" else ""))
+    figures["cpu"] = {"server_s": cpu, "client_s": mine, "server_ms_per_request": 1000 * cpu / n}
+    figures["loadavg"] = {"before": load_before, "after": load_after}
     if rebuild:
         picked = sorted(after)
         print(f"  generation before: {before}; answered after the run: {', '.join(picked)}"
               f" ({'picked up' if before not in after else 'NOT picked up'})")
         figures["generations"] = {"before": before, "after": picked, "rebuild": rebuilt}
-    return {"workers": workers, "clients": clients, "seconds": wall, "rebuild": rebuild, "cache_mb": cache_mb,
-            "figures": figures}
+    return {"model": model, "workers": workers, "clients": clients, "seconds": wall, "rebuild": rebuild,
+            "cache_mb": cache_mb, "figures": figures}
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__.splitlines()[0])
     p.add_argument("--workers", type=int, nargs="+", default=None, help="worker counts to run (default: 1 2)")
+    p.add_argument("--model", choices=(*MODELS, "both"), default="both",
+                   help="client model: closed (saturation), paced (people typing), or both (default)")
     p.add_argument("--clients", type=int, default=16)
     p.add_argument("--seconds", type=float, default=30.0)
     p.add_argument("--rebuild", choices=("yes", "no", "also"), default="also",
@@ -248,6 +382,7 @@ def main(argv: list[str] | None = None) -> int:
     if not 1 <= args.seconds <= 300 or not 1 <= args.clients <= 256:
         p.error("--seconds must be 1..300 and --clients 1..256")
     workers = args.workers or [1, 2]
+    models = MODELS if args.model == "both" else (args.model,)
 
     with tempfile.TemporaryDirectory(prefix="clsearch-load-") as tmp:
         index_dir = args.index
@@ -256,17 +391,18 @@ def main(argv: list[str] | None = None) -> int:
             print(f"building an index in {index_dir} …", flush=True)
             subprocess.run([sys.executable, "-m", "cli", "index", "build", "--index", str(index_dir)],
                            check=True, stderr=subprocess.DEVNULL)
-        print(f"clsearch serve load test on 127.0.0.1: {len(request_mix())} distinct requests "
-              f"({len(TYPED)} queries typed letter by letter; completion + search per prefix), "
-              f"closed loop, {os.cpu_count()} CPUs")
+        print(f"clsearch serve load test on 127.0.0.1, {os.cpu_count()} CPUs: {len(TYPED)} queries typed "
+              f"letter by letter ({len(request_mix())} distinct requests); models: {', '.join(models)}")
         runs = []
         for n in workers:
-            if args.rebuild in ("no", "also"):
-                runs.append(run_one(index_dir, n, args.clients, args.seconds, rebuild=False, cache_mb=args.cache_mb))
-            if args.rebuild == "yes":
-                runs.append(run_one(index_dir, n, args.clients, args.seconds, rebuild=True, cache_mb=args.cache_mb))
+            for model in models:
+                if args.rebuild in ("no", "also"):
+                    runs.append(run_one(index_dir, n, args.clients, args.seconds, False, args.cache_mb, model))
+                if args.rebuild == "yes":
+                    runs.append(run_one(index_dir, n, args.clients, args.seconds, True, args.cache_mb, model))
         if args.rebuild == "also":
-            runs.append(run_one(index_dir, max(workers), args.clients, args.seconds, rebuild=True, cache_mb=args.cache_mb))
+            for model in models:
+                runs.append(run_one(index_dir, max(workers), args.clients, args.seconds, True, args.cache_mb, model))
     if args.json_out:
         args.json_out.write_text(json.dumps(runs, ensure_ascii=False, indent=1), encoding="utf-8")
     failed = sum(r["figures"]["all"]["errors"] for r in runs)

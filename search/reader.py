@@ -273,12 +273,17 @@ class IndexReader:
         """The tie table (`format.TIES`), read (and its checksum checked) on first use, then kept."""
         ties = self._ties
         if ties is None:
-            try:
-                rank, order = parse_ties(read_verified(self._ties_file, self.generation, TIES, self._meta))
-            except (IndexDamagedError, ValueError) as exc:
-                raise IndexDamagedError(f"the index in {self._index_dir} is damaged: {exc}",
-                                        hint=self._hint) from exc
-            ties = self._ties = Ties(rank, order)
+            with self._lock:  # one reader of the shared file at a time (threads share a Searcher)
+                ties = self._ties
+                if ties is None:
+                    self.check_open()
+                    try:
+                        raw = read_verified(self._ties_file, self.generation, TIES, self._meta)
+                        rank, order = parse_ties(raw)
+                    except (IndexDamagedError, ValueError) as exc:
+                        raise IndexDamagedError(f"the index in {self._index_dir} is damaged: {exc}",
+                                                hint=self._hint) from exc
+                    ties = self._ties = Ties(rank, order)
         return ties
 
     def doc(self, docnum: int) -> StoredDoc:

@@ -7,9 +7,11 @@ clients rely on are defined in one place, free of the web stack. They are the li
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from pathlib import Path
+from collections.abc import Callable, Iterable
 from typing import Any
+
+from index.errors import ClsearchError
+from index.store import current_generation
 
 from search.hits import TAGS
 from search.searcher import Searcher
@@ -26,16 +28,49 @@ class ApiError(Exception):
 
 
 def open_searcher(index_dir: str | None) -> Searcher:
-    """A worker's Searcher: the default index (already built by `clsearch serve`) or `index_dir`,
-    following rebuilds: between queries it switches to a newer generation (issue 12's
-    `refresh`), so a rebuilt index is served without a restart and no request in flight fails."""
-    return Searcher(index_dir=index_dir, refresh=True) if index_dir else Searcher(refresh=True)
+    """A worker's Searcher: the default index (already built by `clsearch serve`) or `index_dir`.
+
+    It stays on the generation it opened: the server follows rebuilds itself (`open_newer`,
+    checked at most once per `rebuild_check` seconds in the background), so no request pays
+    for a look at ``CURRENT``."""
+    return Searcher(index_dir=index_dir) if index_dir else Searcher()
+
+
+def open_newer(current: Searcher, refused: set[str], log: Callable[[str], None]) -> Searcher | None:
+    """A new Searcher, opened and warmed, on the generation ``CURRENT`` names if that is newer
+    than `current`'s; None if there is none (or it would not open: warned once, and its name
+    added to `refused`). `current` keeps answering meanwhile, so a rebuild fails no request."""
+    try:
+        gen = current_generation(current.index_dir)
+    except ClsearchError:
+        return None
+    if gen is None or gen == current.generation or gen.name in refused:
+        return None
+    try:
+        fresh = Searcher(index_dir=current.index_dir, log=log)  # explicit: never builds
+    except ClsearchError as exc:
+        refused.add(gen.name)
+        log(f"clsearch: warning: not switching to the new index {gen.name} ({exc}); "
+            f"still searching {current.generation.name}")
+        return None
+    warm(fresh)
+    return fresh
+
+
+def warm(searcher: Searcher) -> None:
+    """Answer a few typical requests, so that the tables a generation reads lazily are loaded
+    before the first user's request rather than during it."""
+    for q in ("c", "cz", "常州", "lidian"):
+        try:
+            search_json(searcher, q, {}, 0, 20, True, False, None, None)
+            complete_json(searcher, q, 8)
+        except ClsearchError:
+            pass
 
 
 def current_generation_name(searcher: Searcher) -> str:
-    """The generation the searcher answers from, after switching to a newer one if there is
-    one (blocks while queries are in flight: call it from a worker thread)."""
-    return Path(searcher.refresh_now()).name
+    """The name of the generation `searcher` answers from."""
+    return searcher.generation.name
 
 
 def search_json(searcher: Searcher, query: str, filters: dict[str, Iterable[str] | None], offset: int,
@@ -75,7 +110,7 @@ def health_json(searcher: Searcher) -> dict[str, Any]:
     """Liveness and which index generation this worker answers from."""
     from index.store import read_meta
 
-    gen = Path(searcher.generation).parent / current_generation_name(searcher)
+    gen = searcher.generation
     meta = read_meta(gen)
     return {"status": "ok", "generation": gen.name, "fingerprint": meta.get("fingerprint"),
             "records": meta.get("records"), "built_at": meta.get("built_at"),

@@ -13,19 +13,20 @@ threads). Searches run in the thread pool with a deadline; every error is a JSON
 
 from __future__ import annotations
 
-import functools
+import asyncio
+import importlib
 import json
 import logging
 import os
-from contextlib import asynccontextmanager
-from dataclasses import asdict, dataclass
-from importlib import resources
-from pathlib import Path
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager, suppress
+from dataclasses import asdict, dataclass
+from importlib import resources
 from typing import Annotated, Any
+from urllib.parse import parse_qsl
 
-import anyio
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field
@@ -36,8 +37,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from index.errors import ClsearchError, FilterValueError, IndexMissingError, InvalidValueError, UnknownIdError
 from search.query import MAX_QUERY_CHARS
-from search.serve_data import (ApiError, complete_json, current_generation_name, health_json, record_json,
-                               search_json, stats_json)
+from search.serve_data import (ApiError, complete_json, health_json, open_newer, record_json, search_json,
+                               stats_json)
 
 log = logging.getLogger("clsearch.serve")
 
@@ -60,6 +61,7 @@ class ServeConfig:
     cors_origins: tuple[str, ...] = ()  # empty: no CORS headers at all
     rebuild_check: float = 1.0  # seconds between checks for a newer index generation
     cache_mb: float = 32.0  # per-worker cache of answers, per index generation (0: off)
+    threads: int = 4  # threads per worker running searches (they share one Searcher and the GIL)
 
     def to_env(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)
@@ -210,29 +212,6 @@ class AnswerCache:
             self.size -= len(old)
 
 
-class GenerationProbe:
-    """The generation a worker answers from, checked at most once per `every` seconds.
-
-    The check switches the Searcher to a newer generation when there is one, so answers
-    cached for the old generation are dropped at the same moment.
-    """
-
-    def __init__(self, every: float):
-        self.every, self.checked = every, float("-inf")
-        self.name: str | None = None
-
-    def due(self) -> bool:
-        import time
-
-        return self.name is None or time.monotonic() - self.checked >= self.every
-
-    def set(self, name: str) -> str:
-        import time
-
-        self.name, self.checked = name, time.monotonic()
-        return name
-
-
 class SearchBody(BaseModel):
     """The body of POST /api/search: the GET parameters as JSON (lists for filters)."""
 
@@ -254,8 +233,10 @@ class SearchBody(BaseModel):
 
 def create_app(config: ServeConfig | None = None, *, searcher: Any = None) -> FastAPI:
     """The ASGI app. `searcher` (tests) is used as given and never closed by the app;
-    otherwise each worker opens its own on start-up and closes it on shut-down."""
+    otherwise each worker opens its own on start-up, follows rebuilds of its index in the
+    background and closes its Searchers on shut-down."""
     config = config or ServeConfig()
+    pool = ThreadPoolExecutor(max_workers=max(1, config.threads), thread_name_prefix="clsearch-search")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -263,13 +244,45 @@ def create_app(config: ServeConfig | None = None, *, searcher: Any = None) -> Fa
             app.state.searcher = searcher
             yield
             return
-        from search.serve_data import open_searcher
+        from search.serve_data import open_searcher, warm
 
         app.state.searcher = open_searcher(config.index_dir)
+        warm(app.state.searcher)  # the first users do not wait for tables read on first use
+        retired: set[Any] = set()
+        follower = asyncio.ensure_future(follow(app, retired))
         try:
             yield
         finally:
-            app.state.searcher.close()
+            follower.cancel()
+            with suppress(asyncio.CancelledError):
+                await follower
+            for old in [*retired, app.state.searcher]:
+                old.close()
+            pool.shutdown(wait=False)
+
+    async def follow(app: FastAPI, retired: set[Any]) -> None:
+        """Every `rebuild_check` seconds, look for a newer generation; when there is one, open
+        and warm a Searcher on it beside the current one, then swap them. Requests already
+        running finish on the old Searcher, closed once the longest of them must have ended."""
+        refused: set[str] = set()
+        loop = asyncio.get_running_loop()
+
+        def retire(old: Any) -> None:
+            retired.discard(old)
+            old.close()
+
+        while True:
+            await asyncio.sleep(config.rebuild_check)
+            try:
+                fresh = await loop.run_in_executor(pool, open_newer, app.state.searcher, refused, log.warning)
+            except Exception:  # never let the follower die: the next look may work
+                log.exception("clsearch: looking for a rebuilt index failed")
+                continue
+            if fresh is not None:
+                old, app.state.searcher = app.state.searcher, fresh
+                retired.add(old)
+                loop.call_later(config.timeout + 1.0, retire, old)
+                log.info("clsearch: now serving %s", fresh.generation.name)
 
     app = FastAPI(title="clsearch", version=_version(), lifespan=lifespan, docs_url=None, redoc_url=None,
                   default_response_class=UTF8JSONResponse,
@@ -303,35 +316,43 @@ def create_app(config: ServeConfig | None = None, *, searcher: Any = None) -> Fa
     @app.exception_handler(Exception)
     async def _internal_error(request: Request, exc: Exception) -> Response:
         log.error("internal error on %s", request.url.path, exc_info=exc)
-        return _error_response(ApiError(500, "internal_error", "internal error (logged on the server)"))
+        return _error_response(_INTERNAL)
 
     cache = AnswerCache(int(config.cache_mb * 1024 * 1024)) if config.cache_mb > 0 else None
-    probe = GenerationProbe(config.rebuild_check)
 
-    async def answer(request: Request, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Response:
-        """`fn`'s JSON answer, from the cache when this generation already gave it."""
-        searcher_ = request.app.state.searcher
-        if cache is None or request.method != "GET":
-            return UTF8JSONResponse(await run(fn, searcher_, *args, **kwargs))
-        generation = (probe.set(await run(current_generation_name, searcher_)) if probe.due()
-                      else probe.name or "")
-        key = (request.url.path, tuple(sorted(request.query_params.multi_items())))
+    async def answer(key: Hashable | None, fn: Callable[..., Any], *args: Any) -> tuple[bytes, str | None]:
+        """`fn(searcher, *args)` encoded as JSON, and whether it came from the cache (None:
+        no cache for this request). The cache answers only from the generation that gave it."""
+        searcher_ = app.state.searcher
+
+        def call() -> bytes:
+            return _encode(fn(searcher_, *args))
+
+        if cache is None or key is None:
+            return await run(call), None
+        generation = searcher_.generation.name
         body = cache.get(generation, key)
-        state = "hit"
-        if body is None:
-            state = "miss"
-            body = UTF8JSONResponse(None).render(await run(fn, searcher_, *args, **kwargs))
-            if Path(searcher_.generation).name == generation:
-                cache.put(generation, key, body)
-        return Response(body, media_type=UTF8JSONResponse.media_type, headers={"X-Clsearch-Cache": state})
+        if body is not None:
+            return body, "hit"
+        body = await run(call)
+        if searcher_.generation.name == generation:
+            cache.put(generation, key, body)
+        return body, "miss"
 
-    async def run(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        """Run a blocking library call in the thread pool, failing with 503 past the deadline."""
+    async def respond(key: Hashable | None, fn: Callable[..., Any], *args: Any) -> Response:
+        body, state = await answer(key, fn, *args)
+        return Response(body, media_type=UTF8JSONResponse.media_type,
+                        headers={"X-Clsearch-Cache": state} if state else None)
+
+    def cache_key(request: Request) -> Hashable | None:
+        return (request.url.path, tuple(sorted(request.query_params.multi_items()))) if request.method == "GET" else None
+
+    async def run(fn: Callable[[], Any]) -> Any:
+        """Run a blocking library call in the worker's threads, failing with 503 past the deadline
+        (the call itself runs on, its answer unused)."""
         try:
-            with anyio.fail_after(config.timeout):
-                return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs),
-                                                      abandon_on_cancel=True)
-        except TimeoutError:
+            return await asyncio.wait_for(asyncio.get_running_loop().run_in_executor(pool, fn), config.timeout)
+        except asyncio.TimeoutError:
             raise ApiError(503, "timeout", f"the request took longer than {config.timeout:g} s") from None
 
     def check_query(q: str, where: str) -> None:
@@ -346,8 +367,11 @@ def create_app(config: ServeConfig | None = None, *, searcher: Any = None) -> Fa
         if not 0 <= offset <= config.max_offset:
             raise ApiError(400, "bad_parameter", f"offset must be between 0 and {config.max_offset}")
 
-    async def do_search(request: Request, params: dict[str, Any]) -> Response:
-        return await answer(request, search_json, **params)
+    def search_args(q: str, filters: dict[str, list[str] | None], offset: int, limit: int, facets: bool,
+                    explain: bool, pre: str | None, post: str | None, where: str) -> tuple[Any, ...]:
+        check_query(q, where)
+        check_page(offset, limit)
+        return (q, filters, offset, limit, facets, explain, pre, post)
 
     @app.get("/api/search", summary="Search clusters", tags=["search"])
     async def search_get(
@@ -366,21 +390,20 @@ def create_app(config: ServeConfig | None = None, *, searcher: Any = None) -> Fa
         """Ranked clusters for `q`, with filters (each repeatable), paging, facet counts over all
         hits, highlights as spans (and as marked text with the caller's `pre`/`post` tags) and,
         on request, the ranking explanation."""
-        check_query(q, "url")
-        check_page(offset, limit)
+        # Most GET requests are answered by `FastPath` with the same checks; it hands the
+        # unusual ones (repeated or malformed parameters) to this route.
         filters = {"province": province, "city": city, "district": district, "program": program,
                    "list": list_, "type": type, "year": year}
-        return await do_search(request, dict(query=q, filters=filters, offset=offset, limit=limit,
-                                             facets=facets, explain=explain, pre=pre, post=post))
+        args = search_args(q, filters, offset, limit, facets, explain, pre, post, "url")
+        return await respond(cache_key(request), search_json, *args)
 
     @app.post("/api/search", summary="Search clusters (JSON body)", tags=["search"])
     async def search_post(request: Request, body: SearchBody) -> Response:
         """The same search with the parameters in a JSON body (bounded in size)."""
-        check_query(body.q, "body")
-        check_page(body.offset, body.limit)
         filters = {k: getattr(body, "list_" if k == "list" else k) for k in FILTERS}
-        return await do_search(request, dict(query=body.q, filters=filters, offset=body.offset, limit=body.limit,
-                                             facets=body.facets, explain=body.explain, pre=body.pre, post=body.post))
+        args = search_args(body.q, filters, body.offset, body.limit, body.facets, body.explain, body.pre,
+                           body.post, "body")
+        return await respond(None, search_json, *args)
 
     @app.get("/api/complete", summary="Type-ahead suggestions", tags=["search"])
     async def complete(request: Request, q: str = "", limit: Annotated[int, Query(ge=1)] = 8) -> Response:
@@ -388,22 +411,22 @@ def create_app(config: ServeConfig | None = None, *, searcher: Any = None) -> Fa
         clusters it finds."""
         check_query(q, "url")
         check_page(0, limit)
-        return await answer(request, complete_json, q, limit)
+        return await respond(cache_key(request), complete_json, q, limit)
 
     @app.get("/api/records/{record_id}", summary="One cluster's full record", tags=["records"])
     async def record(request: Request, record_id: str) -> Response:
         """The record with every name, place, builder, list and source, and related records."""
         if len(record_id) > 200:
             raise ApiError(414, "uri_too_long", "the id is too long")
-        return await answer(request, record_json, record_id)
+        return await respond(cache_key(request), record_json, record_id)
 
     @app.get("/api/stats", summary="Counts by list, program, type and province", tags=["records"])
     async def stats(request: Request) -> Response:
-        return await answer(request, stats_json)
+        return await respond(cache_key(request), stats_json)
 
     @app.get("/api/health", summary="Liveness, index generation and fingerprint", tags=["service"])
     async def health(request: Request) -> Response:
-        return UTF8JSONResponse(await run(health_json, request.app.state.searcher))
+        return await respond(None, health_json)
 
     static = resources.files("search") / "static"
     page = (static / "index.html").read_text(encoding="utf-8")
@@ -414,12 +437,50 @@ def create_app(config: ServeConfig | None = None, *, searcher: Any = None) -> Fa
 
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        return response
+    async def fast(scope: Scope, receive: Receive, send: Send) -> bool:
+        """Answer GET /api/search or /api/complete without FastAPI's per-request work (solving
+        dependencies, validating through pydantic): the same checks and the same answer as the
+        routes above, for the parameters it can read without doubt. Anything else (a repeated
+        or malformed parameter, a value out of range) goes to the route, so its errors stay
+        FastAPI's. False: not handled."""
+        pairs = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
+        path = scope["path"]
+        try:
+            if path == "/api/search":
+                read = _search_params(pairs)
+                if read is None:
+                    return False
+                q, filters, offset, limit, facets, explain, pre, post = read
+                args = search_args(q, filters, offset, limit, facets, explain, pre, post, "url")
+                fn: Callable[..., Any] = search_json
+            else:
+                one = _single_params(pairs, {"q": "", "limit": "8"})
+                wanted = _whole(one["limit"]) if one else None
+                if one is None or wanted is None or wanted < 1:
+                    return False
+                check_query(one["q"], "url")
+                check_page(0, wanted)
+                fn, args = complete_json, (one["q"], wanted)
+            body, state = await answer((path, tuple(sorted(pairs))) if cache else None, fn, *args)
+        except ApiError as exc:
+            await _error_response(exc)(scope, receive, send)
+            return True
+        except ClsearchError as exc:
+            await _error_response(error_for(exc))(scope, receive, send)
+            return True
+        except Exception as exc:
+            log.error("internal error on %s", path, exc_info=exc)
+            await _error_response(_INTERNAL)(scope, receive, send)
+            return True
+        headers = [(b"content-type", _JSON_TYPE), (b"content-length", str(len(body)).encode())]
+        if state:
+            headers.append((b"x-clsearch-cache", state.encode()))
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+        return True
 
+    app.add_middleware(FastPath, fast=fast)
+    app.add_middleware(SecurityHeaders)
     if config.cors_origins:
         from starlette.middleware.cors import CORSMiddleware
 
@@ -427,6 +488,115 @@ def create_app(config: ServeConfig | None = None, *, searcher: Any = None) -> Fa
                            allow_methods=["GET", "POST"], allow_headers=["Content-Type"])
     app.add_middleware(BodyAndUrlLimit, max_body=config.max_body_bytes, max_url=config.max_url_bytes)
     return app
+
+
+_INTERNAL = ApiError(500, "internal_error", "internal error (logged on the server)")
+_JSON_TYPE = b"application/json; charset=utf-8"
+_FAST_PATHS = frozenset({"/api/search", "/api/complete"})
+# The values pydantic reads as booleans; any other spelling goes to FastAPI (which refuses it).
+_BOOLS = {"0": False, "off": False, "f": False, "false": False, "n": False, "no": False,
+          "1": True, "on": True, "t": True, "true": True, "y": True, "yes": True}
+
+
+def _encode(data: Any) -> bytes:
+    """Compact UTF-8 JSON: orjson's bytes when it is installed (the same bytes, ~10x faster than
+    the json module on a page of hits), else the json module's."""
+    if _orjson is not None:
+        try:
+            body: bytes = _orjson.dumps(data)
+            return body
+        except TypeError:  # what orjson does not take (a huge int, a non-str key): json decides
+            pass
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+_orjson: Any
+try:
+    _orjson = importlib.import_module("orjson")
+except ImportError:  # optional: the serve extra installs it where wheels exist
+    _orjson = None
+
+
+def _whole(text: str) -> int | None:
+    """A plain non-negative whole number ("20"), else None."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
+
+
+def _single_params(pairs: list[tuple[str, str]], defaults: dict[str, str]) -> dict[str, str] | None:
+    """The parameters named in `defaults` (other names are ignored, as FastAPI does); None if one
+    of them is repeated."""
+    out: dict[str, str] = {}
+    for key, value in pairs:
+        if key in defaults:
+            if key in out:
+                return None
+            out[key] = value
+    return {**defaults, **out}
+
+
+_SEARCH_SINGLE = {"q": "", "offset": "0", "limit": "10", "facets": "true", "explain": "false"}
+
+
+SearchParams = tuple[str, dict[str, list[str] | None], int, int, bool, bool, str | None, str | None]
+
+
+def _search_params(pairs: list[tuple[str, str]]) -> SearchParams | None:
+    """The search route's parameters (q, filters, offset, limit, facets, explain, pre, post) read
+    as FastAPI reads them, or None when FastAPI should decide (it would refuse, or the
+    reading is not plain)."""
+    filters: dict[str, list[str] | None] = dict.fromkeys(FILTERS)
+    single: dict[str, str] = {}
+    for key, value in pairs:
+        if key in filters:
+            filters[key] = [*(filters[key] or ()), value]
+        elif key in _SEARCH_SINGLE or key in ("pre", "post"):
+            if key in single:
+                return None
+            single[key] = value
+    offset = _whole(single.get("offset", "0"))
+    limit = _whole(single.get("limit", "10"))
+    facets = _BOOLS.get(single.get("facets", "true"))
+    explain = _BOOLS.get(single.get("explain", "false"))
+    pre, post = single.get("pre"), single.get("post")
+    if (offset is None or limit is None or limit < 1 or facets is None or explain is None
+            or (pre is not None and len(pre) > 64) or (post is not None and len(post) > 64)):
+        return None
+    return (single.get("q", ""), filters, offset, limit, facets, explain, pre, post)
+
+
+class FastPath:
+    """Pure ASGI middleware: GET /api/search and /api/complete, the page's type-ahead traffic,
+    answered by `fast` (see `create_app`) before FastAPI's routing; the rest goes on."""
+
+    def __init__(self, app: ASGIApp, fast: Callable[[Scope, Receive, Send], Awaitable[bool]]):
+        self.app, self.fast = app, fast
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (scope["type"] == "http" and scope["method"] == "GET" and scope["path"] in _FAST_PATHS
+                and await self.fast(scope, receive, send)):
+            return
+        await self.app(scope, receive, send)
+
+
+class SecurityHeaders:
+    """Pure ASGI middleware: every response says ``X-Content-Type-Options: nosniff``."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", ()))
+                if not any(k.lower() == b"x-content-type-options" for k, _ in headers):
+                    headers.append((b"x-content-type-options", b"nosniff"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
 
 
 # The page loads only its own files: any injected markup could neither run script nor fetch.

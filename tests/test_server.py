@@ -456,3 +456,34 @@ def test_search_says_what_was_understood_and_what_was_dropped(client):
     assert (data["partial"], data["dropped"], data["terms"]) == (True, ["qwzxv"], ["锂电", "qwzxv", "type=培育"])
     assert data["hits"][0]["matched"] == ["锂电"]
     assert data["understood"]["text"] == "锂电 qwzxv" and data["understood"]["filters"] == {"type": ["培育"]}
+
+
+def test_fast_path_answers_as_the_route_does(client):
+    # GET /api/search and /api/complete are answered before FastAPI's routing when their
+    # parameters read plainly; spellings only pydantic reads (True, +20) go to the routes.
+    for q in ("czgf", "常州", "lidain", "jqr", "常zh", "qwzxv", ""):
+        fast = client.get("/api/search", params={"q": q, "limit": "20", "facets": "true", "province": "江苏"})
+        routed = client.get("/api/search", params={"q": q, "limit": "+20", "facets": "True", "province": "江苏"})
+        assert fast.status_code == routed.status_code == 200
+        assert fast.json() == routed.json()
+        assert fast.headers["content-type"] == routed.headers["content-type"] == "application/json; charset=utf-8"
+        assert fast.headers["x-content-type-options"] == routed.headers["x-content-type-options"] == "nosniff"
+        fast = client.get("/api/complete", params={"q": q, "limit": "6"})
+        routed = client.get("/api/complete", params={"q": q, "limit": "+6"})
+        assert fast.status_code == routed.status_code == 200 and fast.json() == routed.json()
+    # The same refusals on both paths.
+    assert_error(client.get("/api/search", params={"q": "cz", "limit": "101"}), 400, "bad_parameter", "limit")
+    assert_error(client.get("/api/search", params={"q": "cz", "limit": "0"}), 400, "bad_parameter", "limit")
+    assert_error(client.get("/api/search", params={"q": "cz", "facets": "maybe"}), 400, "bad_parameter", "facets")
+    assert_error(client.get("/api/complete", params={"q": "x" * 300}), 414, "query_too_long")
+    assert_error(client.get("/api/search", params={"q": "cz", "province": "火星"}), 400, "bad_filter")
+
+
+def test_answers_are_encoded_as_the_json_module_would(small):
+    from search.serve_data import search_json
+    from search.server import _encode
+
+    for q in ("czgf", "常州", "<script>"):
+        data = search_json(small, q, {}, 0, 20, True, True, "<b>", "</b>")
+        assert _encode(data) == json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    assert _encode({1: "锂"}) == '{"1":"锂"}'.encode()  # orjson refuses an int key: json encodes it

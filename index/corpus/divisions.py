@@ -216,12 +216,25 @@ def locate(record: Record, divisions: Divisions, province_full: str = "") -> tup
     return city, district
 
 
-def fill_places(records: list[Record], province_full=lambda p: "", divisions: Divisions | None = None
-                ) -> list[Record]:
-    """Records with `city` and `district` completed from the divisions table (`locate`)."""
-    divisions = divisions or load_divisions()
+def fill_places(records: list[Record], province_full=lambda p: "", divisions: Divisions | None = None,
+                memo: dict[tuple, tuple[str | None, str | None]] | None = None,
+                used: set[tuple] | None = None) -> list[Record]:
+    """Records with `city` and `district` completed from the divisions table (`locate`).
+
+    `memo`: answers of earlier calls by what `locate` reads (a previous build's, kept by
+    `index.corpus.cache`); new answers are added to it, and the keys read are added to `used`.
+    """
     out = []
     for r in records:
-        city, district = locate(r, divisions, province_full(r.province) or "" if r.province else "")
+        key = (r.name, tuple(r.aliases), tuple(r.builders), r.province, r.city, r.district)
+        found = memo.get(key) if memo is not None else None
+        if found is None:
+            divisions = divisions or load_divisions()
+            found = locate(r, divisions, province_full(r.province) or "" if r.province else "")
+            if memo is not None:
+                memo[key] = found
+        if used is not None:
+            used.add(key)
+        city, district = found
         out.append(r if (city, district) == (r.city, r.district) else replace(r, city=city, district=district))
     return out

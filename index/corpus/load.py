@@ -18,12 +18,14 @@ divisions table (index.corpus.divisions: 义乌袜业 → 金华市 / 义乌市)
 
 from __future__ import annotations
 
+import pickle
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .blocks import numbered_lines
+from .cache import CorpusCache
 from .entries import Entry, Problem
 from ..errors import SeedFormatError
 from .link import classify, pair_names
@@ -104,7 +106,8 @@ def _link_names(spec: ListSpec, entries: list[Entry], canon: list[Entry], record
 
 def load_corpus(seed_dir: Path | str | None = None,
                 extra_tables: Iterable[Path | str | tuple[Path, str]] = (),
-                synonym_files: Iterable[Path | str] | None = None) -> Corpus:
+                synonym_files: Iterable[Path | str] | None = None,
+                cache: CorpusCache | None = None) -> Corpus:
     """Parse every seed list of the manifest (and any extra CSV/JSONL lists) into records.
 
     The phases, in order: parse each document with its layout's parser; make the canonical
@@ -114,6 +117,10 @@ def load_corpus(seed_dir: Path | str | None = None,
     different programs that are the same cluster (`Record.related`, index.corpus.related), with
     the synonym equivalence groups of `synonym_files` (default: the bundled synonyms.txt and
     the user's, index.user_files).
+
+    `cache`: the previous build's corpus work (`index.corpus.cache`, bundled seeds only):
+    what it holds is taken from it instead of computed, and what this build computes is
+    put in it. The records are the same either way.
     """
     if seed_dir is None:
         from seeds import seed_dir as bundled
@@ -124,26 +131,59 @@ def load_corpus(seed_dir: Path | str | None = None,
     regions = load_regions()
     corpus = Corpus()
     specs = {spec.key: spec for doc in manifest.documents for spec in doc.lists}
-    parsed, ocr_docs = _parse_documents(manifest, seed_dir, regions, corpus)
-    records = _canonical_records(parsed, specs, manifest.programs)
-    by_program = {p: {name_key(r.name): r for r in records if r.program == p}
-                  for p in {r.program for r in records}}
-    own = _link_editions(parsed, specs, by_program, corpus)
-    _align_ocr(ocr_docs, parsed, by_program, regions, corpus)
-    for key, entries in parsed.items():
-        corpus.problems += check_counts(specs[key], entries)
-        corpus.entries[key] = len(entries)
-    records = merge_records(records + own)
-    records = _add_tables(records, extra_tables, specs, manifest.programs, corpus)
+    if cache is not None and cache.seeds is not None:
+        seeds: SeedPart = pickle.loads(cache.seeds)
+    else:
+        seeds = _seed_part(manifest, seed_dir, regions, specs)
+        if cache is not None:
+            cache.seeds = pickle.dumps(seeds, protocol=pickle.HIGHEST_PROTOCOL)
+    corpus.problems += seeds.problems
+    corpus.entries.update(seeds.entries)
+    corpus.unlinked += seeds.unlinked
+    records = _add_tables(seeds.records, extra_tables, specs, manifest.programs, corpus, cache)
     records = unique_ids(records)
     order = {key: i for i, key in enumerate(specs)}
     records.sort(key=lambda r: (order.get(r.lists[0], len(order)), r.sources[0].line, r.id))
     corpus.records = records
     corpus.problems += _duplicate_ids(records)
-    records = fill_places(records, lambda p: _province_full(regions, p))
+    records = fill_places(records, lambda p: _province_full(regions, p),
+                          memo=cache.places if cache is not None else None,
+                          used=cache.used_places if cache is not None else None)
     corpus.records = records
-    link_related(records, regions, load_groups(synonym_files))
+    groups = load_groups(synonym_files)
+    if cache is not None:
+        from .related_delta import link_related_from
+
+        cache.related = link_related_from(cache.related, records, regions, groups)
+    else:
+        link_related(records, regions, groups)
     return corpus
+
+
+@dataclass
+class SeedPart:
+    """The seed documents' records, merged, before any added list (the same for every build
+    of the same code: `index.corpus.cache` keeps it)."""
+
+    records: list[Record]
+    problems: list[Problem]
+    entries: dict[str, int]
+    unlinked: list[Entry]
+
+
+def _seed_part(manifest: Manifest, seed_dir: Path, regions: Regions, specs: dict[str, ListSpec]) -> SeedPart:
+    """Phases 1 to 4: the seed documents parsed, linked and merged, their counts checked."""
+    part = Corpus()
+    parsed, ocr_docs = _parse_documents(manifest, seed_dir, regions, part)
+    records = _canonical_records(parsed, specs, manifest.programs)
+    by_program = {p: {name_key(r.name): r for r in records if r.program == p}
+                  for p in {r.program for r in records}}
+    own = _link_editions(parsed, specs, by_program, part)
+    _align_ocr(ocr_docs, parsed, by_program, regions, part)
+    for key, entries in parsed.items():
+        part.problems += check_counts(specs[key], entries)
+        part.entries[key] = len(entries)
+    return SeedPart(merge_records(records + own), part.problems, part.entries, part.unlinked)
 
 
 def _province_full(regions: Regions, short: str) -> str:
@@ -222,7 +262,7 @@ def _align_ocr(ocr_docs: list[tuple[DocumentSpec, Lines]], parsed: dict[str, lis
 
 
 def _add_tables(records: list[Record], extra_tables: Iterable[Path | str | tuple[Path, str]], specs: dict[str, ListSpec],
-                programs: dict[str, str], corpus: Corpus) -> list[Record]:
+                programs: dict[str, str], corpus: Corpus, cache: CorpusCache | None = None) -> list[Record]:
     """Phase 5: users' CSV / JSON lines lists, through the same merge step."""
     if not extra_tables:
         return records
@@ -231,11 +271,19 @@ def _add_tables(records: list[Record], extra_tables: Iterable[Path | str | tuple
     added: list[Record] = []
     for item in extra_tables:  # a path, or (path, the name to report it by)
         path, document = item if isinstance(item, tuple) else (item, None)
-        table_spec, entries, problems = load_table_entries(Path(path), document)
+        path = Path(path)
+        key, blob = cache.table(path, document or str(path)) if cache is not None else (None, None)
+        if blob is not None:
+            spec, records_of, problems, count = pickle.loads(blob)
+        else:
+            spec, entries, problems = load_table_entries(path, document)
+            records_of, count = [to_record(e, spec, programs) for e in entries], len(entries)
+            if cache is not None and key is not None:
+                cache.tables[key] = pickle.dumps((spec, records_of, problems, count), protocol=pickle.HIGHEST_PROTOCOL)
         corpus.problems += problems
-        corpus.entries[table_spec.key] = len(entries)
-        specs[table_spec.key] = table_spec
-        added += [to_record(e, table_spec, programs) for e in entries]
+        corpus.entries[spec.key] = count
+        specs[spec.key] = spec
+        added += records_of
     # One merge for all lists: the same as one per list (a left fold in list order), not n × lists.
     return merge_records(records + added)
 

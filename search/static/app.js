@@ -434,7 +434,11 @@ function onInput() {
   debounce = setTimeout(() => {
     saveUrl(false);
     showList();
-    search(false).then(complete);  // after the hits, so it can leave out names already shown
+    const answered = search(false);
+    const mine = generation;    // search() has counted itself in
+    answered.then(() => {       // after the hits, so it can leave out names already shown;
+      if (mine === generation) complete();  // not for a search a newer keystroke replaced
+    });
   }, DEBOUNCE_MS);
 }
 

@@ -1,0 +1,94 @@
+"""What one build keeps of its corpus so that the next one redoes only what changed.
+
+Adding a 1,000-record list to a 100,000-record index used to parse every list again, place
+every record in the divisions table again and compare every pair of records for `related`
+again. A generation now carries its corpus work (``corpus.pickle``), and the next build of
+the same code (`index.incremental`) starts from it:
+
+- the seed part (every seed document parsed, linked and merged; it never changes without the
+  code fingerprint changing) and each added list's records, keyed by the SHA-256 of the list
+  file's bytes and the name it is reported by;
+- each record's place as `index.corpus.divisions.locate` completed it, keyed by what it
+  reads (name, aliases, builders, province, city, district);
+- the `related` links and each record's blocking keys (`index.corpus.related_delta`), so that
+  only pairs involving a new, changed or removed record are scored.
+
+Everything is stored as the pickled objects' bytes and unpickled on use, so the objects a
+build mutates (merge, unique ids, places) are never the cached ones. The file is checksummed
+like every other file of the generation and read only after its checksum is verified
+(`index.store.verified_bytes`); it is the index's own data, as trusted as Whoosh's pickled
+segment files next to it. A build that finds no usable cache computes everything, as before,
+and the results are the same either way (tests/test_incremental.py compares the tables).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+CORPUS_CACHE = "corpus.pickle"
+_VERSION = 1
+
+
+@dataclass
+class CorpusCache:
+    """The reusable corpus work of one generation (see the module doc)."""
+
+    code: str = ""  # the code fingerprint it was made with: any other code starts afresh
+    seeds: bytes | None = None  # pickled seed part (`index.corpus.load.SeedPart`)
+    # (sha256 of the file, the name it is reported by, its file name) → pickled list part
+    tables: dict[tuple[str, str, str], bytes] = field(default_factory=dict)
+    places: dict[tuple, tuple[str | None, str | None]] = field(default_factory=dict)  # locate's answers
+    related: Any = None  # `index.corpus.related_delta.RelatedState`
+    used_tables: set[tuple[str, str, str]] = field(default_factory=set)  # what this build read (kept on save)
+    used_places: set[tuple] = field(default_factory=set)
+
+    def table(self, path: Path, document: str) -> tuple[tuple[str, str, str], bytes | None]:
+        """The cache key of a list file, and its cached part if there is one."""
+        key = (hashlib.sha256(path.read_bytes()).hexdigest(), document, path.name)
+        self.used_tables.add(key)
+        return key, self.tables.get(key)
+
+    def to_bytes(self) -> bytes:
+        """This cache, keeping only what the build that made it used."""
+        data = {"version": _VERSION, "code": self.code, "seeds": self.seeds,
+                "tables": {k: v for k, v in self.tables.items() if k in self.used_tables},
+                "places": {k: v for k, v in self.places.items() if k in self.used_places},
+                "related": self.related}
+        return zlib.compress(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+    @classmethod
+    def from_bytes(cls, raw: bytes, code: str) -> CorpusCache:
+        """The cache of these bytes if it was made by `code`; an empty one otherwise."""
+        try:
+            data = pickle.loads(zlib.decompress(raw))
+            if data.get("version") != _VERSION or data.get("code") != code:
+                return cls(code=code)
+            return cls(code=code, seeds=data["seeds"], tables=dict(data["tables"]), places=dict(data["places"]),
+                       related=data["related"])
+        except Exception:  # an unreadable cache is no cache: the build computes everything
+            return cls(code=code)
+
+
+def write_cache(generation: Path, cache: CorpusCache) -> None:
+    (generation / CORPUS_CACHE).write_bytes(cache.to_bytes())
+
+
+def read_cache(generation: Path | None, code: str) -> CorpusCache:
+    """The cache of `generation` if it is intact and made by `code`, else an empty one."""
+    from index.errors import IndexDamagedError
+    from index.store import read_meta, verified_bytes
+
+    if generation is None:
+        return CorpusCache(code=code)
+    try:
+        meta = read_meta(generation)
+        if meta.get("code") != code or CORPUS_CACHE not in (meta.get("files") or {}):
+            return CorpusCache(code=code)
+        return CorpusCache.from_bytes(verified_bytes(generation, CORPUS_CACHE, meta), code)
+    except IndexDamagedError:
+        return CorpusCache(code=code)

@@ -1,0 +1,165 @@
+"""`link_related` again after a change, scoring only the pairs that involve a changed record.
+
+A full `index.corpus.related.link_related` scores every candidate pair of the corpus. After a
+list is added or removed, a pair of two records that are both as they were (same id, name,
+program, place and position in the record order) scores as it did: its link, if any, is
+taken from the previous build (`RelatedState`). Only the pairs with a new, changed or removed
+record are looked for and scored, exactly as `candidate_pairs` would find and orient them, so
+the links equal a full run's (tests/test_related.py compares them).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ..records import Record, Related
+from .places import Regions
+from .related import MIN_CONFIDENCE, _Canon, _may_reach, _Prepared, _reason, link_related, pair_score
+
+PartKey = tuple[str, str | None, str | None, str | None]
+
+
+@dataclass
+class RelatedState:
+    """What one run of the links leaves for the next (kept by `index.corpus.cache`)."""
+
+    sigs: dict[str, tuple] = field(default_factory=dict)  # record id → what its links depend on
+    related: dict[str, list[Related]] = field(default_factory=dict)  # record id → its links
+    parts: dict[PartKey, str] = field(default_factory=dict)  # industry part of (name, province, city, district)
+
+
+def _sig(r: Record) -> tuple:
+    return (r.name, r.program, r.province, r.city, r.district, r.lists[0] if r.lists else "",
+            r.sources[0].line if r.sources else 0)
+
+
+def _part_key(r: Record) -> PartKey:
+    return (r.name, r.province, r.city, r.district)
+
+
+def link_related_from(state: RelatedState | None, records: Sequence[Record], regions: Regions,
+                      groups: Sequence[Sequence[str]] = (), min_confidence: float = MIN_CONFIDENCE
+                      ) -> RelatedState:
+    """Set `related` on every record as `link_related` would; returns the state for next time.
+
+    `state`: the previous run's (None: a full run).
+    """
+    prep = _Prepared(regions, _Canon(groups))
+    old_parts = state.parts if state is not None else {}
+    parts: dict[PartKey, str] = {}
+    for r in records:
+        k = _part_key(r)
+        if k not in parts:
+            found = old_parts.get(k)
+            parts[k] = found if found is not None else prep.part(r)[0]
+    if state is None or not _same_order(state, records):
+        link_related(records, regions, groups, min_confidence)
+    else:
+        _relink(state, records, regions, prep, parts, min_confidence)
+    return RelatedState(sigs={r.id: _sig(r) for r in records},
+                        related={r.id: list(r.related) for r in records if r.related}, parts=parts)
+
+
+def _same_order(state: RelatedState, records: Sequence[Record]) -> bool:
+    """Whether the records that were there before come in the same order (a pair is oriented
+    by the order: `candidate_pairs`)."""
+    now = [r.id for r in records if r.id in state.sigs]
+    kept = set(now)
+    return now == [rid for rid in state.sigs if rid in kept]
+
+
+def _relink(state: RelatedState, records: Sequence[Record], regions: Regions, prep: _Prepared,
+            parts: dict[PartKey, str], min_confidence: float) -> None:
+    ids = {r.id for r in records}
+    dirty = {n for n, r in enumerate(records) if state.sigs.get(r.id) != _sig(r)}
+    stale = {r.id for r in (records[n] for n in dirty)} | {rid for rid in state.sigs if rid not in ids}
+    links: dict[str, list[Related]] = defaultdict(list)
+    for r in records:
+        if r.id not in stale:
+            links[r.id] = [rel for rel in state.related.get(r.id, ()) if rel.id not in stale]
+    keys = []
+    for r in records:
+        part = parts[_part_key(r)]
+        keys.append({part[i:i + 2] for i in range(len(part) - 1)} if len(part) >= 2 else {"*"})
+    sizes = [len(parts[_part_key(r)]) if "*" not in k else 0 for r, k in zip(records, keys)]
+    wanted = set().union(*(keys[n] for n in dirty)) | {"*"} if dirty else set()
+    by_city: dict[tuple, list[int]] = defaultdict(list)  # (province, city, key) → records with a city
+    by_province: dict[tuple, list[int]] = defaultdict(list)  # (province, key) → every record
+    no_city: dict[tuple, list[int]] = defaultdict(list)  # (province, key) → records without a city
+    in_city: dict[tuple, list[int]] = defaultdict(list)
+    in_province: dict[str, list[int]] = defaultdict(list)
+    star_nocity: dict[str, list[int]] = defaultdict(list)
+    for n, r in enumerate(records):
+        if not r.province:
+            continue
+        in_province[r.province].append(n)
+        if r.city:
+            in_city[(r.province, r.city)].append(n)
+        else:
+            star_nocity[r.province].append(n)
+        for k in keys[n]:
+            if k not in wanted:
+                continue
+            by_province[(r.province, k)].append(n)
+            if r.city:
+                by_city[(r.province, r.city, k)].append(n)
+            else:
+                no_city[(r.province, k)].append(n)
+    done: set[tuple[int, int]] = set()
+    for n in sorted(dirty):
+        d = records[n]
+        if not d.province:
+            continue
+        near: set[int] = set()
+        if d.city:
+            for k in keys[n] | {"*"}:
+                near.update(by_city.get((d.province, d.city, k), ()))
+                near.update(no_city.get((d.province, k), ()))
+            if "*" in keys[n]:
+                near.update(in_city[(d.province, d.city)])
+                near.update(star_nocity[d.province])
+        else:
+            for k in keys[n] | {"*"}:
+                near.update(by_province.get((d.province, k), ()))
+            if "*" in keys[n]:
+                near.update(in_province[d.province])
+        for m in near:
+            pair = (min(n, m), max(n, m))
+            if m == n or pair in done:
+                continue
+            done.add(pair)
+            x = records[m]
+            if d.city and x.city:
+                if d.city != x.city:
+                    continue
+                a, b = pair
+            elif d.city:
+                a, b = m, n
+            elif x.city:
+                a, b = n, m
+            else:
+                a, b = pair
+            ra, rb = records[a], records[b]
+            if ra.program == rb.program:
+                continue
+            shared = len((keys[a] | {"*"}) & keys[b]) + ("*" in keys[a])
+            if not shared:
+                continue
+            if sizes[a] and sizes[b]:
+                size_a, size_b = len(prep.part(ra, rb.district)[0]), len(prep.part(rb, ra.district)[0])
+                if size_a and size_b and not _may_reach(shared, size_a, size_b, min_confidence):
+                    continue
+            score = pair_score(ra, rb, regions, prepared=prep)
+            if score.confidence < min_confidence:
+                continue
+            for p, q in ((ra, rb), (rb, ra)):
+                links[p.id].append(Related(id=q.id, name=q.name, program=q.program, confidence=score.confidence,
+                                           reason=_reason(score), place=score.place, words=list(score.words),
+                                           similarity=score.similarity))
+    for r in records:
+        r.related = sorted(links.get(r.id, []), key=lambda rel: (-rel.confidence, rel.id))
+
+
+__all__ = ["RelatedState", "link_related_from"]

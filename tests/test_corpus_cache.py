@@ -1,0 +1,103 @@
+"""The corpus cache (index.corpus.cache): a build that starts from the previous build's corpus
+work ends with exactly the records, problems and links a build from scratch makes."""
+
+from __future__ import annotations
+
+import csv
+import random
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from index.corpus import load_corpus
+from index.corpus.cache import CorpusCache
+from index.corpus.load import load_groups
+from index.corpus.places import load_regions
+from index.corpus.related import link_related
+from index.corpus.related_delta import link_related_from
+
+# Re-lists a seed cluster (same program and name: merged into the seed record), and one of
+# another program in the same place and industry as a seed cluster (a related link).
+MINE = ("name,province,city,program,year\n"
+        "七台河石墨烯产业集群,黑龙江,七台河市,创新型产业集群,2021\n"
+        "宁德锂电新能源产业集群,福建,宁德市,地方产业集群,2024\n")
+
+
+def dump(corpus) -> tuple:
+    return ([r.to_dict() for r in corpus.records], [tuple(p) for p in corpus.problems], corpus.entries)
+
+
+def roundtrip(cache: CorpusCache) -> CorpusCache:
+    return CorpusCache.from_bytes(cache.to_bytes(), cache.code)
+
+
+@pytest.fixture(scope="module")
+def lists(corpus, tmp_path_factory) -> list[Path]:
+    """Three lists that re-list the seed clusters under other programs (many related links,
+    among themselves and with the seeds), and MINE."""
+    folder = tmp_path_factory.mktemp("lists")
+    programs = ("市级重点产业集群", "县域特色产业集群", "省级先进制造业集群")
+    paths = []
+    for n, program in enumerate(programs):
+        path = folder / f"list-{n}.csv"
+        with open(path, "w", encoding="utf-8", newline="") as fp:
+            w = csv.writer(fp)
+            w.writerow(["name", "province", "city", "district", "program", "year"])
+            for r in corpus.records[n::2]:
+                w.writerow([r.short_name + ("特色产业集群", "产业集群", "先进制造业集群")[n], r.province or "",
+                            r.city or "", r.district or "", program, 2020 + n])
+        paths.append(path)
+    mine = folder / "mine.csv"
+    mine.write_text(MINE, encoding="utf-8")
+    return [*paths, mine]
+
+
+def test_adding_and_removing_lists_with_the_cache_equals_loading_from_scratch(lists):
+    first, rest = lists[:1], lists[1:]
+    cache = CorpusCache(code="test")
+    assert dump(load_corpus(extra_tables=first, cache=cache)) == dump(load_corpus(extra_tables=first))
+    for n in range(2, len(lists) + 1):  # add one list at a time
+        cache = roundtrip(cache)
+        got = load_corpus(extra_tables=lists[:n], cache=cache)
+        want = load_corpus(extra_tables=lists[:n])
+        assert dump(got) == dump(want), n
+    assert sum(len(r.related) for r in want.records) > 100
+    assert any(len(r.lists) > 1 and r.lists[-1] == "mine" for r in want.records)
+    for gone in (lists[-1], lists[1], lists[0]):  # remove the last, a middle, the first
+        kept = [p for p in lists if p != gone]
+        got = load_corpus(extra_tables=kept, cache=roundtrip(cache))
+        assert dump(got) == dump(load_corpus(extra_tables=kept)), gone.name
+    assert rest
+
+
+def test_links_after_changed_moved_and_removed_records_equal_a_full_run(lists):
+    records = load_corpus(extra_tables=lists).records
+    regions, groups = load_regions(), load_groups()
+    rng = random.Random(3)
+    before = [replace(r, related=[]) for r in records if rng.random() < 0.8]
+    state = link_related_from(None, before, regions, groups)
+    after = []
+    for r in records:
+        roll = rng.random()
+        if roll < 0.05:
+            r = replace(r, city=None, district=None)  # a changed place
+        elif roll < 0.1:
+            r = replace(r, name=r.name.replace("产业集群", "集群"))  # a changed name
+        after.append(replace(r, related=[]))
+    fresh = [replace(r, related=[]) for r in after]
+    link_related(fresh, regions, groups)
+    link_related_from(state, after, regions, groups)
+    assert [r.related for r in after] == [r.related for r in fresh]
+    assert sum(len(r.related) for r in fresh) > 100
+    turned = [replace(r, related=[]) for r in reversed(after)]  # another order: a full run
+    link_related_from(state, turned, regions, groups)
+    fresh = [replace(r, related=[]) for r in reversed(after)]
+    link_related(fresh, regions, groups)
+    assert [r.related for r in turned] == [r.related for r in fresh]
+
+
+def test_a_cache_of_other_code_or_damaged_is_no_cache():
+    cache = CorpusCache(code="a", seeds=b"x")
+    assert CorpusCache.from_bytes(cache.to_bytes(), "b").seeds is None
+    assert CorpusCache.from_bytes(b"not a cache", "a").seeds is None
