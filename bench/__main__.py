@@ -42,6 +42,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     scale.add_argument("--reuse", action="store_true",
                        help="with --workdir: reuse an index already built there with this SCHEMA_VERSION (no build figures)")
     scale.add_argument("--skip-change", action="store_true", help="skip the incremental add/remove step")
+    scale.add_argument("--change-only", action="store_true",
+                       help="only build (or --reuse) and time the incremental add/remove: no cold or warm queries")
     args = p.parse_args(argv)
     if args.runs < 10 or args.queries < 300:
         p.error("--runs must be at least 10 and --queries at least 300")

@@ -21,12 +21,15 @@ from index.analysis import fold
 from index.dictionaries import (load_english, load_generic, load_lookalikes, load_nicknames, load_stopwords,
                                 load_synonyms, load_t2s, syllables)
 from index.errors import IndexBuildError
-from index.completion import completion_table
+from index.completion import Previous, completion_table, syllables_of
+from index.corpus.cache import CorpusCache, write_cache
 from index.corpus.divisions import place_names
-from index.format import (SCHEMA_VERSION, CharmapData, FieldKind, Fields, tie_key, tie_value,
-                          write_charmap, write_complete, write_lexicon, write_records, write_ties,
-                          write_typos, write_values)
-from index.prepare import document_fields, place_text, prepare_field, stored_document
+from index.format import (CHARMAP, RECORDS, SCHEMA_VERSION, TYPOS, CharmapData, FieldKind, Fields, tie_key,
+                          tie_value, write_charmap, write_complete, write_lexicon, write_ties, write_typos,
+                          write_values)
+from index.recordfile import record_line, write_record_lines
+from index.typotable import update_typo_table
+from index.prepare import document_fields, prepare_field, stored_document
 from index.record_terms import LexiconBuilder, field_terms, index_fields
 from index.records import Record
 from index.schema import make_schema
@@ -35,7 +38,7 @@ from index.segment import SegmentBuilder
 from index.workers import index_records
 from index.lock import index_lock
 from index.store import (META, check_generation, file_records, read_meta, resolve_dir, sealed_meta,
-                         swap_in)
+                         swap_in, verified_bytes)
 from index.values import value_table
 
 TEXT_CACHE = 1 << 16  # jieba cuts and readings of repeated texts (builders, places, words)
@@ -96,7 +99,8 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 list_titles: dict[str, str] | None = None,
                 programs: dict[str, str] | None = None,
                 base: Path | None = None, code: str = "",
-                progress: Callable[[str], None] | None = None) -> BuildReport:
+                progress: Callable[[str], None] | None = None,
+                cache: CorpusCache | None = None) -> BuildReport:
     """Write a complete new generation under `index_dir` and swap it in.
 
     Holds the directory's build lock throughout (`index.lock`). Anything that goes wrong
@@ -107,6 +111,8 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
     `base`: a previous generation to extend incrementally (`index.incremental`) if it can be;
     `code`: the fingerprint of the code and data the index is built with (`code_fingerprint`).
     `progress`: told what the build is doing now, a short phrase at a time (a terminal shows it).
+    `cache`: the corpus cache (`index.corpus.cache`): its memo of name spellings and cuts is
+    used and extended, and it is written into the generation with the other files.
     """
     status = progress or (lambda text: None)
     from whoosh import index as windex
@@ -130,7 +136,10 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 gen = new_generation(index_dir)
             reader = Reader()
             tok = make_tokenizer(resolve_dir(cache_dir or index_dir / "cache"))
-            plan = incremental.plan_update(base, code, records) if base is not None and code else None
+            # The records file's lines: an incremental plan compares them; a full build's worker makes them.
+            lines = [(record.id, record_line(record.to_dict())) for record in records] if base is not None else None
+            plan = (incremental.plan_update(base, code, records, lines)
+                    if base is not None and code and lines is not None else None)
             if plan is not None:
                 incremental.link_segments(plan.base, gen)
                 writer = SegmentBuilder(windex.open_dir(str(gen)))
@@ -173,30 +182,50 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 doc = stored_document(record, fields, read, bounds, prepare)
                 return index_fields(record, doc, read, cut, counts, terms_of)
 
-            synonyms = load_synonyms()
-
-            def record_tables() -> None:  # made of the records alone: a worker writes them (index.workers)
-                suggestable = [(record.id, document_fields(record, province_full)) for record in records]
-                write_records(gen, (record.to_dict() for record in records))
+            def record_tables() -> None:  # of the records alone: a worker writes them (index.workers)
+                with open(gen / RECORDS, "wb") as fp:
+                    write_record_lines(fp, lines if lines is not None else
+                                       [(record.id, record_line(record.to_dict())) for record in records],
+                                       plan.blocks if plan is not None else None)
                 write_values(gen, value_table(records, read, list_titles=list_titles, programs=programs))
-                write_complete(gen, completion_table(
-                    suggestable, read, lambda text: list(cut(text)), stopwords=frozenset(load_stopwords()),
-                    places=_place_names(records, province_full) + [r.province for r in records if r.province],
-                    synonyms=synonyms))
 
             helper = index_records(writer, todo, index_one, lex, gen, status, then=record_tables)
             status(f"indexing records: writing {len(todo):,}")
             writer.commit(merge=False)
             writer = None
             status("writing the lexicon, completion and filter tables")
+            suggestable = [(record.id, document_fields(record, province_full)) for record in records]
+            synonyms = load_synonyms()
             # The thesaurus's words by their pinyin too: lidianchi → 锂电池 → 锂电.
             thesaurus = {term: "".join(r[0] for r in read(term) if r) for term in sorted(synonyms)
                          if len(term) >= 2 and all(is_han(c) for c in term)}
             lexicon = lex.lexicon(synonyms, load_stopwords(), load_generic(), load_english(),
                                   load_nicknames(), known_places=place_names(), extra_words=thesaurus)
             write_lexicon(gen, lexicon)
-            write_charmap(gen, _charmap(frozenset(lexicon.chars)))
-            write_typos(gen, lex.typo_targets | {p for p in thesaurus.values() if p})
+            if plan is not None and plan.chars == frozenset(lexicon.chars):  # the same characters
+                (gen / CHARMAP).write_bytes(verified_bytes(plan.base, CHARMAP, plan.meta))
+            else:
+                write_charmap(gen, _charmap(frozenset(lexicon.chars)))
+            spell, cut_name = _completion_memo(cache, read, cut)
+            previous = None
+            if plan is not None and cache is not None and cache.counts:
+                fresh = {r.id for r in plan.new}
+                previous = Previous(cache.counts, [[t for _, t in document_fields(r, province_full)] for r in plan.old],
+                                    [n for n, r in enumerate(records) if r.id in fresh])
+            counted: dict[str, int] = {}
+            write_complete(gen, completion_table(
+                suggestable, read, cut_name, spell=spell, previous=previous, counted=counted,
+                stopwords=lexicon.stopwords,
+                places=sorted(p for p, c in lex.places.items() if c > 0) + [r.province for r in records if r.province],
+                synonyms=lexicon.synonyms))
+            targets = lex.typo_targets | {p for p in thesaurus.values() if p}
+            if plan is not None:  # the previous table with the lines of the changed words rewritten
+                before = set(plan.state["typos"]) | {p for p in thesaurus.values() if p}
+                update_typo_table(verified_bytes(plan.base, TYPOS, plan.meta), gen / TYPOS,
+                                  targets - before, before - targets)
+            else:
+                write_typos(gen, targets)
+            del targets
             if plan is None:  # one segment, written in record order: document number i is records[i]
                 write_ties(gen, [tie_key(tie_value(r.name, r.id)) for r in records])
             else:  # linked segments with deletions, and a new one
@@ -204,6 +233,9 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
             incremental.write_state(gen, lex.state())
             helper.finish()
             helper = None
+            if cache is not None:
+                cache.counts = counted
+                write_cache(gen, cache)
             seconds = time.perf_counter() - started
             _write_json(gen / META, sealed_meta({
                 "fingerprint": fingerprint, "schema_version": SCHEMA_VERSION, "records": len(records),
@@ -232,13 +264,29 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
     return BuildReport(gen, len(records), time.perf_counter() - started)
 
 
-def _place_names(records: list[Record], province_full: Callable[[str], str | None]) -> list[str]:
-    """The place names (of two or more characters) of the records' place fields, sorted: the
-    places `LexiconBuilder` counts (`index.record_terms`), without counting."""
-    names: set[str] = set()
-    for record in records:
-        names.update(p for p in place_text(record, province_full).split() if len(p) >= 2)
-    return sorted(names)
+def _completion_memo(cache: CorpusCache | None, read, cut) -> tuple[Callable[[str], str], Callable[[str], list[str]]]:
+    """The spelling and the words of a text for the completion table, from the cache's memo
+    when it has them (names repeat from one build to the next), computed and memoized if not."""
+    if cache is None:
+        return (lambda text: " ".join(syllables_of(text, read))), (lambda text: list(cut(text)))
+    spelled, words = cache.spelled, cache.words
+    used_spelled, used_words = cache.used_spelled, cache.used_words
+
+    def spell(text: str) -> str:
+        found = spelled.get(text)
+        if found is None:
+            found = spelled[text] = " ".join(syllables_of(text, read))
+        used_spelled.add(text)
+        return found
+
+    def cut_words(text: str) -> list[str]:
+        found = words.get(text)
+        if found is None:
+            found = words[text] = tuple(cut(text))
+        used_words.add(text)
+        return list(found)
+
+    return spell, cut_words
 
 
 def write_ties_from_index(generation: Path) -> None:
@@ -262,5 +310,4 @@ def _abandon(writer) -> None:
 
 
 def _write_json(path: Path, data: dict) -> None:
-    with open(path, "w", encoding="utf-8") as fp:
-        json.dump(data, fp, ensure_ascii=False, separators=(",", ":"))
+    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

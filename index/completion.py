@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from typing import NamedTuple
 
 from index.text import strip_place_suffix
 
@@ -21,19 +22,24 @@ Read = Callable[[str], Sequence[tuple[str, ...]]]
 Cut = Callable[[str], list[str]]
 
 
-def _syllables(text: str, read: Read) -> list[str]:
+def syllables_of(text: str, read: Read) -> list[str]:
     """Usual reading of each character; the character itself (lower-cased) if it has none."""
     return [r[0] if r else ch.lower() for ch, r in zip(text, read(text))]
 
 
 def completion_table(docs: Iterable[tuple[str, list[tuple[str, str]]]], read: Read, cut: Cut, *,
                      stopwords: Iterable[str] = (), places: Iterable[str] = (),
-                     synonyms: dict[str, list[str]] | None = None) -> dict:
+                     synonyms: dict[str, list[str]] | None = None,
+                     spell: Callable[[str], str] | None = None,
+                     previous: Previous | None = None, counted: dict[str, int] | None = None) -> dict:
     """``{"entries": [[text, syllables, kind, count, id], ...]}`` from (record id, fields).
 
     `fields` are a record's (kind, text) pairs, as `index.prepare.document_fields` gives.
 
-    `syllables` is space-separated, one per character. Names are kind ``name`` with the
+    `syllables` is space-separated, one per character (`spell(text)` if given: a memo of them).
+    `previous`: the counts of a previous table and what changed since (see `Previous`): only
+    the changed records are searched for the items it counted. `counted`: filled with every
+    item's count, for the next table. Names are kind ``name`` with the
     record's id; words of two or more characters in names and aliases are ``place`` when they
     name a place, else ``word``; place values (`places`) are added as ``place`` too.
     """
@@ -50,27 +56,61 @@ def completion_table(docs: Iterable[tuple[str, list[tuple[str, str]]]], read: Re
             if kind in ("name", "alias"):
                 words.update(w for w in cut(text) if len(w) >= 2 and w not in stop
                              and any("\u4e00" <= c <= "\u9fff" for c in w))
-    counts = _counts(list(names) + sorted(words - set(names)), texts, synonyms or {})
+    spell = spell or (lambda text: " ".join(syllables_of(text, read)))
+    counts = _counts(list(names) + sorted(words - set(names)), texts, synonyms or {}, previous)
+    if counted is not None:
+        counted.update(counts)
     entries = []
     for text, rid in names.items():
-        entries.append([text, " ".join(_syllables(text, read)), NAME, counts[text], rid])
+        entries.append([text, spell(text), NAME, counts[text], rid])
     for w in sorted(words - set(names)):
         short = strip_place_suffix(w)
         if short != w and short in words and counts.get(short) == counts[w]:
             continue  # 常州市 finds what 常州 finds: suggest the short form only
         if counts[w]:
             kind = PLACE if w in place_names else WORD
-            entries.append([w, " ".join(_syllables(w, read)), kind, counts[w], None])
+            entries.append([w, spell(w), kind, counts[w], None])
     return {"entries": entries}
 
 
-def _counts(items: list[str], texts: list[list[str]], synonyms: dict[str, list[str]]) -> dict[str, int]:
-    """For each item, how many records hold it (or one of its synonyms) in any of their texts."""
+class Previous(NamedTuple):
+    """A previous table's counts and the records changed since: their texts then, and the
+    positions of their texts now (in the order `completion_table` gets the records)."""
+
+    counts: dict[str, int]  # item → records holding it, as `counted` gave
+    gone: list[list[str]]  # the texts of removed records and the old texts of changed ones
+    fresh: list[int]  # the new and changed records
+
+
+def _counts(items: list[str], texts: list[list[str]], synonyms: dict[str, list[str]],
+            previous: Previous | None = None) -> dict[str, int]:
+    """For each item, how many records hold it (or one of its synonyms) in any of their texts.
+
+    With `previous`, an item it counted is counted again in the changed records only.
+    """
+    if previous is None:
+        return _count(items, texts, synonyms)
+    known = [item for item in items if item in previous.counts]
+    out = _count([item for item in items if item not in previous.counts], texts, synonyms)
+    plus = _count(known, [texts[i] for i in previous.fresh], synonyms)
+    minus = _count(known, previous.gone, synonyms)
+    for item in known:
+        out[item] = previous.counts[item] + plus[item] - minus[item]
+    return out
+
+
+def _count(items: list[str], texts: list[list[str]], synonyms: dict[str, list[str]]) -> dict[str, int]:
+    if not items:
+        return {}
+    needed: set[str] = set()
+    for item in items:
+        needed.update(item)
+        for other in synonyms.get(item.lower(), ()):
+            needed.update(other)
     by_char: dict[str, set[int]] = defaultdict(set)
     for i, fields in enumerate(texts):
-        for t in fields:
-            for ch in t:
-                by_char[ch].add(i)
+        for ch in set("".join(fields)) & needed:
+            by_char[ch].add(i)
 
     def holding(word: str) -> set[int]:
         sets = sorted((by_char.get(ch, set()) for ch in set(word)), key=len)

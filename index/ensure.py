@@ -135,7 +135,7 @@ def build_from_seeds(index_dir: Path, log: Log | None = None, why: str = "reques
     """
     from index.build import build_index, new_generation
     from index.corpus import load_corpus
-    from index.corpus.cache import read_cache, write_cache
+    from index.corpus.cache import read_cache
     from index.corpus.places import load_regions
     from index.corpus.tables import check_list_file
 
@@ -169,7 +169,6 @@ def build_from_seeds(index_dir: Path, log: Log | None = None, why: str = "reques
             # The previous build's corpus work, for a change of lists; a plain build starts afresh.
             cache = read_cache(prev_gen if (extra or remove) else None, code)
             corpus = load_corpus(extra_tables=[(gen / a.file, a.origin) for a in lists], cache=cache)
-            write_cache(gen, cache)
             for problem in corpus.problems:
                 if log:
                     log(f"clsearch: warning: {problem}")
@@ -190,7 +189,7 @@ def build_from_seeds(index_dir: Path, log: Log | None = None, why: str = "reques
                                  list_titles=titles, programs=manifest.programs,
                                  inputs=stat_signature(seed_files() + files),
                                  base=prev_gen if (extra or remove) else None, code=code,
-                                 progress=progress)
+                                 progress=progress, cache=cache)
         except BaseException:
             remove_tree(gen)
             raise

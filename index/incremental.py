@@ -36,7 +36,7 @@ from typing import Any
 
 from index.errors import IndexDamagedError
 from index.format import RECORDS, Fields
-from index.recordfile import read_all
+from index.recordfile import lines_by_id, old_blocks
 from index.records import Record
 from index.store import check_generation, read_meta, verified_bytes
 
@@ -56,6 +56,9 @@ class Plan:
     old: list[Record]  # the removed and changed records as the previous generation had them
     new: list[Record]  # records to write to the new segment (new and changed), in corpus order
     state: dict[str, Any]  # the previous generation's lexicon counts
+    meta: dict[str, Any]  # the previous generation's metadata (its files' checksums)
+    blocks: dict[tuple[str, ...], tuple[bytes, bytes]]  # its records file's blocks (`recordfile.old_blocks`)
+    chars: frozenset[str]  # the characters of its lexicon (its character map depends on them alone)
 
 
 def signature(d: dict[str, Any]) -> str:
@@ -64,10 +67,12 @@ def signature(d: dict[str, Any]) -> str:
                       sort_keys=True, separators=(",", ":"))
 
 
-def plan_update(base: Path, code: str, records: list[Record]) -> Plan | None:
+def plan_update(base: Path, code: str, records: list[Record], lines: list[tuple[str, str]]) -> Plan | None:
     """How to reach `records` from generation `base`; None if only a full build can.
 
-    `code`: the `code_fingerprint` the new generation is built with.
+    `code`: the `code_fingerprint` the new generation is built with; `lines`: each record's
+    id and line in the records file (`recordfile.record_line`). A record whose line is the
+    one `base` holds is unchanged; only the others are compared field by field.
     """
     try:
         meta = read_meta(base)
@@ -79,23 +84,25 @@ def plan_update(base: Path, code: str, records: list[Record]) -> Plan | None:
         return None
     try:
         state = json.loads(verified_bytes(base, LEXSTATE, meta))
-        rows = {d["id"]: d for d in read_all(io.BytesIO(verified_bytes(base, RECORDS, meta)))}
+        blocks = old_blocks(io.BytesIO(verified_bytes(base, RECORDS, meta)))
+        rows = lines_by_id(blocks)
         docnums, segments = _live_documents(base)
-    except (IndexDamagedError, ValueError, KeyError, TypeError, OSError):
+        chars = frozenset(ch for ch, rows_of in state["votes"].items() if rows_of)
+    except (IndexDamagedError, ValueError, KeyError, TypeError, AttributeError, OSError):
         return None
     if segments >= MAX_SEGMENTS or set(docnums) != set(rows):
         return None
     new: list[Record] = []
     seen = set()
-    for record in records:
-        seen.add(record.id)
-        old = rows.get(record.id)
-        if old is None or signature(old) != signature(record.to_dict()):
+    for record, (rid, line) in zip(records, lines):
+        seen.add(rid)
+        old = rows.get(rid)
+        if old is None or (old != line and signature(json.loads(old)) != signature(record.to_dict())):
             new.append(record)
     gone = [rid for rid in rows if rid not in seen]
     changed = [r.id for r in new if r.id in rows]
     return Plan(base, sorted(docnums[rid] for rid in gone + changed),
-                [record_of(rows[rid]) for rid in gone + changed], new, state)
+                [record_of(json.loads(rows[rid])) for rid in gone + changed], new, state, meta, blocks, chars)
 
 
 def _live_documents(generation: Path) -> tuple[dict[str, int], int]:
@@ -142,8 +149,8 @@ def link_segments(base: Path, generation: Path) -> None:
 
 
 def write_state(generation: Path, state: dict[str, Any]) -> None:
-    with open(generation / LEXSTATE, "w", encoding="utf-8") as fp:
-        json.dump(state, fp, ensure_ascii=False, separators=(",", ":"))
+    (generation / LEXSTATE).write_text(json.dumps(state, ensure_ascii=False, separators=(",", ":")),
+                                       encoding="utf-8")
 
 
 def add_lists(index_dir: Path, paths: Iterable[str | Path], log: Callable[[str], None] | None = None):

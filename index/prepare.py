@@ -21,6 +21,13 @@ Readings = Sequence[tuple[str, ...]]
 
 def place_text(record: Record, province_full: Callable[[str], str | None] = lambda p: None) -> str:
     """Every way a user may name the record's place, space-separated, without repeats."""
+    return _place_text(record.province, record.city, record.district, province_full)
+
+
+@lru_cache(maxsize=1 << 14)
+def _place_text(province: str | None, city: str | None, district: str | None,
+                province_full: Callable[[str], str | None]) -> str:
+    record = Record("", "", "", "", "", "", province=province, city=city, district=district)
     names: list[str] = []
     for part in (record.province, record.city, record.district):
         if part:

@@ -27,30 +27,70 @@ Directory = list[tuple[int, int, list[str]]]  # (offset, size, ids) per block
 
 def write_record_file(fp: IO[bytes], records: Iterable[Mapping[str, Any]]) -> int:
     """Write `records` (plain dicts with an "id") to `fp`; returns how many."""
+    return write_record_lines(fp, ((d["id"], record_line(d)) for d in records))
+
+
+def record_line(d: Mapping[str, Any]) -> str:
+    """One record's line in the file."""
+    return json.dumps(d, ensure_ascii=False, separators=(",", ":"))
+
+
+def write_record_lines(fp: IO[bytes], lines: Iterable[tuple[str, str]],
+                       previous: dict[tuple[str, ...], tuple[bytes, bytes]] | None = None) -> int:
+    """Write (id, `record_line`) pairs to `fp`; returns how many.
+
+    `previous`: blocks of an earlier file by their ids (`old_blocks`): a block whose ids and
+    lines are the same is copied compressed as it is, not compressed again.
+    """
     blocks: list[list[Any]] = []
-    lines: list[str] = []
+    text: list[str] = []
     ids: list[str] = []
     count = 0
 
     def flush() -> None:
-        data = zlib.compress(("\n".join(lines) + "\n").encode("utf-8"), 6)
+        raw = ("\n".join(text) + "\n").encode("utf-8")
+        old = previous.get(tuple(ids)) if previous else None
+        data = old[1] if old is not None and old[0] == raw else zlib.compress(raw, 6)
         blocks.append([fp.tell(), len(data), list(ids)])
         fp.write(data)
-        lines.clear()
+        text.clear()
         ids.clear()
 
-    for d in records:
-        lines.append(json.dumps(d, ensure_ascii=False, separators=(",", ":")))
-        ids.append(d["id"])
+    for rid, line in lines:
+        text.append(line)
+        ids.append(rid)
         count += 1
-        if len(lines) == BLOCK:
+        if len(text) == BLOCK:
             flush()
-    if lines:
+    if text:
         flush()
     at = fp.tell()
     fp.write(zlib.compress(json.dumps({"blocks": blocks}, ensure_ascii=False).encode("utf-8"), 6))
     fp.write(_TRAILER.pack(at))
     return count
+
+
+def old_blocks(fp: IO[bytes]) -> dict[tuple[str, ...], tuple[bytes, bytes]]:
+    """Every block of a records file by its ids: (its lines as bytes, its compressed bytes).
+    ValueError if the file is not a records file."""
+    out = {}
+    for offset, size, ids in read_directory(fp):
+        fp.seek(offset)
+        data = fp.read(size)
+        try:
+            out[tuple(ids)] = (zlib.decompress(data), data)
+        except zlib.error as exc:
+            raise ValueError(f"damaged records block ({exc})") from exc
+    return out
+
+
+def lines_by_id(blocks: dict[tuple[str, ...], tuple[bytes, bytes]]) -> dict[str, str]:
+    """Each record's line, by id, from `old_blocks`."""
+    out = {}
+    for ids, (raw, _) in blocks.items():
+        for rid, line in zip(ids, raw.decode("utf-8").splitlines()):
+            out[rid] = line
+    return out
 
 
 def read_directory(fp: IO[bytes]) -> Directory:

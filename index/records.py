@@ -7,7 +7,7 @@ kept as a `Source`, so any field can be traced to the line it came from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -67,22 +67,20 @@ class Record:
         return "；".join(self.builders) if self.builders else None
 
     def to_dict(self) -> dict:
-        """Plain JSON-able dict (used by `clsearch export`)."""
-        d = {name: getattr(self, name) for name in _RECORD_FIELDS}  # what asdict gives, faster
-        for name in ("aliases", "builders", "lists", "ocr_readings"):
-            d[name] = list(d[name])
-        d["sources"] = [{name: getattr(s, name) for name in _SOURCE_FIELDS} for s in self.sources]
-        d["related"] = [_related_dict(r) for r in self.related]
-        d["builder"] = self.builder
-        return d
-
-
-def _related_dict(r: Related) -> dict:
-    d = {name: getattr(r, name) for name in _RELATED_FIELDS}
-    d["words"] = list(r.words)
-    return d
-
-
-_RECORD_FIELDS = tuple(f.name for f in fields(Record))
-_SOURCE_FIELDS = tuple(f.name for f in fields(Source))
-_RELATED_FIELDS = tuple(f.name for f in fields(Related))
+        """Plain JSON-able dict (used by `clsearch export`): `dataclasses.asdict` plus
+        ``builder``, written out (asdict's deep copy took most of the time of writing the
+        records file at 100,000 records)."""
+        return {
+            "id": self.id, "name": self.name, "short_name": self.short_name, "program": self.program,
+            "issuer": self.issuer, "list_title": self.list_title, "year": self.year,
+            "aliases": list(self.aliases), "province": self.province, "city": self.city,
+            "district": self.district, "builders": list(self.builders), "recommender": self.recommender,
+            "type": self.type, "lists": list(self.lists),
+            "sources": [{"document": s.document, "list": s.list, "line": s.line, "text": s.text, "role": s.role}
+                        for s in self.sources],
+            "ocr_readings": list(self.ocr_readings),
+            "related": [{"id": r.id, "name": r.name, "program": r.program, "confidence": r.confidence,
+                         "reason": r.reason, "place": r.place, "words": list(r.words),
+                         "similarity": r.similarity} for r in self.related],
+            "builder": self.builder,
+        }

@@ -20,6 +20,7 @@ about a third (32 → ~21 MB at 100,000 records).
 from __future__ import annotations
 
 import mmap
+from collections import defaultdict
 from pathlib import Path
 from collections.abc import Iterable, Iterator
 
@@ -35,14 +36,9 @@ def typo_lines(words: Iterable[str]) -> Iterator[str]:
     """
     entries: list[str] = []
     add = entries.append
-    for word in {w for w in words if w and not any(c.isspace() for c in w)}:
-        add(word + "\t.")
-        seen = {word}
-        for i, c in enumerate(word):
-            variant = word[:i] + word[i + 1:]
-            if variant not in seen:  # aab: deleting either a is one variant
-                seen.add(variant)
-                add(f"{variant}\t{i}{c}" if not (c.isdigit() or c in ".=") else f"{variant}\t={word}")
+    for word in {w for w in words if _usable(w)}:
+        for variant, token in _filed(word):
+            add(f"{variant}\t{token}")
     entries.sort()  # by variant (a tab sorts before any letter), then token
     key: str | None = None
     tokens: list[str] = []
@@ -78,6 +74,69 @@ def write_typo_table(path: Path, words: Iterable[str]) -> int:
             fp.write(line)
             count += 1
     return count
+
+
+def _usable(word: str) -> bool:
+    return bool(word) and not any(c.isspace() for c in word)
+
+
+def _filed(word: str) -> Iterator[tuple[str, str]]:
+    """(variant, token) for each line `word` is filed on: itself (``.``) and each one-deletion
+    variant (what it inserts where, or ``=word``; see the module doc)."""
+    yield word, "."
+    seen = {word}
+    for i, c in enumerate(word):
+        variant = word[:i] + word[i + 1:]
+        if variant not in seen:  # aab: deleting either a is one variant
+            seen.add(variant)
+            yield variant, (f"{i}{c}" if not (c.isdigit() or c in ".=") else "=" + word)
+
+
+def update_typo_table(data: bytes, path: Path, added: Iterable[str], removed: Iterable[str]) -> None:
+    """Write to `path` the table whose bytes are `data`, less the words `removed`, plus `added`: the file
+    `write_typo_table` writes for those words, made by rewriting only the lines of the keys
+    the changed words are filed under (an incremental build changes a few thousand words
+    of a table of millions of keys)."""
+    delta: dict[bytes, tuple[set[bytes], set[bytes]]] = defaultdict(lambda: (set(), set()))
+    for n, changed in enumerate((added, removed)):
+        for word in {w for w in changed if _usable(w)}:
+            for variant, token in _filed(word):
+                delta[variant.encode("utf-8")][n].add(token.encode("utf-8"))
+    out: list[bytes] = []
+    pos = 0
+    for key in sorted(delta):
+        start, end, found = _seek(data, key, pos)
+        out.append(data[pos:start])
+        filed: set[bytes] = set(data[start + len(key) + 1:end].split()) if found else set()
+        plus, minus = delta[key]
+        filed = (filed - minus) | plus
+        if filed:
+            out.append(key + b"\t" + b" ".join(sorted(filed)) + b"\n")
+        pos = end if found else start
+    out.append(data[pos:])
+    with open(path, "wb") as fp:
+        fp.writelines(out)
+
+
+def _seek(data: bytes, want: bytes, lo: int) -> tuple[int, int, bool]:
+    """The line of `want` in a table, searched from `lo` (a line start): (start, end, True),
+    or where it would go: (start, start, False)."""
+    hi = len(data)
+    while lo < hi:  # lo and hi are line starts; lines before lo sort below `want`, from hi above
+        mid = (lo + hi) // 2
+        cut = data.rfind(b"\n", lo, mid)
+        start = cut + 1 if cut >= 0 else lo
+        end = data.find(b"\n", mid)
+        end = len(data) if end < 0 else end + 1
+        tab = data.find(b"\t", start, end)
+        found = data[start:tab]
+        if found == want:
+            return start, end, True
+        if found < want:
+            lo = end
+        else:
+            hi = start
+    return lo, lo, False
 
 
 class TypoTable:

@@ -36,19 +36,6 @@ def load_value_aliases(path: Path = DATA_DIR / "value_aliases.tsv") -> dict[tupl
     return dict(table)
 
 
-def record_values(record: Record) -> dict[str, list[str]]:
-    """The value(s) of each filter field for one record (empty list when it has none)."""
-    return {
-        "province": [record.province] if record.province else [],
-        "city": [record.city] if record.city else [],
-        "district": [record.district] if record.district else [],
-        "program": [record.program] if record.program else [],
-        "list": list(record.lists),
-        "type": [record.type] if record.type else [],
-        "year": [str(record.year)] if record.year else [],
-    }
-
-
 def _pinyin(text: str, read: Read) -> str | None:
     """Usual reading of hanzi text, joined (常州市 → changzhoushi); None if any char has none."""
     syls = [r[0] if r else "" for r in read(text)]
@@ -94,9 +81,23 @@ def value_table(records: Iterable[Record], read: Read, *,
     aliases = load_value_aliases() if aliases is None else aliases
     counts: dict[str, Counter] = {f: Counter() for f in FIELDS}
     parents: dict[tuple[str, str], Counter] = defaultdict(Counter)
-    for r in records:
-        for f, vals in record_values(r).items():
-            counts[f].update(dict.fromkeys(vals, 1))
+    province, city, district, program = counts["province"], counts["city"], counts["district"], counts["program"]
+    lists, types, years = counts["list"], counts["type"], counts["year"]
+    for r in records:  # each distinct value of a record counts once
+        if r.province:
+            province[r.province] += 1
+        if r.city:
+            city[r.city] += 1
+        if r.district:
+            district[r.district] += 1
+        if r.program:
+            program[r.program] += 1
+        for value in dict.fromkeys(r.lists):
+            lists[value] += 1
+        if r.type:
+            types[r.type] += 1
+        if r.year:
+            years[str(r.year)] += 1
         if r.city and r.province:
             parents[("city", r.city)][r.province] += 1
         if r.district and (r.city or r.province):

@@ -98,8 +98,30 @@ def _least(vecs: list[Vec]) -> Vec:
             min(v[3] for v in vecs), min(v[4] for v in vecs))
 
 
+# Where the other units of an alternative must sit for its first unit's spot: a match is a run
+# of characters of one field.
+_REST_SPOT: dict[str, str] = {Spot.WORD: Spot.NAME, Spot.SINGLE: Spot.NAME, Spot.NAME: Spot.NAME, Spot.ALIAS: Spot.ALIAS,
+              Spot.BUILDER: Spot.BUILDER}
+
+
+def _alt_spot(alt: Alternative, spot: str, spots: Spots) -> AbstractSet[int]:
+    """Documents where `alt` can match at no typo with its first unit at `spot`: the first
+    unit there, every other unit somewhere in the same kind of field.
+
+    A document outside it matches there only through a typo channel, which ranks below any
+    bound at no new typo (typos come before field and exactness), so the bounds stay bounds.
+    """
+    ids = spots(spot, alt.units[0])
+    rest = _REST_SPOT[spot]
+    for u in alt.units[1:]:
+        if not ids:
+            break
+        ids = ids & spots(rest, u)
+    return ids
+
+
 def _spotted(alt: Alternative, docs: AbstractSet[int], spots: Spots) -> list[tuple[Vec, AbstractSet[int]]]:
-    """`docs` of `alt` split by where its first unit can match at no typo (see `Spots`)."""
+    """`docs` of `alt` split by where it can match at no typo (see `Spots`, `_alt_spot`)."""
     base = alt_vec(alt)
     unit = alt.units[0]
     left = Bits.of(docs)
@@ -107,7 +129,7 @@ def _spotted(alt: Alternative, docs: AbstractSet[int], spots: Spots) -> list[tup
 
     def take(spot: str) -> Bits:
         nonlocal left
-        ids = left & spots(spot, unit)
+        ids = left & _alt_spot(alt, spot, spots)
         left = left - ids
         return ids
 
@@ -245,10 +267,10 @@ _ELSEWHERE = (FIELD_RANK[FieldKind.PLACE], 0)
 def _spot_classes(alts: Sequence[Alternative], docs_of: Callable[[Alternative], AbstractSet[int]],
                   spots: Spots) -> list[tuple[tuple[int, int], list[AbstractSet[int]]]]:
     """For a term of a token matched in parts: per class of `_CLASSES`, the documents where
-    the first unit of one of its alternatives can sit there at no typo (a document counts in
-    its best class; one in none of them can match at no typo only in the place)."""
-    units = list({a.units[0] for a in alts if a.units and docs_of(a)})
-    return [(extra, [spots(spot, u) for u in units]) for spot, extra in _CLASSES]
+    one of its alternatives can sit there at no typo (`_alt_spot`; a document counts in its
+    best class; one in none of them can match at no typo only in the place)."""
+    found = [a for a in alts if a.units and docs_of(a)]
+    return [(extra, [_alt_spot(a, spot, spots) for a in found]) for spot, extra in _CLASSES]
 
 
 def _by_field(ids: AbstractSet[int], per_part: list[list[tuple[tuple[int, int], list[AbstractSet[int]]]]]

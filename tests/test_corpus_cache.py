@@ -101,3 +101,32 @@ def test_a_cache_of_other_code_or_damaged_is_no_cache():
     cache = CorpusCache(code="a", seeds=b"x")
     assert CorpusCache.from_bytes(cache.to_bytes(), "b").seeds is None
     assert CorpusCache.from_bytes(b"not a cache", "a").seeds is None
+
+
+def test_to_dict_is_asdict_with_the_builder(corpus, lists):
+    from dataclasses import asdict
+
+    records = load_corpus(extra_tables=lists).records
+    assert any(r.related for r in records) and any(len(r.sources) > 1 for r in records)
+    for r in records:
+        assert r.to_dict() == {**asdict(r), "builder": r.builder}
+        assert list(r.to_dict()) == [*asdict(r), "builder"]  # the same key order: the same JSON
+
+
+def test_updating_a_typo_table_gives_the_table_of_the_new_words(tmp_path):
+    from index.typotable import TypoTable, update_typo_table, write_typo_table
+
+    rng = random.Random(5)
+    words = {"".join(rng.choice("abcdeghz") for _ in range(rng.randint(1, 7))) for _ in range(400)}
+    before = set(list(words)[:300])
+    after = set(list(words)[100:])
+    write_typo_table(tmp_path / "before.tsv", before)
+    write_typo_table(tmp_path / "want.tsv", after)
+    update_typo_table((tmp_path / "before.tsv").read_bytes(), tmp_path / "got.tsv", after - before, before - after)
+    assert (tmp_path / "got.tsv").read_bytes() == (tmp_path / "want.tsv").read_bytes()
+    table = TypoTable(tmp_path / "got.tsv")
+    word = sorted(after - before)[0]
+    assert word in table.get(word)
+    table.close()
+    update_typo_table(b"", tmp_path / "empty.tsv", after, set())
+    assert (tmp_path / "empty.tsv").read_bytes() == (tmp_path / "want.tsv").read_bytes()

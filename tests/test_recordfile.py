@@ -5,7 +5,8 @@ import io
 import pytest
 
 from index import recordfile
-from index.recordfile import read_all, read_block, read_directory, write_record_file
+from index.recordfile import (old_blocks, read_all, read_block, read_directory, record_line, write_record_file,
+                              write_record_lines)
 
 
 def rows(n: int) -> list[dict]:
@@ -30,3 +31,22 @@ def test_an_empty_file_of_records_and_damage_are_told_apart():
     for damaged in (b"", b"garbage", fp.getvalue()[:-3]):
         with pytest.raises(ValueError):
             read_directory(io.BytesIO(damaged))
+
+
+def test_blocks_of_an_earlier_file_are_copied_and_the_file_is_the_same(monkeypatch):
+    """An incremental build passes the previous file's blocks: unchanged blocks are copied
+    compressed, changed ones written anew, and the bytes equal a fresh write."""
+    monkeypatch.setattr(recordfile, "BLOCK", 4)
+    before = io.BytesIO()
+    write_record_file(before, rows(10))
+    after = rows(12)
+    after[5]["name"] = "改名产业集群"
+    fresh = io.BytesIO()
+    write_record_file(fresh, after)
+    compressed = []
+    real = recordfile.zlib.compress
+    monkeypatch.setattr(recordfile.zlib, "compress", lambda data, level: compressed.append(data) or real(data, level))
+    reused = io.BytesIO()
+    write_record_lines(reused, ((d["id"], record_line(d)) for d in after), old_blocks(before))
+    assert reused.getvalue() == fresh.getvalue()
+    assert len(compressed) == 3  # block 2 (changed), block 3 (two more records), the directory

@@ -44,8 +44,13 @@ class CorpusCache:
     tables: dict[tuple[str, str, str], bytes] = field(default_factory=dict)
     places: dict[tuple, tuple[str | None, str | None]] = field(default_factory=dict)  # locate's answers
     related: Any = None  # `index.corpus.related_delta.RelatedState`
+    spelled: dict[str, str] = field(default_factory=dict)  # completion: text → syllables
+    words: dict[str, tuple[str, ...]] = field(default_factory=dict)  # completion: text → jieba's words
+    counts: dict[str, int] = field(default_factory=dict)  # completion: item → records holding it
     used_tables: set[tuple[str, str, str]] = field(default_factory=set)  # what this build read (kept on save)
     used_places: set[tuple] = field(default_factory=set)
+    used_spelled: set[str] = field(default_factory=set)
+    used_words: set[str] = field(default_factory=set)
 
     def table(self, path: Path, document: str) -> tuple[tuple[str, str, str], bytes | None]:
         """The cache key of a list file, and its cached part if there is one."""
@@ -58,7 +63,10 @@ class CorpusCache:
         data = {"version": _VERSION, "code": self.code, "seeds": self.seeds,
                 "tables": {k: v for k, v in self.tables.items() if k in self.used_tables},
                 "places": {k: v for k, v in self.places.items() if k in self.used_places},
-                "related": self.related}
+                "related": self.related,
+                "spelled": {k: v for k, v in self.spelled.items() if k in self.used_spelled},
+                "words": {k: v for k, v in self.words.items() if k in self.used_words},
+                "counts": self.counts}
         return zlib.compress(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL), 1)
 
     @classmethod
@@ -69,7 +77,8 @@ class CorpusCache:
             if data.get("version") != _VERSION or data.get("code") != code:
                 return cls(code=code)
             return cls(code=code, seeds=data["seeds"], tables=dict(data["tables"]), places=dict(data["places"]),
-                       related=data["related"])
+                       related=data["related"], spelled=dict(data["spelled"]), words=dict(data["words"]),
+                       counts=dict(data["counts"]))
         except Exception:  # an unreadable cache is no cache: the build computes everything
             return cls(code=code)
 
