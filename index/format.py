@@ -231,7 +231,7 @@ class MatchField:
     it on first use from each character's keys (an exact hanzi search never needs it).
     """
 
-    __slots__ = ("kind", "rank", "text", "chars", "bounds", "_at", "_keys")
+    __slots__ = ("kind", "rank", "text", "chars", "bounds", "_at", "_keys", "_letters")
 
     def __init__(self, kind: str, rank: int, text: str, chars: tuple[Char, ...],
                  at: Mapping[str, Sequence[int]] | None, bounds: frozenset[int],
@@ -243,6 +243,7 @@ class MatchField:
         self.bounds = bounds  # offsets where words start or end (always 0 and len(text))
         self._at = at
         self._keys = keys  # per character, its position keys (when `at` is not built yet)
+        self._letters: str | None = None
 
     @property
     def at(self) -> Mapping[str, Sequence[int]]:
@@ -271,6 +272,15 @@ class MatchField:
 
     def __repr__(self) -> str:
         return f"MatchField({self.kind!r}, {self.text!r})"
+
+    @property
+    def letters(self) -> str:
+        """Per character, the first letter of its usual reading (NUL for none): where a run
+        of one-letter initials (qc, zzzz) can match is a substring search of it."""
+        letters = self._letters
+        if letters is None:
+            letters = self._letters = "".join((c[READINGS][0][:1] if c[READINGS] else "") or "\0" for c in self.chars)
+        return letters
 
     def positions(self, where: AbstractSet[str]) -> Sequence[int]:
         """Offsets holding any of the position keys `where`, ascending.
