@@ -104,8 +104,24 @@ class Client:
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
-    async def get(self, path: str) -> tuple[int, bool, str | None]:
-        """(status, answered from the server's cache, the error code of a JSON error body)."""
+    async def get(self, path: str) -> tuple[int, bool, str | None, bool]:
+        """(status, answered from the server's cache, the error code of a JSON error body,
+        retried). A kept-alive connection the server has closed (uvicorn closes one idle for
+        5 s) is not reused; if the server closes it just as it is reused, before answering
+        anything, the GET is sent again on a new connection, as browsers do."""
+        reused = self.writer is not None
+        if self.reader is not None and self.reader.at_eof():
+            self.close()
+            reused = False
+        try:
+            return (*await self._get(path), False)
+        except (ConnectionError, asyncio.IncompleteReadError) as exc:
+            if not reused or (isinstance(exc, asyncio.IncompleteReadError) and exc.partial):
+                raise
+        self.close()
+        return (*await self._get(path), True)
+
+    async def _get(self, path: str) -> tuple[int, bool, str | None]:
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
         assert self.reader is not None
@@ -135,6 +151,18 @@ class Client:
                 code = "no JSON error"
         return status, cached, code
 
+    async def body(self, path: str) -> bytes:
+        """The body of a 200 answer (for /api/health)."""
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+        assert self.reader is not None
+        self.writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
+        answer = await self.reader.read()
+        head, _, body = answer.partition(b"\r\n\r\n")
+        if not head.startswith(b"HTTP/1.1 200"):
+            raise ValueError(head.split(b"\r\n")[0].decode("latin-1"))
+        return body
+
     def close(self) -> None:
         if self.writer is not None:
             self.writer.close()
@@ -147,12 +175,12 @@ async def timed(client: Client, kind: str, path: str, out: list, superseded=lamb
     """Send one request on `client`, record it in `out`; True if it was answered with 200."""
     t0 = time.perf_counter()
     try:
-        status, cached, code = await asyncio.wait_for(client.get(path), TIMEOUT_S)
+        status, cached, code, retried = await asyncio.wait_for(client.get(path), TIMEOUT_S)
         error = None if status == 200 else f"HTTP {status} {code}"
     except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError, ValueError) as exc:
-        error, cached = type(exc).__name__, False
+        error, cached, retried = type(exc).__name__, False, False
         client.close()
-    out.append((kind, t0, time.perf_counter() - t0, error, cached, superseded()))
+    out.append((kind, t0, time.perf_counter() - t0, error, cached, superseded(), retried))
     return error is None
 
 
@@ -208,14 +236,19 @@ async def paced_client(n: int, port: int, stop: list[float], out: list, debounce
         client.close()
 
 
-async def drive(port: int, clients: int, seconds: float, rebuild, model: str = "closed") -> tuple[list, float]:
-    """Run the clients for `seconds`; with `rebuild`, start it a sixth of the way in and keep
-    the clients going until 3 s after it has finished (at most 4 × `seconds` in all), so that
-    the switch to the new generation happens under load."""
+async def drive(port: int, clients: int, seconds: float, rebuild, model: str = "closed",
+                workers: int = 1, before: str | None = None) -> tuple[list, float, dict]:
+    """Run the clients for `seconds`. With `rebuild`, start it a sixth of the way in; once it has
+    finished, look at /api/health on new connections (any worker may answer) every 0.1 s until
+    2 × `workers` answers in a row come from a generation other than `before`, and keep the
+    clients going until 3 s after that (at most 4 × `seconds` in all), so that the switch to
+    the new generation happens under load. Returns the results, the wall time, and when the
+    switch was seen (seconds after the build finished)."""
     out: list = []
     started = time.perf_counter()
     stop = [started + seconds]
     debounce = page_debounce()
+    switch: dict = {}
     if model == "closed":
         tasks = [asyncio.create_task(closed_client(n, port, stop, out)) for n in range(clients)]
     else:
@@ -224,10 +257,26 @@ async def drive(port: int, clients: int, seconds: float, rebuild, model: str = "
         await asyncio.sleep(seconds / 6)
         try:
             await asyncio.wait_for(rebuild(), 3 * seconds)
+            built = time.perf_counter()
+            in_a_row = 0
+            while in_a_row < 2 * workers and time.perf_counter() < started + 4 * seconds - 3.0:
+                client = Client(port)
+                try:
+                    generation = json.loads(await asyncio.wait_for(client.body("/api/health"), TIMEOUT_S))["generation"]
+                finally:
+                    client.close()
+                in_a_row = in_a_row + 1 if generation != before else 0
+                if generation != before:
+                    switch.setdefault("first_new_s", time.perf_counter() - built)
+                    if in_a_row == 1:
+                        switch["all_new_s"] = time.perf_counter() - built
+                await asyncio.sleep(0.1)
+            if in_a_row < 2 * workers:
+                switch.pop("all_new_s", None)
         finally:
             stop[0] = max(stop[0], min(time.perf_counter() + 3.0, started + 4 * seconds))
     await asyncio.gather(*tasks)
-    return out, time.perf_counter() - started
+    return out, time.perf_counter() - started, switch
 
 
 def free_port() -> int:
@@ -241,14 +290,16 @@ def health(port: int) -> dict:
         return json.load(r)
 
 
-def start_server(index_dir: Path, workers: int, port: int, cache_mb: float) -> subprocess.Popen:
+def start_server(index_dir: Path, workers: int, port: int, cache_mb: float, log: Path) -> subprocess.Popen:
+    """`clsearch serve` on `port`, its stderr in `log`, once it answers /api/health."""
     cmd = [sys.executable, "-m", "cli", "serve", "--index", str(index_dir), "--port", str(port),
            "--workers", str(workers), "--cache-mb", str(cache_mb)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    with open(log, "ab") as err:
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
     deadline = time.monotonic() + 60
     while True:
         if proc.poll() is not None:
-            raise RuntimeError(f"server exited: {proc.stderr.read().decode(errors='replace')}")
+            raise RuntimeError(f"server exited: {log.read_text(errors='replace')}")
         try:
             health(port)
             break
@@ -312,7 +363,7 @@ def report(label: str, results: list, wall: float) -> dict:
         f = {"requests": len(rows), "rps": len(rows) / wall, "p50_ms": percentile(ms, 50),
              "p95_ms": percentile(ms, 95), "p99_ms": percentile(ms, 99), "max_ms": ms[-1] if ms else 0.0,
              "errors": sum(errors.values()), "error_kinds": dict(errors),
-             "superseded": sum(1 for r in rows if r[5]),
+             "superseded": sum(1 for r in rows if r[5]), "retried": sum(1 for r in rows if r[6]),
              "cached_share": sum(1 for r in rows if r[4]) / len(rows) if rows else 0.0}
         figures[kind] = f
         print(f"  {kind:<9} {f['requests']:>8} {f['rps']:>7.0f} {f['p50_ms']:>8.1f} {f['p95_ms']:>8.1f}"
@@ -324,7 +375,8 @@ def report(label: str, results: list, wall: float) -> dict:
 def run_one(index_dir: Path, workers: int, clients: int, seconds: float, rebuild: bool, cache_mb: float,
             model: str = "closed") -> dict:
     port = free_port()
-    proc = start_server(index_dir, workers, port, cache_mb)
+    log = Path(tempfile.mkstemp(prefix="clsearch-load-", suffix=".log")[1])
+    proc = start_server(index_dir, workers, port, cache_mb, log)
     try:
         warm_up(port)
         before = health(port)["generation"]
@@ -340,12 +392,16 @@ def run_one(index_dir: Path, workers: int, clients: int, seconds: float, rebuild
 
         load_before = os.getloadavg()[0]
         cpu0, mine0 = tree_cpu(proc.pid), own_cpu()
-        results, wall = asyncio.run(drive(port, clients, seconds, do_rebuild if rebuild else None, model))
+        results, wall, switch = asyncio.run(drive(port, clients, seconds, do_rebuild if rebuild else None, model,
+                                                  workers, before))
         cpu, mine = tree_cpu(proc.pid) - cpu0, own_cpu() - mine0
         load_after = os.getloadavg()[0]
         after = {health(port)["generation"] for _ in range(4 * workers)}
     finally:
         stop_server(proc)
+        said = [line for line in log.read_text(errors="replace").splitlines()
+                if "clsearch: serving" not in line and "out of date" not in line]
+        log.unlink()
     label = (f"{model} loop: {workers} worker{'s' if workers > 1 else ''}, {clients} clients, {wall:.0f} s, "
              f"answer cache {'off' if not cache_mb else f'{cache_mb:g} MB'}") + (
         f", index rebuilt in the middle ({rebuilt.get('seconds', 0):.1f} s, exit {rebuilt.get('rc')})" if rebuild else "")
@@ -354,14 +410,21 @@ def run_one(index_dir: Path, workers: int, clients: int, seconds: float, rebuild
     superseded = figures["all"]["superseded"]
     print(f"  CPU: server {cpu:.1f} s ({1000 * cpu / n:.2f} ms a request), this client {mine:.1f} s"
           f" ({1000 * mine / n:.2f} ms); load average {load_before:.1f} before, {load_after:.1f} after"
-          + (f"; {superseded} requests superseded by a newer keystroke (timed to their end)" if model == "paced" else ""))
+          + (f"; {superseded} requests superseded by a newer keystroke (timed to their end)" if model == "paced" else "")
+          + (f"; {figures['all']['retried']} sent again on a new connection (the server had closed the idle one)"
+             if figures["all"]["retried"] else ""))
+    if said:
+        print("  the server said on stderr:\n    " + "\n    ".join(said[:20]))
     figures["cpu"] = {"server_s": cpu, "client_s": mine, "server_ms_per_request": 1000 * cpu / n}
     figures["loadavg"] = {"before": load_before, "after": load_after}
     if rebuild:
         picked = sorted(after)
+        seen = (f"first answer from it {switch['first_new_s']:.1f} s after the build finished, "
+                f"every worker's by {switch['all_new_s']:.1f} s" if "all_new_s" in switch else
+                "the new generation was not seen from every worker during the run")
         print(f"  generation before: {before}; answered after the run: {', '.join(picked)}"
-              f" ({'picked up' if before not in after else 'NOT picked up'})")
-        figures["generations"] = {"before": before, "after": picked, "rebuild": rebuilt}
+              f" ({'picked up' if before not in after else 'NOT picked up'}; {seen})")
+        figures["generations"] = {"before": before, "after": picked, "rebuild": rebuilt, "switch": switch}
     return {"model": model, "workers": workers, "clients": clients, "seconds": wall, "rebuild": rebuild,
             "cache_mb": cache_mb, "figures": figures}
 

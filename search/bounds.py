@@ -39,6 +39,7 @@ from typing import NamedTuple, Protocol
 from index.format import FIELD_RANK, FieldKind, Spot
 from search.bits import EMPTY, Bits, intersection, union
 from search.match import PART_OF_WORD, Doc
+from search.match import quick_check
 from search.query import FULL, HAN, INITIAL, LIT, PREFIX, Alternative, ParsedQuery, Token, Unit
 from search.rank import Ranked, TermRoles, evaluate
 
@@ -353,13 +354,32 @@ def buckets(parsed: ParsedQuery, docs_of: Callable[[Alternative], AbstractSet[in
 
 
 def _in_order(ids: AbstractSet[int], ties: Ties, total: int) -> Iterator[int]:
-    """The documents `ids` by tie key: a dense set walks the global order, a small one is sorted."""
-    if len(ids) * 8 > total:
-        for d in ties.order():
-            if d in ids:
+    """The documents `ids` by tie key, lazily: the walk usually stops after a few.
+
+    A small set (up to 4 √total) is sorted. A larger one walks the global order first, a
+    chunk expected to hold ~32 of them (sorting a bucket of thousands to use ten costs
+    milliseconds), then in doubling chunks while they stay dense, and sorts what is left
+    once it is sparse.
+    """
+    n = len(ids)
+    key = ties.key
+    if n * n <= 16 * total:  # sorting n costs less than walking the order to find a few
+        yield from sorted(ids, key=key)
+        return
+    order = ties.order()
+    contains = ids.__contains__
+    p, chunk, seen = 0, max(64, 32 * total // n), 0
+    while p < total and seen < n:
+        if p and (n - seen) * 8 < total - p:  # sparse in what is left
+            yield from sorted((d for d in ids if key(d) >= p), key=key)
+            return
+        end = min(total, p + chunk)
+        for i in range(p, end):
+            d = order[i]
+            if contains(d):
+                seen += 1
                 yield d
-    else:
-        yield from sorted(ids, key=ties.key)
+        p, chunk = end, chunk * 2
 
 
 def rank_page(parsed: ParsedQuery, alt_docs: Mapping[int, AbstractSet[int]], candidates: AbstractSet[int],
@@ -443,11 +463,19 @@ def rank_page(parsed: ParsedQuery, alt_docs: Mapping[int, AbstractSet[int]], can
     # every candidate of the others (qqqq zzzz: thousands of documents, none a hit).
     if len(roles.required) > 1:
         by_term = _term_docs(parsed, docs_of)
+        term_alts = _term_alternatives(parsed)
         rare = sorted(roles.required, key=lambda t: (len(by_term.get(t, ())), t))[:-1]
         for t in rare:
             if t in matched_terms:
                 continue
+            checks = [(docs_of(a), quick_check(a)) for a in term_alts[t]]
             for d in _in_order(by_term.get(t, EMPTY) & candidates - evaluated, ties, total_docs):
+                document = doc(d)
+                for ids, check in checks:
+                    if d in ids and (check is None or check(document)):
+                        break
+                else:
+                    continue  # cannot match the term: not a witness (nor aligned yet)
                 align(d)
                 if t in matched_terms:
                     break
@@ -483,6 +511,18 @@ def rank_page(parsed: ParsedQuery, alt_docs: Mapping[int, AbstractSet[int]], can
     if stopped:
         return Page(ranked[:need], len(stream), False, stream)
     return Page(ranked, len(ranked), True, set(results))
+
+
+def _term_alternatives(parsed: ParsedQuery) -> dict[int, list[Alternative]]:
+    """Per term index, the alternatives that can match it (its own, its token's whole)."""
+    out: dict[int, list[Alternative]] = {}
+    first = 0
+    for tok in parsed.tokens:
+        whole = list(tok.whole) if len(tok.parts) > 1 else []
+        for k, term in enumerate(tok.parts):
+            out[first + k] = list(term.alternatives) + whole
+        first += len(tok.parts)
+    return out
 
 
 def _term_docs(parsed: ParsedQuery, docs_of: Callable[[Alternative], AbstractSet[int]]) -> dict[int, Bits]:

@@ -9,7 +9,7 @@ the CLI can highlight the characters, whatever channel matched them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -130,6 +130,9 @@ def align(alt: Alternative, doc: Doc) -> Match | None:
     if not allow and all(u.kind == HAN for u in units):
         return _find_exact(alt, doc)
     abbreviation = all(u.kind == INITIAL for u in units)
+    # One-letter initials match exactly where the characters' first letters spell them
+    # (`unit_channel`): found by a substring search instead of trying every start.
+    spelled = "".join(u.text for u in units) if abbreviation and all(len(u.text) == 1 for u in units) else ""
     where = _start_keys(units[0], allow)
     limit = max(alt.budget, alt.typos)
     # The best so far, compared as `Match.sort_key` (the synonym flag is the alternative's).
@@ -142,7 +145,7 @@ def align(alt: Alternative, doc: Doc) -> Match | None:
         bounds = field.bounds
         last_start = len(chars) - m
         rank = FIELD_RANK.get(field.kind, UNKNOWN_FIELD_RANK)
-        for start in _starts(where, field):
+        for start in (_spelled_at(field.letters, spelled) if spelled else _starts(where, field)):
             if start > last_start:
                 break
             typos = alt.typos
@@ -184,6 +187,30 @@ def align(alt: Alternative, doc: Doc) -> Match | None:
     typos, exact, _, start = best_key
     fi, field, channels = best_at
     return Match(fi, field.kind, start, start + m, tuple(channels), typos, exact, alt.synonym, alt.label)
+
+
+def quick_check(alt: Alternative) -> Callable[[Doc], bool] | None:
+    """A check much cheaper than `align` that is False when `alt` certainly does not match a
+    document (one-letter initials spelled by no field's first letters, exact hanzi in no
+    field's text); None when there is none for `alt`."""
+    units = alt.units
+    if units and all(u.kind == INITIAL and len(u.text) == 1 for u in units):
+        spelled = "".join(u.text for u in units)
+        return lambda doc: any(spelled in f.letters for f in doc.fields)
+    if units and alt.budget <= alt.typos and all(u.kind == HAN for u in units):
+        text = "".join(u.text for u in units)
+        return lambda doc: any(text in f.text for f in doc.fields)
+    return None
+
+
+def _spelled_at(letters: str, spelled: str) -> list[int]:
+    """Every offset where `spelled` occurs in `letters` (overlaps included), ascending."""
+    out = []
+    pos = letters.find(spelled)
+    while pos >= 0:
+        out.append(pos)
+        pos = letters.find(spelled, pos + 1)
+    return out
 
 
 @lru_cache(maxsize=4096)

@@ -282,7 +282,7 @@ def create_app(config: ServeConfig | None = None, *, searcher: Any = None) -> Fa
                 old, app.state.searcher = app.state.searcher, fresh
                 retired.add(old)
                 loop.call_later(config.timeout + 1.0, retire, old)
-                log.info("clsearch: now serving %s", fresh.generation.name)
+                log.warning("clsearch: worker %s now serves %s", os.getpid(), fresh.generation.name)
 
     app = FastAPI(title="clsearch", version=_version(), lifespan=lifespan, docs_url=None, redoc_url=None,
                   default_response_class=UTF8JSONResponse,
@@ -656,6 +656,12 @@ def serve(config: ServeConfig, host: str = "127.0.0.1", port: int = 8000, worker
     import uvicorn
 
     os.environ[CONFIG_ENV] = config.to_env()
+    if workers > 1:
+        # The workers share one listening socket, and libuv (uvloop's loop) accepts every
+        # pending connection at each wake-up: a burst of keep-alive connections could all land
+        # on one worker (16 load-test clients on one of two workers in 2 runs of 6). One accept
+        # per wake-up lets the other workers take their share (6 runs of 6 balanced).
+        os.environ.setdefault("UV_TCP_SINGLE_ACCEPT", "1")
     uvicorn.run("search.server:app_from_env", factory=True, host=host, port=port, workers=workers,
                 access_log=access_log, log_level="warning", timeout_graceful_shutdown=5,
                 server_header=False)

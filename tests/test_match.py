@@ -75,3 +75,20 @@ def test_the_name_is_preferred_to_the_place():
 
 def test_nothing_matches_a_document_without_the_characters():
     assert best_match(whole("青岛"), XINYU) is None
+
+
+def test_one_letter_initials_are_found_where_the_first_letters_spell_them():
+    assert [f.letters for f in XINYU.fields] == ["xydldc", "jx\0xy"]  # the space of 江西 新余 reads nothing
+    m = best_match(whole("dc"), XINYU)
+    assert (m.kind, m.start, m.end, channels(m)) == ("name", 4, 6, ["initials", "initials"])
+    assert best_match(whole("dx"), XINYU) is None  # d…x spelled nowhere in one field
+
+
+def test_the_quick_check_rules_out_only_documents_that_cannot_match():
+    from search.match import quick_check
+
+    spelled = quick_check(whole("dc")[0])
+    assert spelled is not None and spelled(XINYU) and not spelled(QINGDAO)
+    exact = quick_check(whole("电池")[0]._replace(budget=0))
+    assert exact is not None and exact(XINYU) and not exact(XIAMEN)
+    assert quick_check(whole("xinyu")[0]) is None  # pinyin: no cheap check, align decides

@@ -7,6 +7,7 @@ Every endpoint, every error status, the limits and the page's own files. The bro
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from importlib import resources
@@ -347,6 +348,21 @@ def test_config_travels_to_workers_as_json(monkeypatch):
     monkeypatch.setenv("CLSEARCH_SERVE_CONFIG", config.to_env())
     assert ServeConfig.from_env() == config
     assert json.loads(config.to_env())["timeout"] == 2.5
+
+
+def test_several_workers_take_turns_accepting_connections(monkeypatch):
+    import uvicorn
+
+    from search import server
+
+    runs = []
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: runs.append((k["workers"], os.environ.get("UV_TCP_SINGLE_ACCEPT"))))
+    for name in ("UV_TCP_SINGLE_ACCEPT", "CLSEARCH_SERVE_CONFIG"):  # restored after the test
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
+    server.serve(ServeConfig(), workers=1)
+    server.serve(ServeConfig(), workers=2)
+    assert runs == [(1, None), (2, "1")]
 
 
 def test_answer_cache_is_bounded_lru_per_generation():
