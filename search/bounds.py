@@ -367,16 +367,16 @@ def _in_order(ids: AbstractSet[int], ties: Ties, total: int) -> Iterator[int]:
         yield from sorted(ids, key=key)
         return
     order = ties.order()
-    contains = ids.__contains__
+    v = Bits.of(ids).v
+    bits = v.to_bytes(max(total >> 3, v.bit_length() >> 3) + 1, "little")  # membership: one byte test
     p, chunk, seen = 0, max(64, 32 * total // n), 0
     while p < total and seen < n:
         if p and (n - seen) * 8 < total - p:  # sparse in what is left
             yield from sorted((d for d in ids if key(d) >= p), key=key)
             return
         end = min(total, p + chunk)
-        for i in range(p, end):
-            d = order[i]
-            if contains(d):
+        for d in order[p:end]:
+            if bits[d >> 3] >> (d & 7) & 1:
                 seen += 1
                 yield d
         p, chunk = end, chunk * 2
@@ -482,7 +482,8 @@ def rank_page(parsed: ParsedQuery, alt_docs: Mapping[int, AbstractSet[int]], can
             else:
                 return Page([], 0, True, frozenset())
     for key, ids in buckets(parsed, streamed, stream, spots, exact):
-        if stopped:
+        if stopped or (kth is not None and key > kth[0]):  # no document here can reach the page
+            stopped = True
             break
         for d in _in_order(ids, ties, total_docs):
             if kth is not None and (key, ties.key(d)) > kth:
