@@ -469,7 +469,7 @@ def rank_page(parsed: ParsedQuery, alt_docs: Mapping[int, AbstractSet[int]], can
             if t in matched_terms:
                 continue
             checks = [(docs_of(a), quick_check(a)) for a in term_alts[t]]
-            for d in _in_order(by_term.get(t, EMPTY) & candidates - evaluated, ties, total_docs):
+            for d in by_term.get(t, EMPTY) & candidates - evaluated:  # any witness will do
                 document = doc(d)
                 for ids, check in checks:
                     if d in ids and (check is None or check(document)):
