@@ -35,13 +35,13 @@ from index.records import Record
 from index.schema import make_schema
 from index.text import is_han
 from index.segment import SegmentBuilder
+from index.workers import index_records
 from index.lock import index_lock
 from index.store import (META, check_generation, file_records, read_meta, resolve_dir, sealed_meta,
                          swap_in, verified_bytes)
 from index.values import value_table
 
 TEXT_CACHE = 1 << 16  # jieba cuts and readings of repeated texts (builders, places, words)
-PROGRESS_EVERY = 1000  # records between two progress reports
 REPEATED = frozenset({FieldKind.BUILDER, FieldKind.PLACE})  # kinds whose texts recur: prepared once
 
 
@@ -119,7 +119,7 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
 
     from index import incremental
     from index.readings import Reader
-    from index.vocab import make_tokenizer, word_bounds, words_of
+    from index.vocab import cut_words, make_tokenizer
 
     started = time.perf_counter()
     index_dir = resolve_dir(index_dir)
@@ -130,13 +130,16 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
     with index_lock(index_dir):
         gen = generation
         writer = None
+        helper = None
         try:
             if gen is None:
                 gen = new_generation(index_dir)
             reader = Reader()
             tok = make_tokenizer(resolve_dir(cache_dir or index_dir / "cache"))
-            lines = [(record.id, record_line(record.to_dict())) for record in records]
-            plan = incremental.plan_update(base, code, records, lines) if base is not None and code else None
+            # The records file's lines: an incremental plan compares them; a full build's worker makes them.
+            lines = [(record.id, record_line(record.to_dict())) for record in records] if base is not None else None
+            plan = (incremental.plan_update(base, code, records, lines)
+                    if base is not None and code and lines is not None else None)
             if plan is not None:
                 incremental.link_segments(plan.base, gen)
                 writer = SegmentBuilder(windex.open_dir(str(gen)))
@@ -147,8 +150,14 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 writer = SegmentBuilder(windex.create_in(str(gen), make_schema()))
                 lex = LexiconBuilder()
             # Builders, places and words repeat across records: read, cut and prepare each text once.
-            bounds = lru_cache(TEXT_CACHE)(lambda text: frozenset(word_bounds(tok, text)))
-            cut = lru_cache(TEXT_CACHE)(lambda text: tuple(words_of(tok, text)))
+            jieba_cut = lru_cache(TEXT_CACHE)(lambda text: cut_words(tok, text))  # one cut per text
+
+            def bounds(text):
+                return jieba_cut(text)[1]
+
+            def cut(text):
+                return jieba_cut(text)[0]
+
             read = lru_cache(TEXT_CACHE)(reader.read)
             prepared = lru_cache(TEXT_CACHE)(lambda kind, text: prepare_field(kind, text, read(text), bounds(text)))
             terms_memo = lru_cache(TEXT_CACHE)(lambda kind, text: field_terms(prepared(kind, text), read, cut))
@@ -167,12 +176,20 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                     for f in stored_document(record, fields, read, bounds, prepare).fields:
                         lex.add(terms_of(f), f.text if f.kind == FieldKind.PLACE else None, n=-1)
             todo = plan.new if plan is not None else records
-            for done, record in enumerate(todo):
-                if done % PROGRESS_EVERY == 0:
-                    status(f"indexing records: {done:,} of {len(todo):,}")
+
+            def index_one(record: Record, counts: LexiconBuilder) -> dict:
                 fields = document_fields(record, province_full)
                 doc = stored_document(record, fields, read, bounds, prepare)
-                writer.add_terms(index_fields(record, doc, read, cut, lex, terms_of))
+                return index_fields(record, doc, read, cut, counts, terms_of)
+
+            def record_tables() -> None:  # of the records alone: a worker writes them (index.workers)
+                with open(gen / RECORDS, "wb") as fp:
+                    write_record_lines(fp, lines if lines is not None else
+                                       [(record.id, record_line(record.to_dict())) for record in records],
+                                       plan.blocks if plan is not None else None)
+                write_values(gen, value_table(records, read, list_titles=list_titles, programs=programs))
+
+            helper = index_records(writer, todo, index_one, lex, gen, status, then=record_tables)
             status(f"indexing records: writing {len(todo):,}")
             writer.commit(merge=False)
             writer = None
@@ -189,10 +206,6 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 (gen / CHARMAP).write_bytes(verified_bytes(plan.base, CHARMAP, plan.meta))
             else:
                 write_charmap(gen, _charmap(frozenset(lexicon.chars)))
-            with open(gen / RECORDS, "wb") as fp:
-                write_record_lines(fp, lines, plan.blocks if plan is not None else None)
-            del lines
-            write_values(gen, value_table(records, read, list_titles=list_titles, programs=programs))
             spell, cut_name = _completion_memo(cache, read, cut)
             previous = None
             if plan is not None and cache is not None and cache.counts:
@@ -218,6 +231,8 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
             else:  # linked segments with deletions, and a new one
                 write_ties_from_index(gen)
             incremental.write_state(gen, lex.state())
+            helper.finish()
+            helper = None
             if cache is not None:
                 cache.counts = counted
                 write_cache(gen, cache)
@@ -237,6 +252,8 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
         except BaseException as exc:
             from index.store import remove_tree
 
+            if helper is not None:
+                helper.stop()
             if writer is not None:
                 _abandon(writer)
             if gen is not None:

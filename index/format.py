@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple
 if TYPE_CHECKING:
     from index.typotable import TypoTable
 
-SCHEMA_VERSION = 14
+SCHEMA_VERSION = 15
 
 
 class _Names(str, Enum):
@@ -396,29 +396,23 @@ class StoredDoc:
     fields: tuple[MatchField, ...]
 
 
-def encode(doc: StoredDoc) -> dict[str, Any]:
+def encode(doc: StoredDoc) -> tuple:
     """The value stored in Whoosh's `Fields.DOC` (pickled by Whoosh; plain built-in types).
 
-    Compact: each field is its kind, its text, the readings of each character (space-separated,
-    the one in context first; characters separated by ``|``) and its word bounds. `decode`
-    rebuilds the characters and the position index from these, sharing the prepared
-    characters between documents.
+    Compact: a tuple in `StoredDoc`'s field order (no key names in every document), each field
+    as its kind, its text (None when it is the record's name or builder), the readings of each
+    character (space-separated, the one in context first; characters separated by ``|``) and
+    its word bounds inside the text (0 and the text's length are implied). `decode` rebuilds
+    the characters and the position index from these, sharing the prepared characters between
+    documents.
     """
-    return {
-        "id": doc.id,
-        "name": doc.name,
-        "aliases": list(doc.aliases),
-        "province": doc.province,
-        "city": doc.city,
-        "district": doc.district,
-        "builder": doc.builder,
-        "type": doc.type,
-        "program": doc.program,
-        "lists": list(doc.lists),
-        "year": doc.year,
-        "f": [(str(f.kind), f.text, "|".join(" ".join(c[READINGS]) for c in f.chars), sorted(f.bounds))
-              for f in doc.fields],
-    }
+    own = {FieldKind.NAME.value: doc.name, FieldKind.BUILDER.value: doc.builder}  # by kind, as str
+    return (doc.id, doc.name, doc.aliases, doc.province, doc.city, doc.district, doc.builder, doc.type,
+            doc.program, doc.lists, doc.year,
+            tuple((str(f.kind), None if own.get(str(f.kind)) == f.text else f.text,
+                   "|".join(" ".join(c[READINGS]) for c in f.chars),
+                   tuple(sorted(b for b in f.bounds if 0 < b < len(f.text))))
+                  for f in doc.fields))
 
 
 # (char, readings as stored) → the prepared character and its position keys. Bounded by the
@@ -439,17 +433,19 @@ def _prepared(ch: str, readings: str) -> tuple[Char, tuple[str, ...]]:
     return found
 
 
-def decode(stored: Mapping[str, Any]) -> StoredDoc:
+def decode(stored: Sequence[Any]) -> StoredDoc:
     """The `StoredDoc` that `encode` wrote."""
+    (rid, name, aliases, province, city, district, builder, rtype, program, lists, year, stored_fields) = stored
     fields = []
-    for kind, text, readings, bounds in stored["f"]:
+    for kind, text, readings, inner in stored_fields:
+        if text is None:
+            text = name if kind == "name" else builder
         prepared = [_PREPARED.get(pair) or _prepared(*pair) for pair in zip(text, readings.split("|"))]
         fields.append(MatchField(kind, FIELD_RANK.get(kind, UNKNOWN_FIELD_RANK), text,
-                                 tuple(p[0] for p in prepared), None, frozenset(bounds),
+                                 tuple(p[0] for p in prepared), None, frozenset(inner) | {0, len(text)},
                                  [p[1] for p in prepared]))
-    return StoredDoc(stored["id"], stored["name"], tuple(stored["aliases"]), stored["province"],
-                     stored["city"], stored["district"], stored["builder"], stored["type"],
-                     stored["program"], tuple(stored["lists"]), stored["year"], tuple(fields))
+    return StoredDoc(rid, name, tuple(aliases), province, city, district, builder, rtype, program,
+                     tuple(lists), year, tuple(fields))
 
 
 # --------------------------------------------------------------------------------------------

@@ -11,7 +11,8 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
 from index.analysis import fuzzy_key, initial
-from index.format import Char, FieldKind, Key, MatchField, StoredDoc, char_keys, match_field
+from index.format import (FIELD_RANK, UNKNOWN_FIELD_RANK, Char, FieldKind, MatchField, StoredDoc, char_keys,
+                          position_key)
 from index.records import Record
 from index.text import strip_place_suffix
 
@@ -74,13 +75,17 @@ def prepare_field(kind: str, text: str, readings: Readings, bounds: Iterable[int
     that reading, plus the keys it is found under (`format.char_keys`), so the matcher jumps
     straight to the places where a query can start. `bounds` are the offsets where jieba's
     words start or end (a match starting on a word is more exact: 襄阳 for xiangyang, not
-    桐乡|羊毛衫).
+    桐乡|羊毛衫). The position index is built on first use (the indexer never needs it).
     """
-    chars: list[Char] = []
-    keys: list[set[Key]] = []
-    for ch, syls in zip(text, readings):
-        syls = tuple(syls)
-        ini = initial(syls[0]) if syls else ""
-        chars.append((ch, syls, ini))
-        keys.append(char_keys(ch, syls, ini, {fuzzy_key(s) for s in syls}))
-    return match_field(kind, text, chars, keys, bounds)
+    prepared = [_prepared_char(ch, tuple(syls)) for ch, syls in zip(text, readings)]
+    return MatchField(kind, FIELD_RANK.get(kind, UNKNOWN_FIELD_RANK), text, tuple(p[0] for p in prepared),
+                      None, frozenset(bounds) | {0, len(text)}, [p[1] for p in prepared])
+
+
+@lru_cache(maxsize=1 << 16)
+def _prepared_char(ch: str, syls: tuple[str, ...]) -> tuple[Char, tuple[str, ...]]:
+    """A character with its readings as `MatchField` holds it, and its position keys
+    (characters and their readings repeat: each pair is prepared once)."""
+    ini = initial(syls[0]) if syls else ""
+    keys = char_keys(ch, syls, ini, {fuzzy_key(s) for s in syls})
+    return (ch, syls, ini), tuple(p for k in keys if (p := position_key(k)) is not None)

@@ -16,7 +16,10 @@ as they are: an incremental build adds one segment).
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Mapping
+from collections import defaultdict, deque
+from collections.abc import Callable, Collection, Iterable, Mapping
+from functools import partial
+from itertools import repeat
 from typing import Any
 
 from whoosh import formats
@@ -24,8 +27,60 @@ from whoosh.writing import SegmentWriter
 
 from index.schema import Terms
 
+_new_ids = partial(array, "I")  # a term's document numbers
+_append = array.append
+_consume: Callable[[Iterable[Any]], None] = deque(maxlen=0).extend
+
 # Whoosh's segment writer spills its (unused here) posting pool past this size.
 WRITER_LIMIT_MB = 32
+
+
+class Postings:
+    """Postings of documents given as sets of terms: per field, per term, its document numbers.
+
+    What `SegmentBuilder` collects; a worker process can collect its share of the documents
+    in one (`SegmentBuilder.add_prepared` takes it back).
+    """
+
+    def __init__(self, schema: Any):
+        self.schema = schema
+        self.terms: dict[str, defaultdict[str | bytes, array]] = {}
+
+    def add(self, fields: Mapping[str, Any], docnum: int) -> dict[str, Any]:
+        """Post document `docnum`'s indexed fields; returns its stored and column values."""
+        schema = self.schema
+        out = {}
+        for name in sorted(fields):
+            value = fields[name]
+            field = schema[name]
+            if field.indexed:
+                self._post(name, _terms(field, value), docnum)
+            if field.stored or field.column_type is not None:
+                out[name] = value
+        return out
+
+    def _post(self, name: str, terms: Collection[str | bytes], docnum: int) -> None:
+        postings = self.terms.get(name)
+        if postings is None:
+            postings = self.terms[name] = defaultdict(_new_ids)
+        # One posting per distinct term, appended at C speed (millions of them at 100k records).
+        _consume(map(_append, map(postings.__getitem__, terms), repeat(docnum, len(terms))))
+
+    def extend(self, other: Postings) -> None:
+        """Append `other`'s postings (of documents numbered after all of these)."""
+        for name, postings in other.terms.items():
+            mine = self.terms.get(name)
+            if mine is None:
+                mine = self.terms[name] = defaultdict(_new_ids)
+            for term, ids in postings.items():
+                mine[term].extend(ids)
+
+    def __getstate__(self) -> dict[str, Any]:  # a worker sends it back: plain dicts, no schema
+        return {"terms": {name: dict(postings) for name, postings in self.terms.items()}}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.schema = None
+        self.terms = {name: defaultdict(_new_ids, postings) for name, postings in state["terms"].items()}
 
 
 class SegmentBuilder(SegmentWriter):
@@ -33,7 +88,7 @@ class SegmentBuilder(SegmentWriter):
 
     def __init__(self, ix: Any, **kwargs: Any):
         super().__init__(ix, limitmb=WRITER_LIMIT_MB, compound=False, **kwargs)
-        self._terms: dict[str, dict[bytes, array]] = {}
+        self._postings = Postings(self.schema)
 
     def add_terms(self, fields: Mapping[str, Any]) -> int:
         """Add one document; returns its number in this segment.
@@ -42,17 +97,27 @@ class SegmentBuilder(SegmentWriter):
         column fields their column value.
         """
         self._check_state()
+        return self._add_values(self._postings.add(fields, self.docnum))
+
+    def add_prepared(self, values: Iterable[Mapping[str, Any]], postings: Postings) -> None:
+        """Add documents whose postings a `Postings` collected (numbered from this writer's
+        next document number on): `values` are what its `add` returned for each, in order."""
+        self._check_state()
+        for v in values:
+            self._add_values(v)
+        self._postings.extend(postings)
+
+    def _add_values(self, values: Mapping[str, Any]) -> int:
+        """Write one document's stored and column values; returns its number."""
         schema = self.schema
         docnum = self.docnum
         perdoc = self.perdocwriter
         perdoc.start_doc(docnum)
         try:
-            for name in sorted(fields):
-                value = fields[name]
+            for name, value in values.items():
                 field = schema[name]
-                if field.indexed:
-                    self._post(name, _terms(field, value), docnum)
-                perdoc.add_field(name, field, value if field.stored else None, 0)
+                if field.stored:
+                    perdoc.add_field(name, field, value, 0)
                 if field.column_type is not None and value is not None:
                     perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
         except Exception:
@@ -63,46 +128,36 @@ class SegmentBuilder(SegmentWriter):
         self.docnum += 1
         return docnum
 
-    def _post(self, name: str, terms: Iterable[bytes], docnum: int) -> None:
-        postings = self._terms.get(name)
-        if postings is None:
-            postings = self._terms[name] = {}
-        for key in terms:
-            ids = postings.get(key)
-            if ids is None:
-                postings[key] = array("I", (docnum,))
-            elif ids[-1] != docnum:  # a term given twice for one document is one posting
-                ids.append(docnum)
-
     def add_document(self, **fields: Any) -> None:
         raise TypeError("SegmentBuilder takes documents as sets of terms: use add_terms()")
 
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
         writer = self.fieldwriter
-        for name in sorted(self._terms):
+        for name in sorted(self._postings.terms):
             writer.start_field(name, self.schema[name])
-            postings = self._terms[name]
-            for term in sorted(postings):
-                writer.start_term(term)
+            postings = self._postings.terms[name]
+            for term in sorted(postings):  # str sorts as its UTF-8 bytes do
+                writer.start_term(term.encode("utf-8") if isinstance(term, str) else term)
                 _write_postings(writer, postings[term])
                 writer.finish_term()
             writer.finish_field()
         writer.close()
-        self._terms = {}
+        self._postings = Postings(self.schema)
 
 
-def _terms(field: Any, value: Any) -> Iterable[bytes]:
-    """The terms of one field value: a `Terms` field's own, any other field's through its analyzer.
+def _terms(field: Any, value: Any) -> Collection[str | bytes]:
+    """The distinct terms of one field value: a `Terms` field's own (str), any other field's
+    through its analyzer (bytes).
 
     Postings here record documents only, so a field whose format keeps more (frequencies,
     positions) is refused rather than written short.
     """
     if isinstance(field, Terms):
-        return (t.encode("utf-8") for t in value)
+        return value if isinstance(value, (set, frozenset)) else dict.fromkeys(value)
     if not isinstance(field.format, formats.Existence):
         raise TypeError(f"{type(field).__name__} fields keep more than which documents hold a term")
-    return (tbytes for tbytes, *_ in field.index(value))
+    return dict.fromkeys(tbytes for tbytes, *_ in field.index(value))
 
 
 def _write_postings(writer: Any, ids: array) -> None:

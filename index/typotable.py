@@ -10,6 +10,11 @@ file, one key per line::
 sorted by variant (plain ASCII letters, so code-point order is byte order), and a query finds
 a key by binary search over a memory map: a few page reads, no parsing of the rest. Text, not
 pickle, so the query path never unpickles anything and a checksum covers it like any file.
+
+A word is written as what it adds to the variant: ``.`` is the variant itself,
+``3n`` the variant with ``n`` inserted at offset 3 (``lidia  3n`` is lidian), and ``=word`` any
+other word in full. Each word is one letter longer than its variants, so most lines shrink by
+about a third (32 → ~21 MB at 100,000 records).
 """
 
 from __future__ import annotations
@@ -17,30 +22,74 @@ from __future__ import annotations
 import mmap
 from collections import defaultdict
 from pathlib import Path
-from collections.abc import Iterable
-
-from index.distance import deletes
+from collections.abc import Iterable, Iterator
 
 
-def typo_lines(words: Iterable[str]) -> list[str]:
-    """The table's lines for `words`: each word under itself and its one-deletion variants."""
-    table: dict[str, list[str]] = defaultdict(list)
-    for word in sorted({w for w in words if _usable(w)}):
-        for variant in deletes(word):
-            table[variant].append(word)
-    return [f"{key}\t{' '.join(table[key])}\n" for key in sorted(table)]
+
+def typo_lines(words: Iterable[str]) -> Iterator[str]:
+    """The table's lines for `words`: each word under itself and its one-deletion variants
+    (`index.distance.deletes`), written as tokens (see the module doc), in sorted order.
+
+    A line's words come in token order (a lookup sorts what it finds anyway). Built from one
+    sorted list of ``variant<TAB>token`` strings: at 100,000 records ~3 million short strings,
+    a third of the memory of a dict of lists.
+    """
+    entries: list[str] = []
+    add = entries.append
+    for word in {w for w in words if _usable(w)}:
+        for variant, token in _filed(word):
+            add(f"{variant}\t{token}")
+    entries.sort()  # by variant (a tab sorts before any letter), then token
+    key: str | None = None
+    tokens: list[str] = []
+    for entry in entries:
+        variant, token = entry.split("\t", 1)
+        if variant != key:
+            if key is not None:
+                yield f"{key}\t{' '.join(tokens)}\n"
+            key, tokens = variant, []
+        tokens.append(token)
+    if key is not None:
+        yield f"{key}\t{' '.join(tokens)}\n"
+
+
+def _word_of(key: str, token: str) -> str:
+    """The word a token of the line of `key` stands for (see the module doc)."""
+    if token == ".":
+        return key
+    if token[0] == "=":
+        return token[1:]
+    i = 0
+    while token[i].isdigit():
+        i += 1
+    at = int(token[:i])
+    return key[:at] + token[i:] + key[at:]
 
 
 def write_typo_table(path: Path, words: Iterable[str]) -> int:
     """Write the table for `words` to `path`; returns the number of keys."""
-    lines = typo_lines(words)
+    count = 0
     with open(path, "w", encoding="utf-8", newline="\n") as fp:
-        fp.writelines(lines)
-    return len(lines)
+        for line in typo_lines(words):
+            fp.write(line)
+            count += 1
+    return count
 
 
 def _usable(word: str) -> bool:
-    return bool(word) and "\t" not in word and "\n" not in word
+    return bool(word) and not any(c.isspace() for c in word)
+
+
+def _filed(word: str) -> Iterator[tuple[str, str]]:
+    """(variant, token) for each line `word` is filed on: itself (``.``) and each one-deletion
+    variant (what it inserts where, or ``=word``; see the module doc)."""
+    yield word, "."
+    seen = {word}
+    for i, c in enumerate(word):
+        variant = word[:i] + word[i + 1:]
+        if variant not in seen:  # aab: deleting either a is one variant
+            seen.add(variant)
+            yield variant, (f"{i}{c}" if not (c.isdigit() or c in ".=") else "=" + word)
 
 
 def update_typo_table(data: bytes, path: Path, added: Iterable[str], removed: Iterable[str]) -> None:
@@ -51,8 +100,8 @@ def update_typo_table(data: bytes, path: Path, added: Iterable[str], removed: It
     delta: dict[bytes, tuple[set[bytes], set[bytes]]] = defaultdict(lambda: (set(), set()))
     for n, changed in enumerate((added, removed)):
         for word in {w for w in changed if _usable(w)}:
-            for variant in deletes(word):
-                delta[variant.encode("utf-8")][n].add(word.encode("utf-8"))
+            for variant, token in _filed(word):
+                delta[variant.encode("utf-8")][n].add(token.encode("utf-8"))
     out: list[bytes] = []
     pos = 0
     for key in sorted(delta):
@@ -123,7 +172,7 @@ class TypoTable:
             tab = data.find(b"\t", start, end)
             found = data[start:tab]
             if found == want:
-                return tuple(data[tab + 1:end].decode("utf-8").split())
+                return tuple(_word_of(key, t) for t in data[tab + 1:end].decode("utf-8").split())
             if found < want:
                 lo = end
             else:

@@ -39,6 +39,19 @@ def words_of(tokenizer, text: str) -> list[str]:
     return [w for w in tokenizer.lcut(text, HMM=False) if any(True for _ in han_chars(w))]
 
 
+def cut_words(tokenizer, text: str) -> tuple[tuple[str, ...], frozenset[int]]:
+    """`words_of` and `word_bounds` of `text` from one jieba cut (what the indexer needs of it)."""
+    words = tokenizer.lcut(text, HMM=False)
+    bounds = {0}
+    at = 0
+    for w in words:
+        at += len(w)
+        bounds.add(at)
+    if not words:
+        bounds.clear()
+    return tuple(w for w in words if any(True for _ in han_chars(w))), frozenset(bounds)
+
+
 def word_bounds(tokenizer, text: str) -> set[int]:
     """Offsets where jieba's words of `text` start or end."""
     out: set[int] = set()
