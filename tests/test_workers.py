@@ -38,14 +38,14 @@ def whoosh_content(gen: Path) -> tuple:
 
 def test_a_build_with_a_worker_writes_what_one_process_writes(tmp_path, full_index, monkeypatch):
     pids = tmp_path / "pids"
-    write_records = index.build.write_records
+    write_lines = index.build.write_record_lines
 
-    def spy(gen, records):
+    def spy(*args):
         with open(pids, "a") as fp:
             fp.write(f"{os.getpid()}\n")
-        write_records(gen, records)
+        write_lines(*args)
 
-    monkeypatch.setattr(index.build, "write_records", spy)
+    monkeypatch.setattr(index.build, "write_record_lines", spy)
     report = build_from_seeds(tmp_path / "ix")
     assert pids.read_text().split() != [str(os.getpid())]  # the worker wrote the records file
     assert not list(report.generation.glob(".worker-*"))  # its hand-over file is gone
