@@ -288,25 +288,36 @@ def _holders(generation: Path, records: list[Record]) -> tuple[Callable[[str], s
     reader = windex.open_dir(str(generation)).reader()
     ids = reader.column_reader(Fields.ID)
     position = {r.id: n for n, r in enumerate(records)}
+    # Characters and documents recur from one name to the next: each is looked up once.
+    frequency: dict[str, int] = {}
+    by_docnum: dict[int, int | None] = {}
+    by_term: dict[str, set[int]] = {}
+
+    def df(term: str) -> int:
+        if term not in frequency:
+            frequency[term] = reader.doc_frequency(Fields.HAN, term)
+        return frequency[term]
+
+    def record_at(docnum: int) -> int | None:
+        if docnum not in by_docnum:
+            value = ids[docnum]
+            by_docnum[docnum] = position.get(value.decode("utf-8") if isinstance(value, bytes) else value)
+        return by_docnum[docnum]
 
     def holders(text: str) -> set[int] | None:
         terms = {ch for _, ch in han_chars(text)}
         if not terms:
             return None
-        rarest = min(terms, key=lambda t: (reader.doc_frequency(Fields.HAN, t), t))
-        if reader.doc_frequency(Fields.HAN, rarest) > HOLDERS_LIMIT:
+        rarest = min(terms, key=lambda t: (df(t), t))
+        if df(rarest) > HOLDERS_LIMIT:
             return None  # only common characters: the caller's scan of every record is cheaper
-        try:  # the rarest character narrows enough; the caller's substring test does the rest
-            found = reader.postings(Fields.HAN, rarest).all_ids()
-        except Exception:  # whoosh's TermNotFound: no document holds the character
-            return set()
-        out = set()
-        for docnum in found:
-            value = ids[docnum]
-            n = position.get(value.decode("utf-8") if isinstance(value, bytes) else value)
-            if n is not None:
-                out.add(n)
-        return out
+        if rarest not in by_term:  # the rarest character narrows enough; the substring test does the rest
+            try:
+                found = reader.postings(Fields.HAN, rarest).all_ids()
+                by_term[rarest] = {n for n in map(record_at, found) if n is not None}
+            except Exception:  # whoosh's TermNotFound: no document holds the character
+                by_term[rarest] = set()
+        return by_term[rarest]
 
     return holders, reader.close
 
