@@ -104,8 +104,24 @@ class Client:
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
-    async def get(self, path: str) -> tuple[int, bool, str | None]:
-        """(status, answered from the server's cache, the error code of a JSON error body)."""
+    async def get(self, path: str) -> tuple[int, bool, str | None, bool]:
+        """(status, answered from the server's cache, the error code of a JSON error body,
+        retried). A kept-alive connection the server has closed (uvicorn closes one idle for
+        5 s) is not reused; if the server closes it just as it is reused, before answering
+        anything, the GET is sent again on a new connection, as browsers do."""
+        reused = self.writer is not None
+        if self.reader is not None and self.reader.at_eof():
+            self.close()
+            reused = False
+        try:
+            return (*await self._get(path), False)
+        except (ConnectionError, asyncio.IncompleteReadError) as exc:
+            if not reused or (isinstance(exc, asyncio.IncompleteReadError) and exc.partial):
+                raise
+        self.close()
+        return (*await self._get(path), True)
+
+    async def _get(self, path: str) -> tuple[int, bool, str | None]:
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
         assert self.reader is not None
@@ -159,12 +175,12 @@ async def timed(client: Client, kind: str, path: str, out: list, superseded=lamb
     """Send one request on `client`, record it in `out`; True if it was answered with 200."""
     t0 = time.perf_counter()
     try:
-        status, cached, code = await asyncio.wait_for(client.get(path), TIMEOUT_S)
+        status, cached, code, retried = await asyncio.wait_for(client.get(path), TIMEOUT_S)
         error = None if status == 200 else f"HTTP {status} {code}"
     except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError, ValueError) as exc:
-        error, cached = type(exc).__name__, False
+        error, cached, retried = type(exc).__name__, False, False
         client.close()
-    out.append((kind, t0, time.perf_counter() - t0, error, cached, superseded()))
+    out.append((kind, t0, time.perf_counter() - t0, error, cached, superseded(), retried))
     return error is None
 
 
@@ -347,7 +363,7 @@ def report(label: str, results: list, wall: float) -> dict:
         f = {"requests": len(rows), "rps": len(rows) / wall, "p50_ms": percentile(ms, 50),
              "p95_ms": percentile(ms, 95), "p99_ms": percentile(ms, 99), "max_ms": ms[-1] if ms else 0.0,
              "errors": sum(errors.values()), "error_kinds": dict(errors),
-             "superseded": sum(1 for r in rows if r[5]),
+             "superseded": sum(1 for r in rows if r[5]), "retried": sum(1 for r in rows if r[6]),
              "cached_share": sum(1 for r in rows if r[4]) / len(rows) if rows else 0.0}
         figures[kind] = f
         print(f"  {kind:<9} {f['requests']:>8} {f['rps']:>7.0f} {f['p50_ms']:>8.1f} {f['p95_ms']:>8.1f}"
@@ -394,7 +410,9 @@ def run_one(index_dir: Path, workers: int, clients: int, seconds: float, rebuild
     superseded = figures["all"]["superseded"]
     print(f"  CPU: server {cpu:.1f} s ({1000 * cpu / n:.2f} ms a request), this client {mine:.1f} s"
           f" ({1000 * mine / n:.2f} ms); load average {load_before:.1f} before, {load_after:.1f} after"
-          + (f"; {superseded} requests superseded by a newer keystroke (timed to their end)" if model == "paced" else ""))
+          + (f"; {superseded} requests superseded by a newer keystroke (timed to their end)" if model == "paced" else "")
+          + (f"; {figures['all']['retried']} sent again on a new connection (the server had closed the idle one)"
+             if figures["all"]["retried"] else ""))
     if said:
         print("  the server said on stderr:\n    " + "\n    ".join(said[:20]))
     figures["cpu"] = {"server_s": cpu, "client_s": mine, "server_ms_per_request": 1000 * cpu / n}

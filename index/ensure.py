@@ -264,6 +264,11 @@ def open_index(index_dir: Path, auto_build: bool, log: Log | None = None) -> Ind
             if "files" not in meta:
                 raise IndexDamagedError(f"the index in {index_dir} was built by an older clsearch",
                                         hint=f"rebuild it with: clsearch index build --index {index_dir}")
+            if meta.get("schema_version") != SCHEMA_VERSION:  # its files cannot be read by this code
+                raise IndexDamagedError(f"the index in {index_dir} was built by another clsearch version "
+                                        f"(index format {meta.get('schema_version')}, this clsearch reads "
+                                        f"{SCHEMA_VERSION})",
+                                        hint=f"rebuild it with: clsearch index build --index {index_dir}")
             problems = check_generation(gen, meta)
             if problems:
                 raise IndexDamagedError(f"the index in {index_dir} is damaged: {gen.name}/{problems[0]}"
@@ -308,8 +313,8 @@ def open_index(index_dir: Path, auto_build: bool, log: Log | None = None) -> Ind
 
 def _why_replaced(damage: IndexDamagedError, index_dir: Path) -> str:
     text = str(damage)
-    if text.endswith("built by an older clsearch"):
-        return "the old one was built by an older clsearch"
+    if text.endswith("built by an older clsearch") or "built by another clsearch version" in text:
+        return "the old one was built by another clsearch version"
     return "the old one was damaged: " + text.removeprefix(f"the index in {index_dir} is damaged: ")
 
 

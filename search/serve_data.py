@@ -53,13 +53,21 @@ def open_newer(current: Searcher, refused: set[str], log: Callable[[str], None])
         log(f"clsearch: warning: not switching to the new index {gen.name} ({exc}); "
             f"still searching {current.generation.name}")
         return None
-    warm(fresh)
+    try:
+        warm(fresh)
+    except Exception as exc:  # it answers nothing right: keep the generation that works
+        fresh.close()
+        refused.add(gen.name)
+        log(f"clsearch: warning: not switching to the new index {gen.name} (a test query failed: "
+            f"{type(exc).__name__}: {exc}); still searching {current.generation.name}")
+        return None
     return fresh
 
 
 def warm(searcher: Searcher) -> None:
     """Answer a few typical requests, so that the tables a generation reads lazily are loaded
-    before the first user's request rather than during it."""
+    before the first user's request rather than during it. A query the engine refuses is
+    skipped; anything else raises."""
     for q in ("c", "cz", "常州", "lidian"):
         try:
             search_json(searcher, q, {}, 0, 20, True, False, None, None)

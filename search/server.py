@@ -247,7 +247,10 @@ def create_app(config: ServeConfig | None = None, *, searcher: Any = None) -> Fa
         from search.serve_data import open_searcher, warm
 
         app.state.searcher = open_searcher(config.index_dir)
-        warm(app.state.searcher)  # the first users do not wait for tables read on first use
+        try:
+            warm(app.state.searcher)  # the first users do not wait for tables read on first use
+        except Exception:  # served anyway: each request then answers (or fails) on its own
+            log.exception("clsearch: warming up the index failed")
         retired: set[Any] = set()
         follower = asyncio.ensure_future(follow(app, retired))
         try:

@@ -24,7 +24,7 @@ import index.store
 from conftest import names, small_records
 from index.build import build_index
 from index.errors import IndexBuildError, IndexDamagedError
-from index.format import CHARMAP, LEXICON, TYPOS
+from index.format import CHARMAP, LEXICON, SCHEMA_VERSION, TYPOS
 from index.store import META, POINTER, check_generation, current_generation, read_meta
 from search import Searcher
 
@@ -103,6 +103,31 @@ def test_a_damaged_explicit_index_is_one_line_and_exit_2_and_verify_names_it(cop
     if which not in (POINTER, META):  # the damaged file is named
         name = SEGMENT.get(which, "/" + which)
         assert f"{name}: " in err, err
+
+
+def _other_format(ix: Path) -> None:
+    """Make the current generation claim the index format of another clsearch version."""
+    gen = current_generation(ix)
+    meta = {k: v for k, v in read_meta(gen).items() if k != "checksum"}
+    meta["schema_version"] = SCHEMA_VERSION - 1
+    (gen / META).write_text(json.dumps(index.store.sealed_meta(meta)), encoding="utf-8")
+
+
+def test_an_explicit_index_of_another_format_is_refused_in_one_line_not_read(copy, capsys):
+    """It used to be warned 'out of date' and then every query raised ValueError in decode()."""
+    _other_format(copy)
+    code, out, err = _cli(["锂电", "--index", str(copy)], capsys)
+    assert (code, out) == (2, "") and len(err.splitlines()) == 1, err
+    assert "built by another clsearch version" in err and "clsearch index build --index" in err
+    with pytest.raises(IndexDamagedError, match="another clsearch version"):
+        Searcher(index_dir=copy)
+
+
+def test_a_default_index_of_another_format_is_rebuilt(copy, monkeypatch):
+    _other_format(copy)
+    monkeypatch.setattr(index.ensure, "build_from_seeds", _small_build)
+    state = index.ensure.open_index(copy, auto_build=True)
+    assert state.meta["schema_version"] == SCHEMA_VERSION
 
 
 @pytest.mark.parametrize("which", FILES)

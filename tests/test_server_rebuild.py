@@ -116,3 +116,45 @@ def test_a_rebuilt_index_is_served_without_restart_and_no_request_fails(live, ji
     # The cached answer of the old generation is gone: the new name is found.
     hits = get(base, "/api/search", q="czgf")[1]["hits"]
     assert [h["name"] for h in hits] == ["常州光伏新能源产业集群"]
+
+
+def test_a_new_generation_whose_test_queries_fail_is_not_served(tmp_path, jieba_cache, monkeypatch):
+    from search import serve_data
+    from search.searcher import Searcher
+
+    index_dir = tmp_path / "ix"
+    _build(index_dir, small_records(), "fp-first", jieba_cache)
+    current = Searcher(index_dir=index_dir)
+    _build(index_dir, small_records(), "fp-second", jieba_cache)
+    said: list[str] = []
+    refused: set[str] = set()
+
+    def broken(searcher):
+        raise ValueError("not enough values to unpack")
+
+    monkeypatch.setattr(serve_data, "warm", broken)
+    assert serve_data.open_newer(current, refused, said.append) is None
+    assert len(refused) == 1 and len(said) == 1
+    assert "not switching" in said[0] and "ValueError" in said[0] and current.generation.name in said[0]
+    assert serve_data.open_newer(current, refused, said.append) is None and len(said) == 1  # said once
+    monkeypatch.undo()
+    _build(index_dir, small_records(), "fp-third", jieba_cache)  # the next generation is taken
+    fresh = serve_data.open_newer(current, refused, said.append)
+    assert fresh is not None and fresh.generation != current.generation and len(said) == 1
+    assert [h.name for h in fresh.search("czgf")] == ["常州光伏创新型产业集群"]
+    fresh.close()
+    current.close()
+
+
+def test_the_server_starts_even_if_warming_up_fails(tmp_path, jieba_cache, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from search import serve_data
+    from search.server import ServeConfig, create_app
+
+    index_dir = tmp_path / "ix"
+    _build(index_dir, small_records(), "fp-first", jieba_cache)
+    monkeypatch.setattr(serve_data, "warm", lambda searcher: 1 / 0)
+    with TestClient(create_app(ServeConfig(index_dir=str(index_dir)))) as client:  # runs the lifespan
+        r = client.get("/api/search", params={"q": "czgf"})
+        assert r.status_code == 200 and r.json()["hits"][0]["name"] == "常州光伏创新型产业集群"
