@@ -17,14 +17,14 @@ from functools import lru_cache
 from pathlib import Path
 from collections.abc import Callable
 
-from index.analysis import fold
+from index.analysis import fold, han_chars
 from index.dictionaries import (load_english, load_generic, load_lookalikes, load_nicknames, load_stopwords,
                                 load_synonyms, load_t2s, syllables)
 from index.errors import IndexBuildError
 from index.completion import Previous, completion_table, syllables_of
 from index.corpus.cache import CorpusCache, write_cache
 from index.corpus.divisions import place_names
-from index.format import (CHARMAP, RECORDS, SCHEMA_VERSION, TYPOS, CharmapData, FieldKind, Fields, tie_key,
+from index.format import (CHARMAP, COMPLETE, RECORDS, SCHEMA_VERSION, TYPOS, CharmapData, FieldKind, Fields, tie_key,
                           tie_value, write_charmap, write_complete, write_lexicon, write_ties, write_typos,
                           write_values)
 from index.recordfile import record_line, write_record_lines
@@ -42,6 +42,7 @@ from index.store import (META, check_generation, file_records, read_meta, resolv
 from index.values import value_table
 
 TEXT_CACHE = 1 << 16  # jieba cuts and readings of repeated texts (builders, places, words)
+HOLDERS_LIMIT = 2000  # documents: a new completion item whose rarest character is in more is counted by a scan
 REPEATED = frozenset({FieldKind.BUILDER, FieldKind.PLACE})  # kinds whose texts recur: prepared once
 
 
@@ -206,18 +207,31 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 (gen / CHARMAP).write_bytes(verified_bytes(plan.base, CHARMAP, plan.meta))
             else:
                 write_charmap(gen, _charmap(frozenset(lexicon.chars)))
-            spell, cut_name = _completion_memo(cache, read, cut)
-            previous = None
-            if plan is not None and cache is not None and cache.counts:
+            previous, spelled = None, {}
+            if plan is not None:  # the previous table's counts and spellings, and what changed since
+                old_entries = json.loads(verified_bytes(plan.base, COMPLETE, plan.meta))["entries"]
+                spelled = {text: syls for text, syls, *_ in old_entries}
                 fresh = {r.id for r in plan.new}
-                previous = Previous(cache.counts, [[t for _, t in document_fields(r, province_full)] for r in plan.old],
+                counts = dict(cache.counts) if cache is not None else {}  # the items the table left out
+                counts.update((text, count) for text, _, _, count, _ in old_entries)
+                previous = Previous(counts,
+                                    [[t for _, t in document_fields(r, province_full)] for r in plan.old],
                                     [n for n, r in enumerate(records) if r.id in fresh])
+                del old_entries
+            spell, cut_name = _completion_memo(cache, spelled, read, cut)
+            holders, release = _holders(gen, records) if previous is not None else (None, lambda: None)
             counted: dict[str, int] = {}
-            write_complete(gen, completion_table(
+            table = completion_table(
                 suggestable, read, cut_name, spell=spell, previous=previous, counted=counted,
-                stopwords=lexicon.stopwords,
+                holders=holders, stopwords=lexicon.stopwords,
                 places=sorted(p for p, c in lex.places.items() if c > 0) + [r.province for r in records if r.province],
-                synonyms=lexicon.synonyms))
+                synonyms=lexicon.synonyms)
+            release()
+            write_complete(gen, table)
+            if cache is not None:  # the counts of the items the table leaves out, for next time
+                shown = {entry[0] for entry in table["entries"]}
+                cache.counts = {item: n for item, n in counted.items() if item not in shown}
+            del table, counted
             targets = lex.typo_targets | {p for p in thesaurus.values() if p}
             if plan is not None:  # the previous table with the lines of the changed words rewritten
                 before = set(plan.state["typos"]) | {p for p in thesaurus.values() if p}
@@ -234,7 +248,6 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
             helper.finish()
             helper = None
             if cache is not None:
-                cache.counts = counted
                 write_cache(gen, cache)
             seconds = time.perf_counter() - started
             _write_json(gen / META, sealed_meta({
@@ -264,20 +277,54 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
     return BuildReport(gen, len(records), time.perf_counter() - started)
 
 
-def _completion_memo(cache: CorpusCache | None, read, cut) -> tuple[Callable[[str], str], Callable[[str], list[str]]]:
-    """The spelling and the words of a text for the completion table, from the cache's memo
-    when it has them (names repeat from one build to the next), computed and memoized if not."""
-    if cache is None:
-        return (lambda text: " ".join(syllables_of(text, read))), (lambda text: list(cut(text)))
-    spelled, words = cache.spelled, cache.words
-    used_spelled, used_words = cache.used_spelled, cache.used_words
+def _holders(generation: Path, records: list[Record]) -> tuple[Callable[[str], set[int] | None],
+                                                              Callable[[], None]]:
+    """For a text, the positions in `records` of the records whose documents in the new
+    generation hold its rarest hanzi (from the ``han`` postings; a superset of those holding
+    the text), or None for a text without hanzi or whose rarest hanzi is in more than
+    `HOLDERS_LIMIT` documents; and the function that closes the index reader."""
+    from whoosh import index as windex
 
+    reader = windex.open_dir(str(generation)).reader()
+    ids = reader.column_reader(Fields.ID)
+    position = {r.id: n for n, r in enumerate(records)}
+
+    def holders(text: str) -> set[int] | None:
+        terms = {ch for _, ch in han_chars(text)}
+        if not terms:
+            return None
+        rarest = min(terms, key=lambda t: (reader.doc_frequency(Fields.HAN, t), t))
+        if reader.doc_frequency(Fields.HAN, rarest) > HOLDERS_LIMIT:
+            return None  # only common characters: the caller's scan of every record is cheaper
+        try:  # the rarest character narrows enough; the caller's substring test does the rest
+            found = reader.postings(Fields.HAN, rarest).all_ids()
+        except Exception:  # whoosh's TermNotFound: no document holds the character
+            return set()
+        out = set()
+        for docnum in found:
+            value = ids[docnum]
+            n = position.get(value.decode("utf-8") if isinstance(value, bytes) else value)
+            if n is not None:
+                out.add(n)
+        return out
+
+    return holders, reader.close
+
+
+def _completion_memo(cache: CorpusCache | None, spelled: dict[str, str], read,
+                     cut) -> tuple[Callable[[str], str], Callable[[str], list[str]]]:
+    """The spelling and the words of a text for the completion table: spellings from the
+    previous table (`spelled`), words from the cache's memo (names repeat from one build to
+    the next); computed (and memoized) when they are not there."""
     def spell(text: str) -> str:
         found = spelled.get(text)
         if found is None:
             found = spelled[text] = " ".join(syllables_of(text, read))
-        used_spelled.add(text)
         return found
+
+    if cache is None:
+        return spell, (lambda text: list(cut(text)))
+    words, used_words = cache.words, cache.used_words
 
     def cut_words(text: str) -> list[str]:
         found = words.get(text)

@@ -31,7 +31,8 @@ def completion_table(docs: Iterable[tuple[str, list[tuple[str, str]]]], read: Re
                      stopwords: Iterable[str] = (), places: Iterable[str] = (),
                      synonyms: dict[str, list[str]] | None = None,
                      spell: Callable[[str], str] | None = None,
-                     previous: Previous | None = None, counted: dict[str, int] | None = None) -> dict:
+                     previous: Previous | None = None, counted: dict[str, int] | None = None,
+                     holders: Holders | None = None) -> dict:
     """``{"entries": [[text, syllables, kind, count, id], ...]}`` from (record id, fields).
 
     `fields` are a record's (kind, text) pairs, as `index.prepare.document_fields` gives.
@@ -39,7 +40,9 @@ def completion_table(docs: Iterable[tuple[str, list[tuple[str, str]]]], read: Re
     `syllables` is space-separated, one per character (`spell(text)` if given: a memo of them).
     `previous`: the counts of a previous table and what changed since (see `Previous`): only
     the changed records are searched for the items it counted. `counted`: filled with every
-    item's count, for the next table. Names are kind ``name`` with the
+    item's count (the table leaves some out), for the next table. `holders(text)`: the positions of the records that may
+    hold `text` (a superset, from the index's postings), or None: where to look for an item
+    `previous` did not count, instead of every record. Names are kind ``name`` with the
     record's id; words of two or more characters in names and aliases are ``place`` when they
     name a place, else ``word``; place values (`places`) are added as ``place`` too.
     """
@@ -57,7 +60,7 @@ def completion_table(docs: Iterable[tuple[str, list[tuple[str, str]]]], read: Re
                 words.update(w for w in cut(text) if len(w) >= 2 and w not in stop
                              and any("\u4e00" <= c <= "\u9fff" for c in w))
     spell = spell or (lambda text: " ".join(syllables_of(text, read)))
-    counts = _counts(list(names) + sorted(words - set(names)), texts, synonyms or {}, previous)
+    counts = _counts(list(names) + sorted(words - set(names)), texts, synonyms or {}, previous, holders)
     if counted is not None:
         counted.update(counts)
     entries = []
@@ -73,17 +76,20 @@ def completion_table(docs: Iterable[tuple[str, list[tuple[str, str]]]], read: Re
     return {"entries": entries}
 
 
+Holders = Callable[[str], "set[int] | None"]
+
+
 class Previous(NamedTuple):
     """A previous table's counts and the records changed since: their texts then, and the
     positions of their texts now (in the order `completion_table` gets the records)."""
 
-    counts: dict[str, int]  # item → records holding it, as `counted` gave
+    counts: dict[str, int]  # item → records holding it, as the previous table's entries give them
     gone: list[list[str]]  # the texts of removed records and the old texts of changed ones
     fresh: list[int]  # the new and changed records
 
 
 def _counts(items: list[str], texts: list[list[str]], synonyms: dict[str, list[str]],
-            previous: Previous | None = None) -> dict[str, int]:
+            previous: Previous | None = None, holders: Holders | None = None) -> dict[str, int]:
     """For each item, how many records hold it (or one of its synonyms) in any of their texts.
 
     With `previous`, an item it counted is counted again in the changed records only.
@@ -91,7 +97,7 @@ def _counts(items: list[str], texts: list[list[str]], synonyms: dict[str, list[s
     if previous is None:
         return _count(items, texts, synonyms)
     known = [item for item in items if item in previous.counts]
-    out = _count([item for item in items if item not in previous.counts], texts, synonyms)
+    out = _count([item for item in items if item not in previous.counts], texts, synonyms, holders)
     plus = _count(known, [texts[i] for i in previous.fresh], synonyms)
     minus = _count(known, previous.gone, synonyms)
     for item in known:
@@ -99,7 +105,8 @@ def _counts(items: list[str], texts: list[list[str]], synonyms: dict[str, list[s
     return out
 
 
-def _count(items: list[str], texts: list[list[str]], synonyms: dict[str, list[str]]) -> dict[str, int]:
+def _count(items: list[str], texts: list[list[str]], synonyms: dict[str, list[str]],
+           holders: Holders | None = None) -> dict[str, int]:
     if not items:
         return {}
     needed: set[str] = set()
@@ -108,14 +115,23 @@ def _count(items: list[str], texts: list[list[str]], synonyms: dict[str, list[st
         for other in synonyms.get(item.lower(), ()):
             needed.update(other)
     by_char: dict[str, set[int]] = defaultdict(set)
-    for i, fields in enumerate(texts):
-        for ch in set("".join(fields)) & needed:
-            by_char[ch].add(i)
+    indexed = False
+
+    def candidates(word: str) -> Iterable[int]:
+        nonlocal indexed
+        found = holders(word) if holders is not None else None
+        if found is not None:
+            return found
+        if not indexed:  # every record by character, once, for the words `holders` cannot narrow
+            for i, fields in enumerate(texts):
+                for ch in set("".join(fields)) & needed:
+                    by_char[ch].add(i)
+            indexed = True
+        sets = sorted((by_char.get(ch, set()) for ch in set(word)), key=len)
+        return set(sets[0]).intersection(*sets[1:]) if sets else set()
 
     def holding(word: str) -> set[int]:
-        sets = sorted((by_char.get(ch, set()) for ch in set(word)), key=len)
-        cands = set(sets[0]).intersection(*sets[1:]) if sets else set()
-        return {i for i in cands if any(word in t for t in texts[i])}
+        return {i for i in candidates(word) if any(word in t for t in texts[i])}
 
     out = {}
     for item in items:

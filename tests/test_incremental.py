@@ -3,6 +3,7 @@ and ends with exactly what a full build of the same lists writes."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -119,3 +120,24 @@ def test_an_incremental_index_reads_postings_and_ties_like_a_fresh_one(tmp_path,
         ties = s._reader.ties()
         assert len(ties) == count and sorted(ties.order()) == list(range(count))
         assert names(s.search("ji", limit=5)) == names(s.results("ji", limit=None).hits[:5])
+
+
+def test_a_new_name_inside_older_records_is_counted_in_them_too(tmp_path, copy_full_index, monkeypatch):
+    """The completion count of a name new to the index is searched in every record (through
+    the index's character postings), not only in the new ones: 七台河石墨烯 is also in the
+    seed record 七台河石墨烯产业集群."""
+    path = tmp_path / "short.csv"
+    path.write_text("name,province,city,program,year\n七台河石墨烯,黑龙江,七台河市,地方产业集群,2024\n",
+                    encoding="utf-8")
+    copy_full_index(tmp_path / "inc")
+    build_from_seeds(tmp_path / "inc", extra=[path])
+    gen = current_generation(tmp_path / "inc")
+    assert read_meta(gen)["incremental"] is True
+    copy_full_index(tmp_path / "full")
+    monkeypatch.setattr(index.incremental, "MAX_SEGMENTS", 0)
+    build_from_seeds(tmp_path / "full", extra=[path])
+    full = current_generation(tmp_path / "full")
+    for name in TABLES:
+        assert (gen / name).read_bytes() == (full / name).read_bytes(), name
+    entries = {e[0]: e[3] for e in json.loads((gen / "complete.json").read_text(encoding="utf-8"))["entries"]}
+    assert entries["七台河石墨烯"] == 2

@@ -8,8 +8,8 @@ the same code (`index.incremental`) starts from it:
 - the seed part (every seed document parsed, linked and merged; it never changes without the
   code fingerprint changing) and each added list's records, keyed by the SHA-256 of the list
   file's bytes and the name it is reported by;
-- each record's place as `index.corpus.divisions.locate` completed it, keyed by what it
-  reads (name, aliases, builders, province, city, district);
+- each record's place as `index.corpus.divisions.locate` completed it, keyed by a digest of
+  what it reads (name, aliases, builders, province, city, district);
 - the `related` links and each record's blocking keys (`index.corpus.related_delta`), so that
   only pairs involving a new, changed or removed record are scored.
 
@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 CORPUS_CACHE = "corpus.pickle"
-_VERSION = 1
+_VERSION = 2
 
 
 @dataclass
@@ -42,14 +42,12 @@ class CorpusCache:
     seeds: bytes | None = None  # pickled seed part (`index.corpus.load.SeedPart`)
     # (sha256 of the file, the name it is reported by, its file name) → pickled list part
     tables: dict[tuple[str, str, str], bytes] = field(default_factory=dict)
-    places: dict[tuple, tuple[str | None, str | None]] = field(default_factory=dict)  # locate's answers
+    places: dict[bytes, tuple[str | None, str | None]] = field(default_factory=dict)  # locate's answers
     related: Any = None  # `index.corpus.related_delta.RelatedState`
-    spelled: dict[str, str] = field(default_factory=dict)  # completion: text → syllables
     words: dict[str, tuple[str, ...]] = field(default_factory=dict)  # completion: text → jieba's words
-    counts: dict[str, int] = field(default_factory=dict)  # completion: item → records holding it
+    counts: dict[str, int] = field(default_factory=dict)  # completion items the table leaves out → count
     used_tables: set[tuple[str, str, str]] = field(default_factory=set)  # what this build read (kept on save)
-    used_places: set[tuple] = field(default_factory=set)
-    used_spelled: set[str] = field(default_factory=set)
+    used_places: set[bytes] = field(default_factory=set)
     used_words: set[str] = field(default_factory=set)
 
     def table(self, path: Path, document: str) -> tuple[tuple[str, str, str], bytes | None]:
@@ -64,7 +62,6 @@ class CorpusCache:
                 "tables": {k: v for k, v in self.tables.items() if k in self.used_tables},
                 "places": {k: v for k, v in self.places.items() if k in self.used_places},
                 "related": self.related,
-                "spelled": {k: v for k, v in self.spelled.items() if k in self.used_spelled},
                 "words": {k: v for k, v in self.words.items() if k in self.used_words},
                 "counts": self.counts}
         return zlib.compress(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL), 1)
@@ -77,10 +74,15 @@ class CorpusCache:
             if data.get("version") != _VERSION or data.get("code") != code:
                 return cls(code=code)
             return cls(code=code, seeds=data["seeds"], tables=dict(data["tables"]), places=dict(data["places"]),
-                       related=data["related"], spelled=dict(data["spelled"]), words=dict(data["words"]),
-                       counts=dict(data["counts"]))
+                       related=data["related"], words=dict(data["words"]), counts=dict(data["counts"]))
         except Exception:  # an unreadable cache is no cache: the build computes everything
             return cls(code=code)
+
+
+def digest(value: object) -> bytes:
+    """A short key for a tuple of plain values (strings, numbers, None, lists of strings): 96
+    bits of BLAKE2b of its repr, so the cache keeps no second copy of every name."""
+    return hashlib.blake2b(repr(value).encode("utf-8"), digest_size=12).digest()
 
 
 def write_cache(generation: Path, cache: CorpusCache) -> None:

@@ -237,16 +237,18 @@ def locate(record: Record, divisions: Divisions, province_full: str = "") -> tup
 
 
 def fill_places(records: list[Record], province_full=lambda p: "", divisions: Divisions | None = None,
-                memo: dict[tuple, tuple[str | None, str | None]] | None = None,
-                used: set[tuple] | None = None) -> list[Record]:
+                memo: dict[bytes, tuple[str | None, str | None]] | None = None,
+                used: set[bytes] | None = None) -> list[Record]:
     """Records with `city` and `district` completed from the divisions table (`locate`).
 
-    `memo`: answers of earlier calls by what `locate` reads (a previous build's, kept by
-    `index.corpus.cache`); new answers are added to it, and the keys read are added to `used`.
+    `memo`: answers of earlier calls by a digest of what `locate` reads (a previous build's,
+    kept by `index.corpus.cache`); new answers are added to it, and the keys read to `used`.
     """
+    from .cache import digest
+
     out = []
     for r in records:
-        key = (r.name, tuple(r.aliases), tuple(r.builders), r.province, r.city, r.district)
+        key = digest((r.name, r.aliases, r.builders, r.province, r.city, r.district)) if memo is not None else b""
         found = memo.get(key) if memo is not None else None
         if found is None:
             divisions = divisions or load_divisions()

@@ -15,28 +15,28 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..records import Record, Related
+from .cache import digest
 from .places import Regions
 from .related import MIN_CONFIDENCE, _Canon, _may_reach, _Prepared, _reason, link_related, pair_score
 
-PartKey = tuple[str, str | None, str | None, str | None]
 
 
 @dataclass
 class RelatedState:
     """What one run of the links leaves for the next (kept by `index.corpus.cache`)."""
 
-    sigs: dict[str, tuple] = field(default_factory=dict)  # record id → what its links depend on
+    sigs: dict[str, bytes] = field(default_factory=dict)  # record id → digest of what its links depend on
     related: dict[str, list[Related]] = field(default_factory=dict)  # record id → its links
-    parts: dict[PartKey, str] = field(default_factory=dict)  # industry part of (name, province, city, district)
+    parts: dict[bytes, str] = field(default_factory=dict)  # digest of (name, province, city, district) → industry part
 
 
-def _sig(r: Record) -> tuple:
-    return (r.name, r.program, r.province, r.city, r.district, r.lists[0] if r.lists else "",
-            r.sources[0].line if r.sources else 0)
+def _sig(r: Record) -> bytes:
+    return digest((r.name, r.program, r.province, r.city, r.district, r.lists[0] if r.lists else "",
+                   r.sources[0].line if r.sources else 0))
 
 
-def _part_key(r: Record) -> PartKey:
-    return (r.name, r.province, r.city, r.district)
+def _part_key(r: Record) -> bytes:
+    return digest((r.name, r.province, r.city, r.district))
 
 
 def link_related_from(state: RelatedState | None, records: Sequence[Record], regions: Regions,
@@ -48,17 +48,18 @@ def link_related_from(state: RelatedState | None, records: Sequence[Record], reg
     """
     prep = _Prepared(regions, _Canon(groups))
     old_parts = state.parts if state is not None else {}
-    parts: dict[PartKey, str] = {}
-    for r in records:
-        k = _part_key(r)
+    parts: dict[bytes, str] = {}
+    part_keys = [_part_key(r) for r in records]
+    for r, k in zip(records, part_keys):
         if k not in parts:
             found = old_parts.get(k)
             parts[k] = found if found is not None else prep.part(r)[0]
+    sigs = {r.id: _sig(r) for r in records}
     if state is None or not _same_order(state, records):
         link_related(records, regions, groups, min_confidence)
     else:
-        _relink(state, records, regions, prep, parts, min_confidence)
-    return RelatedState(sigs={r.id: _sig(r) for r in records},
+        _relink(state, records, sigs, regions, prep, [parts[k] for k in part_keys], min_confidence)
+    return RelatedState(sigs=sigs,
                         related={r.id: list(r.related) for r in records if r.related}, parts=parts)
 
 
@@ -70,20 +71,17 @@ def _same_order(state: RelatedState, records: Sequence[Record]) -> bool:
     return now == [rid for rid in state.sigs if rid in kept]
 
 
-def _relink(state: RelatedState, records: Sequence[Record], regions: Regions, prep: _Prepared,
-            parts: dict[PartKey, str], min_confidence: float) -> None:
+def _relink(state: RelatedState, records: Sequence[Record], sigs: dict[str, bytes], regions: Regions,
+            prep: _Prepared, parts: list[str], min_confidence: float) -> None:
     ids = {r.id for r in records}
-    dirty = {n for n, r in enumerate(records) if state.sigs.get(r.id) != _sig(r)}
+    dirty = {n for n, r in enumerate(records) if state.sigs.get(r.id) != sigs[r.id]}
     stale = {r.id for r in (records[n] for n in dirty)} | {rid for rid in state.sigs if rid not in ids}
     links: dict[str, list[Related]] = defaultdict(list)
     for r in records:
         if r.id not in stale:
             links[r.id] = [rel for rel in state.related.get(r.id, ()) if rel.id not in stale]
-    keys = []
-    for r in records:
-        part = parts[_part_key(r)]
-        keys.append({part[i:i + 2] for i in range(len(part) - 1)} if len(part) >= 2 else {"*"})
-    sizes = [len(parts[_part_key(r)]) if "*" not in k else 0 for r, k in zip(records, keys)]
+    keys = [{part[i:i + 2] for i in range(len(part) - 1)} if len(part) >= 2 else {"*"} for part in parts]
+    sizes = [len(part) if "*" not in k else 0 for part, k in zip(parts, keys)]
     wanted = set().union(*(keys[n] for n in dirty)) | {"*"} if dirty else set()
     by_city: dict[tuple, list[int]] = defaultdict(list)  # (province, city, key) → records with a city
     by_province: dict[tuple, list[int]] = defaultdict(list)  # (province, key) → every record
