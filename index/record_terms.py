@@ -86,7 +86,7 @@ def index_fields(record: Record, doc: StoredDoc, read: Read, cut: Cut, lexicon: 
         lexicon.add(t, f.text if f.kind == FieldKind.PLACE else None)
     return {
         Fields.ID: record.id.encode("utf-8"),
-        Fields.DOC: encode(doc),  # pickled by Whoosh: no parsing at query time
+        Fields.DOC: encode(doc),  # compressed JSON in a column (format.encode)
         Fields.PROVINCE: _one(record.province),
         Fields.CITY: _one(record.city),
         Fields.DISTRICT: _one(record.district),

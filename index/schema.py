@@ -10,7 +10,7 @@ from __future__ import annotations
 from whoosh import formats
 from whoosh.analysis import IDAnalyzer, Token, Tokenizer
 from whoosh.columns import VarBytesColumn
-from whoosh.fields import COLUMN, STORED, FieldType, Schema
+from whoosh.fields import COLUMN, FieldType, Schema
 
 from index.analysis import han_chars
 from index.format import SCHEMA_VERSION, Fields
@@ -60,12 +60,12 @@ def make_schema() -> Schema:
     """Fields: filters (province … year), hanzi chars, letters, and the pinyin channels.
 
     Every indexed field is a `Terms` field; ``order`` and ``id`` are per-document columns
-    (browsing order; the id that an incremental build deletes by), ``doc`` the stored document.
+    (browsing order; the id that an incremental build deletes by; ``doc`` the stored document).
     """
     f = Fields
     return Schema(**{
         f.ID: COLUMN(VarBytesColumn()),
-        f.DOC: STORED,
+        f.DOC: COLUMN(VarBytesColumn()),  # format.encode: the document the matcher reads
         f.PROVINCE: Terms(),
         f.CITY: Terms(),
         f.DISTRICT: Terms(),

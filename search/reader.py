@@ -116,10 +116,10 @@ class IndexReader:
             raise IndexDamagedError(f"cannot open the index in {index_dir}: {type(exc).__name__}: {exc}",
                                     hint=self._hint) from exc
         try:
-            # Whoosh opens a segment's stored-fields column on first use: open it now, so that
+            # Whoosh opens a column's file on first use: open the documents' now, so that
             # every file this reader needs is open before a later build may delete them.
-            if self._searcher.doc_count_all():
-                self._searcher.stored_fields(0)
+            self._doc_column: Any = (self._searcher.reader().column_reader(Fields.DOC)
+                                     if self._searcher.doc_count_all() else ())
         except Exception as exc:
             self._searcher.close()
             raise IndexDamagedError(f"cannot open the index in {index_dir}: {type(exc).__name__}: {exc}",
@@ -295,8 +295,12 @@ class IndexReader:
             except KeyError:
                 pass
             return doc
-        stored = self._locked(lambda s: s.stored_fields(docnum)[Fields.DOC])
-        doc = decode(stored)
+        raw = self._locked(lambda s: self._doc_column[docnum])
+        try:
+            doc = decode(raw)
+        except ValueError as exc:
+            raise IndexDamagedError(f"the index in {self._index_dir} is damaged: document {docnum}: {exc}",
+                                    hint=self._hint) from exc
         with self._lock:
             self._docs[docnum] = doc
             while len(self._docs) > DOC_CACHE:

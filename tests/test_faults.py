@@ -82,7 +82,7 @@ def _damage(path: Path, how: str) -> None:
         path.chmod(0)
 
 
-SEGMENT = {"postings": ".pst", "terms": ".trm", "stored": "_stored.col", "toc": ".toc"}  # Whoosh's files
+SEGMENT = {"postings": ".pst", "terms": ".trm", "docs": ".doc.col", "toc": ".toc"}  # Whoosh's files
 FILES = [POINTER, META, LEXICON, CHARMAP, TYPOS, *SEGMENT]
 HOWS = ["truncate", "half", "garbage", "delete", "flip", "chmod000"]
 MATRIX = [(f, h) for f in FILES for h in HOWS]

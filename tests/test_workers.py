@@ -32,7 +32,7 @@ def whoosh_content(gen: Path) -> tuple:
 
     with windex.open_dir(str(gen)).reader() as r:
         postings = [(f, t, list(r.postings(f, t).all_ids())) for f, t in r.all_terms()]
-        columns = [list(r.column_reader(c)) for c in ("id", "order", "tie")]
+        columns = [list(r.column_reader(c)) for c in ("id", "order", "tie", "doc")]
         return postings, list(r.all_stored_fields()), columns
 
 

@@ -85,6 +85,26 @@ def _county_index(rows: tuple[Division, ...], province: str | None) -> _FormInde
     return indexes[province]
 
 
+_PREFECTURES: dict[int, tuple[tuple[Division, ...], dict[str | None, dict[str, Division]]]] = {}
+
+
+def _prefecture_names(rows: tuple[Division, ...], province: str | None) -> dict[str, Division]:
+    """Each name of a prefecture of `province` (any if None) → the first such prefecture in
+    table order (what a scan of `Divisions.prefectures` finds), built once per table."""
+    cached = _PREFECTURES.get(id(rows))
+    if cached is None or cached[0] is not rows:
+        cached = _PREFECTURES[id(rows)] = (rows, {})
+    indexes = cached[1]
+    if province not in indexes:
+        names: dict[str, Division] = {}
+        for d in rows:
+            if d.level == "prefecture" and (province is None or d.province == province):
+                for name in d.names:
+                    names.setdefault(name, d)
+        indexes[province] = names
+    return indexes[province]
+
+
 def short_forms(name: str) -> list[str]:
     """The name without its administrative suffix (two characters at least).
 
@@ -198,7 +218,7 @@ def locate(record: Record, divisions: Divisions, province_full: str = "") -> tup
         return city, district
     city_forms: tuple[str, ...] = ()
     if city:
-        row = next((d for d in divisions.prefectures(province) if city in d.names), None)
+        row = _prefecture_names(divisions.rows, province).get(city)
         city_forms = row.forms if row else (city, strip_place_suffix(city))
     for text in [record.name, *record.aliases, *record.builders]:
         rest = _strip_prefix(clean_cell(text), [p for p in (province or "", province_full) if p])
