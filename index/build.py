@@ -9,6 +9,7 @@ jieba or pypinyin.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import time
@@ -194,6 +195,9 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
             status(f"indexing records: writing {len(todo):,}")
             writer.commit(merge=False)
             writer = None
+            prepared.cache_clear()  # the documents' fields are written: only texts' readings and cuts are used on
+            terms_memo.cache_clear()
+            gc.collect()  # what indexing held is reused by the tables below (the build's peak RSS)
             status("writing the lexicon, completion and filter tables")
             suggestable = [(record.id, document_fields(record, province_full)) for record in records]
             synonyms = load_synonyms()
@@ -245,9 +249,13 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
             else:  # linked segments with deletions, and a new one
                 write_ties_from_index(gen)
             incremental.write_state(gen, lex.state())
+            del lex, lexicon, suggestable, thesaurus
+            jieba_cut.cache_clear()
             helper.finish()
             helper = None
+            read.cache_clear()
             if cache is not None:
+                gc.collect()
                 write_cache(gen, cache)
             seconds = time.perf_counter() - started
             _write_json(gen / META, sealed_meta({

@@ -28,7 +28,7 @@ import pickle
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 CORPUS_CACHE = "corpus.pickle"
 _VERSION = 2
@@ -58,13 +58,28 @@ class CorpusCache:
 
     def to_bytes(self) -> bytes:
         """This cache, keeping only what the build that made it used."""
-        data = {"version": _VERSION, "code": self.code, "seeds": self.seeds,
+        return zlib.compress(pickle.dumps(self._kept(), protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+    def write(self, fp: BinaryIO) -> None:
+        """Write `to_bytes()`'s bytes to `fp`, deflating the pickle as it is made: the whole
+        pickle (~100 MB at 100k records) is never in memory, at the build's peak."""
+        deflate = zlib.compressobj(1)
+
+        class Sink:
+            def write(self, chunk: bytes) -> int:
+                fp.write(deflate.compress(chunk))
+                return len(chunk)
+
+        pickle.dump(self._kept(), Sink(), protocol=pickle.HIGHEST_PROTOCOL)
+        fp.write(deflate.flush())
+
+    def _kept(self) -> dict[str, Any]:
+        return {"version": _VERSION, "code": self.code, "seeds": self.seeds,
                 "tables": {k: v for k, v in self.tables.items() if k in self.used_tables},
                 "places": {k: v for k, v in self.places.items() if k in self.used_places},
                 "related": self.related,
                 "words": {k: v for k, v in self.words.items() if k in self.used_words},
                 "counts": self.counts}
-        return zlib.compress(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL), 1)
 
     @classmethod
     def from_bytes(cls, raw: bytes, code: str) -> CorpusCache:
@@ -86,7 +101,9 @@ def digest(value: object) -> bytes:
 
 
 def write_cache(generation: Path, cache: CorpusCache) -> None:
-    (generation / CORPUS_CACHE).write_bytes(cache.to_bytes())
+    with open(generation / CORPUS_CACHE, "wb") as fp:
+        cache.write(fp)
+
 
 
 def read_cache(generation: Path | None, code: str) -> CorpusCache:
