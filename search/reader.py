@@ -176,23 +176,10 @@ class IndexReader:
     def postings(self, fieldname: str, text: str) -> frozenset[int]:
         """Document numbers holding `text` in `fieldname` (cached, least recently used out)."""
         key = (fieldname, text)
-        ids = self._postings.get(key)
+        ids: frozenset[int] | None = _recent(self._postings, key)
         if ids is not None:
-            try:
-                self._postings.move_to_end(key)
-            except KeyError:  # dropped by another thread meanwhile
-                pass
             return ids
-
-        def read(s: Any) -> frozenset[int]:
-            try:
-                matcher = s.reader().postings(fieldname, text)
-            except TermNotFound:
-                return frozenset()
-            ids = matcher_ids(matcher)
-            return frozenset(matcher.all_ids() if ids is None else ids)
-
-        ids = self._locked(read)
+        ids = frozenset(self._locked(lambda s: _posting_ids(s, fieldname, text)))
         with self._lock:
             if key not in self._postings:
                 self._postings[key] = ids
@@ -205,26 +192,12 @@ class IndexReader:
     def bits(self, fieldname: str, text: str) -> Bits:
         """`postings` as a bitset (`search.bits`), cached apart (least recently used out)."""
         key = (fieldname, text)
-        found = self._bits.get(key)
+        found: Bits | None = _recent(self._bits, key)
         if found is not None:
-            try:
-                self._bits.move_to_end(key)
-            except KeyError:  # dropped by another thread meanwhile
-                pass
             return found
         cached = self._postings.get(key)
-        if cached is not None:
-            found = Bits(int_of(cached))
-        else:
-            def read(s: Any) -> Bits:
-                try:
-                    matcher = s.reader().postings(fieldname, text)
-                except TermNotFound:
-                    return Bits()
-                ids = matcher_ids(matcher)
-                return Bits(int_of(matcher.all_ids() if ids is None else ids))
-
-            found = self._locked(read)
+        found = Bits(int_of(cached if cached is not None
+                            else self._locked(lambda s: _posting_ids(s, fieldname, text))))
         size = (found.v.bit_length() >> 3) + 64
         with self._lock:
             if key not in self._bits:
@@ -306,3 +279,24 @@ class IndexReader:
             while len(self._docs) > DOC_CACHE:
                 self._docs.popitem(last=False)
         return doc
+
+
+def _recent(cache: OrderedDict[Any, Any], key: Any) -> Any:
+    """`cache[key]` marked most recently used, or None; another thread may drop it meanwhile."""
+    found = cache.get(key)
+    if found is not None:
+        try:
+            cache.move_to_end(key)
+        except KeyError:  # dropped by another thread meanwhile
+            pass
+    return found
+
+
+def _posting_ids(s: Any, fieldname: str, text: str) -> Sequence[int]:
+    """The document numbers of `text` in `fieldname`, read a block at a time where possible."""
+    try:
+        matcher = s.reader().postings(fieldname, text)
+    except TermNotFound:
+        return ()
+    ids = matcher_ids(matcher)
+    return list(matcher.all_ids()) if ids is None else ids  # read now, under the caller's lock
