@@ -194,13 +194,22 @@ def quick_check(alt: Alternative) -> Callable[[Doc], bool] | None:
     document (one-letter initials spelled by no field's first letters, exact hanzi in no
     field's text); None when there is none for `alt`."""
     units = alt.units
-    if units and all(u.kind == INITIAL and len(u.text) == 1 for u in units):
-        spelled = "".join(u.text for u in units)
-        return lambda doc: any(spelled in f.letters for f in doc.fields)
+    spelled = spelled_run(alt)
+    if spelled:
+        return lambda doc: spelled in doc.letters
     if units and alt.budget <= alt.typos and all(u.kind == HAN for u in units):
         text = "".join(u.text for u in units)
         return lambda doc: any(text in f.text for f in doc.fields)
     return None
+
+
+def spelled_run(alt: Alternative) -> str:
+    """The letters of an alternative of one-letter initials only (qqqq), else "": it matches a
+    document only where they are a substring of its `StoredDoc.letters`."""
+    units = alt.units
+    if units and all(u.kind == INITIAL and len(u.text) == 1 for u in units):
+        return "".join(u.text for u in units)
+    return ""
 
 
 def _spelled_at(letters: str, spelled: str) -> list[int]:

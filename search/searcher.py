@@ -414,7 +414,7 @@ class Searcher:
                 return exact_docs(alt, reader)
 
             return rank_page(parsed, alt_docs, candidates, need, reader.doc, ties, roles, len(ties),
-                             spots, exact)
+                             spots, exact, reader.letters)
 
         def possible(alt: Alternative, docnum: int) -> bool:
             return docnum in alt_docs.get(id(alt), ())
