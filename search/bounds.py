@@ -236,7 +236,7 @@ def _token_levels(tok: Token, docs_of: Callable[[Alternative], AbstractSet[int]]
         # costs of its k cheapest parts).
         for k, ids in _by_count(rest):
             least = tuple(sum(sorted(c)[:k]) for c in zip(*part_vecs))
-            levels.append(_Level(k, _add((0, 0, k - 1, 0, 0), least), ids))  # type: ignore[arg-type]
+            levels.append(_Level(k, _add((0, 0, k - 1, 0, 0), least), ids))
         return levels
     # Each non-empty subset of parts: the documents that may match exactly those parts.
     for mask in range(1, 1 << n):
