@@ -50,6 +50,8 @@ from search.understand import Understood, term_notes, understand
 __all__ = ["Searcher", "Hit", "Results", "Highlight", "Span", "Explain", "ExplainMatch", "HIT_KEYS"]
 
 Filters = dict[str, tuple[str, ...]]  # filter field → stored values (search.values)
+# Within one call: id(parsed query) → (it, it with homophones tightened, its alternatives' documents).
+_Memo = dict[int, tuple[ParsedQuery, ParsedQuery, AltDocs]]
 # Candidates above which a page is ranked best-first (`search.bounds`): fewer are all aligned,
 # and the total and facets count exactly the hits.
 EARLY_STOP_MIN = 100
@@ -317,15 +319,16 @@ class Searcher:
         (`search.partial`): the understood filters, then words known nowhere, then both."""
         base = filter_docs(filters, self._reader.postings) if filters else None
         with_soft = filter_docs({**filters, **soft}, self._reader.postings) if soft else base
-        parsed, page = self._ranked(text, with_soft, need)
+        memo: _Memo = {}
+        parsed, page = self._ranked(text, with_soft, need, memo)
         if page.ranked:
             return parsed, page, Dropped()
         attempts: list[tuple[set[int] | None, frozenset[int], tuple[str, ...]]] = []
         if soft:
             attempts.append((base, frozenset(), describe(soft)))
-        attempts.append((with_soft, droppable(parsed, self._found_terms(parsed, with_soft)), ()))
+        attempts.append((with_soft, droppable(parsed, self._found_terms(parsed, with_soft, memo)), ()))
         if soft:
-            attempts.append((base, droppable(parsed, self._found_terms(parsed, base)), describe(soft)))
+            attempts.append((base, droppable(parsed, self._found_terms(parsed, base, memo)), describe(soft)))
         for allowed, terms, lost in attempts:
             if not terms and not lost:
                 continue
@@ -335,21 +338,33 @@ class Searcher:
                 return lighter, page, Dropped(terms, lost)
         return parsed, Page([], 0, True, frozenset()), Dropped()
 
-    def _ranked(self, text: str, allowed: set[int] | None, need: int | None) -> tuple[ParsedQuery, Page]:
+    def _ranked(self, text: str, allowed: set[int] | None, need: int | None,
+                memo: _Memo | None = None) -> tuple[ParsedQuery, Page]:
         parsed = parse_query(text, self.lexicon)
-        page = self._rank(parsed, allowed, need)
+        page = self._rank(parsed, allowed, need, memo)
         if (not page.ranked and any(t.text.isascii() for t in parsed.terms)
-                and (allowed is None or not self._rank(parsed, None, 1).ranked)):
+                and (allowed is None or not self._rank(parsed, None, 1, memo).ranked)):
             # Nothing anywhere as typed (not merely outside the filters): let pinyin letter
             # typos be corrected (lidain → lidian).
             parsed = parse_query(text, self.lexicon, correct=True)
-            page = self._rank(parsed, allowed, need)
+            page = self._rank(parsed, allowed, need, memo)
         return parsed, page
 
-    def _found_terms(self, parsed: ParsedQuery, allowed: set[int] | None) -> set[int]:
+    def _candidates(self, parsed: ParsedQuery, memo: _Memo | None) -> tuple[ParsedQuery, AltDocs]:
+        """`parsed` with its homophones tightened, and the documents of each alternative
+        (`memo`: kept for the rest of one call, which may ask again for the same query)."""
+        found = memo.get(id(parsed)) if memo is not None else None
+        if found is not None and found[0] is parsed:
+            return found[1], found[2]
+        tight = tighten_homophones(parsed, self._reader, self._reader.doc, self.lexicon)
+        alt_docs: AltDocs = alternative_docs(tight, self._reader)
+        if memo is not None:
+            memo[id(parsed)] = (parsed, tight, alt_docs)
+        return tight, alt_docs
+
+    def _found_terms(self, parsed: ParsedQuery, allowed: set[int] | None, memo: _Memo | None = None) -> set[int]:
         """The terms that some document (within `allowed`) may match."""
-        parsed = tighten_homophones(parsed, self._reader, self._reader.doc, self.lexicon)
-        alt_docs = alternative_docs(parsed, self._reader)
+        parsed, alt_docs = self._candidates(parsed, memo)
         found: set[int] = set()
         k = 0
         for tok in parsed.tokens:
@@ -403,11 +418,11 @@ class Searcher:
                                  tuple(texts[k] for k in sorted(r.terms))))
         return hits
 
-    def _rank(self, parsed: ParsedQuery, allowed: set[int] | None, need: int | None = None) -> Page:
+    def _rank(self, parsed: ParsedQuery, allowed: set[int] | None, need: int | None = None,
+              memo: _Memo | None = None) -> Page:
         """The hits of `parsed`, best first: all of them, or with `need` at least the `need`
         best (`bounds.rank_page`: the others are not aligned when the candidates are many)."""
-        parsed = tighten_homophones(parsed, self._reader, self._reader.doc, self.lexicon)
-        alt_docs: AltDocs = alternative_docs(parsed, self._reader)
+        parsed, alt_docs = self._candidates(parsed, memo)
         roles = term_roles(parsed)
         candidates = candidate_docs(seed_alternatives(parsed, roles), alt_docs, allowed)
         if need is not None and len(candidates) > EARLY_STOP_MIN:
@@ -421,7 +436,7 @@ class Searcher:
                 return exact_docs(alt, reader)
 
             return rank_page(parsed, alt_docs, candidates, need, reader.doc, ties, roles, len(ties),
-                             spots, exact)
+                             spots, exact, reader.letters)
 
         def possible(alt: Alternative, docnum: int) -> bool:
             return docnum in alt_docs.get(id(alt), ())
