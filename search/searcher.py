@@ -35,7 +35,7 @@ from search.candidates import (AltDocs, alternative_docs, candidate_docs, exact_
                                tighten_homophones)
 from search.catalog import Catalog
 from search.complete import Completion
-from search.filters import browse_order, facet_counts, filter_docs
+from search.filters import FacetTable, browse_order, filter_docs
 from search.hits import HIT_KEYS, Explain, ExplainMatch, Highlight, Hit, Results, Span, make_hit
 from search.lexicon import Lexicon
 from search.records import Record
@@ -95,6 +95,7 @@ class Searcher:
         old, old_catalog = getattr(self, "_reader", None), getattr(self, "_catalog", None)
         self._reader = reader
         self._catalog = Catalog(state.generation, reader.lexicon.simplify, self._spell)
+        self._facet_table: FacetTable | None = None  # read on the first facet count
         self.generation: Path = state.generation
         self.stale: bool = state.stale is not None
         self.stale_reason: str | None = state.stale
@@ -283,7 +284,7 @@ class Searcher:
         end = len(ranked) if limit is None else offset + limit
         hits = self._hits(ranked[offset:end], ranked[end] if len(ranked) > end else None, parsed)
         suggestion = self._suggestion(parsed, filters) if not ranked and suggest else None
-        counts = self._facets(set(page.docs)) if facets else None
+        counts = self._facets(page.docs) if facets else None
         terms = ([i for i, t in enumerate(parsed.terms) if t.significant or i in dropped.terms]
                  or list(range(len(parsed.terms))))  # no significant term: every term counts
         wanted = term_texts(parsed, terms) + describe(soft)
@@ -389,9 +390,14 @@ class Searcher:
         counts = self._facets(allowed) if facets else None
         return Results("", hits, len(order), None, offset, limit, counts, filters, self._titles(counts))
 
-    def _facets(self, docs: set[int]) -> dict[str, dict[str, int]]:
-        values = {f: list(self._catalog.values.counts(f)) for f in FACET_FIELDS}
-        return facet_counts(docs, values, self._reader.postings)
+    def _facets(self, docs: AbstractSet[int]) -> dict[str, dict[str, int]]:
+        table = self._facet_table
+        if table is None:  # two threads may both read it: the same table, one kept
+            values = self._catalog.values
+            reader = self._reader
+            table = self._facet_table = FacetTable({f: list(values.counts(f)) for f in FACET_FIELDS},
+                                                   lambda f, v: reader.bits(f, v).v, values.parent)
+        return table.counts(docs)
 
     def _titles(self, facets: dict[str, dict[str, int]] | None) -> dict[str, str]:
         title = self._catalog.values.title
@@ -403,12 +409,13 @@ class Searcher:
 
     def _hits(self, ranked: list[Ranked], after: Ranked | None, parsed: ParsedQuery) -> list[Hit]:
         title = self._catalog.values.title
+        texts = [t.text for tok in parsed.tokens for t in tok.parts]  # `term_texts`, once a page
         hits = []
         for i, r in enumerate(ranked):
             below = ranked[i + 1] if i + 1 < len(ranked) else after
             hits.append(make_hit(r.doc, r.ranking, r.matches,
                                  placed_by(r.ranking, below.ranking if below else None), title,
-                                 term_texts(parsed, r.terms)))
+                                 tuple(texts[k] for k in sorted(r.terms))))
         return hits
 
     def _rank(self, parsed: ParsedQuery, allowed: set[int] | None, need: int | None = None,
