@@ -130,6 +130,14 @@ class _Prepared:
         self._bodies: dict[str, str] = {}
         self._parts: dict[tuple, tuple[str, list[tuple[str, str]]]] = {}
         self._rests: dict[tuple, str] = {}
+        self._runs: dict[tuple[str, str], list[str]] = {}
+
+    def runs(self, a: str, b: str) -> list[str]:
+        """`shared_runs(a, b)`, once per pair of parts (industry parts repeat across places)."""
+        found = self._runs.get((a, b))
+        if found is None:
+            found = self._runs[(a, b)] = shared_runs(a, b)
+        return found
 
     def place_forms(self, province: str | None, city: str | None) -> tuple[str, ...]:
         """Every spelling of the province and of the city, longest first."""
@@ -254,7 +262,7 @@ def pair_score(a: Record, b: Record, regions: Regions, groups: Sequence[Sequence
     ib, rb = prep.part(b, a.district)
     if not ia or not ib:
         return PairScore(place, factor, (), (), 0.0)
-    runs = shared_runs(ia, ib)
+    runs = prep.runs(ia, ib)
     covered = sum(len(run) for run in runs)
     similarity = round((covered / len(ia) + covered / len(ib)) / 2, 2)
     used = [f"{old} = {new}" for old, new in ra + rb if any(new in run for run in runs)]
@@ -287,6 +295,20 @@ def candidate_pairs(records: Sequence[Record], prepared: _Prepared | None = None
     by_province: dict[tuple, list[int]] = defaultdict(list)  # (province, key) → record numbers
     in_city: dict[tuple, list[int]] = defaultdict(list)  # (province, city) → record numbers
     in_province: dict[str, list[int]] = defaultdict(list)
+    check = min_similarity > 0 and prepared is not None
+    plain = [len(prepared.part(r)[0]) if check and prepared else 0 for r in records]
+    against: dict[tuple[int, str], int] = {}
+
+    def size_against(n: int, record: Record, district: str | None) -> int:
+        """len(prepared.part(record, district)[0]): the plain part's unless `record` names no
+        district of its own and `district` is given (its name may start with it)."""
+        if record.district or not district:
+            return plain[n]
+        found = against.get((n, district))
+        if found is None and prepared is not None:
+            found = against[(n, district)] = len(prepared.part(record, district)[0])
+        return found or 0
+
     for n, r in enumerate(records):
         if not r.province:
             continue
@@ -313,13 +335,14 @@ def candidate_pairs(records: Sequence[Record], prepared: _Prepared | None = None
                 shared.update(m for m in by_province.get((a.province, k), ()) if records[m].city or m > n)
             if "*" in keys[n]:
                 shared.update(m for m in in_province[a.province] if records[m].city or m > n)
+        program = a.program
         for m in sorted(shared):
             b = records[m]
-            if b.program == a.program:
+            if b.program == program:
                 continue
-            if min_similarity > 0 and prepared and sizes[n] and sizes[m]:
+            if check and sizes[n] and sizes[m]:
                 # the parts as compared in this pair (a name may start with the other's district)
-                size_a, size_b = len(prepared.part(a, b.district)[0]), len(prepared.part(b, a.district)[0])
+                size_a, size_b = size_against(n, a, b.district), size_against(m, b, a.district)
                 if size_a and size_b and not _may_reach(shared[m], size_a, size_b, min_similarity):
                     continue
             yield a, b
@@ -336,9 +359,12 @@ def _may_reach(pairs: int, size_a: int, size_b: int, similarity: float) -> bool:
 
 
 def link_related(records: Sequence[Record], regions: Regions, groups: Sequence[Sequence[str]] = (),
-                 min_confidence: float = MIN_CONFIDENCE) -> int:
-    """Set `related` on every record (symmetric, best first); returns the number of links."""
-    prep = _Prepared(regions, _Canon(groups))
+                 min_confidence: float = MIN_CONFIDENCE, prepared: _Prepared | None = None) -> int:
+    """Set `related` on every record (symmetric, best first); returns the number of links.
+
+    `prepared`: the caller's `_Prepared` of these regions and groups, if it has one (its
+    per-name work is reused)."""
+    prep = prepared or _Prepared(regions, _Canon(groups))
     links: dict[str, list[Related]] = defaultdict(list)
     n = 0
     for a, b in candidate_pairs(records, prep, min_confidence):
