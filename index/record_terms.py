@@ -30,7 +30,7 @@ class FieldTerms(NamedTuple):
     initials: frozenset[str]  # of the reading in context; s also stands for sh (swyy)
     pairs: frozenset[str]
     initials_pairs: frozenset[str]
-    grams: frozenset[str]  # joined readings of 2-4 character runs (names and aliases only)
+    grams: tuple[str, ...]  # joined readings of 2-4 character runs (names and aliases only)
     votes: tuple[tuple[str, tuple[str, ...]], ...]  # (char, readings) per hanzi with readings
     words: tuple[tuple[str, str], ...]  # (word, its joined pinyin) per jieba word of 2+ chars
     spots: frozenset[str] = frozenset()  # where each character sits (`format.spot_terms`)
@@ -57,7 +57,7 @@ def field_terms(f: MatchField, read: Read, cut: Cut) -> FieldTerms:
         lit=frozenset(c.lower() for c in f.text if c.isascii() and c.isalnum()),
         py=frozenset(py), initials=frozenset(initials),
         pairs=frozenset(reading_pairs(readings)), initials_pairs=frozenset(initial_pairs(readings)),
-        grams=frozenset(grams), votes=tuple(votes), words=tuple(words), spots=frozenset(spot_terms([f])))
+        grams=tuple(sorted(grams)), votes=tuple(votes), words=tuple(words), spots=frozenset(spot_terms([f])))
 
 
 def index_fields(record: Record, doc: StoredDoc, read: Read, cut: Cut, lexicon: LexiconBuilder,
