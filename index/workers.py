@@ -92,6 +92,23 @@ def index_records(writer: SegmentBuilder, records: Sequence[Record], index_one: 
     return Then(worker, then)
 
 
+def beside(task: Callable[[], None], records: int) -> Then:
+    """Start `task` (work that only writes files) in a forked process while this one goes on,
+    for a build of `records` records (a small one does it here: a fork is not free).
+
+    Returns a `Then`: `finish()` waits for it, or does it here if it was not forked or failed
+    (the same files either way); `stop()` abandons it.
+    """
+    if records < PARALLEL_MIN or not _forkable():
+        return Then(None, task)
+    worker = multiprocessing.get_context("fork").Process(target=task, daemon=True)
+    try:
+        worker.start()
+    except OSError:  # no fork today: done here at finish()
+        return Then(None, task)
+    return Then(worker, task)
+
+
 class Then:
     """The work `index_records` was given to do after the records (see there)."""
 

@@ -66,3 +66,27 @@ def test_a_failed_worker_leaves_its_work_to_this_process(tmp_path, full_index, m
     for name in TABLES:
         assert (gen / name).read_bytes() == (serial / name).read_bytes(), name
     assert whoosh_content(gen) == whoosh_content(serial)
+
+
+def test_the_word_tables_written_beside_are_the_ones_this_process_writes(tmp_path, full_index, monkeypatch):
+    """The lexicon, character map, typo table and counts come from a second forked process;
+    if it fails, this process writes them, the same."""
+    calls = []
+
+    def beside(task, records):
+        parent = os.getpid()
+
+        def flaky():
+            if os.getpid() != parent:
+                os._exit(3)  # the forked process dies without a word
+            calls.append(os.getpid())
+            task()
+
+        return index.workers.beside(flaky, records)
+
+    monkeypatch.setattr(index.build, "beside", beside)
+    build_from_seeds(tmp_path / "ix")
+    assert calls == [os.getpid()]  # done again here, once
+    gen, serial = current_generation(tmp_path / "ix"), current_generation(full_index)
+    for name in TABLES:
+        assert (gen / name).read_bytes() == (serial / name).read_bytes(), name
