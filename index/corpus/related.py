@@ -363,19 +363,67 @@ def link_related(records: Sequence[Record], regions: Regions, groups: Sequence[S
     """Set `related` on every record (symmetric, best first); returns the number of links.
 
     `prepared`: the caller's `_Prepared` of these regions and groups, if it has one (its
-    per-name work is reused)."""
+    per-name work is reused). Records of different provinces are never linked: a large corpus
+    is scored in two halves of its provinces at once, the second in a forked process
+    (`index.workers.in_two`); the links are the same.
+    """
     prep = prepared or _Prepared(regions, _Canon(groups))
+
+    def scored(numbers: list[int]) -> list[tuple[int, int, PairScore]]:
+        return _scored(records, numbers, prep, regions, min_confidence)
+
+    if len(records) >= PARALLEL_LINKS:
+        from index.workers import in_two
+
+        mine, theirs = in_two(scored, *_halves(records))
+        found = mine + theirs
+    else:
+        found = scored(list(range(len(records))))
     links: dict[str, list[Related]] = defaultdict(list)
-    n = 0
-    for a, b in candidate_pairs(records, prep, min_confidence):
-        score = pair_score(a, b, regions, prepared=prep)
-        if score.confidence < min_confidence:
-            continue
-        n += 1
+    for na, nb, score in found:
+        a, b = records[na], records[nb]
         for x, y in ((a, b), (b, a)):
             links[x.id].append(Related(id=y.id, name=y.name, program=y.program, confidence=score.confidence,
                                        reason=_reason(score), place=score.place, words=list(score.words),
                                        similarity=score.similarity))
-    for r in records:
+    for r in records:  # ids are unique: the order of `found` does not matter
         r.related = sorted(links.get(r.id, []), key=lambda rel: (-rel.confidence, rel.id))
-    return n
+    return len(found)
+
+
+PARALLEL_LINKS = 4000  # records from which `link_related` scores two halves at once
+
+
+def _scored(records: Sequence[Record], numbers: list[int], prep: _Prepared, regions: Regions,
+            min_confidence: float) -> list[tuple[int, int, PairScore]]:
+    """The linked pairs among `records[n] for n in numbers` (every record of their provinces,
+    in order), as (number, number, score)."""
+    chosen = [records[n] for n in numbers]
+    number = {id(r): n for r, n in zip(chosen, numbers)}
+    out = []
+    for a, b in candidate_pairs(chosen, prep, min_confidence):
+        score = pair_score(a, b, regions, prepared=prep)
+        if score.confidence >= min_confidence:
+            out.append((number[id(a)], number[id(b)], score))
+    return out
+
+
+def _halves(records: Sequence[Record]) -> tuple[list[int], list[int]]:
+    """The record numbers of two sets of provinces with about as many candidate pairs each
+    (a city's records meet each other; a record without a city meets its whole province)."""
+    by_province: dict[str, list[int]] = defaultdict(list)
+    for n, r in enumerate(records):
+        if r.province:
+            by_province[r.province].append(n)
+    cost: dict[str, int] = {}
+    for province, numbers in by_province.items():
+        cities = Counter(records[n].city for n in numbers)
+        no_city = cities.pop(None, 0) + cities.pop("", 0)
+        cost[province] = sum(c * c for c in cities.values()) + no_city * len(numbers)
+    halves: tuple[list[int], list[int]] = ([], [])
+    load = [0, 0]
+    for province in sorted(cost, key=lambda p: (-cost[p], p)):
+        side = 0 if load[0] <= load[1] else 1
+        halves[side].extend(by_province[province])
+        load[side] += cost[province]
+    return sorted(halves[0]), sorted(halves[1])
