@@ -46,6 +46,7 @@ import time
 import urllib.request
 from collections import Counter
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 from bench.stats import percentile
@@ -95,9 +96,36 @@ def request_mix() -> list[tuple[str, str]]:
     return out
 
 
+_LENGTH = re.compile(rb"\r\ncontent-length:\s*(\d+)")
+_REQUESTS: dict[str, bytes] = {}
+
+
+def _request(path: str) -> bytes:
+    """The bytes of a keep-alive GET of `path` (made once per path: the mix repeats)."""
+    request = _REQUESTS.get(path)
+    if request is None:
+        request = _REQUESTS[path] = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode()
+    return request
+
+
+def run_loop(coro: Any) -> Any:
+    """`asyncio.run(coro)`, on uvloop when it is installed (the serve extra installs it; the
+    server runs on it too): the clients' share of the two cores is then about halved."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(coro)
+    if not hasattr(asyncio, "Runner"):  # Python 3.10
+        return asyncio.run(coro)
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        return runner.run(coro)
+
+
 class Client:
-    """One keep-alive HTTP/1.1 connection on raw asyncio streams: a request costs this process
-    a tenth of what the server spends on it, so the client is not the bottleneck."""
+    """One keep-alive HTTP/1.1 connection on raw asyncio streams (on uvloop when installed), the
+    request bytes made once per path and the answer's head read as bytes: a request costs
+    this process a tenth of what the server spends on it or less, so the client is not the
+    bottleneck (its CPU is printed with every run)."""
 
     def __init__(self, port: int):
         self.port = port
@@ -125,24 +153,14 @@ class Client:
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
         assert self.reader is not None
-        self.writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
-        head = await self.reader.readuntil(b"\r\n\r\n")
-        lines = head.decode("latin-1").split("\r\n")
-        status = int(lines[0].split()[1])
-        length = 0
-        close = cached = False
-        for line in lines[1:]:
-            name, _, value = line.partition(":")
-            name, value = name.lower(), value.strip().lower()
-            if name == "content-length":
-                length = int(value)
-            elif name == "connection" and value == "close":
-                close = True
-            elif name == "x-clsearch-cache" and value == "hit":
-                cached = True
-        body = await self.reader.readexactly(length)
-        if close:
+        self.writer.write(_request(path))
+        head = (await self.reader.readuntil(b"\r\n\r\n")).lower()  # bytes: no decoding, no split
+        status = int(head[9:12])
+        found = _LENGTH.search(head)
+        body = await self.reader.readexactly(int(found.group(1)) if found else 0)
+        if b"\r\nconnection: close" in head:
             self.close()
+        cached = b"\r\nx-clsearch-cache: hit" in head
         code = None
         if status != 200:
             try:
@@ -171,11 +189,20 @@ class Client:
 
 
 
+async def _deadline(awaitable: Any, seconds: float) -> Any:
+    """`asyncio.wait_for`, without the task it creates per call where `asyncio.timeout` exists
+    (Python 3.11): the same TimeoutError past the deadline."""
+    if not hasattr(asyncio, "timeout"):
+        return await asyncio.wait_for(awaitable, seconds)
+    async with asyncio.timeout(seconds):
+        return await awaitable
+
+
 async def timed(client: Client, kind: str, path: str, out: list, superseded=lambda: False) -> bool:
     """Send one request on `client`, record it in `out`; True if it was answered with 200."""
     t0 = time.perf_counter()
     try:
-        status, cached, code, retried = await asyncio.wait_for(client.get(path), TIMEOUT_S)
+        status, cached, code, retried = await _deadline(client.get(path), TIMEOUT_S)
         error = None if status == 200 else f"HTTP {status} {code}"
     except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError, ValueError) as exc:
         error, cached, retried = type(exc).__name__, False, False
@@ -392,7 +419,7 @@ def run_one(index_dir: Path, workers: int, clients: int, seconds: float, rebuild
 
         load_before = os.getloadavg()[0]
         cpu0, mine0 = tree_cpu(proc.pid), own_cpu()
-        results, wall, switch = asyncio.run(drive(port, clients, seconds, do_rebuild if rebuild else None, model,
+        results, wall, switch = run_loop(drive(port, clients, seconds, do_rebuild if rebuild else None, model,
                                                   workers, before))
         cpu, mine = tree_cpu(proc.pid) - cpu0, own_cpu() - mine0
         load_after = os.getloadavg()[0]

@@ -211,7 +211,8 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
             writer = None
             prepared.cache_clear()  # the documents' fields are written: only texts' readings and cuts are used on
             terms_memo.cache_clear()
-            gc.collect()  # what indexing held is reused by the tables below (the build's peak RSS)
+            if plan is None:  # an incremental build's collector is off (`index.ensure`): it made little
+                gc.collect()  # what indexing held is reused by the tables below (the build's peak RSS)
             status("writing the lexicon, completion and filter tables")
             suggestable = [(record.id, document_fields(record, province_full)) for record in records]
             if side is None:
@@ -254,7 +255,8 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
             helper = None
             read.cache_clear()
             if cache is not None:
-                gc.collect()
+                if plan is None:
+                    gc.collect()
                 write_cache(gen, cache)
             seconds = time.perf_counter() - started
             _write_json(gen / META, sealed_meta({

@@ -14,9 +14,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
-from index.text import strip_place_suffix
+from index.text import PLACE_SUFFIXES, strip_place_suffix
 
 NAME, PLACE, WORD = "name", "place", "word"
+_SUFFIX_ENDS = frozenset(suffix[-1] for suffix in PLACE_SUFFIXES)
 
 Read = Callable[[str], Sequence[tuple[str, ...]]]
 Cut = Callable[[str], list[str]]
@@ -98,11 +99,56 @@ def _counts(items: list[str], texts: list[list[str]], synonyms: dict[str, list[s
         return _count(items, texts, synonyms)
     known = [item for item in items if item in previous.counts]
     out = _count([item for item in items if item not in previous.counts], texts, synonyms, holders)
-    plus = _count(known, [texts[i] for i in previous.fresh], synonyms)
-    minus = _count(known, previous.gone, synonyms)
+    held = _Held(known, synonyms)
+    plus = held.count(texts[i] for i in previous.fresh)
+    minus = held.count(previous.gone)
     for item in known:
-        out[item] = previous.counts[item] + plus[item] - minus[item]
+        out[item] = previous.counts[item] + plus.get(item, 0) - minus.get(item, 0)
     return out
+
+
+class _Held:
+    """Which of many items a few records hold, by looking up the records' substrings.
+
+    A record holds an item when one of its texts contains the item, one of its synonyms
+    or its short form (`strip_place_suffix`), as `_count` counts. For thousands of items and a
+    few changed records, each substring of the records' texts is looked up instead of
+    testing every item against every record.
+    """
+
+    def __init__(self, items: list[str], synonyms: dict[str, list[str]]) -> None:
+        self.by_form: dict[str, list[str]] = defaultdict(list)  # a text that holds them → items
+        lowered: dict[str, list[str]] = defaultdict(list)
+        for item in items:
+            self.by_form[item].append(item)
+            if item.lower() in synonyms:
+                lowered[item.lower()].append(item)
+            if item[-1:] in _SUFFIX_ENDS:
+                short = strip_place_suffix(item)
+                if short != item:
+                    self.by_form[short].append(item)
+        for key, owners in lowered.items():
+            for other in synonyms[key]:
+                self.by_form[other] += owners
+        self.by_form.pop("", None)  # `_count` finds no record by an empty text
+        self.longest = max(map(len, self.by_form), default=0)
+
+    def count(self, records: Iterable[list[str]]) -> dict[str, int]:
+        """Item → how many of `records` (each a list of texts) hold it."""
+        out: dict[str, int] = defaultdict(int)
+        by_form, longest = self.by_form, self.longest
+        for texts in records:
+            found: set[str] = set()
+            for text in texts:
+                n = len(text)
+                for i in range(n):
+                    for j in range(i + 1, min(n, i + longest) + 1):
+                        owners = by_form.get(text[i:j])
+                        if owners is not None:
+                            found.update(owners)
+            for item in found:
+                out[item] += 1
+        return out
 
 
 def _count(items: list[str], texts: list[list[str]], synonyms: dict[str, list[str]],

@@ -16,8 +16,10 @@ never depends on the original file; only `build_from_seeds(remove=…)` drops on
 
 from __future__ import annotations
 
+import gc
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -133,10 +135,7 @@ def build_from_seeds(index_dir: Path, log: Log | None = None, why: str = "reques
     (`index.incremental`); otherwise, and always without them, it is a full build.
     `progress`: told what the build is doing, a short phrase at a time.
     """
-    from index.build import build_index, new_generation
-    from index.corpus import load_corpus
-    from index.corpus.cache import read_cache
-    from index.corpus.places import load_regions
+    from index.build import new_generation
     from index.corpus.tables import check_list_file
 
     index_dir = resolve_dir(index_dir)
@@ -161,41 +160,74 @@ def build_from_seeds(index_dir: Path, log: Log | None = None, why: str = "reques
             new.insert(0, Path(old))
         gen = new_generation(index_dir)
         try:
-            lists = _copy_lists(gen, prev_gen, kept, new)
-            files = [gen / a.file for a in lists]
-            if progress:
-                progress(f"reading the seeds and {len(lists)} added list(s)")
-            code = code_fingerprint()
-            # The previous build's corpus work, for a change of lists; a plain build starts afresh.
-            cache = read_cache(prev_gen if (extra or remove) else None, code)
-            corpus = load_corpus(extra_tables=[(gen / a.file, a.origin) for a in lists], cache=cache)
-            for problem in corpus.problems:
-                if log:
-                    log(f"clsearch: warning: {problem}")
-            regions = load_regions()
-
-            def province_full(short: str) -> str | None:
-                p = regions.province(short)
-                return p.full if p else None
-
-            from index.corpus.manifest import load_manifest
-            from seeds import seed_dir
-
-            manifest = load_manifest(seed_dir())
-            titles = {spec.key: spec.title for doc in manifest.documents for spec in doc.lists}
-            report = build_index(index_dir, corpus.records, bundled_fingerprint(files),
-                                 province_full=province_full, generation=gen,
-                                 lists=[a._asdict() for a in lists],
-                                 list_titles=titles, programs=manifest.programs,
-                                 inputs=stat_signature(seed_files() + files),
-                                 base=prev_gen if (extra or remove) else None, code=code,
-                                 progress=progress, cache=cache)
+            with _collector_paused(bool(extra or remove)):
+                report = _build(index_dir, gen, prev_gen, kept, new, extra, remove, log, progress)
         except BaseException:
             remove_tree(gen)
             raise
     if log:
         log(f"clsearch: built the index ({why}): {report.records} clusters "
             f"in {report.seconds:.1f} s, {index_dir}")
+    return report
+
+
+@contextmanager
+def _collector_paused(paused: bool) -> Iterator[None]:
+    """Python's cyclic garbage collector off while `paused` (then back as it was).
+
+    An add or remove holds the whole corpus (~100,000 records, millions of objects) while it
+    allocates more: each automatic collection scans all of them, and those scans were most
+    of the time spent unpickling the corpus cache. What a change leaves behind is small;
+    reference counting frees it all the same.
+    """
+    enabled = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build(index_dir: Path, gen: Path, prev_gen: Path | None, kept: list[AddedList], new: list[Path],
+           extra: Sequence[str | Path], remove: Sequence[str], log: Log | None,
+           progress: Log | None) -> BuildReport:
+    """`build_from_seeds`'s work under the lock, into the new generation `gen`."""
+    from index.build import build_index
+    from index.corpus import load_corpus
+    from index.corpus.cache import read_cache
+    from index.corpus.places import load_regions
+
+    lists = _copy_lists(gen, prev_gen, kept, new)
+    files = [gen / a.file for a in lists]
+    if progress:
+        progress(f"reading the seeds and {len(lists)} added list(s)")
+    code = code_fingerprint()
+    # The previous build's corpus work, for a change of lists; a plain build starts afresh.
+    cache = read_cache(prev_gen if (extra or remove) else None, code)
+    corpus = load_corpus(extra_tables=[(gen / a.file, a.origin) for a in lists], cache=cache)
+    for problem in corpus.problems:
+        if log:
+            log(f"clsearch: warning: {problem}")
+    regions = load_regions()
+
+    def province_full(short: str) -> str | None:
+        p = regions.province(short)
+        return p.full if p else None
+
+    from index.corpus.manifest import load_manifest
+    from seeds import seed_dir
+
+    manifest = load_manifest(seed_dir())
+    titles = {spec.key: spec.title for doc in manifest.documents for spec in doc.lists}
+    report = build_index(index_dir, corpus.records, bundled_fingerprint(files),
+                         province_full=province_full, generation=gen,
+                         lists=[a._asdict() for a in lists],
+                         list_titles=titles, programs=manifest.programs,
+                         inputs=stat_signature(seed_files() + files),
+                         base=prev_gen if (extra or remove) else None, code=code,
+                         progress=progress, cache=cache)
     return report
 
 

@@ -25,7 +25,7 @@ import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
@@ -396,6 +396,12 @@ class StoredDoc:
     lists: tuple[str, ...]
     year: int | None
     fields: tuple[MatchField, ...]
+
+    @cached_property
+    def letters(self) -> str:
+        """Every field's `MatchField.letters`, NUL-separated: a run of one-letter initials
+        (qqqq) matches somewhere only if it is a substring of this (one test per document)."""
+        return "\0".join(f.letters for f in self.fields)
 
 
 DOC_DICTIONARY = "doc_dictionary.txt"  # index/data: zlib's preset dictionary for stored documents

@@ -49,7 +49,7 @@ def clean_cell(text: str) -> str:
     return normalize(text).replace(" ", "")
 
 
-_PLACE_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州",
+PLACE_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州",
                    "林区", "新区", "地区", "省", "市", "区", "县", "旗", "盟")
 
 
@@ -59,7 +59,7 @@ def strip_place_suffix(name: str) -> str:
     ``常州市`` → ``常州``, ``广西壮族自治区`` → ``广西``; short names (``新区``) stay whole.
     Here, not with the region table, so the query path takes it without the corpus code.
     """
-    for suffix in _PLACE_SUFFIXES:
+    for suffix in PLACE_SUFFIXES:
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
             return name[: -len(suffix)]
     return name

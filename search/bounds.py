@@ -39,7 +39,7 @@ from typing import NamedTuple, Protocol
 from index.format import FIELD_RANK, FieldKind, Spot
 from search.bits import EMPTY, Bits, intersection, union
 from search.match import PART_OF_WORD, Doc
-from search.match import quick_check
+from search.match import quick_check, spelled_run
 from search.query import FULL, HAN, INITIAL, LIT, PREFIX, Alternative, ParsedQuery, Token, Unit
 from search.rank import Ranked, TermRoles, evaluate
 
@@ -231,9 +231,12 @@ def _token_levels(tok: Token, docs_of: Callable[[Alternative], AbstractSet[int]]
         return known[i]
 
     if n > MAX_PART_SUBSETS:
-        others = _union(rest)
-        if others:
-            levels.append(_Level(n, ZERO, others))
+        # Too many subsets to list: a level per number of parts a document may match (found
+        # in k parts, a token matched in pieces has at least k - 1 extra pieces and the least
+        # costs of its k cheapest parts).
+        for k, ids in _by_count(rest):
+            least = tuple(sum(sorted(c)[:k]) for c in zip(*part_vecs))
+            levels.append(_Level(k, _add((0, 0, k - 1, 0, 0), least), ids))
         return levels
     # Each non-empty subset of parts: the documents that may match exactly those parts.
     for mask in range(1, 1 << n):
@@ -257,6 +260,24 @@ def _token_levels(tok: Token, docs_of: Callable[[Alternative], AbstractSet[int]]
             if len(sure) < len(ids):
                 levels.append(_Level(len(inside), _add(vec, ONE_TYPO), ids - sure))
     return levels
+
+
+def _by_count(sets: Sequence[Bits]) -> list[tuple[int, Bits]]:
+    """(k, the documents in exactly k of `sets`) for each k >= 1 with any, most first."""
+    exactly: list[Bits] = [EMPTY]  # exactly[k]: documents in k of the sets seen so far (k >= 1)
+    for s in sets:
+        if not s:
+            continue
+        grown = [EMPTY] * (len(exactly) + 1)
+        left = s
+        for k in range(len(exactly) - 1, 0, -1):  # documents already in k sets move to k + 1
+            moved = exactly[k] & left
+            grown[k + 1] = grown[k + 1] | moved
+            grown[k] = grown[k] | (exactly[k] - moved)
+            left = left - moved
+        grown[1] = grown[1] | left  # in none before
+        exactly = grown
+    return [(k, exactly[k]) for k in range(len(exactly) - 1, 0, -1) if exactly[k]]
 
 
 # Where the first unit of a term can sit, best first: (field rank, exactness added).
@@ -384,7 +405,8 @@ def _in_order(ids: AbstractSet[int], ties: Ties, total: int) -> Iterator[int]:
 
 def rank_page(parsed: ParsedQuery, alt_docs: Mapping[int, AbstractSet[int]], candidates: AbstractSet[int],
               need: int, doc: Callable[[int], Doc], ties: Ties, roles: TermRoles, total_docs: int,
-              spots: Spots | None = None, exact: Exact | None = None) -> Page:
+              spots: Spots | None = None, exact: Exact | None = None,
+              letters: Callable[[int], str] | None = None) -> Page:
     """The `need` best hits of `candidates`, exactly as `rank.rank(...)[:need]` orders them.
 
     `alt_docs` maps id(alternative) to the documents the candidate stage found for it;
@@ -392,7 +414,8 @@ def rank_page(parsed: ParsedQuery, alt_docs: Mapping[int, AbstractSet[int]], can
     `spots(spot, unit)`, the documents where `unit` can match at that `format.Spot` at no
     typo, tightens the bounds on field and exactness (without it they are 0); `exact(alt)`,
     the documents `alt` may match with no typo beyond those it has spent (`alt.typos`), does
-    the same for typos.
+    the same for typos. `letters(docnum)`, the document's `StoredDoc.letters` (kept by the
+    reader), rules out documents for a run of initials without reading them.
     """
     def docs_of(alt: Alternative) -> AbstractSet[int]:
         return alt_docs.get(id(alt), EMPTY)
@@ -422,10 +445,27 @@ def rank_page(parsed: ParsedQuery, alt_docs: Mapping[int, AbstractSet[int]], can
     kth: tuple[Key, int] | None = None
     top: list[tuple[Key, int]] = []  # the places of the best `need` hits so far, sorted
 
+    # When every alternative of every required term has a cheap check (`match.quick_check`),
+    # a document that fails them all for the alternatives it may match cannot be a hit: it is
+    # not aligned (hanzi with homophones, 量子咖啡: ~150 documents at 100,000, none a hit).
+    # (Not for exact hanzi only: postings already put their characters side by side, so the
+    # check would pass nearly every document.)
+    term_alts = _term_alternatives(parsed)
+    required = [a for t in sorted(roles.required) for a in term_alts[t]]
+    required_checks = [(docs_of(a), quick_check(a)) for a in required]
+    if (not all(check is not None for _, check in required_checks)
+            or all(a.budget <= a.typos and all(u.kind == HAN for u in a.units) for a in required)):
+        required_checks = []
+
+    def may_hit(d: int, document: Doc) -> bool:
+        return any(d in ids and check is not None and check(document) for ids, check in required_checks)
+
     def align(d: int) -> None:
         nonlocal kth
         evaluated.add(d)
         document = doc(d)
+        if required_checks and not may_hit(d, document):
+            return
 
         def possible(alt: Alternative) -> bool:
             return d in docs_of(alt)
@@ -463,16 +503,15 @@ def rank_page(parsed: ParsedQuery, alt_docs: Mapping[int, AbstractSet[int]], can
     # every candidate of the others (qqqq zzzz: thousands of documents, none a hit).
     if len(roles.required) > 1:
         by_term = _term_docs(parsed, docs_of)
-        term_alts = _term_alternatives(parsed)
         rare = sorted(roles.required, key=lambda t: (len(by_term.get(t, ())), t))[:-1]
         for t in rare:
             if t in matched_terms:
                 continue
-            checks = [(docs_of(a), quick_check(a)) for a in term_alts[t]]
+            tests = [(docs_of(a), _witness_test(a, doc, letters)) for a in term_alts[t]]
+            single = len(tests) == 1  # then every document of the term is one of the alternative's
             for d in by_term.get(t, EMPTY) & candidates - evaluated:  # any witness will do
-                document = doc(d)
-                for ids, check in checks:
-                    if d in ids and (check is None or check(document)):
+                for ids, test in tests:
+                    if (single or d in ids) and test(d):
                         break
                 else:
                     continue  # cannot match the term: not a witness (nor aligned yet)
@@ -512,6 +551,18 @@ def rank_page(parsed: ParsedQuery, alt_docs: Mapping[int, AbstractSet[int]], can
     if stopped:
         return Page(ranked[:need], len(stream), False, stream)
     return Page(ranked, len(ranked), True, set(results))
+
+
+def _witness_test(alt: Alternative, doc: Callable[[int], Doc], letters: Callable[[int], str] | None
+                  ) -> Callable[[int], bool]:
+    """False for a document `alt` certainly does not match (`match.quick_check`), cheaply."""
+    spelled = spelled_run(alt) if letters is not None else ""
+    if spelled and letters is not None:
+        return lambda d: spelled in letters(d)
+    check = quick_check(alt)
+    if check is None:
+        return lambda d: True
+    return lambda d: check(doc(d))
 
 
 def _term_alternatives(parsed: ParsedQuery) -> dict[int, list[Alternative]]:

@@ -90,13 +90,50 @@ class Completer:
             found = {i for i in self._range(self._by_text, head)
                      if self._tail_matches(i, len(head), tail)}
         else:
-            found = set(self._range(self._by_pinyin, key)) | set(self._range(self._by_initials, key))
+            initials = self._range(self._by_initials, key)
+            found = set(self._range(self._by_pinyin, key)) | set(initials)
             # Whole syllables typed (li = 锂电, 丽水) before a syllable cut short (ling 零部件).
-            rank = self._rank
-            best = heapq.nsmallest(limit, found, key=lambda i: (not self._whole(i, key),) + rank[i])
-            return [self.entries[i] for i in best]
+            # Entries whose initials start with the letters are all in `initials` unless the
+            # run was cut at _SCAN: then each is asked.
+            known = set(initials) if len(initials) < _SCAN else None
+            return [self.entries[i] for i in self._whole_first(found, key, limit, known)]
         best = heapq.nsmallest(limit, found, key=self._rank.__getitem__)
         return [self.entries[i] for i in best]
+
+    def _whole_first(self, found: set[int], letters: str, limit: int, by_initials: set[int] | None) -> list[int]:
+        """``heapq.nsmallest(limit, found, key=lambda i: (not self._whole(i, letters), rank[i]))``,
+        without testing every candidate (a one-letter prefix has thousands on a big index): the
+        best by rank are tested first, more only while fewer than `limit` of them are whole.
+        `by_initials`: the candidates whose initials start with `letters`, if known (whole)."""
+        rank = self._rank.__getitem__
+
+        def whole(i: int) -> bool:
+            if by_initials is None:
+                return self._whole(i, letters)
+            return i in by_initials or self._whole_syllables(i, letters)
+
+        k = limit
+        flags: dict[int, bool] = {}
+        while True:
+            top = heapq.nsmallest(k, found, key=rank)  # stable: ties in `found`'s order, as before
+            for i in top:
+                if i not in flags:
+                    flags[i] = whole(i)
+            firsts = [i for i in top if flags[i]]
+            if len(firsts) >= limit:
+                return firsts[:limit]  # every other whole entry ranks below these
+            if k >= len(found):
+                return (firsts + [i for i in top if not flags[i]])[:limit]
+            k *= 4
+
+    def _whole_syllables(self, i: int, letters: str) -> bool:
+        """True if `letters` are the first whole syllables of entry `i` (`_whole` less initials)."""
+        joined = ""
+        for s in self._syllables[i]:
+            joined += s
+            if len(joined) >= len(letters):
+                return joined == letters
+        return False
 
     def _whole(self, i: int, letters: str) -> bool:
         """True if `letters` are whole syllables of entry `i`, or its initials."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Mapping
 
 from index.format import Fields
+from search.bits import Bits, int_of
 from search.values import FACET_FIELDS, NONE_LABEL
 
 Postings = Callable[[str, str], frozenset[int]]
@@ -74,6 +75,54 @@ def facet_counts(hits: Collection[int], values: Mapping[str, Iterable[str]], pos
             ordered[NONE_LABEL] = len(hit_set) - covered  # last, whatever its count
         out[field] = ordered
     return out
+
+
+class FacetTable:
+    """`facet_counts` for one index generation, from bitsets read once: each facet value's
+    documents as an int (`search.bits`), so a count is one ``&`` and one popcount, whatever
+    the size of the hit set, and no posting list is looked up per request.
+
+    A city whose every document also holds its province (`parent`, checked here against the
+    postings) cannot count a hit when its province counts none, so it is not looked at then.
+    Same answers as `facet_counts` over the same postings.
+    """
+
+    def __init__(self, values: Mapping[str, Iterable[str]], bits: Callable[[str, str], int],
+                 parent: Callable[[str, str], str | None] = lambda field, value: None,
+                 fields: Iterable[str] = FACET_FIELDS):
+        self._fields: list[tuple[str, list[tuple[str, int, str | None]]]] = []
+        province = {v: bits(whoosh_field("province"), v) for v in values.get("province", ())}
+        for field in fields:
+            rows: list[tuple[str, int, str | None]] = []
+            for value in values.get(field, ()):
+                v = bits(whoosh_field(field), value)
+                up = parent(field, value) if field == "city" else None
+                if up is not None and (up not in province or v & ~province[up]):
+                    up = None  # some document of the city lacks that province: always counted
+                rows.append((value, v, up))
+            self._fields.append((field, rows))
+
+    def counts(self, hits: Collection[int]) -> dict[str, dict[str, int]]:
+        h = hits.v if isinstance(hits, Bits) else int_of(hits)
+        total = h.bit_count()
+        out: dict[str, dict[str, int]] = {}
+        for field, rows in self._fields:
+            counts: dict[str, int] = {}
+            covered = 0
+            if h:
+                seen = out.get("province") if field == "city" else None
+                for value, v, up in rows:
+                    if up is not None and seen is not None and up not in seen:
+                        continue
+                    n = (h & v).bit_count()
+                    if n:
+                        counts[value] = n
+                        covered += n
+            ordered = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+            if field not in MULTI_VALUED and covered < total:
+                ordered[NONE_LABEL] = total - covered
+            out[field] = ordered
+        return out
 
 
 def browse_order(docs: Iterable[int], key: Callable[[int], str]) -> list[int]:

@@ -192,15 +192,32 @@ def align(alt: Alternative, doc: Doc) -> Match | None:
 def quick_check(alt: Alternative) -> Callable[[Doc], bool] | None:
     """A check much cheaper than `align` that is False when `alt` certainly does not match a
     document (one-letter initials spelled by no field's first letters, exact hanzi in no
-    field's text); None when there is none for `alt`."""
+    field's text, hanzi with too few typed as they appear to stay within the typo budget);
+    None when there is none for `alt`."""
+    units = alt.units
+    spelled = spelled_run(alt)
+    if spelled:
+        return lambda doc: spelled in doc.letters
+    if units and all(u.kind == HAN for u in units):
+        if alt.budget <= alt.typos:
+            text = "".join(u.text for u in units)
+            return lambda doc: any(text in f.text for f in doc.fields)
+        # Each unit not matched as typed spends a typo (a homophone, a look-alike): at least
+        # `need` of them are typed as they appear, all in one field.
+        need = len(units) - (alt.budget - alt.typos)
+        if need > 0:
+            chars = [u.text for u in units]
+            return lambda doc: any(sum(c in f.text for c in chars) >= need for f in doc.fields)
+    return None
+
+
+def spelled_run(alt: Alternative) -> str:
+    """The letters of an alternative of one-letter initials only (qqqq), else "": it matches a
+    document only where they are a substring of its `StoredDoc.letters`."""
     units = alt.units
     if units and all(u.kind == INITIAL and len(u.text) == 1 for u in units):
-        spelled = "".join(u.text for u in units)
-        return lambda doc: any(spelled in f.letters for f in doc.fields)
-    if units and alt.budget <= alt.typos and all(u.kind == HAN for u in units):
-        text = "".join(u.text for u in units)
-        return lambda doc: any(text in f.text for f in doc.fields)
-    return None
+        return "".join(u.text for u in units)
+    return ""
 
 
 def _spelled_at(letters: str, spelled: str) -> list[int]:

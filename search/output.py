@@ -49,19 +49,37 @@ def mark(text: str, spans: Iterable[Sequence[Any]], open: str = "<mark>", close:
     '[锂电]池'
     """
     esc = escape or (lambda s: s)
-    marked = [False] * len(text)
-    for span in spans:
-        start, end = span[0], span[1]
-        for i in range(max(start, 0), min(end, len(text))):
-            marked[i] = True
-    out, i = [], 0
-    while i < len(text):
-        j = i
-        while j < len(text) and marked[j] == marked[i]:
-            j += 1
-        piece = esc(text[i:j])
-        out.append(open + piece + close if marked[i] else piece)
-        i = j
+    n = len(text)
+    out: list[str] = []
+    pos = 0  # the text before `pos` is written
+    start = end = 0  # the run being merged: [start, end), empty at first
+    for span in spans:  # usually in order already (`hits.make_hit` sorts them)
+        s, e = span[0], span[1]
+        if s < 0:
+            s = 0
+        if e > n:
+            e = n
+        if s >= e:
+            continue
+        if s < start:  # out of order: merge them sorted instead
+            return mark(text, sorted(spans, key=lambda sp: sp[0]), open, close, escape)
+        if s <= end and end > start:  # overlaps or touches the run: one run
+            if e > end:
+                end = e
+            continue
+        if end > start:
+            if pos < start:
+                out.append(esc(text[pos:start]))
+            out.append(open + esc(text[start:end]) + close)
+            pos = end
+        start, end = s, e
+    if end > start:
+        if pos < start:
+            out.append(esc(text[pos:start]))
+        out.append(open + esc(text[start:end]) + close)
+        pos = end
+    if pos < n:
+        out.append(esc(text[pos:]))
     return "".join(out)
 
 

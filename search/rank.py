@@ -24,6 +24,7 @@ from search.match import Doc, Match, best_match
 from search.query import Alternative, ParsedQuery
 
 RULES = ("terms", "typos", "synonyms", "proximity", "field", "exactness", "length")
+_SCALE: int = 100 ** (len(RULES) - 1)  # `Ranking.score`: one base-100 digit per rule
 
 
 class Ranking(NamedTuple):
@@ -45,12 +46,10 @@ class Ranking(NamedTuple):
 
         Each rule is one base-100 digit, clipped; it is a rank, not a probability.
         """
-        digits = [min(self.terms, 99)] + [99 - min(v, 99) for v in self.key()[1:]]
-        value = 0
-        for d in digits:
-            value = value * 100 + d
-        scale: int = 100 ** (len(digits) - 1)
-        return value / scale  # < 2**53: exact in a float
+        value = min(self.terms, 99)
+        for v in (self.typos, self.synonyms, self.proximity, self.field, self.exactness, self.length):
+            value = value * 100 + 99 - min(v, 99)
+        return value / _SCALE  # < 2**53: exact in a float
 
 
 def evaluate(query: ParsedQuery, doc: Doc, possible: Callable[[Alternative], bool] = lambda alt: True

@@ -138,6 +138,7 @@ class IndexReader:
         self._meta = meta
         self._held = hold(generation)  # no build deletes it while this reader is open
         self._docs: OrderedDict[int, StoredDoc] = OrderedDict()  # least recently used first
+        self._letters: dict[int, str] = {}  # StoredDoc.letters: one short string per document at most
         self._postings: OrderedDict[tuple[str, str], frozenset[int]] = OrderedDict()
         self._posting_ids = 0  # ids held by `_postings`
         self._bits: OrderedDict[tuple[str, str], Bits] = OrderedDict()
@@ -258,6 +259,14 @@ class IndexReader:
                                                 hint=self._hint) from exc
                     ties = self._ties = Ties(rank, order)
         return ties
+
+    def letters(self, docnum: int) -> str:
+        """`StoredDoc.letters` of `docnum`, kept once read (at most one string per document,
+        ~40 bytes: 4 MB for 100,000): where a run of initials can match, without a decode."""
+        found = self._letters.get(docnum)
+        if found is None:
+            found = self._letters[docnum] = self.doc(docnum).letters
+        return found
 
     def doc(self, docnum: int) -> StoredDoc:
         """The stored document of `docnum`, decoded (the last `DOC_CACHE` are kept)."""

@@ -35,7 +35,7 @@ from search.candidates import (AltDocs, alternative_docs, candidate_docs, exact_
                                tighten_homophones)
 from search.catalog import Catalog
 from search.complete import Completion
-from search.filters import browse_order, facet_counts, filter_docs
+from search.filters import FacetTable, browse_order, filter_docs
 from search.hits import HIT_KEYS, Explain, ExplainMatch, Highlight, Hit, Results, Span, make_hit
 from search.lexicon import Lexicon
 from search.records import Record
@@ -50,6 +50,8 @@ from search.understand import Understood, term_notes, understand
 __all__ = ["Searcher", "Hit", "Results", "Highlight", "Span", "Explain", "ExplainMatch", "HIT_KEYS"]
 
 Filters = dict[str, tuple[str, ...]]  # filter field → stored values (search.values)
+# Within one call: id(parsed query) → (it, it with homophones tightened, its alternatives' documents).
+_Memo = dict[int, tuple[ParsedQuery, ParsedQuery, AltDocs]]
 # Candidates above which a page is ranked best-first (`search.bounds`): fewer are all aligned,
 # and the total and facets count exactly the hits.
 EARLY_STOP_MIN = 100
@@ -93,6 +95,7 @@ class Searcher:
         old, old_catalog = getattr(self, "_reader", None), getattr(self, "_catalog", None)
         self._reader = reader
         self._catalog = Catalog(state.generation, reader.lexicon.simplify, self._spell)
+        self._facet_table: FacetTable | None = None  # read on the first facet count
         self.generation: Path = state.generation
         self.stale: bool = state.stale is not None
         self.stale_reason: str | None = state.stale
@@ -281,7 +284,7 @@ class Searcher:
         end = len(ranked) if limit is None else offset + limit
         hits = self._hits(ranked[offset:end], ranked[end] if len(ranked) > end else None, parsed)
         suggestion = self._suggestion(parsed, filters) if not ranked and suggest else None
-        counts = self._facets(set(page.docs)) if facets else None
+        counts = self._facets(page.docs) if facets else None
         terms = ([i for i, t in enumerate(parsed.terms) if t.significant or i in dropped.terms]
                  or list(range(len(parsed.terms))))  # no significant term: every term counts
         wanted = term_texts(parsed, terms) + describe(soft)
@@ -316,15 +319,16 @@ class Searcher:
         (`search.partial`): the understood filters, then words known nowhere, then both."""
         base = filter_docs(filters, self._reader.postings) if filters else None
         with_soft = filter_docs({**filters, **soft}, self._reader.postings) if soft else base
-        parsed, page = self._ranked(text, with_soft, need)
+        memo: _Memo = {}
+        parsed, page = self._ranked(text, with_soft, need, memo)
         if page.ranked:
             return parsed, page, Dropped()
         attempts: list[tuple[set[int] | None, frozenset[int], tuple[str, ...]]] = []
         if soft:
             attempts.append((base, frozenset(), describe(soft)))
-        attempts.append((with_soft, droppable(parsed, self._found_terms(parsed, with_soft)), ()))
+        attempts.append((with_soft, droppable(parsed, self._found_terms(parsed, with_soft, memo)), ()))
         if soft:
-            attempts.append((base, droppable(parsed, self._found_terms(parsed, base)), describe(soft)))
+            attempts.append((base, droppable(parsed, self._found_terms(parsed, base, memo)), describe(soft)))
         for allowed, terms, lost in attempts:
             if not terms and not lost:
                 continue
@@ -334,21 +338,33 @@ class Searcher:
                 return lighter, page, Dropped(terms, lost)
         return parsed, Page([], 0, True, frozenset()), Dropped()
 
-    def _ranked(self, text: str, allowed: set[int] | None, need: int | None) -> tuple[ParsedQuery, Page]:
+    def _ranked(self, text: str, allowed: set[int] | None, need: int | None,
+                memo: _Memo | None = None) -> tuple[ParsedQuery, Page]:
         parsed = parse_query(text, self.lexicon)
-        page = self._rank(parsed, allowed, need)
+        page = self._rank(parsed, allowed, need, memo)
         if (not page.ranked and any(t.text.isascii() for t in parsed.terms)
-                and (allowed is None or not self._rank(parsed, None, 1).ranked)):
+                and (allowed is None or not self._rank(parsed, None, 1, memo).ranked)):
             # Nothing anywhere as typed (not merely outside the filters): let pinyin letter
             # typos be corrected (lidain → lidian).
             parsed = parse_query(text, self.lexicon, correct=True)
-            page = self._rank(parsed, allowed, need)
+            page = self._rank(parsed, allowed, need, memo)
         return parsed, page
 
-    def _found_terms(self, parsed: ParsedQuery, allowed: set[int] | None) -> set[int]:
+    def _candidates(self, parsed: ParsedQuery, memo: _Memo | None) -> tuple[ParsedQuery, AltDocs]:
+        """`parsed` with its homophones tightened, and the documents of each alternative
+        (`memo`: kept for the rest of one call, which may ask again for the same query)."""
+        found = memo.get(id(parsed)) if memo is not None else None
+        if found is not None and found[0] is parsed:
+            return found[1], found[2]
+        tight = tighten_homophones(parsed, self._reader, self._reader.doc, self.lexicon)
+        alt_docs: AltDocs = alternative_docs(tight, self._reader)
+        if memo is not None:
+            memo[id(parsed)] = (parsed, tight, alt_docs)
+        return tight, alt_docs
+
+    def _found_terms(self, parsed: ParsedQuery, allowed: set[int] | None, memo: _Memo | None = None) -> set[int]:
         """The terms that some document (within `allowed`) may match."""
-        parsed = tighten_homophones(parsed, self._reader, self._reader.doc, self.lexicon)
-        alt_docs = alternative_docs(parsed, self._reader)
+        parsed, alt_docs = self._candidates(parsed, memo)
         found: set[int] = set()
         k = 0
         for tok in parsed.tokens:
@@ -374,9 +390,14 @@ class Searcher:
         counts = self._facets(allowed) if facets else None
         return Results("", hits, len(order), None, offset, limit, counts, filters, self._titles(counts))
 
-    def _facets(self, docs: set[int]) -> dict[str, dict[str, int]]:
-        values = {f: list(self._catalog.values.counts(f)) for f in FACET_FIELDS}
-        return facet_counts(docs, values, self._reader.postings)
+    def _facets(self, docs: AbstractSet[int]) -> dict[str, dict[str, int]]:
+        table = self._facet_table
+        if table is None:  # two threads may both read it: the same table, one kept
+            values = self._catalog.values
+            reader = self._reader
+            table = self._facet_table = FacetTable({f: list(values.counts(f)) for f in FACET_FIELDS},
+                                                   lambda f, v: reader.bits(f, v).v, values.parent)
+        return table.counts(docs)
 
     def _titles(self, facets: dict[str, dict[str, int]] | None) -> dict[str, str]:
         title = self._catalog.values.title
@@ -388,19 +409,20 @@ class Searcher:
 
     def _hits(self, ranked: list[Ranked], after: Ranked | None, parsed: ParsedQuery) -> list[Hit]:
         title = self._catalog.values.title
+        texts = [t.text for tok in parsed.tokens for t in tok.parts]  # `term_texts`, once a page
         hits = []
         for i, r in enumerate(ranked):
             below = ranked[i + 1] if i + 1 < len(ranked) else after
             hits.append(make_hit(r.doc, r.ranking, r.matches,
                                  placed_by(r.ranking, below.ranking if below else None), title,
-                                 term_texts(parsed, r.terms)))
+                                 tuple(texts[k] for k in sorted(r.terms))))
         return hits
 
-    def _rank(self, parsed: ParsedQuery, allowed: set[int] | None, need: int | None = None) -> Page:
+    def _rank(self, parsed: ParsedQuery, allowed: set[int] | None, need: int | None = None,
+              memo: _Memo | None = None) -> Page:
         """The hits of `parsed`, best first: all of them, or with `need` at least the `need`
         best (`bounds.rank_page`: the others are not aligned when the candidates are many)."""
-        parsed = tighten_homophones(parsed, self._reader, self._reader.doc, self.lexicon)
-        alt_docs: AltDocs = alternative_docs(parsed, self._reader)
+        parsed, alt_docs = self._candidates(parsed, memo)
         roles = term_roles(parsed)
         candidates = candidate_docs(seed_alternatives(parsed, roles), alt_docs, allowed)
         if need is not None and len(candidates) > EARLY_STOP_MIN:
@@ -414,7 +436,7 @@ class Searcher:
                 return exact_docs(alt, reader)
 
             return rank_page(parsed, alt_docs, candidates, need, reader.doc, ties, roles, len(ties),
-                             spots, exact)
+                             spots, exact, reader.letters)
 
         def possible(alt: Alternative, docnum: int) -> bool:
             return docnum in alt_docs.get(id(alt), ())

@@ -102,3 +102,11 @@ def test_pages_and_facets_agree_with_ranking_everything(full, monkeypatch, query
             assert page.total >= slow.total
             for field, counts in slow.facets.items():
                 assert all(page.facets[field].get(v, 0) >= n for v, n in counts.items() if v != "(none)")
+
+
+def test_documents_are_counted_by_how_many_sets_hold_them():
+    from search.bits import Bits
+    from search.bounds import _by_count
+
+    sets = [Bits.of([1, 2, 3]), Bits.of([2, 3]), Bits(), Bits.of([3, 4])]
+    assert [(k, sorted(ids)) for k, ids in _by_count(sets)] == [(3, [3]), (2, [2]), (1, [1, 4])]

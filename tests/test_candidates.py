@@ -4,7 +4,7 @@ from handmade import doc, lexicon
 from index.format import Fields
 from search.bits import Bits
 from search.candidates import alternative_docs, candidate_docs, tighten_homophones, unit_docs
-from search.filters import facet_counts, filter_docs
+from search.filters import FacetTable, facet_counts, filter_docs
 from search.values import ValueTable
 from index.format import Kind
 from search.query import Unit, parse_query
@@ -98,3 +98,26 @@ def test_filter_documents_and_facets_are_set_algebra_over_postings():
     assert facet_counts({1, 2, 3, 4}, {"province": ["江苏", "浙江"], "type": ["培育"]}, postings.postings,
                         ["province", "type"]) == {"province": {"江苏": 2, "浙江": 1, "(none)": 1},
                                                   "type": {"培育": 2, "(none)": 2}}
+
+
+def test_the_facet_table_counts_as_facet_counts_does():
+    # 常州 lies in 江苏 in every document; 泰州 once without its province (a data slip):
+    # a city is skipped only when its province counts no hit and it never lacks it.
+    p = {(Fields.PROVINCE, "江苏"): {1, 2, 3}, (Fields.PROVINCE, "浙江"): {4},
+         (Fields.CITY, "常州"): {1, 2}, (Fields.CITY, "泰州"): {3, 5}, (Fields.CITY, "温州"): {4},
+         (Fields.TYPE, "培育"): {2, 4}, (Fields.LISTS, "a"): {1, 4}, (Fields.LISTS, "b"): {1}}
+    postings = Postings(p)
+    values = {"province": ["江苏", "浙江"], "city": ["常州", "泰州", "温州"], "type": ["培育"], "list": ["a", "b"]}
+    parents = {"常州": "江苏", "泰州": "江苏", "温州": "浙江"}
+    fields = ["province", "city", "type", "list"]
+    table = FacetTable(values, lambda f, v: Bits.of(postings.postings(f, v)).v,
+                       lambda f, v: parents.get(v) if f == "city" else None, fields)
+    for hits in ({1, 2, 3, 4, 5}, {5}, {4, 5}, {1}, set(), {9}):
+        expected = facet_counts(hits, values, postings.postings, fields)
+        assert table.counts(hits) == expected
+        assert table.counts(Bits.of(hits)) == expected
+    assert table.counts({5}) == {"province": {"(none)": 1}, "city": {"泰州": 1}, "type": {"(none)": 1},
+                                 "list": {}}
+    # without the province field first, no city is skipped
+    assert (FacetTable(values, lambda f, v: Bits.of(postings.postings(f, v)).v, lambda f, v: parents.get(v),
+                       ["city"]).counts({1, 4}) == {"city": {"常州": 1, "温州": 1}})

@@ -69,3 +69,46 @@ def test_the_cli_prints_one_suggestion_a_line():
     assert data == [{"text": "机器人", "kind": "word", "count": 6, "id": None}]
     none = CliRunner().invoke(main, ["complete", "qqqq"])
     assert none.exit_code == 1 and none.output == ""
+
+
+@pytest.mark.parametrize("scan", [5000, 40])
+def test_whole_syllables_first_looks_only_at_the_best_entries_but_answers_as_ranking_all(monkeypatch, scan):
+    # Many entries, most starting a syllable cut short (xian..., xiang...) and outranking the
+    # few where the letters are whole syllables or initials: the answer must be the same as
+    # ordering every candidate by (not whole, rank).
+    import heapq
+    import random
+
+    from search import complete as cm
+
+    monkeypatch.setattr(cm, "_SCAN", scan)  # 40: runs are cut, and each candidate is asked
+    rng = random.Random(7)
+    syllables = ["xi", "xian", "xiang", "xin", "an", "shan", "sha", "zhou", "zhong", "li", "ling", "lian"]
+    entries = []
+    for n in range(600):
+        syls = [rng.choice(syllables) for _ in range(rng.randint(1, 3))]
+        entries.append([f"e{n}", " ".join(syls), rng.choice(["place", "word", "name"]), rng.randint(1, 40),
+                        None if n % 3 else f"id{n}"])
+    c = Completer(entries)
+    for letters in ("x", "xi", "xia", "xian", "xin", "s", "sh", "sha", "xs", "xz", "l", "li", "lin", "z", "zh"):
+        for limit in (1, 3, 6, 50):
+            found = set(c._range(c._by_pinyin, letters)) | set(c._range(c._by_initials, letters))
+            rank = c._rank
+            ref = heapq.nsmallest(limit, found, key=lambda i: (not c._whole(i, letters),) + rank[i])
+            assert c.complete(letters, limit) == [c.entries[i] for i in ref], (letters, limit)
+
+
+def test_counts_after_a_change_equal_counts_from_scratch():
+    """An incremental table's counts (previous counts + the changed records) are a full count's:
+    items found by themselves, by a synonym and by their short form (常州市 → 常州)."""
+    from index.completion import Previous, _counts
+
+    before = [["常州市光伏产业集群", "常州"], ["无锡物联网集群"], ["苏州纳米集群", "苏州工业园区"]]
+    after = [before[0], ["常州锂电池集群"], ["苏州纳米集群", "苏州工业园区"], ["IoT 无锡"]]
+    items = ["常州市", "常州", "物联网", "锂电", "苏州", "园区", "集群", "工业园区", "苏州市", "无锡物联网集群"]
+    synonyms = {"物联网": ["iot", "IoT"], "锂电": ["锂电池"]}
+    full = _counts(items, after, synonyms)
+    assert full == {"常州市": 2, "常州": 2, "物联网": 1, "锂电": 1, "苏州": 1, "园区": 1, "集群": 3,
+                    "工业园区": 1, "苏州市": 1, "无锡物联网集群": 0}
+    previous = Previous(_counts(items, before, synonyms), gone=[before[1]], fresh=[1, 3])
+    assert _counts(items, after, synonyms, previous) == full

@@ -47,3 +47,15 @@ def test_to_dict_has_exactly_the_documented_keys():
     assert tuple(h.to_dict(highlights=False)) == HIT_KEYS
     assert h.to_dict()["lists"] == ["test"] and h.id == "x-1"
     json.dumps(h.to_dict(), ensure_ascii=False)
+
+
+def test_make_hit_sets_every_field_as_the_dataclass_would():
+    from dataclasses import fields
+
+    from search.hits import Explain, ExplainMatch, Hit
+
+    h = hit_for("新余 电池", rule="proximity")
+    for obj, cls in ((h, Hit), (h.explain, Explain), (h.explain.matches[0], ExplainMatch)):
+        assert set(vars(obj)) == {f.name for f in fields(cls)}
+    assert h == Hit(**{f.name: getattr(h, f.name) for f in fields(Hit)})
+    assert h.aliases is not XINYU.aliases and isinstance(h.aliases, list)

@@ -92,3 +92,17 @@ def test_the_quick_check_rules_out_only_documents_that_cannot_match():
     exact = quick_check(whole("电池")[0]._replace(budget=0))
     assert exact is not None and exact(XINYU) and not exact(XIAMEN)
     assert quick_check(whole("xinyu")[0]) is None  # pinyin: no cheap check, align decides
+    assert XINYU.letters == "xydldc\0jx\0xy"  # every field's first letters, NUL between fields
+    assert not spelled(doc("y", "电子", words=["电子"], place="江西 长沙"))  # d…c not in one field
+
+
+def test_the_quick_check_of_hanzi_with_a_typo_budget_counts_the_characters_typed_as_they_appear():
+    from search.match import quick_check
+
+    alt = whole("夏门")[0]  # budget 1: one of two characters may be a homophone
+    assert alt.budget == 1 and best_match([alt], XIAMEN) is not None
+    check = quick_check(alt)
+    assert check is not None and check(XIAMEN)  # 门 as typed
+    assert not check(doc("s", "下面的海洋", words=["下面", "海洋"]))  # both would be homophones
+    two = quick_check(alt._replace(budget=2))
+    assert two is None  # nothing need be as typed: no check

@@ -503,3 +503,24 @@ def test_answers_are_encoded_as_the_json_module_would(small):
         data = search_json(small, q, {}, 0, 20, True, True, "<b>", "</b>")
         assert _encode(data) == json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
     assert _encode({1: "锂"}) == '{"1":"锂"}'.encode()  # orjson refuses an int key: json encodes it
+
+
+def test_completions_run_on_the_event_loop_and_searches_in_the_pool(small):
+    import threading
+
+    seen = {}
+
+    def results(*a, **k):
+        seen["search"] = threading.current_thread().name
+        return small.results(*a, **k)
+
+    class Spy(_Wrapped):
+        def complete(self, *a, **k):
+            seen["complete"] = threading.current_thread().name
+            return small.complete(*a, **k)
+
+    c = TestClient(create_app(ServeConfig(cache_mb=0), searcher=Spy(small, results)))
+    assert get(c, "/api/complete", q="cz", limit="6")["suggestions"]
+    assert get(c, "/api/search", q="cz", limit="20")["hits"]
+    assert seen["search"].startswith("clsearch-search")  # under the deadline
+    assert not seen["complete"].startswith("clsearch-search")  # bounded: no thread handoff
