@@ -187,6 +187,7 @@ def test_record_by_id(client):
 def test_stats_counts_the_served_index(client):
     data = get(client, "/api/stats")
     assert data["records"] == 18
+    assert data["worker"] == os.getpid()  # in-process here; each worker's own with --workers N
     assert data["by_province"]["江苏"] == 5
     assert data["by_type"] == {"培育": 9, "试点": 6, "(none)": 3}
 
