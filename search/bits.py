@@ -74,9 +74,17 @@ class Bits(AbstractSet[int]):
             return False
         b = self._bytes
         if b is None:
-            b = self._bytes = self.v.to_bytes((self.v.bit_length() + 7) >> 3, "little")
+            b = self.bytes()
         i = d >> 3
         return i < len(b) and bool(b[i] >> (d & 7) & 1)
+
+    def bytes(self) -> bytes:
+        """The bitset as bytes, little-endian (document d is bit d & 7 of byte d >> 3), kept:
+        a membership test is then one byte read, with no Python call in a hot loop."""
+        b = self._bytes
+        if b is None:
+            b = self._bytes = self.v.to_bytes((self.v.bit_length() + 7) >> 3, "little")
+        return b
 
     def __iter__(self) -> Iterator[int]:
         return members(self.v)

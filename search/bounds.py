@@ -460,15 +460,21 @@ def rank_page(parsed: ParsedQuery, alt_docs: Mapping[int, AbstractSet[int]], can
     def may_hit(d: int, document: Doc) -> bool:
         return any(d in ids and check is not None and check(document) for ids, check in required_checks)
 
+    members: dict[int, bytes] = {}  # id(alternative) → its documents as bytes (`Bits.bytes`)
+
     def align(d: int) -> None:
         nonlocal kth
         evaluated.add(d)
         document = doc(d)
         if required_checks and not may_hit(d, document):
             return
+        i, bit = d >> 3, 1 << (d & 7)
 
-        def possible(alt: Alternative) -> bool:
-            return d in docs_of(alt)
+        def possible(alt: Alternative) -> bool:  # d in docs_of(alt), at one byte read
+            b = members.get(id(alt))
+            if b is None:
+                b = members[id(alt)] = Bits.of(docs_of(alt)).bytes()
+            return i < len(b) and b[i] & bit != 0
 
         result = evaluate(parsed, document, possible)
         if result is None or not result[2] & roles.required:

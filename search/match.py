@@ -245,21 +245,31 @@ def _fragment(bounds: frozenset[int], start: int, m: int) -> bool:
 def _find_exact(alt: Alternative, doc: Doc) -> Match | None:
     """`align` for exact hanzi with no typo allowed: a plain substring search, at C speed."""
     text = "".join(u.text for u in alt.units)
-    best: Match | None = None
+    kinds = alt.kinds
+    # The best so far as `Match.sort_key` orders them (typos and synonym are the alternative's),
+    # then the field's index: the first of equal matches is kept.
+    best: tuple[int, int, int, int] | None = None
     for fi, field in enumerate(doc.fields):
-        if alt.kinds and field.kind not in alt.kinds:
+        if kinds and field.kind not in kinds:
             continue
-        pos = field.text.find(text)
+        ftext = field.text
+        pos = ftext.find(text)
+        if pos < 0:
+            continue
+        bounds = field.bounds
+        rank = FIELD_RANK.get(field.kind, UNKNOWN_FIELD_RANK)
         while pos >= 0:
-            exact = 0 if pos in field.bounds else PART_OF_WORD
-            match = Match(fi, field.kind, pos, pos + len(text), (Channel.EXACT,) * len(text), alt.typos,
-                          exact, alt.synonym, alt.label)
-            if best is None or match.sort_key() < best.sort_key():
-                best = match
-            pos = field.text.find(text, pos + 1)
-        if best is not None and best.exactness == 0 and field.rank == 0:
+            key = (0 if pos in bounds else PART_OF_WORD, rank, pos, fi)
+            if best is None or key < best:
+                best = key
+            pos = ftext.find(text, pos + 1)
+        if best is not None and best[0] == 0 and field.rank == 0:
             break
-    return best
+    if best is None:
+        return None
+    exact, _, start, fi = best
+    return Match(fi, doc.fields[fi].kind, start, start + len(text), (Channel.EXACT,) * len(text), alt.typos,
+                 exact, alt.synonym, alt.label)
 
 
 def best_match(alternatives: Iterable[Alternative], doc: Doc) -> Match | None:
