@@ -43,7 +43,7 @@ from index.store import (META, check_generation, file_records, read_meta, resolv
 from index.values import value_table
 
 TEXT_CACHE = 1 << 16  # jieba cuts and readings of repeated texts (builders, places, words)
-HOLDERS_LIMIT = 2000  # documents: a new completion item whose rarest character is in more is counted by a scan
+HOLDERS_ENOUGH = 64  # documents: a new completion item's candidates are narrowed by its rarest characters to this
 REPEATED = frozenset({FieldKind.BUILDER, FieldKind.PLACE})  # kinds whose texts recur: prepared once
 
 
@@ -290,17 +290,18 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
 def _holders(generation: Path, records: list[Record]) -> tuple[Callable[[str], set[int] | None],
                                                               Callable[[], None]]:
     """For a text, the positions in `records` of the records whose documents in the new
-    generation hold its rarest hanzi (from the ``han`` postings; a superset of those holding
-    the text), or None for a text without hanzi or whose rarest hanzi is in more than
-    `HOLDERS_LIMIT` documents; and the function that closes the index reader."""
+    generation hold each of its rarest hanzi (from the ``han`` postings; a superset of those
+    holding the text), or None for a text without hanzi; and the function that closes the
+    index reader."""
     from whoosh import index as windex
 
     reader = windex.open_dir(str(generation)).reader()
-    ids = reader.column_reader(Fields.ID)
     position = {r.id: n for n, r in enumerate(records)}
-    # Characters and documents recur from one name to the next: each is looked up once.
+    # Document number → position in `records` (None: deleted, replaced), read in one pass.
+    at = [position.get(v.decode("utf-8") if isinstance(v, bytes) else v)
+          for v in reader.column_reader(Fields.ID)]
+    # Characters recur from one name to the next: each is looked up once.
     frequency: dict[str, int] = {}
-    by_docnum: dict[int, int | None] = {}
     by_term: dict[str, set[int]] = {}
 
     def df(term: str) -> int:
@@ -308,26 +309,24 @@ def _holders(generation: Path, records: list[Record]) -> tuple[Callable[[str], s
             frequency[term] = reader.doc_frequency(Fields.HAN, term)
         return frequency[term]
 
-    def record_at(docnum: int) -> int | None:
-        if docnum not in by_docnum:
-            value = ids[docnum]
-            by_docnum[docnum] = position.get(value.decode("utf-8") if isinstance(value, bytes) else value)
-        return by_docnum[docnum]
+    def docs(term: str) -> set[int]:
+        if term not in by_term:
+            try:
+                by_term[term] = set(reader.postings(Fields.HAN, term).all_ids())
+            except Exception:  # whoosh's TermNotFound: no document holds the character
+                by_term[term] = set()
+        return by_term[term]
 
     def holders(text: str) -> set[int] | None:
-        terms = {ch for _, ch in han_chars(text)}
+        terms = sorted({ch for _, ch in han_chars(text)}, key=lambda t: (df(t), t))
         if not terms:
             return None
-        rarest = min(terms, key=lambda t: (df(t), t))
-        if df(rarest) > HOLDERS_LIMIT:
-            return None  # only common characters: the caller's scan of every record is cheaper
-        if rarest not in by_term:  # the rarest character narrows enough; the substring test does the rest
-            try:
-                found = reader.postings(Fields.HAN, rarest).all_ids()
-                by_term[rarest] = {n for n in map(record_at, found) if n is not None}
-            except Exception:  # whoosh's TermNotFound: no document holds the character
-                by_term[rarest] = set()
-        return by_term[rarest]
+        found = docs(terms[0])
+        for term in terms[1:]:  # the rarest characters narrow it; the caller's substring test does the rest
+            if len(found) <= HOLDERS_ENOUGH:
+                break
+            found = found & docs(term)
+        return {n for n in (at[d] for d in found) if n is not None}
 
     return holders, reader.close
 

@@ -76,13 +76,16 @@ def _relink(state: RelatedState, records: Sequence[Record], sigs: dict[str, byte
     ids = {r.id for r in records}
     dirty = {n for n, r in enumerate(records) if state.sigs.get(r.id) != sigs[r.id]}
     stale = {r.id for r in (records[n] for n in dirty)} | {rid for rid in state.sigs if rid not in ids}
-    links: dict[str, list[Related]] = defaultdict(list)
-    for r in records:
-        if r.id not in stale:
-            links[r.id] = [rel for rel in state.related.get(r.id, ()) if rel.id not in stale]
-    keys = [{part[i:i + 2] for i in range(len(part) - 1)} if len(part) >= 2 else {"*"} for part in parts]
+    # Parts repeat (the same industry in many places): each one's character pairs are made once.
+    pairs_of: dict[str, frozenset[str]] = {}
+    for part in parts:
+        if part not in pairs_of:
+            pairs_of[part] = (frozenset(part[i:i + 2] for i in range(len(part) - 1)) if len(part) >= 2
+                              else frozenset({"*"}))
+    keys = [pairs_of[part] for part in parts]
     sizes = [len(part) if "*" not in k else 0 for part, k in zip(parts, keys)]
     wanted = set().union(*(keys[n] for n in dirty)) | {"*"} if dirty else set()
+    stars = any("*" in keys[n] for n in dirty)  # a one-character part is compared with every record near it
     by_city: dict[tuple, list[int]] = defaultdict(list)  # (province, city, key) → records with a city
     by_province: dict[tuple, list[int]] = defaultdict(list)  # (province, key) → every record
     no_city: dict[tuple, list[int]] = defaultdict(list)  # (province, key) → records without a city
@@ -92,19 +95,22 @@ def _relink(state: RelatedState, records: Sequence[Record], sigs: dict[str, byte
     for n, r in enumerate(records):
         if not r.province:
             continue
-        in_province[r.province].append(n)
-        if r.city:
-            in_city[(r.province, r.city)].append(n)
-        else:
-            star_nocity[r.province].append(n)
-        for k in keys[n]:
-            if k not in wanted:
-                continue
+        if stars:
+            in_province[r.province].append(n)
+            if r.city:
+                in_city[(r.province, r.city)].append(n)
+            else:
+                star_nocity[r.province].append(n)
+        hits = keys[n] & wanted
+        if not hits:
+            continue
+        for k in hits:
             by_province[(r.province, k)].append(n)
             if r.city:
                 by_city[(r.province, r.city, k)].append(n)
             else:
                 no_city[(r.province, k)].append(n)
+    links: dict[str, list[Related]] = defaultdict(list)  # the links found now
     done: set[tuple[int, int]] = set()
     for n in sorted(dirty):
         d = records[n]
@@ -156,8 +162,10 @@ def _relink(state: RelatedState, records: Sequence[Record], sigs: dict[str, byte
                 links[p.id].append(Related(id=q.id, name=q.name, program=q.program, confidence=score.confidence,
                                            reason=_reason(score), place=score.place, words=list(score.words),
                                            similarity=score.similarity))
-    for r in records:
-        r.related = sorted(links.get(r.id, []), key=lambda rel: (-rel.confidence, rel.id))
+    for r in records:  # the links kept from the previous run (best first already), and the new ones
+        kept = [] if r.id in stale else [rel for rel in state.related.get(r.id, ()) if rel.id not in stale]
+        found = links.get(r.id)
+        r.related = sorted(kept + found, key=lambda rel: (-rel.confidence, rel.id)) if found else kept
 
 
 __all__ = ["RelatedState", "link_related_from"]
