@@ -335,8 +335,14 @@ def start_server(index_dir: Path, workers: int, port: int, cache_mb: float, log:
                 stop_server(proc)
                 raise RuntimeError("server did not answer /api/health within 60 s") from None
             time.sleep(0.1)
-    if workers > 1:  # let every worker finish opening its Searcher before timing
-        time.sleep(2.0)
+    if workers > 1:  # every worker serving before the clients connect: keep-alive connections
+        # made while one worker still opens its index would all stay with the others
+        seen: set[int] = set()
+        while len(seen) < workers and time.monotonic() < deadline:
+            seen.add(health(port).get("worker", 0))
+            time.sleep(0.05)
+        if len(seen) < workers:
+            print(f"  (only {len(seen)} of {workers} workers answered /api/health within 60 s)", flush=True)
     return proc
 
 

@@ -115,11 +115,14 @@ def stats_json(searcher: Searcher) -> dict[str, Any]:
 
 
 def health_json(searcher: Searcher) -> dict[str, Any]:
-    """Liveness and which index generation this worker answers from."""
+    """Liveness, which index generation this worker answers from, and which worker it is (its
+    process id: with --workers N, whoever checks can tell when every worker is serving)."""
+    import os
+
     from index.store import read_meta
 
     gen = searcher.generation
     meta = read_meta(gen)
     return {"status": "ok", "generation": gen.name, "fingerprint": meta.get("fingerprint"),
             "records": meta.get("records"), "built_at": meta.get("built_at"),
-            "index_dir": str(searcher.index_dir)}
+            "index_dir": str(searcher.index_dir), "worker": os.getpid()}

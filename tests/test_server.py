@@ -198,6 +198,7 @@ def test_health_reports_generation_and_fingerprint(client, small, small_index):
     assert data["generation"].startswith("gen-")
     assert data["fingerprint"] == "test-fingerprint"
     assert data["records"] == 18
+    assert data["worker"] == os.getpid()  # in-process here; each worker's own with --workers N
 
 
 def test_openapi_schema_lists_every_endpoint(client):

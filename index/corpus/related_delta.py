@@ -50,7 +50,7 @@ def link_related_from(state: RelatedState | None, records: Sequence[Record], reg
         found = old_parts.get(r.id) if old_sigs.get(r.id) == sigs[r.id] else None
         parts[r.id] = found if found is not None else prep.part(r)[0]
     if state is None or not _same_order(state, records):
-        link_related(records, regions, groups, min_confidence)
+        link_related(records, regions, groups, min_confidence, prepared=prep)  # its parts are done
     else:
         _relink(state, records, sigs, regions, prep, [parts[r.id] for r in records], min_confidence)
     return RelatedState(sigs=sigs,
