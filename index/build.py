@@ -14,9 +14,10 @@ import json
 import os
 import time
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from index.analysis import fold, han_chars
 from index.dictionaries import (load_english, load_generic, load_lookalikes, load_nicknames, load_stopwords,
@@ -36,11 +37,14 @@ from index.records import Record
 from index.schema import make_schema
 from index.text import is_han
 from index.segment import SegmentBuilder
-from index.workers import index_records
+from index.workers import beside, index_records
 from index.lock import index_lock
 from index.store import (META, check_generation, file_records, read_meta, resolve_dir, sealed_meta,
                          swap_in, verified_bytes)
 from index.values import value_table
+
+if TYPE_CHECKING:
+    from index.incremental import Plan
 
 TEXT_CACHE = 1 << 16  # jieba cuts and readings of repeated texts (builders, places, words)
 HOLDERS_ENOUGH = 64  # documents: a new completion item's candidates are narrowed by its rarest characters to this
@@ -133,6 +137,7 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
         gen = generation
         writer = None
         helper = None
+        side = None
         try:
             if gen is None:
                 gen = new_generation(index_dir)
@@ -192,6 +197,15 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 write_values(gen, value_table(records, read, list_titles=list_titles, programs=programs))
 
             helper = index_records(writer, todo, index_one, lex, gen, status, then=record_tables)
+            synonyms = load_synonyms()
+            stopwords = load_stopwords()
+            # The thesaurus's words by their pinyin too: lidianchi → 锂电池 → 锂电.
+            thesaurus = {term: "".join(r[0] for r in read(term) if r) for term in sorted(synonyms)
+                         if len(term) >= 2 and all(is_han(c) for c in term)}
+            # The lexicon, character map, typo table and counts: a full build writes them in
+            # another process while this one commits and completes.
+            word_tables = partial(_word_tables, gen, lex, synonyms, stopwords, thesaurus, plan)
+            side = beside(word_tables, len(records)) if plan is None else None
             status(f"indexing records: writing {len(todo):,}")
             writer.commit(merge=False)
             writer = None
@@ -201,17 +215,8 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 gc.collect()  # what indexing held is reused by the tables below (the build's peak RSS)
             status("writing the lexicon, completion and filter tables")
             suggestable = [(record.id, document_fields(record, province_full)) for record in records]
-            synonyms = load_synonyms()
-            # The thesaurus's words by their pinyin too: lidianchi → 锂电池 → 锂电.
-            thesaurus = {term: "".join(r[0] for r in read(term) if r) for term in sorted(synonyms)
-                         if len(term) >= 2 and all(is_han(c) for c in term)}
-            lexicon = lex.lexicon(synonyms, load_stopwords(), load_generic(), load_english(),
-                                  load_nicknames(), known_places=place_names(), extra_words=thesaurus)
-            write_lexicon(gen, lexicon)
-            if plan is not None and plan.chars == frozenset(lexicon.chars):  # the same characters
-                (gen / CHARMAP).write_bytes(verified_bytes(plan.base, CHARMAP, plan.meta))
-            else:
-                write_charmap(gen, _charmap(frozenset(lexicon.chars)))
+            if side is None:
+                word_tables()
             previous, spelled = None, {}
             if plan is not None:  # the previous table's counts and spellings, and what changed since
                 old_entries = json.loads(verified_bytes(plan.base, COMPLETE, plan.meta))["entries"]
@@ -228,29 +233,23 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
             counted: dict[str, int] = {}
             table = completion_table(
                 suggestable, read, cut_name, spell=spell, previous=previous, counted=counted,
-                holders=holders, stopwords=lexicon.stopwords,
+                holders=holders, stopwords=frozenset(stopwords),  # the lexicon's (`LexiconBuilder.lexicon`)
                 places=sorted(p for p, c in lex.places.items() if c > 0) + [r.province for r in records if r.province],
-                synonyms=lexicon.synonyms)
+                synonyms=synonyms)
             release()
             write_complete(gen, table)
             if cache is not None:  # the counts of the items the table leaves out, for next time
                 shown = {entry[0] for entry in table["entries"]}
                 cache.counts = {item: n for item, n in counted.items() if item not in shown}
             del table, counted
-            targets = lex.typo_targets | {p for p in thesaurus.values() if p}
-            if plan is not None:  # the previous table with the lines of the changed words rewritten
-                before = set(plan.state["typos"]) | {p for p in thesaurus.values() if p}
-                update_typo_table(verified_bytes(plan.base, TYPOS, plan.meta), gen / TYPOS,
-                                  targets - before, before - targets)
-            else:
-                write_typos(gen, targets)
-            del targets
             if plan is None:  # one segment, written in record order: document number i is records[i]
                 write_ties(gen, [tie_key(tie_value(r.name, r.id)) for r in records])
             else:  # linked segments with deletions, and a new one
                 write_ties_from_index(gen)
-            incremental.write_state(gen, lex.state())
-            del lex, lexicon, suggestable, thesaurus
+            if side is not None:
+                side.finish()
+                side = None
+            del lex, suggestable, thesaurus, word_tables
             jieba_cut.cache_clear()
             helper.finish()
             helper = None
@@ -277,6 +276,8 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
 
             if helper is not None:
                 helper.stop()
+            if side is not None:
+                side.stop()
             if writer is not None:
                 _abandon(writer)
             if gen is not None:
@@ -285,6 +286,32 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 raise IndexBuildError(f"index build failed: {exc.strerror or exc}") from exc
             raise
     return BuildReport(gen, len(records), time.perf_counter() - started)
+
+
+def _word_tables(gen: Path, lex: LexiconBuilder, synonyms: dict[str, list[str]], stopwords: list[str],
+                 thesaurus: dict[str, str], plan: Plan | None) -> None:
+    """Write the lexicon, the character map, the typo table and the lexicon's counts (what
+    the records' words and readings decide). `plan`: an incremental build's (the previous
+    generation's files are reused or updated where they can be)."""
+    from index import incremental
+
+    lexicon = lex.lexicon(synonyms, stopwords, load_generic(), load_english(),
+                          load_nicknames(), known_places=place_names(), extra_words=thesaurus)
+    write_lexicon(gen, lexicon)
+    if plan is not None and plan.chars == frozenset(lexicon.chars):  # the same characters
+        (gen / CHARMAP).write_bytes(verified_bytes(plan.base, CHARMAP, plan.meta))
+    else:
+        write_charmap(gen, _charmap(frozenset(lexicon.chars)))
+    del lexicon
+    targets = lex.typo_targets | {p for p in thesaurus.values() if p}
+    if plan is not None:  # the previous table with the lines of the changed words rewritten
+        before = set(plan.state["typos"]) | {p for p in thesaurus.values() if p}
+        update_typo_table(verified_bytes(plan.base, TYPOS, plan.meta), gen / TYPOS,
+                          targets - before, before - targets)
+    else:
+        write_typos(gen, targets)
+    del targets
+    incremental.write_state(gen, lex.state())
 
 
 def _holders(generation: Path, records: list[Record]) -> tuple[Callable[[str], set[int] | None],

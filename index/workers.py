@@ -92,6 +92,63 @@ def index_records(writer: SegmentBuilder, records: Sequence[Record], index_one: 
     return Then(worker, then)
 
 
+def in_two(task: Callable[[Any], Any], here: Any, there: Any) -> tuple[Any, Any]:
+    """``(task(here), task(there))``, the second computed in a forked process at the same
+    time (`task` must be pure; its results are sent back pickled). Both are computed here
+    if no process can be forked, or if that one fails."""
+    if not _forkable():
+        return task(here), task(there)
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    worker: Any = ctx.Process(target=_send_result, args=(send, task, there), daemon=True)
+    try:
+        worker.start()
+    except OSError:
+        worker = None
+    send.close()  # only the worker writes: a worker that dies closes the pipe
+    try:
+        mine = task(here)
+        theirs = _NONE
+        if worker is not None:
+            try:
+                theirs = receive.recv()
+            except (EOFError, OSError):
+                pass
+    except BaseException:
+        _stop(worker)
+        raise
+    finally:
+        receive.close()
+    if worker is not None:
+        worker.join()
+    return mine, task(there) if theirs is _NONE else theirs
+
+
+_NONE = object()
+
+
+def _send_result(send: Any, task: Callable[[Any], Any], arg: Any) -> None:
+    send.send(task(arg))
+    send.close()
+
+
+def beside(task: Callable[[], None], records: int) -> Then:
+    """Start `task` (work that only writes files) in a forked process while this one goes on,
+    for a build of `records` records (a small one does it here: a fork is not free).
+
+    Returns a `Then`: `finish()` waits for it, or does it here if it was not forked or failed
+    (the same files either way); `stop()` abandons it.
+    """
+    if records < PARALLEL_MIN or not _forkable():
+        return Then(None, task)
+    worker = multiprocessing.get_context("fork").Process(target=task, daemon=True)
+    try:
+        worker.start()
+    except OSError:  # no fork today: done here at finish()
+        return Then(None, task)
+    return Then(worker, task)
+
+
 class Then:
     """The work `index_records` was given to do after the records (see there)."""
 

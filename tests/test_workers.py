@@ -66,3 +66,60 @@ def test_a_failed_worker_leaves_its_work_to_this_process(tmp_path, full_index, m
     for name in TABLES:
         assert (gen / name).read_bytes() == (serial / name).read_bytes(), name
     assert whoosh_content(gen) == whoosh_content(serial)
+
+
+def test_the_word_tables_written_beside_are_the_ones_this_process_writes(tmp_path, full_index, monkeypatch):
+    """The lexicon, character map, typo table and counts come from a second forked process;
+    if it fails, this process writes them, the same."""
+    calls = []
+
+    def beside(task, records):
+        parent = os.getpid()
+
+        def flaky():
+            if os.getpid() != parent:
+                os._exit(3)  # the forked process dies without a word
+            calls.append(os.getpid())
+            task()
+
+        return index.workers.beside(flaky, records)
+
+    monkeypatch.setattr(index.build, "beside", beside)
+    build_from_seeds(tmp_path / "ix")
+    assert calls == [os.getpid()]  # done again here, once
+    gen, serial = current_generation(tmp_path / "ix"), current_generation(full_index)
+    for name in TABLES:
+        assert (gen / name).read_bytes() == (serial / name).read_bytes(), name
+
+
+def test_in_two_computes_the_second_half_here_if_its_process_fails():
+    parent = os.getpid()
+
+    def task(x):
+        if os.getpid() != parent and x == "there":
+            os._exit(3)
+        return x * 2
+
+    assert index.workers.in_two(task, "here", "there") == ("herehere", "therethere")
+    assert index.workers.in_two(lambda x: (x, os.getpid() == parent), 1, 2) == ((1, True), (2, False))
+
+
+def test_related_links_scored_in_two_halves_are_the_serial_ones(monkeypatch):
+    import index.corpus.related as related
+    from index.corpus import load_corpus
+    from index.corpus.load import load_groups
+    from index.corpus.places import load_regions
+
+    records = load_corpus().records  # 477 records: linked in one process
+    serial = [(r.id, list(r.related)) for r in records]
+    assert sum(len(links) for _, links in serial) == 20  # 10 links, each on both records
+    for r in records:
+        r.related = []
+    halves, split = [], related._halves
+    monkeypatch.setattr(related, "PARALLEL_LINKS", 2)
+    monkeypatch.setattr(related, "_halves", lambda rs: halves.append(split(rs)) or halves[-1])
+    assert related.link_related(records, load_regions(), load_groups()) == sum(len(x) for _, x in serial) // 2
+    assert all(halves[0])  # two non-empty halves, no province in both
+    assert not {records[n].province for n in halves[0][0]} & {records[n].province for n in halves[0][1]}
+    assert [(r.id, r.related) for r in records] == serial
+

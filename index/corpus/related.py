@@ -130,6 +130,14 @@ class _Prepared:
         self._bodies: dict[str, str] = {}
         self._parts: dict[tuple, tuple[str, list[tuple[str, str]]]] = {}
         self._rests: dict[tuple, str] = {}
+        self._runs: dict[tuple[str, str], list[str]] = {}
+
+    def runs(self, a: str, b: str) -> list[str]:
+        """`shared_runs(a, b)`, once per pair of parts (industry parts repeat across places)."""
+        found = self._runs.get((a, b))
+        if found is None:
+            found = self._runs[(a, b)] = shared_runs(a, b)
+        return found
 
     def place_forms(self, province: str | None, city: str | None) -> tuple[str, ...]:
         """Every spelling of the province and of the city, longest first."""
@@ -254,7 +262,7 @@ def pair_score(a: Record, b: Record, regions: Regions, groups: Sequence[Sequence
     ib, rb = prep.part(b, a.district)
     if not ia or not ib:
         return PairScore(place, factor, (), (), 0.0)
-    runs = shared_runs(ia, ib)
+    runs = prep.runs(ia, ib)
     covered = sum(len(run) for run in runs)
     similarity = round((covered / len(ia) + covered / len(ib)) / 2, 2)
     used = [f"{old} = {new}" for old, new in ra + rb if any(new in run for run in runs)]
@@ -287,6 +295,20 @@ def candidate_pairs(records: Sequence[Record], prepared: _Prepared | None = None
     by_province: dict[tuple, list[int]] = defaultdict(list)  # (province, key) → record numbers
     in_city: dict[tuple, list[int]] = defaultdict(list)  # (province, city) → record numbers
     in_province: dict[str, list[int]] = defaultdict(list)
+    check = min_similarity > 0 and prepared is not None
+    plain = [len(prepared.part(r)[0]) if check and prepared else 0 for r in records]
+    against: dict[tuple[int, str], int] = {}
+
+    def size_against(n: int, record: Record, district: str | None) -> int:
+        """len(prepared.part(record, district)[0]): the plain part's unless `record` names no
+        district of its own and `district` is given (its name may start with it)."""
+        if record.district or not district:
+            return plain[n]
+        found = against.get((n, district))
+        if found is None and prepared is not None:
+            found = against[(n, district)] = len(prepared.part(record, district)[0])
+        return found or 0
+
     for n, r in enumerate(records):
         if not r.province:
             continue
@@ -313,13 +335,14 @@ def candidate_pairs(records: Sequence[Record], prepared: _Prepared | None = None
                 shared.update(m for m in by_province.get((a.province, k), ()) if records[m].city or m > n)
             if "*" in keys[n]:
                 shared.update(m for m in in_province[a.province] if records[m].city or m > n)
+        program = a.program
         for m in sorted(shared):
             b = records[m]
-            if b.program == a.program:
+            if b.program == program:
                 continue
-            if min_similarity > 0 and prepared and sizes[n] and sizes[m]:
+            if check and sizes[n] and sizes[m]:
                 # the parts as compared in this pair (a name may start with the other's district)
-                size_a, size_b = len(prepared.part(a, b.district)[0]), len(prepared.part(b, a.district)[0])
+                size_a, size_b = size_against(n, a, b.district), size_against(m, b, a.district)
                 if size_a and size_b and not _may_reach(shared[m], size_a, size_b, min_similarity):
                     continue
             yield a, b
@@ -336,20 +359,71 @@ def _may_reach(pairs: int, size_a: int, size_b: int, similarity: float) -> bool:
 
 
 def link_related(records: Sequence[Record], regions: Regions, groups: Sequence[Sequence[str]] = (),
-                 min_confidence: float = MIN_CONFIDENCE) -> int:
-    """Set `related` on every record (symmetric, best first); returns the number of links."""
-    prep = _Prepared(regions, _Canon(groups))
+                 min_confidence: float = MIN_CONFIDENCE, prepared: _Prepared | None = None) -> int:
+    """Set `related` on every record (symmetric, best first); returns the number of links.
+
+    `prepared`: the caller's `_Prepared` of these regions and groups, if it has one (its
+    per-name work is reused). Records of different provinces are never linked: a large corpus
+    is scored in two halves of its provinces at once, the second in a forked process
+    (`index.workers.in_two`); the links are the same.
+    """
+    prep = prepared or _Prepared(regions, _Canon(groups))
+
+    def scored(numbers: list[int]) -> list[tuple[int, int, PairScore]]:
+        return _scored(records, numbers, prep, regions, min_confidence)
+
+    if len(records) >= PARALLEL_LINKS:
+        from index.workers import in_two
+
+        mine, theirs = in_two(scored, *_halves(records))
+        found = mine + theirs
+    else:
+        found = scored(list(range(len(records))))
     links: dict[str, list[Related]] = defaultdict(list)
-    n = 0
-    for a, b in candidate_pairs(records, prep, min_confidence):
-        score = pair_score(a, b, regions, prepared=prep)
-        if score.confidence < min_confidence:
-            continue
-        n += 1
+    for na, nb, score in found:
+        a, b = records[na], records[nb]
         for x, y in ((a, b), (b, a)):
             links[x.id].append(Related(id=y.id, name=y.name, program=y.program, confidence=score.confidence,
                                        reason=_reason(score), place=score.place, words=list(score.words),
                                        similarity=score.similarity))
-    for r in records:
+    for r in records:  # ids are unique: the order of `found` does not matter
         r.related = sorted(links.get(r.id, []), key=lambda rel: (-rel.confidence, rel.id))
-    return n
+    return len(found)
+
+
+PARALLEL_LINKS = 4000  # records from which `link_related` scores two halves at once
+
+
+def _scored(records: Sequence[Record], numbers: list[int], prep: _Prepared, regions: Regions,
+            min_confidence: float) -> list[tuple[int, int, PairScore]]:
+    """The linked pairs among `records[n] for n in numbers` (every record of their provinces,
+    in order), as (number, number, score)."""
+    chosen = [records[n] for n in numbers]
+    number = {id(r): n for r, n in zip(chosen, numbers)}
+    out = []
+    for a, b in candidate_pairs(chosen, prep, min_confidence):
+        score = pair_score(a, b, regions, prepared=prep)
+        if score.confidence >= min_confidence:
+            out.append((number[id(a)], number[id(b)], score))
+    return out
+
+
+def _halves(records: Sequence[Record]) -> tuple[list[int], list[int]]:
+    """The record numbers of two sets of provinces with about as many candidate pairs each
+    (a city's records meet each other; a record without a city meets its whole province)."""
+    by_province: dict[str, list[int]] = defaultdict(list)
+    for n, r in enumerate(records):
+        if r.province:
+            by_province[r.province].append(n)
+    cost: dict[str, int] = {}
+    for province, numbers in by_province.items():
+        cities = Counter(records[n].city for n in numbers)
+        no_city = cities.pop(None, 0) + cities.pop("", 0)
+        cost[province] = sum(c * c for c in cities.values()) + no_city * len(numbers)
+    halves: tuple[list[int], list[int]] = ([], [])
+    load = [0, 0]
+    for province in sorted(cost, key=lambda p: (-cost[p], p)):
+        side = 0 if load[0] <= load[1] else 1
+        halves[side].extend(by_province[province])
+        load[side] += cost[province]
+    return sorted(halves[0]), sorted(halves[1])

@@ -56,7 +56,7 @@ def link_related_from(state: RelatedState | None, records: Sequence[Record], reg
             parts[k] = found if found is not None else prep.part(r)[0]
     sigs = {r.id: _sig(r) for r in records}
     if state is None or not _same_order(state, records):
-        link_related(records, regions, groups, min_confidence)
+        link_related(records, regions, groups, min_confidence, prepared=prep)  # its parts are done
     else:
         _relink(state, records, sigs, regions, prep, [parts[k] for k in part_keys], min_confidence)
     return RelatedState(sigs=sigs,
