@@ -420,6 +420,13 @@ def _doc_zdict() -> bytes:
         return b""
 
 
+@lru_cache(maxsize=1)
+def _doc_packer() -> Any:
+    """A compressor primed with the preset dictionary: each document's is a copy of it (priming
+    one costs more than compressing a document; a copy writes the same bytes)."""
+    return zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, _doc_zdict())
+
+
 def encode(doc: StoredDoc) -> bytes:
     """The bytes kept in Whoosh's `Fields.DOC` column: JSON, deflated with a preset dictionary.
 
@@ -437,7 +444,7 @@ def encode(doc: StoredDoc) -> bytes:
               "|".join(" ".join(c[READINGS]) for c in f.chars),
               sorted(b for b in f.bounds if 0 < b < len(f.text))]
              for f in doc.fields]]
-    packer = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, _doc_zdict())
+    packer = _doc_packer().copy()
     return packer.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")) + packer.flush()
 
 

@@ -29,7 +29,8 @@ from index.records import Record
 from index.segment import Postings, SegmentBuilder
 
 PARALLEL_MIN = 4000  # records below which one process prepares them all (a fork is not free)
-OWN_SHARE = 0.45  # of the records, what this process prepares (it also writes the worker's)
+OWN_SHARE = 0.5  # of the records, what this process prepares (the worker also pickles its share, then
+# writes the record tables while this process commits; a third writes the word tables: `beside`)
 PROGRESS_EVERY = 1000
 
 IndexOne = Callable[[Record, LexiconBuilder], dict[str, Any]]

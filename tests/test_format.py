@@ -27,6 +27,19 @@ def test_stored_document_round_trips_through_whoosh_pickling():
     assert b"index.format" not in pickle.dumps(encode(doc))
 
 
+def test_a_stored_document_is_deflated_as_a_fresh_compressor_with_the_dictionary_does():
+    import zlib
+
+    from index.format import _doc_zdict, doc_json
+
+    docs = [StoredDoc("m-001", "锂电产业集群", ("锂电集群",), "青海", "西宁市", None, "西宁管委会", "培育",
+                      "创新型产业集群", ("most-2021",), 2021, (li_dian_field(),)),
+            StoredDoc("x-2", "锂电", (), None, None, None, None, None, "p", (), None, ())]
+    for doc in docs * 2:  # each document from a copy of one primed compressor: no state carried over
+        packer = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, _doc_zdict())
+        assert encode(doc) == packer.compress(doc_json(encode(doc)).encode("utf-8")) + packer.flush()
+
+
 def test_a_prepared_field_finds_each_unit_where_it_starts():
     f = li_dian_field()
     assert f.rank == 0 and f.bounds == frozenset({0, 2})
