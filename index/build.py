@@ -139,6 +139,7 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
         helper = None
         side = None
         early = None
+        saved = None
         try:
             if gen is None:
                 gen = new_generation(index_dir)
@@ -247,6 +248,8 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 shown = {entry[0] for entry in table["entries"]}
                 cache.counts = {item: n for item, n in counted.items() if item not in shown}
             del table, counted
+            if cache is not None and plan is not None:  # an add or remove: its cache is final now
+                saved = beside(partial(write_cache, gen, cache), len(records))
             if plan is None:  # one segment, written in record order: document number i is records[i]
                 write_ties(gen, [tie_key(tie_value(r.name, r.id)) for r in records])
             else:  # linked segments with deletions, and a new one
@@ -262,9 +265,11 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 early.finish()
                 early = None
             read.cache_clear()
-            if cache is not None:
-                if plan is None:
-                    gc.collect()
+            if saved is not None:
+                saved.finish()
+                saved = None
+            elif cache is not None:
+                gc.collect()
                 write_cache(gen, cache)
             seconds = time.perf_counter() - started
             _write_json(gen / META, sealed_meta({
@@ -288,6 +293,8 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 side.stop()
             if early is not None:
                 early.stop()
+            if saved is not None:
+                saved.stop()
             if writer is not None:
                 _abandon(writer)
             if gen is not None:
