@@ -139,6 +139,7 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
         writer = None
         helper = None
         side = tail = None
+        early = None
         try:
             if gen is None:
                 gen = new_generation(index_dir)
@@ -197,17 +198,21 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                                        plan.blocks if plan is not None else None)
                 write_values(gen, value_table(records, read, list_titles=list_titles, programs=programs))
 
-            helper = index_records(writer, todo, index_one, lex, gen, status, then=record_tables)
+            # An add or remove writes the records file and filter values in another process while
+            # this one indexes its few records (a full build's worker does it after its share).
+            early = beside(record_tables, len(records)) if plan is not None else None
+            helper = index_records(writer, todo, index_one, lex, gen, status,
+                                   then=record_tables if early is None else None)
             synonyms = load_synonyms()
             stopwords = load_stopwords()
             # The thesaurus's words by their pinyin too: lidianchi → 锂电池 → 锂电.
             thesaurus = {term: "".join(r[0] for r in read(term) if r) for term in sorted(synonyms)
                          if len(term) >= 2 and all(is_han(c) for c in term)}
-            # The lexicon, character map, typo table and counts: a full build writes them in
-            # another process while this one commits and completes.
+            # The lexicon, character map, typo table and counts: written in another process
+            # while this one commits and completes.
             word_tables = partial(_word_tables, gen, lex, synonyms, stopwords, thesaurus, plan)
-            side = beside(word_tables, len(records)) if plan is None else None
-            # So does the completion table, and then the corpus cache (its memo of cuts is filled).
+            side = beside(word_tables, len(records))
+            # A full build's completion table too, and then the corpus cache (its memo of cuts is filled).
             completion = partial(_completion, gen, records, province_full, read, cut, lex.places, stopwords,
                                  synonyms, plan, cache)
             tail = beside(partial(_then_cache, completion, gen, cache), len(records)) if plan is None else None
@@ -235,6 +240,9 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
             jieba_cut.cache_clear()
             helper.finish()
             helper = None
+            if early is not None:
+                early.finish()
+                early = None
             read.cache_clear()
             if cache is not None and plan is not None:  # a full build's was written with its completion table
                 write_cache(gen, cache)
@@ -256,7 +264,7 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
 
             if helper is not None:
                 helper.stop()
-            for then in (side, tail):
+            for then in (side, tail, early):
                 if then is not None:
                     then.stop()
             if writer is not None:

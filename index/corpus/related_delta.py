@@ -27,16 +27,12 @@ class RelatedState:
 
     sigs: dict[str, bytes] = field(default_factory=dict)  # record id → digest of what its links depend on
     related: dict[str, list[Related]] = field(default_factory=dict)  # record id → its links
-    parts: dict[bytes, str] = field(default_factory=dict)  # digest of (name, province, city, district) → industry part
+    parts: dict[str, str] = field(default_factory=dict)  # record id → its industry part (`_Prepared.part`)
 
 
 def _sig(r: Record) -> bytes:
     return digest((r.name, r.program, r.province, r.city, r.district, r.lists[0] if r.lists else "",
                    r.sources[0].line if r.sources else 0))
-
-
-def _part_key(r: Record) -> bytes:
-    return digest((r.name, r.province, r.city, r.district))
 
 
 def link_related_from(state: RelatedState | None, records: Sequence[Record], regions: Regions,
@@ -47,18 +43,16 @@ def link_related_from(state: RelatedState | None, records: Sequence[Record], reg
     `state`: the previous run's (None: a full run).
     """
     prep = _Prepared(regions, _Canon(groups))
-    old_parts = state.parts if state is not None else {}
-    parts: dict[bytes, str] = {}
-    part_keys = [_part_key(r) for r in records]
-    for r, k in zip(records, part_keys):
-        if k not in parts:
-            found = old_parts.get(k)
-            parts[k] = found if found is not None else prep.part(r)[0]
     sigs = {r.id: _sig(r) for r in records}
+    old_sigs, old_parts = (state.sigs, state.parts) if state is not None else ({}, {})
+    parts: dict[str, str] = {}
+    for r in records:  # a part depends on name and place alone, which the signature covers
+        found = old_parts.get(r.id) if old_sigs.get(r.id) == sigs[r.id] else None
+        parts[r.id] = found if found is not None else prep.part(r)[0]
     if state is None or not _same_order(state, records):
         link_related(records, regions, groups, min_confidence, prepared=prep)  # its parts are done
     else:
-        _relink(state, records, sigs, regions, prep, [parts[k] for k in part_keys], min_confidence)
+        _relink(state, records, sigs, regions, prep, [parts[r.id] for r in records], min_confidence)
     return RelatedState(sigs=sigs,
                         related={r.id: list(r.related) for r in records if r.related}, parts=parts)
 
@@ -84,8 +78,22 @@ def _relink(state: RelatedState, records: Sequence[Record], sigs: dict[str, byte
                               else frozenset({"*"}))
     keys = [pairs_of[part] for part in parts]
     sizes = [len(part) if "*" not in k else 0 for part, k in zip(parts, keys)]
-    wanted = set().union(*(keys[n] for n in dirty)) | {"*"} if dirty else set()
+    # The blocking lists a changed record looks in (below), and only those: the pairs of its
+    # part in its own city, or in its province when it has no city (`candidate_pairs`).
+    want_city: dict[tuple, set[str]] = defaultdict(set)  # (province, city) → keys looked up there
+    want_no_city: dict[str, set[str]] = defaultdict(set)  # province → keys of records without a city
+    want_province: dict[str, set[str]] = defaultdict(set)  # province → keys of every record
+    for n in dirty:
+        d = records[n]
+        if not d.province:
+            continue
+        if d.city:
+            want_city[(d.province, d.city)] |= keys[n] | {"*"}
+            want_no_city[d.province] |= keys[n] | {"*"}
+        else:
+            want_province[d.province] |= keys[n] | {"*"}
     stars = any("*" in keys[n] for n in dirty)  # a one-character part is compared with every record near it
+    nothing: frozenset[str] = frozenset()
     by_city: dict[tuple, list[int]] = defaultdict(list)  # (province, city, key) → records with a city
     by_province: dict[tuple, list[int]] = defaultdict(list)  # (province, key) → every record
     no_city: dict[tuple, list[int]] = defaultdict(list)  # (province, key) → records without a city
@@ -101,15 +109,14 @@ def _relink(state: RelatedState, records: Sequence[Record], sigs: dict[str, byte
                 in_city[(r.province, r.city)].append(n)
             else:
                 star_nocity[r.province].append(n)
-        hits = keys[n] & wanted
-        if not hits:
-            continue
-        for k in hits:
-            by_province[(r.province, k)].append(n)
-            if r.city:
+        if r.city:
+            for k in keys[n] & want_city.get((r.province, r.city), nothing):
                 by_city[(r.province, r.city, k)].append(n)
-            else:
+        else:
+            for k in keys[n] & want_no_city.get(r.province, nothing):
                 no_city[(r.province, k)].append(n)
+        for k in keys[n] & want_province.get(r.province, nothing):
+            by_province[(r.province, k)].append(n)
     links: dict[str, list[Related]] = defaultdict(list)  # the links found now
     done: set[tuple[int, int]] = set()
     for n in sorted(dirty):
