@@ -16,8 +16,9 @@ import time
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
+from collections import Counter
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from index.analysis import fold, han_chars
 from index.dictionaries import (load_english, load_generic, load_lookalikes, load_nicknames, load_stopwords,
@@ -137,9 +138,8 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
         gen = generation
         writer = None
         helper = None
-        side = None
-        early = None
-        saved = None
+        side = tail = None
+        early = saved = None
         try:
             if gen is None:
                 gen = new_generation(index_dir)
@@ -212,6 +212,10 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
             # while this one commits and completes.
             word_tables = partial(_word_tables, gen, lex, synonyms, stopwords, thesaurus, plan)
             side = beside(word_tables, len(records))
+            # A full build's completion table too, and then the corpus cache (its memo of cuts is filled).
+            completion = partial(_completion, gen, records, province_full, read, cut, lex.places, stopwords,
+                                 synonyms, plan, cache)
+            tail = beside(partial(_then_cache, completion, gen, cache), len(records)) if plan is None else None
             status(f"indexing records: writing {len(todo):,}")
             writer.commit(merge=False)
             writer = None
@@ -220,44 +224,21 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
             if plan is None:  # an incremental build's collector is off (`index.ensure`): it made little
                 gc.collect()  # what indexing held is reused by the tables below (the build's peak RSS)
             status("writing the lexicon, completion and filter tables")
-            suggestable = [(record.id, document_fields(record, province_full)) for record in records]
             if side is None:
                 word_tables()
-            previous, spelled = None, {}
-            if plan is not None:  # the previous table's counts and spellings, and what changed since
-                old_entries = json.loads(verified_bytes(plan.base, COMPLETE, plan.meta))["entries"]
-                spelled = {text: syls for text, syls, *_ in old_entries}
-                fresh = {r.id for r in plan.new}
-                counts = dict(cache.counts) if cache is not None else {}  # the items the table left out
-                counts.update((text, count) for text, _, _, count, _ in old_entries)
-                previous = Previous(counts,
-                                    [[t for _, t in document_fields(r, province_full)] for r in plan.old],
-                                    [n for n, r in enumerate(records) if r.id in fresh])
-                del old_entries
-            spell, cut_name = _completion_memo(cache, spelled, read, cut)
-            holders, release = _holders(gen, records) if previous is not None else (None, lambda: None)
-            counted: dict[str, int] = {}
-            table = completion_table(
-                suggestable, read, cut_name, spell=spell, previous=previous, counted=counted,
-                holders=holders, stopwords=frozenset(stopwords),  # the lexicon's (`LexiconBuilder.lexicon`)
-                places=sorted(p for p, c in lex.places.items() if c > 0) + [r.province for r in records if r.province],
-                synonyms=synonyms)
-            release()
-            write_complete(gen, table)
-            if cache is not None:  # the counts of the items the table leaves out, for next time
-                shown = {entry[0] for entry in table["entries"]}
-                cache.counts = {item: n for item, n in counted.items() if item not in shown}
-            del table, counted
-            if cache is not None and plan is not None:  # an add or remove: its cache is final now
-                saved = beside(partial(write_cache, gen, cache), len(records))
+            if tail is None:
+                completion()
+                if cache is not None:  # an add or remove: its cache is final now, written beside the rest
+                    saved = beside(partial(write_cache, gen, cache), len(records))
             if plan is None:  # one segment, written in record order: document number i is records[i]
                 write_ties(gen, [tie_key(tie_value(r.name, r.id)) for r in records])
             else:  # linked segments with deletions, and a new one
                 write_ties_from_index(gen)
-            if side is not None:
-                side.finish()
-                side = None
-            del lex, suggestable, thesaurus, word_tables
+            for then in (side, tail):
+                if then is not None:
+                    then.finish()
+            side = tail = None
+            del lex, thesaurus, word_tables, completion
             jieba_cut.cache_clear()
             helper.finish()
             helper = None
@@ -265,12 +246,9 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 early.finish()
                 early = None
             read.cache_clear()
-            if saved is not None:
+            if saved is not None:  # a full build's was written with its completion table
                 saved.finish()
                 saved = None
-            elif cache is not None:
-                gc.collect()
-                write_cache(gen, cache)
             seconds = time.perf_counter() - started
             _write_json(gen / META, sealed_meta({
                 "fingerprint": fingerprint, "schema_version": SCHEMA_VERSION, "records": len(records),
@@ -289,12 +267,9 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
 
             if helper is not None:
                 helper.stop()
-            if side is not None:
-                side.stop()
-            if early is not None:
-                early.stop()
-            if saved is not None:
-                saved.stop()
+            for then in (side, tail, early, saved):
+                if then is not None:
+                    then.stop()
             if writer is not None:
                 _abandon(writer)
             if gen is not None:
@@ -303,6 +278,48 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 raise IndexBuildError(f"index build failed: {exc.strerror or exc}") from exc
             raise
     return BuildReport(gen, len(records), time.perf_counter() - started)
+
+
+def _completion(gen: Path, records: list[Record], province_full: Callable[[str], str | None], read: Any,
+                cut: Any, places: Counter[str], stopwords: list[str], synonyms: dict[str, list[str]],
+                plan: Plan | None, cache: CorpusCache | None) -> None:
+    """Write the completion table (`index.completion`); an incremental build (`plan`) starts
+    from the previous generation's. `cache`: its memo of cuts is used and extended, and the
+    counts of the items the table leaves out are kept in it for next time."""
+    suggestable = [(record.id, document_fields(record, province_full)) for record in records]
+    previous, spelled = None, {}
+    if plan is not None:  # the previous table's counts and spellings, and what changed since
+        old_entries = json.loads(verified_bytes(plan.base, COMPLETE, plan.meta))["entries"]
+        spelled = {text: syls for text, syls, *_ in old_entries}
+        fresh = {r.id for r in plan.new}
+        counts = dict(cache.counts) if cache is not None else {}  # the items the table left out
+        counts.update((text, count) for text, _, _, count, _ in old_entries)
+        previous = Previous(counts,
+                            [[t for _, t in document_fields(r, province_full)] for r in plan.old],
+                            [n for n, r in enumerate(records) if r.id in fresh])
+        del old_entries
+    spell, cut_name = _completion_memo(cache, spelled, read, cut)
+    holders, release = _holders(gen, records) if previous is not None else (None, lambda: None)
+    counted: dict[str, int] = {}
+    table = completion_table(
+        suggestable, read, cut_name, spell=spell, previous=previous, counted=counted,
+        holders=holders, stopwords=frozenset(stopwords),  # the lexicon's (`LexiconBuilder.lexicon`)
+        places=sorted(p for p, c in places.items() if c > 0) + [r.province for r in records if r.province],
+        synonyms=synonyms)
+    release()
+    write_complete(gen, table)
+    if cache is not None:  # the counts of the items the table leaves out, for next time
+        shown = {entry[0] for entry in table["entries"]}
+        cache.counts = {item: n for item, n in counted.items() if item not in shown}
+    del table, counted
+
+
+def _then_cache(completion: Callable[[], None], gen: Path, cache: CorpusCache | None) -> None:
+    """`completion()`, then the corpus cache it extended written into the generation."""
+    completion()
+    if cache is not None:
+        gc.collect()
+        write_cache(gen, cache)
 
 
 def _word_tables(gen: Path, lex: LexiconBuilder, synonyms: dict[str, list[str]], stopwords: list[str],

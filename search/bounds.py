@@ -55,7 +55,11 @@ ZERO: Vec = (0, 0, 0, 0, 0)
 # PART_OF_WORD exactness, an alias, a builder or the place only is a worse field.
 Spots = Callable[[str, Unit], AbstractSet[int]]
 Exact = Callable[[Alternative], AbstractSet[int]]
-ONE_TYPO: Vec = (1, 0, 0, 0, 0)
+# What a match spends beyond an alternative's least costs when it needs a new typo: every typo
+# channel (`match.CHANNEL_COST`: another reading, homophone, fuzzy, look-alike) costs at least
+# 1 exactness more than the unit's best channel, and the typo `match.align` charges for a
+# fragment of another word comes with a start inside a word (PART_OF_WORD).
+ONE_TYPO: Vec = (1, 0, 0, 0, 1)
 
 
 class Ties(Protocol):

@@ -110,3 +110,20 @@ def test_documents_are_counted_by_how_many_sets_hold_them():
 
     sets = [Bits.of([1, 2, 3]), Bits.of([2, 3]), Bits(), Bits.of([3, 4])]
     assert [(k, sorted(ids)) for k, ids in _by_count(sets)] == [(3, [3]), (2, [2]), (1, [1, 4])]
+
+
+def test_a_new_typo_costs_exactness_too():
+    """`bounds.ONE_TYPO` adds exactness: true only while every typo channel costs more
+    exactness than the best channel of its unit kind (hanzi: exact; pinyin: the usual
+    reading), and a fragment's typo comes with a start inside a word."""
+    from index.format import Channel
+    from search.bounds import ONE_TYPO
+    from search.match import CHANNEL_COST, PART_OF_WORD
+
+    extra = ONE_TYPO[4]
+    assert extra >= 1
+    for channel in (Channel.HOMOPHONE, Channel.FUZZY, Channel.LOOKALIKE):  # a hanzi unit
+        assert CHANNEL_COST[channel][1] >= CHANNEL_COST[Channel.EXACT][1] + extra
+    for channel in (Channel.READING2, Channel.FUZZY):  # a full syllable
+        assert CHANNEL_COST[channel][1] >= CHANNEL_COST[Channel.PINYIN][1] + extra
+    assert PART_OF_WORD >= extra

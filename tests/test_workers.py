@@ -51,7 +51,7 @@ def test_a_build_with_a_worker_writes_what_one_process_writes(tmp_path, full_ind
     assert not list(report.generation.glob(".worker-*"))  # its hand-over file is gone
     gen, serial = current_generation(tmp_path / "ix"), current_generation(full_index)
     assert check_generation(gen, read_meta(gen), full=True) == []
-    for name in TABLES:
+    for name in TABLES + ("corpus.pickle",):
         assert (gen / name).read_bytes() == (serial / name).read_bytes(), name
     assert whoosh_content(gen) == whoosh_content(serial)
 
@@ -69,8 +69,9 @@ def test_a_failed_worker_leaves_its_work_to_this_process(tmp_path, full_index, m
 
 
 def test_the_word_tables_written_beside_are_the_ones_this_process_writes(tmp_path, full_index, monkeypatch):
-    """The lexicon, character map, typo table and counts come from a second forked process;
-    if it fails, this process writes them, the same."""
+    """The lexicon, character map, typo table and counts come from a second forked process,
+    the completion table and the corpus cache from a third; if they fail, this process writes
+    them, the same."""
     calls = []
 
     def beside(task, records):
@@ -86,9 +87,9 @@ def test_the_word_tables_written_beside_are_the_ones_this_process_writes(tmp_pat
 
     monkeypatch.setattr(index.build, "beside", beside)
     build_from_seeds(tmp_path / "ix")
-    assert calls == [os.getpid()]  # done again here, once
+    assert calls == [os.getpid()] * 2  # each done again here, once
     gen, serial = current_generation(tmp_path / "ix"), current_generation(full_index)
-    for name in TABLES:
+    for name in TABLES + ("corpus.pickle",):
         assert (gen / name).read_bytes() == (serial / name).read_bytes(), name
 
 
