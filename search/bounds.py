@@ -38,14 +38,14 @@ from typing import NamedTuple, Protocol
 
 from index.format import FIELD_RANK, FieldKind, Spot
 from search.bits import EMPTY, Bits, intersection, union
-from search.match import PART_OF_WORD, Doc
+from search.match import LEAST_EXACTNESS, PART_OF_WORD, Doc
 from search.match import quick_check, spelled_run
 from search.plans import Lazy
-from search.query import FULL, HAN, INITIAL, LIT, PREFIX, Alternative, ParsedQuery, Token, Unit
+from search.query import HAN, INITIAL, Alternative, ParsedQuery, Token, Unit
 from search.rank import Ranked, TermRoles, evaluate
 
-# Least (typos, exactness) a unit of each kind can cost (`match.CHANNEL_COST`, best channel).
-_UNIT_EXACTNESS = {HAN: 0, LIT: 0, FULL: 1, INITIAL: 3, PREFIX: 3}
+# Least exactness a unit of each kind can cost at no typo (`match.CHANNEL_COST`, best channel).
+_UNIT_EXACTNESS = LEAST_EXACTNESS
 MAX_PART_SUBSETS = 4  # a token of more parts gets one coarse level (2**parts subsets otherwise)
 MAX_COMBOS = 512  # level combinations across tokens; above this, each token gets one level
 
