@@ -81,6 +81,10 @@ def evaluate(query: ParsedQuery, doc: Doc, possible: Callable[[Alternative], boo
         term_index += n
     if not matches:
         return None
+    if len(matches) == 1:  # the usual case (one term, or a token matched whole): no gaps
+        m = matches[0]
+        return Ranking(len(matched_terms), m.typos, int(m.synonym), extra_pieces,
+                       FIELD_RANK.get(m.kind, UNKNOWN_FIELD_RANK), m.exactness, len(doc.name)), matches, matched_terms
     gaps = 0
     ordered = sorted(matches, key=lambda m: (m.field, m.start))
     for a, b in zip(ordered, ordered[1:]):
