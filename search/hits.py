@@ -261,7 +261,7 @@ class _Why:
             return found  # type: ignore[no-any-return]
         why = v.get("_why")
         if why is None:  # none kept, or another thread has just made it
-            return v.get("explain")  # type: ignore[no-any-return]
+            return v.get("explain")
         rule, ranking, matches, fields = why
         explain = _frozen(Explain, {
             "placed_by": rule, "rules": ranking, "matches": tuple(_frozen(ExplainMatch, {
