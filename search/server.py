@@ -22,7 +22,7 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager, suppress
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from importlib import resources
 from typing import Annotated, Any
 from urllib.parse import parse_qsl
@@ -36,6 +36,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from index.errors import ClsearchError, FilterValueError, IndexMissingError, InvalidValueError, UnknownIdError
+from search.balance import BALANCE_EVERY, Balance
 from search.query import MAX_QUERY_CHARS
 from search.serve_data import (ApiError, complete_json, health_json, open_newer, record_json, search_json,
                                stats_json)
@@ -62,6 +63,7 @@ class ServeConfig:
     rebuild_check: float = 1.0  # seconds between checks for a newer index generation
     cache_mb: float = 32.0  # per-worker cache of answers, per index generation (0: off)
     threads: int = 4  # threads per worker running searches (they share one Searcher and the GIL)
+    balance_dir: str | None = None  # with several workers: where they share their connection counts
 
     def to_env(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)
@@ -237,6 +239,7 @@ def create_app(config: ServeConfig | None = None, *, searcher: Any = None) -> Cl
     background and closes its Searchers on shut-down."""
     config = config or ServeConfig()
     pool = ThreadPoolExecutor(max_workers=max(1, config.threads), thread_name_prefix="clsearch-search")
+    balance = Balance(config.balance_dir) if config.balance_dir and searcher is None else None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -253,15 +256,30 @@ def create_app(config: ServeConfig | None = None, *, searcher: Any = None) -> Cl
             log.exception("clsearch: warming up the index failed")
         retired: set[Any] = set()
         follower = asyncio.ensure_future(follow(app, retired))
+        evener = asyncio.ensure_future(even(balance)) if balance is not None else None
         try:
             yield
         finally:
-            follower.cancel()
-            with suppress(asyncio.CancelledError):
-                await follower
+            for task in (follower, evener):
+                if task is not None:
+                    task.cancel()
+                    with suppress(asyncio.CancelledError):
+                        await task
+            if balance is not None:
+                balance.close()
             for old in [*retired, app.state.searcher]:
                 old.close()
             pool.shutdown(wait=False)
+
+    async def even(balance: Balance) -> None:
+        """Every `BALANCE_EVERY` seconds, compare connection counts with the other workers
+        (`search.balance`)."""
+        while True:
+            await asyncio.sleep(BALANCE_EVERY)
+            try:
+                balance.look()
+            except Exception:  # never let it die: balancing is a nicety
+                log.exception("clsearch: comparing connection counts failed")
 
     async def follow(app: FastAPI, retired: set[Any]) -> None:
         """Every `rebuild_check` seconds, look for a newer generation; when there is one, open
@@ -507,6 +525,8 @@ def create_app(config: ServeConfig | None = None, *, searcher: Any = None) -> Cl
             await _error_response(_INTERNAL)(scope, receive, send)
             return True
         headers = [(b"content-type", _JSON_TYPE), (b"content-length", str(len(body)).encode())]
+        if balance is not None and balance.saw(scope.get("client")):
+            headers.append(_CLOSE)  # this worker has more than its share: reconnect (search.balance)
         if state:
             headers.append((b"x-clsearch-cache", state.encode()))
         if outermost:
@@ -542,6 +562,7 @@ def create_app(config: ServeConfig | None = None, *, searcher: Any = None) -> Cl
 _INTERNAL = ApiError(500, "internal_error", "internal error (logged on the server)")
 _JSON_TYPE = b"application/json; charset=utf-8"
 _NOSNIFF = (b"x-content-type-options", b"nosniff")
+_CLOSE = (b"connection", b"close")
 _FAST_PATHS = frozenset({"/api/search", "/api/complete"})
 # The values pydantic reads as booleans; any other spelling goes to FastAPI (which refuses it).
 _BOOLS = {"0": False, "off": False, "f": False, "false": False, "n": False, "no": False,
@@ -727,8 +748,15 @@ def bind_problem(host: str, port: int) -> str | None:
 def serve(config: ServeConfig, host: str = "127.0.0.1", port: int = 8000, workers: int = 1,
           access_log: bool = False) -> None:
     """Run uvicorn in the foreground until Ctrl-C (the CLI's `clsearch serve`)."""
+    import shutil
+    import tempfile
+
     import uvicorn
 
+    shared = None
+    if workers > 1 and config.balance_dir is None:
+        shared = tempfile.mkdtemp(prefix="clsearch-serve-")  # the workers' connection counts
+        config = replace(config, balance_dir=shared)
     os.environ[CONFIG_ENV] = config.to_env()
     if workers > 1:
         # The workers share one listening socket, and libuv (uvloop's loop) accepts every
@@ -736,6 +764,10 @@ def serve(config: ServeConfig, host: str = "127.0.0.1", port: int = 8000, worker
         # on one worker (16 load-test clients on one of two workers in 2 runs of 6). One accept
         # per wake-up lets the other workers take their share (6 runs of 6 balanced).
         os.environ.setdefault("UV_TCP_SINGLE_ACCEPT", "1")
-    uvicorn.run("search.server:app_from_env", factory=True, host=host, port=port, workers=workers,
-                access_log=access_log, log_level="warning", timeout_graceful_shutdown=5,
-                server_header=False)
+    try:
+        uvicorn.run("search.server:app_from_env", factory=True, host=host, port=port, workers=workers,
+                    access_log=access_log, log_level="warning", timeout_graceful_shutdown=5,
+                    server_header=False)
+    finally:
+        if shared is not None:
+            shutil.rmtree(shared, ignore_errors=True)
