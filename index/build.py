@@ -204,7 +204,7 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 for f in doc.fields:
                     if f.kind in NAMED:
                         named[f.text] = _named(cut(f.text), [c[1][0] if c[1] else c[0].lower() for c in f.chars])
-                return index_fields(record, doc, read, cut, counts, terms_of)
+                return index_fields(record, doc, read, cut, counts, terms_of, REPEATED)
 
             def record_tables() -> None:  # of the records alone: another process writes them (index.workers)
                 with open(gen / RECORDS, "wb") as fp:
@@ -224,6 +224,7 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
 
             helper = index_records(writer, todo, index_one, lex, gen, status,
                                    then=record_tables if early is None else None, first=linking, memo=named)
+            lex.flush()  # its counts are read from here on (`LexiconBuilder.add_again`)
             synonyms = load_synonyms()
             stopwords = load_stopwords()
             # The thesaurus's words by their pinyin too: lidianchi → 锂电池 → 锂电.
