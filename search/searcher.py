@@ -459,15 +459,15 @@ class Searcher:
             if plan is not None and allowed is None:  # the same candidates every time: keep it
                 prepared = plan.page
                 if prepared is None:
-                    # By a weak reference: the plan holds its page, which holds this; a cycle
-                    # would leave a dropped plan's sets to the cyclic collector, which runs
-                    # rarely when what piles up is big ints (they are not counted).
-                    plans, kept = self._plans, weakref.ref(plan)
+                    # By weak references: the plan (and the plans, which hold it) hold its page,
+                    # which holds this; a cycle would leave a dropped plan's sets to the cyclic
+                    # collector, which runs rarely when what piles up is big ints (untracked).
+                    plans, kept = weakref.ref(self._plans), weakref.ref(plan)
 
                     def weigh(nbytes: int) -> None:
-                        alive = kept()
-                        if alive is not None:
-                            plans.grow(alive, nbytes)
+                        holder, alive = plans(), kept()
+                        if holder is not None and alive is not None:
+                            holder.grow(alive, nbytes)
 
                     prepared = plan.page = Prepared(parsed, alt_docs, candidates, roles, spots, exact, weigh)
             return rank_page(parsed, alt_docs, candidates, need, reader.doc, ties, roles, len(ties),
