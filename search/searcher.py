@@ -18,6 +18,7 @@ from __future__ import annotations
 import gc
 import sys
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
@@ -458,10 +459,15 @@ class Searcher:
             if plan is not None and allowed is None:  # the same candidates every time: keep it
                 prepared = plan.page
                 if prepared is None:
-                    plans, kept = self._plans, plan
+                    # By weak references: the plan (and the plans, which hold it) hold its page,
+                    # which holds this; a cycle would leave a dropped plan's sets to the cyclic
+                    # collector, which runs rarely when what piles up is big ints (untracked).
+                    plans, kept = weakref.ref(self._plans), weakref.ref(plan)
 
                     def weigh(nbytes: int) -> None:
-                        plans.grow(kept, nbytes)
+                        holder, alive = plans(), kept()
+                        if holder is not None and alive is not None:
+                            holder.grow(alive, nbytes)
 
                     prepared = plan.page = Prepared(parsed, alt_docs, candidates, roles, spots, exact, weigh)
             return rank_page(parsed, alt_docs, candidates, need, reader.doc, ties, roles, len(ties),
