@@ -104,8 +104,8 @@ def index_records(writer: SegmentBuilder, records: Sequence[Record], index_one: 
     if n >= PARALLEL_MIN and _forkable():
         ctx = multiprocessing.get_context("fork")
         claims = _Claims(ctx, n)
-        worker = ctx.Process(target=_work, args=(records, writer.docnum, index_one, writer.schema, out,
-                                                 claims, memo), daemon=True)
+        worker = ctx.Process(target=_child, args=(_work, records, writer.docnum, index_one, writer.schema,
+                                                  out, claims, memo), daemon=True)
         try:
             worker.start()
         except OSError:  # no fork today (memory, process limits): one process does it all
@@ -194,7 +194,7 @@ def in_two(task: Callable[[Any], Any], here: Any, there: Any) -> tuple[Any, Any]
         return task(here), task(there)
     ctx = multiprocessing.get_context("fork")
     receive, send = ctx.Pipe(duplex=False)
-    worker: Any = ctx.Process(target=_send_result, args=(send, task, there), daemon=True)
+    worker: Any = ctx.Process(target=_child, args=(_send_result, send, task, there), daemon=True)
     try:
         worker.start()
     except OSError:
@@ -235,7 +235,7 @@ def beside(task: Callable[[], None], records: int) -> Then:
     """
     if records < PARALLEL_MIN or not _forkable():
         return Then(None, task)
-    worker = multiprocessing.get_context("fork").Process(target=task, daemon=True)
+    worker = multiprocessing.get_context("fork").Process(target=_child, args=(task,), daemon=True)
     try:
         worker.start()
     except OSError:  # no fork today: done here at finish()
@@ -268,6 +268,29 @@ class Then:
         """Abandon it (the build failed): stop the worker if it is still running."""
         _stop(self._worker)
         self._worker = None
+
+
+def _child(task: Callable[..., Any], *args: Any) -> None:
+    """A forked process's entry: `task(*args)`, ending quietly when it cannot finish.
+
+    Ctrl-C on a terminal interrupts the whole process group: the build process says
+    "interrupted" and removes its half-written generation, so a worker must not add a
+    traceback of its own (multiprocessing prints one for any exception). Nor when it fails
+    for another reason (its directory removed under it, a full disk): the build process
+    notices (the exit status, a missing file) and does that work itself or fails with its
+    own message. So: exit status 130 after an interrupt, 1 after an error, one line on stderr
+    for an error only."""
+    try:
+        task(*args)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        os._exit(130)
+    except BaseException as exc:  # noqa: BLE001 - reported by the build process, not here
+        try:
+            os.write(2, f"clsearch: a build worker stopped ({type(exc).__name__}: {exc})\n".encode())
+        finally:
+            os._exit(1)
 
 
 def _stop(worker: Any) -> None:

@@ -142,6 +142,29 @@ def test_in_two_computes_the_second_half_here_if_its_process_fails():
     assert index.workers.in_two(lambda x: (x, os.getpid() == parent), 1, 2) == ((1, True), (2, False))
 
 
+def test_an_interrupted_or_failing_worker_ends_without_a_traceback(capfd):
+    """Ctrl-C reaches the whole process group: the build process says "interrupted" and the
+    worker exits 130 without a word; a worker's error is one line (the build process redoes it)."""
+    ctx = multiprocessing.get_context("fork")
+
+    def interrupted():
+        raise KeyboardInterrupt
+
+    def failing(path):
+        raise FileNotFoundError(2, "No such file or directory", path)
+
+    codes = []
+    for task, args in ((interrupted, ()), (failing, ("gen-x/.worker.tmp",))):
+        worker = ctx.Process(target=index.workers._child, args=(task, *args))
+        worker.start()
+        worker.join()
+        codes.append(worker.exitcode)
+    assert codes == [130, 1]
+    assert capfd.readouterr().err == (
+        "clsearch: a build worker stopped (FileNotFoundError: [Errno 2] No such file or directory: "
+        "'gen-x/.worker.tmp')\n")
+
+
 def test_related_links_scored_in_two_halves_are_the_serial_ones(monkeypatch):
     import index.corpus.related as related
     from index.corpus import load_corpus
