@@ -30,7 +30,7 @@ from index.corpus.divisions import place_names
 from index.format import (CHARMAP, COMPLETE, RECORDS, SCHEMA_VERSION, TYPOS, CharmapData, FieldKind, Fields, tie_key,
                           tie_value, write_charmap, write_complete, write_lexicon, write_ties, write_typos,
                           write_values)
-from index.recordfile import record_line, write_record_lines
+from index.recordfile import record_line, write_record_changes, write_record_lines
 from index.typotable import update_typo_table
 from index.prepare import document_fields, prepare_field, stored_document
 from index.record_terms import LexiconBuilder, field_terms, index_fields
@@ -145,10 +145,9 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 gen = new_generation(index_dir)
             reader = Reader()
             tok = make_tokenizer(resolve_dir(cache_dir or index_dir / "cache"))
-            # The records file's lines: an incremental plan compares them; a full build's worker makes them.
-            lines = [(record.id, record_line(record.to_dict())) for record in records] if base is not None else None
-            plan = (incremental.plan_update(base, code, records, lines)
-                    if base is not None and code and lines is not None else None)
+            # The records that may differ from the previous generation's: an incremental plan compares them.
+            plan = (incremental.plan_update(base, code, records, cache.changed if cache is not None else None)
+                    if base is not None and code else None)
             if plan is not None:
                 incremental.link_segments(plan.base, gen)
                 writer = SegmentBuilder(windex.open_dir(str(gen)))
@@ -193,9 +192,10 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
 
             def record_tables() -> None:  # of the records alone: a worker writes them (index.workers)
                 with open(gen / RECORDS, "wb") as fp:
-                    write_record_lines(fp, lines if lines is not None else
-                                       [(record.id, record_line(record.to_dict())) for record in records],
-                                       plan.blocks if plan is not None else None)
+                    if plan is not None:  # the previous file's lines and blocks where they are the same
+                        write_record_changes(fp, [record.id for record in records], plan.lines, plan.records_file)
+                    else:
+                        write_record_lines(fp, ((record.id, record_line(record.to_dict())) for record in records))
                 write_values(gen, value_table(records, read, list_titles=list_titles, programs=programs))
 
             # An add or remove writes the records file and filter values in another process while

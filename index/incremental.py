@@ -25,7 +25,6 @@ always a full build.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import shutil
@@ -36,7 +35,7 @@ from typing import Any
 
 from index.errors import IndexDamagedError
 from index.format import RECORDS, Fields
-from index.recordfile import lines_by_id, old_blocks
+from index.recordfile import OldRecords, record_line
 from index.records import Record
 from index.store import check_generation, read_meta, verified_bytes
 
@@ -57,7 +56,8 @@ class Plan:
     new: list[Record]  # records to write to the new segment (new and changed), in corpus order
     state: dict[str, Any]  # the previous generation's lexicon counts
     meta: dict[str, Any]  # the previous generation's metadata (its files' checksums)
-    blocks: dict[tuple[str, ...], tuple[bytes, bytes]]  # its records file's blocks (`recordfile.old_blocks`)
+    records_file: OldRecords  # its records file
+    lines: dict[int, str]  # the records file's line of each record (by position) that may differ from it
     chars: frozenset[str]  # the characters of its lexicon (its character map depends on them alone)
 
 
@@ -67,12 +67,15 @@ def signature(d: dict[str, Any]) -> str:
                       sort_keys=True, separators=(",", ":"))
 
 
-def plan_update(base: Path, code: str, records: list[Record], lines: list[tuple[str, str]]) -> Plan | None:
+def plan_update(base: Path, code: str, records: list[Record], changed: set[int] | None = None) -> Plan | None:
     """How to reach `records` from generation `base`; None if only a full build can.
 
-    `code`: the `code_fingerprint` the new generation is built with; `lines`: each record's
-    id and line in the records file (`recordfile.record_line`). A record whose line is the
-    one `base` holds is unchanged; only the others are compared field by field.
+    `code`: the `code_fingerprint` the new generation is built with; `changed`: the
+    positions of the records that may differ from `base`'s record with the same id (None:
+    any may; `index.corpus.cache.CorpusCache.changed`). Every other record is taken to be
+    the one `base` holds under its id. A changed record whose line in the records file
+    (`recordfile.record_line`) is the one `base` holds is unchanged; only the others are
+    compared field by field.
     """
     try:
         meta = read_meta(base)
@@ -84,25 +87,34 @@ def plan_update(base: Path, code: str, records: list[Record], lines: list[tuple[
         return None
     try:
         state = json.loads(verified_bytes(base, LEXSTATE, meta))
-        blocks = old_blocks(io.BytesIO(verified_bytes(base, RECORDS, meta)))
-        rows = lines_by_id(blocks)
+        before = OldRecords(verified_bytes(base, RECORDS, meta))
         docnums, segments = _live_documents(base)
         chars = frozenset(ch for ch, rows_of in state["votes"].items() if rows_of)
     except (IndexDamagedError, ValueError, KeyError, TypeError, AttributeError, OSError):
         return None
-    if segments >= MAX_SEGMENTS or set(docnums) != set(rows):
+    if segments >= MAX_SEGMENTS or docnums.keys() != before.block_of.keys():
         return None
+    if changed is None:
+        changed = set(range(len(records)))
+    else:  # a record `base` does not hold is new, whatever `changed` says
+        changed = changed | {n for n, r in enumerate(records) if r.id not in before.block_of}
+    lines: dict[int, str] = {}
     new: list[Record] = []
-    seen = set()
-    for record, (rid, line) in zip(records, lines):
-        seen.add(rid)
-        old = rows.get(rid)
-        if old is None or (old != line and signature(json.loads(old)) != signature(record.to_dict())):
-            new.append(record)
-    gone = [rid for rid in rows if rid not in seen]
-    changed = [r.id for r in new if r.id in rows]
-    return Plan(base, sorted(docnums[rid] for rid in gone + changed),
-                [record_of(json.loads(rows[rid])) for rid in gone + changed], new, state, meta, blocks, chars)
+    try:
+        for n in sorted(changed):
+            record = records[n]
+            d = record.to_dict()
+            lines[n] = line = record_line(d)
+            old = before.line(record.id)
+            if old is None or (old != line and signature(json.loads(old)) != signature(d)):
+                new.append(record)
+        ids = {r.id for r in records}
+        gone = [rid for rid in before.block_of if rid not in ids]
+        again = [r.id for r in new if r.id in before.block_of]
+        olds = [record_of(json.loads(before.line(rid) or "")) for rid in gone + again]
+    except ValueError:  # a damaged block
+        return None
+    return Plan(base, sorted(docnums[rid] for rid in gone + again), olds, new, state, meta, before, lines, chars)
 
 
 def _live_documents(generation: Path) -> tuple[dict[str, int], int]:

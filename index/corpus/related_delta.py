@@ -36,11 +36,13 @@ def _sig(r: Record) -> bytes:
 
 
 def link_related_from(state: RelatedState | None, records: Sequence[Record], regions: Regions,
-                      groups: Sequence[Sequence[str]] = (), min_confidence: float = MIN_CONFIDENCE
-                      ) -> RelatedState:
+                      groups: Sequence[Sequence[str]] = (), min_confidence: float = MIN_CONFIDENCE,
+                      touched: set[str] | None = None) -> RelatedState:
     """Set `related` on every record as `link_related` would; returns the state for next time.
 
-    `state`: the previous run's (None: a full run).
+    `state`: the previous run's (None: a full run). `touched`: filled with the ids of the
+    records whose links may differ from the ones `state` holds for their id (every id on a
+    full run).
     """
     prep = _Prepared(regions, _Canon(groups))
     sigs = {r.id: _sig(r) for r in records}
@@ -51,8 +53,11 @@ def link_related_from(state: RelatedState | None, records: Sequence[Record], reg
         parts[r.id] = found if found is not None else prep.part(r)[0]
     if state is None or not _same_order(state, records):
         link_related(records, regions, groups, min_confidence, prepared=prep)  # its parts are done
+        if touched is not None:
+            touched.update(r.id for r in records)
     else:
-        _relink(state, records, sigs, regions, prep, [parts[r.id] for r in records], min_confidence)
+        _relink(state, records, sigs, regions, prep, [parts[r.id] for r in records], min_confidence,
+                touched if touched is not None else set())
     return RelatedState(sigs=sigs,
                         related={r.id: list(r.related) for r in records if r.related}, parts=parts)
 
@@ -66,7 +71,7 @@ def _same_order(state: RelatedState, records: Sequence[Record]) -> bool:
 
 
 def _relink(state: RelatedState, records: Sequence[Record], sigs: dict[str, bytes], regions: Regions,
-            prep: _Prepared, parts: list[str], min_confidence: float) -> None:
+            prep: _Prepared, parts: list[str], min_confidence: float, touched: set[str]) -> None:
     ids = {r.id for r in records}
     dirty = {n for n, r in enumerate(records) if state.sigs.get(r.id) != sigs[r.id]}
     stale = {r.id for r in (records[n] for n in dirty)} | {rid for rid in state.sigs if rid not in ids}
@@ -170,9 +175,13 @@ def _relink(state: RelatedState, records: Sequence[Record], sigs: dict[str, byte
                                            reason=_reason(score), place=score.place, words=list(score.words),
                                            similarity=score.similarity))
     for r in records:  # the links kept from the previous run (best first already), and the new ones
-        kept = [] if r.id in stale else [rel for rel in state.related.get(r.id, ()) if rel.id not in stale]
+        before = state.related.get(r.id, ())
+        kept = [] if r.id in stale else [rel for rel in before if rel.id not in stale]
         found = links.get(r.id)
         r.related = sorted(kept + found, key=lambda rel: (-rel.confidence, rel.id)) if found else kept
+        if found or len(kept) != len(before):
+            touched.add(r.id)
+    touched.update(stale)
 
 
 __all__ = ["RelatedState", "link_related_from"]
