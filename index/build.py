@@ -146,7 +146,8 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
             reader = Reader()
             tok = make_tokenizer(resolve_dir(cache_dir or index_dir / "cache"))
             # The records that may differ from the previous generation's: an incremental plan compares them.
-            plan = (incremental.plan_update(base, code, records, cache.changed if cache is not None else None)
+            plan = (incremental.plan_update(base, code, records, cache.changed if cache is not None else None,
+                                            cache.relinked if cache is not None else frozenset())
                     if base is not None and code else None)
             if plan is not None:
                 incremental.link_segments(plan.base, gen)
@@ -193,7 +194,9 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
             def record_tables() -> None:  # of the records alone: a worker writes them (index.workers)
                 with open(gen / RECORDS, "wb") as fp:
                     if plan is not None:  # the previous file's lines and blocks where they are the same
-                        write_record_changes(fp, [record.id for record in records], plan.lines, plan.records_file)
+                        lines = dict(plan.lines)
+                        lines.update((n, record_line(records[n].to_dict())) for n in plan.relinked)
+                        write_record_changes(fp, [record.id for record in records], lines, plan.records_file)
                     else:
                         write_record_lines(fp, ((record.id, record_line(record.to_dict())) for record in records))
                 write_values(gen, value_table(records, read, list_titles=list_titles, programs=programs))

@@ -58,6 +58,7 @@ class Plan:
     meta: dict[str, Any]  # the previous generation's metadata (its files' checksums)
     records_file: OldRecords  # its records file
     lines: dict[int, str]  # the records file's line of each record (by position) that may differ from it
+    relinked: set[int]  # records (by position) whose links alone may differ: their lines are not in `lines`
     chars: frozenset[str]  # the characters of its lexicon (its character map depends on them alone)
 
 
@@ -67,7 +68,8 @@ def signature(d: dict[str, Any]) -> str:
                       sort_keys=True, separators=(",", ":"))
 
 
-def plan_update(base: Path, code: str, records: list[Record], changed: set[int] | None = None) -> Plan | None:
+def plan_update(base: Path, code: str, records: list[Record], changed: set[int] | None = None,
+                relinked: set[int] | frozenset[int] = frozenset()) -> Plan | None:
     """How to reach `records` from generation `base`; None if only a full build can.
 
     `code`: the `code_fingerprint` the new generation is built with; `changed`: the
@@ -75,7 +77,9 @@ def plan_update(base: Path, code: str, records: list[Record], changed: set[int] 
     any may; `index.corpus.cache.CorpusCache.changed`). Every other record is taken to be
     the one `base` holds under its id. A changed record whose line in the records file
     (`recordfile.record_line`) is the one `base` holds is unchanged; only the others are
-    compared field by field.
+    compared field by field. `relinked`: changed records whose links alone may differ (what
+    their documents are made of is as it was): not re-indexed, their lines made later
+    (`Plan.relinked`).
     """
     try:
         meta = read_meta(base)
@@ -95,13 +99,14 @@ def plan_update(base: Path, code: str, records: list[Record], changed: set[int] 
     if segments >= MAX_SEGMENTS or docnums.keys() != before.block_of.keys():
         return None
     if changed is None:
-        changed = set(range(len(records)))
+        changed, relinked = set(range(len(records))), frozenset()
     else:  # a record `base` does not hold is new, whatever `changed` says
         changed = changed | {n for n, r in enumerate(records) if r.id not in before.block_of}
+    relinked = {n for n in relinked if records[n].id in before.block_of}
     lines: dict[int, str] = {}
     new: list[Record] = []
     try:
-        for n in sorted(changed):
+        for n in sorted(changed - relinked):
             record = records[n]
             d = record.to_dict()
             lines[n] = line = record_line(d)
@@ -114,7 +119,8 @@ def plan_update(base: Path, code: str, records: list[Record], changed: set[int] 
         olds = [record_of(json.loads(before.line(rid) or "")) for rid in gone + again]
     except ValueError:  # a damaged block
         return None
-    return Plan(base, sorted(docnums[rid] for rid in gone + again), olds, new, state, meta, before, lines, chars)
+    return Plan(base, sorted(docnums[rid] for rid in gone + again), olds, new, state, meta, before, lines,
+                relinked, chars)
 
 
 def _live_documents(generation: Path) -> tuple[dict[str, int], int]:

@@ -57,6 +57,7 @@ class CorpusCache:
     # Not kept: the positions of this build's records that may differ from the previous build's
     # record with the same id (None: any may); the others are as it wrote them (`index.incremental`).
     changed: set[int] | None = None
+    relinked: set[int] = field(default_factory=set)  # of those, the ones whose links alone may differ
 
     def table(self, path: Path, document: str) -> tuple[tuple[str, str, str], bytes | None]:
         """The cache key of a list file, and its cached part if there is one."""

@@ -166,8 +166,9 @@ def load_corpus(seed_dir: Path | str | None = None,
 
 
 def _note_changes(cache: CorpusCache, records: list[Record], made: list[str], relinked: set[str]) -> None:
-    """Which records may differ from the previous build's (`CorpusCache.changed`), and what
-    each record is made from, for the next build (`CorpusCache.made`).
+    """Which records may differ from the previous build's (`CorpusCache.changed`; in their
+    links alone: `CorpusCache.relinked`), and what each record is made from, for the next
+    build (`CorpusCache.made`).
 
     A record made from the same listings (the same list files' same records, merged in the
     same order) under the same id as the previous build's record with that id, whose links
@@ -176,9 +177,11 @@ def _note_changes(cache: CorpusCache, records: list[Record], made: list[str], re
     now = {r.id: m for r, m in zip(records, made)}
     before = cache.made
     if len(now) != len(records):  # ids not unique: no record is known to be as it was
-        cache.changed = None
+        cache.changed, cache.relinked = None, set()
     else:
-        cache.changed = {n for n, r in enumerate(records) if before.get(r.id) != made[n] or r.id in relinked}
+        remade = {n for n, r in enumerate(records) if before.get(r.id) != made[n]}
+        cache.relinked = {n for n, r in enumerate(records) if r.id in relinked and n not in remade}
+        cache.changed = remade | cache.relinked
     cache.made = now
 
 
