@@ -38,13 +38,14 @@ from typing import NamedTuple, Protocol
 
 from index.format import FIELD_RANK, FieldKind, Spot
 from search.bits import EMPTY, Bits, intersection, union
-from search.match import PART_OF_WORD, Doc
+from search.match import LEAST_EXACTNESS, PART_OF_WORD, Doc
 from search.match import quick_check, spelled_run
-from search.query import FULL, HAN, INITIAL, LIT, PREFIX, Alternative, ParsedQuery, Token, Unit
+from search.plans import Lazy
+from search.query import HAN, INITIAL, Alternative, ParsedQuery, Token, Unit
 from search.rank import Ranked, TermRoles, evaluate
 
-# Least (typos, exactness) a unit of each kind can cost (`match.CHANNEL_COST`, best channel).
-_UNIT_EXACTNESS = {HAN: 0, LIT: 0, FULL: 1, INITIAL: 3, PREFIX: 3}
+# Least exactness a unit of each kind can cost at no typo (`match.CHANNEL_COST`, best channel).
+_UNIT_EXACTNESS = LEAST_EXACTNESS
 MAX_PART_SUBSETS = 4  # a token of more parts gets one coarse level (2**parts subsets otherwise)
 MAX_COMBOS = 512  # level combinations across tokens; above this, each token gets one level
 
@@ -407,10 +408,78 @@ def _in_order(ids: AbstractSet[int], ties: Ties, total: int) -> Iterator[int]:
         p, chunk = end, chunk * 2
 
 
+class Prepared:
+    """What `rank_page` works out from the query and its candidates alone, before reading a
+    document: the documents streamed (narrowed by the query's places), the cheap checks that
+    rule documents out, and the buckets (made lazily, kept: `search.plans.Lazy`). The same
+    for every request of the query with the same candidates (no filter): the searcher keeps
+    it with the query's plan."""
+
+    __slots__ = ("stream", "places", "term_alts", "required_checks", "buckets", "by_term", "members")
+
+    def __init__(self, parsed: ParsedQuery, alt_docs: Mapping[int, AbstractSet[int]],
+                 candidates: AbstractSet[int], roles: TermRoles, spots: Spots | None = None,
+                 exact: Exact | None = None):
+        def docs_of(alt: Alternative) -> AbstractSet[int]:
+            return alt_docs.get(id(alt), EMPTY)
+
+        # A place beside an industry word narrows the hits (`rank.rank`): only the documents
+        # that may match every such place are streamed.
+        places = roles.significant - roles.required
+        candidates = Bits.of(candidates)
+        stream = candidates
+        if places:
+            first = 0
+            place_docs: dict[int, Bits] = {}
+            for tok in parsed.tokens:
+                whole = _union([docs_of(a) for a in tok.whole]) if len(tok.parts) > 1 else EMPTY
+                for k, term in enumerate(tok.parts):
+                    if first + k in places:
+                        place_docs[first + k] = _union([docs_of(a) for a in term.alternatives]) | whole
+                first += len(tok.parts)
+            stream = candidates & intersection(place_docs.values())
+        self.stream: Bits = stream
+        self.places = places
+
+        # When every alternative of every required term has a cheap check (`match.quick_check`),
+        # a document that fails them all for the alternatives it may match cannot be a hit: it
+        # is not aligned (hanzi with homophones, 量子咖啡: ~150 documents at 100,000, none a
+        # hit). (Not for exact hanzi only: postings already put their characters side by
+        # side, so the check would pass nearly every document.)
+        self.term_alts = _term_alternatives(parsed)
+        required = [a for t in sorted(roles.required) for a in self.term_alts[t]]
+        checks = [(docs_of(a), quick_check(a)) for a in required]
+        if (not all(check is not None for _, check in checks)
+                or all(a.budget <= a.typos and all(u.kind == HAN for u in a.units) for a in required)):
+            checks = []
+        self.required_checks = checks
+
+        # The buckets only ever hold streamed documents: bound within the stream (a place can
+        # narrow a generic word's tens of thousands of documents to a few dozen).
+        within: dict[int, AbstractSet[int]] = {}
+
+        def streamed(alt: Alternative) -> AbstractSet[int]:
+            ids = within.get(id(alt))
+            if ids is None:
+                ids = within[id(alt)] = docs_of(alt) if stream is candidates else docs_of(alt) & stream
+            return ids
+
+        self.buckets: Lazy[tuple[Key, Bits]] = Lazy(buckets(parsed, streamed, stream, spots, exact))
+        self.by_term: dict[int, Bits] | None = None  # `_term_docs`, when first needed
+        # id(alternative) → its documents as bytes (`Bits.bytes`): membership at one byte read.
+        self.members: dict[int, bytes] = {}
+
+    def term_docs(self, parsed: ParsedQuery, docs_of: Callable[[Alternative], AbstractSet[int]]) -> dict[int, Bits]:
+        by_term = self.by_term
+        if by_term is None:
+            by_term = self.by_term = _term_docs(parsed, docs_of)
+        return by_term
+
+
 def rank_page(parsed: ParsedQuery, alt_docs: Mapping[int, AbstractSet[int]], candidates: AbstractSet[int],
               need: int, doc: Callable[[int], Doc], ties: Ties, roles: TermRoles, total_docs: int,
               spots: Spots | None = None, exact: Exact | None = None,
-              letters: Callable[[int], str] | None = None) -> Page:
+              letters: Callable[[int], str] | None = None, prepared: Prepared | None = None) -> Page:
     """The `need` best hits of `candidates`, exactly as `rank.rank(...)[:need]` orders them.
 
     `alt_docs` maps id(alternative) to the documents the candidate stage found for it;
@@ -419,26 +488,20 @@ def rank_page(parsed: ParsedQuery, alt_docs: Mapping[int, AbstractSet[int]], can
     typo, tightens the bounds on field and exactness (without it they are 0); `exact(alt)`,
     the documents `alt` may match with no typo beyond those it has spent (`alt.typos`), does
     the same for typos. `letters(docnum)`, the document's `StoredDoc.letters` (kept by the
-    reader), rules out documents for a run of initials without reading them.
+    reader), rules out documents for a run of initials without reading them. `prepared`, a
+    `Prepared` made from the same query, documents, candidates, roles, spots and exact,
+    saves that work (it is made here otherwise).
     """
     def docs_of(alt: Alternative) -> AbstractSet[int]:
         return alt_docs.get(id(alt), EMPTY)
 
-    # A place beside an industry word narrows the hits (`rank.rank`): only the documents that
-    # may match every such place are streamed.
-    places = roles.significant - roles.required
+    if prepared is None:
+        prepared = Prepared(parsed, alt_docs, candidates, roles, spots, exact)
     candidates = Bits.of(candidates)
-    stream = candidates
-    if places:
-        first = 0
-        place_docs: dict[int, Bits] = {}
-        for tok in parsed.tokens:
-            whole = _union([docs_of(a) for a in tok.whole]) if len(tok.parts) > 1 else EMPTY
-            for k, term in enumerate(tok.parts):
-                if first + k in places:
-                    place_docs[first + k] = _union([docs_of(a) for a in term.alternatives]) | whole
-            first += len(tok.parts)
-        stream = candidates & intersection(place_docs.values())
+    stream = prepared.stream
+    places = prepared.places
+    term_alts = prepared.term_alts
+    required_checks = prepared.required_checks
 
     results: dict[int, tuple[Key, str, Ranked, frozenset[int]]] = {}
     matched_terms: set[int] = set()
@@ -449,22 +512,10 @@ def rank_page(parsed: ParsedQuery, alt_docs: Mapping[int, AbstractSet[int]], can
     kth: tuple[Key, int] | None = None
     top: list[tuple[Key, int]] = []  # the places of the best `need` hits so far, sorted
 
-    # When every alternative of every required term has a cheap check (`match.quick_check`),
-    # a document that fails them all for the alternatives it may match cannot be a hit: it is
-    # not aligned (hanzi with homophones, 量子咖啡: ~150 documents at 100,000, none a hit).
-    # (Not for exact hanzi only: postings already put their characters side by side, so the
-    # check would pass nearly every document.)
-    term_alts = _term_alternatives(parsed)
-    required = [a for t in sorted(roles.required) for a in term_alts[t]]
-    required_checks = [(docs_of(a), quick_check(a)) for a in required]
-    if (not all(check is not None for _, check in required_checks)
-            or all(a.budget <= a.typos and all(u.kind == HAN for u in a.units) for a in required)):
-        required_checks = []
-
     def may_hit(d: int, document: Doc) -> bool:
         return any(d in ids and check is not None and check(document) for ids, check in required_checks)
 
-    members: dict[int, bytes] = {}  # id(alternative) → its documents as bytes (`Bits.bytes`)
+    members = prepared.members
 
     def align(d: int) -> None:
         nonlocal kth
@@ -497,22 +548,12 @@ def rank_page(parsed: ParsedQuery, alt_docs: Mapping[int, AbstractSet[int]], can
         if len(top) >= need:
             kth = top[-1]
 
-    # The buckets only ever hold streamed documents: bound within the stream (a place can
-    # narrow a generic word's tens of thousands of documents to a few dozen).
-    within: dict[int, AbstractSet[int]] = {}
-
-    def streamed(alt: Alternative) -> AbstractSet[int]:
-        ids = within.get(id(alt))
-        if ids is None:
-            ids = within[id(alt)] = docs_of(alt) if stream is candidates else docs_of(alt) & stream
-        return ids
-
     # Honesty first when several terms are required: each must be matched by some hit, so
     # look for one document matching each, rarest term first (the last, commonest one is
     # left to the walk). A term no candidate matches empties the page before the walk aligns
     # every candidate of the others (qqqq zzzz: thousands of documents, none a hit).
     if len(roles.required) > 1:
-        by_term = _term_docs(parsed, docs_of)
+        by_term = prepared.term_docs(parsed, docs_of)
         rare = sorted(roles.required, key=lambda t: (len(by_term.get(t, ())), t))[:-1]
         for t in rare:
             if t in matched_terms:
@@ -530,7 +571,7 @@ def rank_page(parsed: ParsedQuery, alt_docs: Mapping[int, AbstractSet[int]], can
                     break
             else:
                 return Page([], 0, True, frozenset())
-    for key, ids in buckets(parsed, streamed, stream, spots, exact):
+    for key, ids in prepared.buckets:
         if stopped or (kth is not None and key > kth[0]):  # no document here can reach the page
             stopped = True
             break
@@ -545,7 +586,7 @@ def rank_page(parsed: ParsedQuery, alt_docs: Mapping[int, AbstractSet[int]], can
     # outside the places): look for one among those that may match it.
     missing = roles.significant - matched_terms
     if missing:
-        by_term = _term_docs(parsed, docs_of)
+        by_term = prepared.term_docs(parsed, docs_of)
         for t in sorted(missing):
             if t in matched_terms:
                 continue
@@ -599,4 +640,4 @@ def _term_docs(parsed: ParsedQuery, docs_of: Callable[[Alternative], AbstractSet
     return out
 
 
-__all__ = ["Page", "Ties", "buckets", "rank_page", "alt_vec"]
+__all__ = ["Page", "Prepared", "Ties", "buckets", "rank_page", "alt_vec"]

@@ -120,21 +120,67 @@ def unit_channel(unit: Unit, c: Char, allow_typos: bool) -> Channel | None:
     return None
 
 
+class _Shape(NamedTuple):
+    """What `align` works out from an alternative alone (`_shape`)."""
+
+    exact_han: bool  # hanzi only, no typo left: a substring search (`_find_exact`)
+    allow: bool  # typo channels allowed
+    abbreviation: bool  # initials only
+    letters: str  # first letters every match spells in `MatchField.letters` ("": none known)
+    where: frozenset[str] | None  # position keys where the first unit may start (None: anywhere)
+    limit: int  # most typos a match may have
+    least: tuple[int, int]  # least (typos, exactness) any match can have: none beats it
+
+
+# Per unit kind, the least exactness of its channels at no typo (`CHANNEL_COST`; a typo channel
+# costs a typo, which ranks below any match without it).
+LEAST_EXACTNESS = {HAN: 0, LIT: 0, FULL: 1, INITIAL: 3, PREFIX: 3}
+# id(alternative) → (it, its shape): the alternative is kept alive with its entry, so its id is
+# not reused while the entry stands. Cleared when full (alternatives come and go with queries).
+_SHAPES: dict[int, tuple[Alternative, _Shape]] = {}
+_MAX_SHAPES = 4096
+
+
+def _shape(alt: Alternative) -> _Shape:
+    found = _SHAPES.get(id(alt))
+    if found is not None and found[0] is alt:
+        return found[1]
+    units = alt.units
+    allow = alt.budget > alt.typos
+    exact_han = not allow and all(u.kind == HAN for u in units)
+    abbreviation = all(u.kind == INITIAL for u in units)
+    # Where a match can start, by a substring search of the field's first letters (C speed)
+    # instead of a look at every character's keys: each unit must then start with a known
+    # letter as `unit_channel` accepts it, the usual reading's first letter: initials and
+    # unfinished syllables always (they have no typo channel), a full syllable when no typo
+    # channel is open (another reading or a fuzzy one may start with another letter).
+    letters = ""
+    if units and all(u.text and (u.kind in (INITIAL, PREFIX) or (u.kind == FULL and not allow)) for u in units):
+        letters = "".join(u.text[0] for u in units)
+    least = (alt.typos, sum(LEAST_EXACTNESS.get(u.kind, 0) for u in units))
+    shape = _Shape(exact_han, allow, abbreviation, letters, _start_keys(units[0], allow) if units else None,
+                   max(alt.budget, alt.typos), least)
+    if len(_SHAPES) >= _MAX_SHAPES:
+        _SHAPES.clear()
+    _SHAPES[id(alt)] = (alt, shape)
+    return shape
+
+
 def align(alt: Alternative, doc: Doc) -> Match | None:
     """The best place `alt` matches in `doc` (fewest typos, then exactness, field, position)."""
     units = alt.units
     m = len(units)
     if not m:
         return None
-    allow = alt.budget > alt.typos
-    if not allow and all(u.kind == HAN for u in units):
+    shape = _shape(alt)
+    if shape.exact_han:
         return _find_exact(alt, doc)
-    abbreviation = all(u.kind == INITIAL for u in units)
-    # One-letter initials match exactly where the characters' first letters spell them
-    # (`unit_channel`): found by a substring search instead of trying every start.
-    spelled = "".join(u.text for u in units) if abbreviation and all(len(u.text) == 1 for u in units) else ""
-    where = _start_keys(units[0], allow)
-    limit = max(alt.budget, alt.typos)
+    allow = shape.allow
+    abbreviation = shape.abbreviation
+    spelled = shape.letters
+    where = shape.where
+    limit = shape.limit
+    least_typos, least_exact = shape.least
     # The best so far, compared as `Match.sort_key` (the synonym flag is the alternative's).
     best_key: tuple[int, int, int, int] | None = None
     best_at: tuple[int, MatchField, list[Channel]] | None = None
@@ -178,10 +224,11 @@ def align(alt: Alternative, doc: Doc) -> Match | None:
                 key = (typos, exact, rank, start)
                 if best_key is None or key < best_key:
                     best_key, best_at = key, (fi, field, channels)
-                    if typos == 0 and exact == 0 and field.rank == 0:
-                        break
-        if best_key is not None and best_key[0] == 0 and best_key[1] == 0 and best_key[2] == 0:
-            break
+                    if typos == least_typos and exact == least_exact:
+                        break  # no later start of this field can do better
+        if (best_key is not None and best_key[0] == least_typos and best_key[1] == least_exact
+                and best_key[2] == 0):
+            break  # the best possible, in the name (the one field of rank 0)
     if best_key is None or best_at is None:
         return None
     typos, exact, _, start = best_key

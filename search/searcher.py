@@ -30,7 +30,7 @@ from index.errors import ClsearchError, InvalidValueError
 from index.format import Fields
 from index.store import current_generation, default_index_dir, resolve_dir
 from search.bits import EMPTY, Bits
-from search.bounds import Page, rank_page
+from search.bounds import Page, Prepared, rank_page
 from search.candidates import (AltDocs, alternative_docs, candidate_docs, exact_docs, spot_docs,
                                tighten_homophones)
 from search.catalog import Catalog
@@ -41,6 +41,7 @@ from search.lexicon import Lexicon
 from search.records import Record
 from search.values import FACET_FIELDS
 from search.partial import Dropped, describe, droppable, term_texts, without
+from search.plans import Plan, Plans
 from search.query import Alternative, ParsedQuery, Unit, check_query, parse_query
 from search.rank import Ranked, placed_by, rank, seed_alternatives, term_roles
 from search.reader import IndexReader
@@ -50,8 +51,9 @@ from search.understand import Understood, term_notes, understand
 __all__ = ["Searcher", "Hit", "Results", "Highlight", "Span", "Explain", "ExplainMatch", "HIT_KEYS"]
 
 Filters = dict[str, tuple[str, ...]]  # filter field → stored values (search.values)
-# Within one call: id(parsed query) → (it, it with homophones tightened, its alternatives' documents).
-_Memo = dict[int, tuple[ParsedQuery, ParsedQuery, AltDocs]]
+# Within one call: id(parsed query) → (it, it with homophones tightened, its alternatives'
+# documents, the generation's plan of it if it has one).
+_Memo = dict[int, tuple[ParsedQuery, ParsedQuery, AltDocs, Plan | None]]
 # Candidates above which a page is ranked best-first (`search.bounds`): fewer are all aligned,
 # and the total and facets count exactly the hits.
 EARLY_STOP_MIN = 100
@@ -96,6 +98,7 @@ class Searcher:
         self._reader = reader
         self._catalog = Catalog(state.generation, reader.lexicon.simplify, self._spell)
         self._facet_table: FacetTable | None = None  # read on the first facet count
+        self._plans = Plans()  # what each query's text alone decides, on this generation
         self.generation: Path = state.generation
         self.stale: bool = state.stale is not None
         self.stale_reason: str | None = state.stale
@@ -340,15 +343,29 @@ class Searcher:
 
     def _ranked(self, text: str, allowed: set[int] | None, need: int | None,
                 memo: _Memo | None = None) -> tuple[ParsedQuery, Page]:
-        parsed = parse_query(text, self.lexicon)
+        if memo is None:
+            memo = {}
+        parsed = self._plan(text, False, memo)
         page = self._rank(parsed, allowed, need, memo)
         if (not page.ranked and any(t.text.isascii() for t in parsed.terms)
                 and (allowed is None or not self._rank(parsed, None, 1, memo).ranked)):
             # Nothing anywhere as typed (not merely outside the filters): let pinyin letter
             # typos be corrected (lidain → lidian).
-            parsed = parse_query(text, self.lexicon, correct=True)
+            parsed = self._plan(text, True, memo)
             page = self._rank(parsed, allowed, need, memo)
         return parsed, page
+
+    def _plan(self, text: str, correct: bool, memo: _Memo) -> ParsedQuery:
+        """`text` parsed (with typo corrections if `correct`), its candidates put in `memo`:
+        both from the generation's `Plans` when the text was searched before."""
+        key = (text, correct)
+        plan = self._plans.get(key)
+        if plan is None:
+            parsed = parse_query(text, self.lexicon, correct=correct)
+            tight = tighten_homophones(parsed, self._reader, self._reader.doc, self.lexicon)
+            plan = self._plans.put(key, Plan(parsed, tight, alternative_docs(tight, self._reader)))
+        memo[id(plan.parsed)] = (plan.parsed, plan.tight, plan.alt_docs, plan)
+        return plan.parsed
 
     def _candidates(self, parsed: ParsedQuery, memo: _Memo | None) -> tuple[ParsedQuery, AltDocs]:
         """`parsed` with its homophones tightened, and the documents of each alternative
@@ -359,7 +376,7 @@ class Searcher:
         tight = tighten_homophones(parsed, self._reader, self._reader.doc, self.lexicon)
         alt_docs: AltDocs = alternative_docs(tight, self._reader)
         if memo is not None:
-            memo[id(parsed)] = (parsed, tight, alt_docs)
+            memo[id(parsed)] = (parsed, tight, alt_docs, None)
         return tight, alt_docs
 
     def _found_terms(self, parsed: ParsedQuery, allowed: set[int] | None, memo: _Memo | None = None) -> set[int]:
@@ -422,6 +439,8 @@ class Searcher:
               memo: _Memo | None = None) -> Page:
         """The hits of `parsed`, best first: all of them, or with `need` at least the `need`
         best (`bounds.rank_page`: the others are not aligned when the candidates are many)."""
+        found = memo.get(id(parsed)) if memo is not None else None
+        plan = found[3] if found is not None and found[0] is parsed else None
         parsed, alt_docs = self._candidates(parsed, memo)
         roles = term_roles(parsed)
         candidates = candidate_docs(seed_alternatives(parsed, roles), alt_docs, allowed)
@@ -435,8 +454,13 @@ class Searcher:
             def exact(alt: Alternative) -> Bits:
                 return exact_docs(alt, reader)
 
+            prepared = None
+            if plan is not None and allowed is None:  # the same candidates every time: keep it
+                prepared = plan.page
+                if prepared is None:
+                    prepared = plan.page = Prepared(parsed, alt_docs, candidates, roles, spots, exact)
             return rank_page(parsed, alt_docs, candidates, need, reader.doc, ties, roles, len(ties),
-                             spots, exact, reader.letters)
+                             spots, exact, reader.letters, prepared)
 
         def possible(alt: Alternative, docnum: int) -> bool:
             return docnum in alt_docs.get(id(alt), ())

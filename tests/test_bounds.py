@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from search import searcher as searcher_module
-from search.bounds import rank_page
+from search.bounds import Prepared, rank_page
 from search.candidates import alternative_docs, candidate_docs, exact_docs, spot_docs, tighten_homophones
 from search.query import parse_query
 from search.rank import rank, seed_alternatives, term_roles
@@ -52,11 +52,17 @@ def _compare(searcher, query: str, needs=(1, 2, 11, 21, 51)) -> None:
     def exact(alt):
         return exact_docs(alt, reader)
 
+    # One preparation serves every page size, as the searcher's plans reuse it across requests.
+    prepared = Prepared(parsed, alt_docs, candidates, roles, spots, exact)
     for need in needs:
         page = rank_page(parsed, alt_docs, candidates, need, reader.doc, ties, roles, len(ties), spots, exact)
         got = [(r.doc.id, r.ranking, r.matches) for r in page.ranked[:need]]
         want = [(r.doc.id, r.ranking, r.matches) for r in full[:need]]
         assert got == want, (query, need)
+        again = rank_page(parsed, alt_docs, candidates, need, reader.doc, ties, roles, len(ties), spots, exact,
+                          prepared=prepared)
+        assert [(r.doc.id, r.ranking, r.matches) for r in again.ranked[:need]] == want, (query, need)
+        assert (again.total, again.exact, set(again.docs)) == (page.total, page.exact, set(page.docs)), (query, need)
         if page.exact:
             assert page.total == len(full) and set(page.docs) == {r.docnum for r in full}, (query, need)
         else:

@@ -106,3 +106,72 @@ def test_the_quick_check_of_hanzi_with_a_typo_budget_counts_the_characters_typed
     assert not check(doc("s", "下面的海洋", words=["下面", "海洋"]))  # both would be homophones
     two = quick_check(alt._replace(budget=2))
     assert two is None  # nothing need be as typed: no check
+
+
+def test_the_least_exactness_of_each_unit_kind_is_its_best_channel_at_no_typo():
+    from search.match import CHANNEL_COST, LEAST_EXACTNESS
+    from search.query import FULL, HAN, INITIAL, LIT, PREFIX
+
+    best = {HAN: Channel.EXACT, LIT: Channel.EXACT, FULL: Channel.PINYIN, INITIAL: Channel.INITIALS,
+            PREFIX: Channel.PREFIX}
+    assert {k: CHANNEL_COST[c] for k, c in best.items()} == {k: (0, e) for k, e in LEAST_EXACTNESS.items()}
+    # Every other channel costs a typo (so it cannot tie a match at the least cost).
+    assert all(t >= 1 for c, (t, _) in CHANNEL_COST.items() if c not in best.values())
+
+
+def _align_everywhere(alt, document):
+    """`align` as plainly as it can be written: every start of every field tried, no shortcut."""
+    from index.format import FIELD_RANK, UNKNOWN_FIELD_RANK
+    from search.match import CHANNEL_COST, INITIAL, Match, _fragment, unit_channel
+
+    units, m = alt.units, len(alt.units)
+    allow = alt.budget > alt.typos
+    abbreviation = all(u.kind == INITIAL for u in units)
+    best = None
+    for fi, field in enumerate(document.fields):
+        if alt.kinds and field.kind not in alt.kinds:
+            continue
+        bounds = field.bounds
+        for start in range(len(field.chars) - m + 1):
+            typos, exact, chans = alt.typos, 0, []
+            for k in range(m):
+                ch = unit_channel(units[k], field.chars[start + k], allow and typos < alt.budget)
+                if ch is None:
+                    break
+                typos += CHANNEL_COST[ch][0]
+                exact += CHANNEL_COST[ch][1]
+                chans.append(ch)
+            else:
+                if typos > max(alt.budget, alt.typos):
+                    continue
+                if alt.words and _fragment(bounds, start, m) and field.text[start:start + m] not in alt.words:
+                    typos += 1
+                if start not in bounds:
+                    if (m <= 2 or typos) and any(b in bounds for b in range(start + 1, start + m)):
+                        continue
+                    exact += PART_OF_WORD
+                elif abbreviation and start + m not in bounds:
+                    exact += 1
+                key = (typos, exact, FIELD_RANK.get(field.kind, UNKNOWN_FIELD_RANK), start, fi)
+                if best is None or key < best[0]:
+                    best = (key, Match(fi, field.kind, start, start + m, tuple(chans), typos, exact, alt.synonym,
+                                       alt.label))
+    return None if best is None else best[1]
+
+
+def test_align_finds_the_match_that_trying_every_start_finds(small):
+    """Its shortcuts (where a unit may start, a search of the first letters, stopping at the
+    least possible cost) change nothing: every alternative of type-ahead queries, typo
+    budgets open and closed, against every document of the small index."""
+    reader = small._reader
+    queries = ["c", "ch", "cz", "czgf", "changzhou", "changz", "zho", "we", "wenzhou xie", "jqr", "jiqir",
+               "lidian", "lidain", "xian", "xiamen", "夏门", "常zh", "常州", "gaoxinqu", "swyy", "sh", "qingd"]
+    alts = []
+    for q in queries:
+        for tok in parse_query(q, reader.lexicon).tokens:
+            alts += list(tok.whole) + [a for t in tok.parts for a in t.alternatives]
+    alts += [a._replace(budget=a.typos) for a in alts] + [a._replace(budget=a.typos + 1) for a in alts]
+    docs = [reader.doc(d) for d in range(len(reader.ties()))]
+    for alt in alts:
+        for document in docs:
+            assert align(alt, document) == _align_everywhere(alt, document), (alt.label, document.name)
