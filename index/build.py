@@ -17,14 +17,14 @@ from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
 from collections import Counter
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, overload
 
 from index.analysis import fold, han_chars
 from index.dictionaries import (load_english, load_generic, load_lookalikes, load_nicknames, load_stopwords,
                                 load_synonyms, load_t2s, syllables)
 from index.errors import IndexBuildError
-from index.completion import Previous, completion_table, syllables_of
+from index.completion import Previous, completion_table, completion_update, suggested_words, syllables_of
 from index.corpus.cache import CorpusCache, write_cache
 from index.corpus.divisions import place_names
 from index.format import (CHARMAP, COMPLETE, RECORDS, SCHEMA_VERSION, TYPOS, CharmapData, FieldKind, Fields, tie_key,
@@ -288,8 +288,8 @@ def _completion(gen: Path, records: list[Record], province_full: Callable[[str],
                 plan: Plan | None, cache: CorpusCache | None) -> None:
     """Write the completion table (`index.completion`); an incremental build (`plan`) starts
     from the previous generation's. `cache`: its memo of cuts is used and extended, and the
-    counts of the items the table leaves out are kept in it for next time."""
-    suggestable = [(record.id, document_fields(record, province_full)) for record in records]
+    counts of the items the table leaves out are kept in it for next time, with each
+    suggested word's number of records."""
     previous, spelled = None, {}
     if plan is not None:  # the previous table's counts and spellings, and what changed since
         old_entries = json.loads(verified_bytes(plan.base, COMPLETE, plan.meta))["entries"]
@@ -304,17 +304,67 @@ def _completion(gen: Path, records: list[Record], province_full: Callable[[str],
     spell, cut_name = _completion_memo(cache, spelled, read, cut)
     holders, release = _holders(gen, records) if previous is not None else (None, lambda: None)
     counted: dict[str, int] = {}
-    table = completion_table(
-        suggestable, read, cut_name, spell=spell, previous=previous, counted=counted,
-        holders=holders, stopwords=frozenset(stopwords),  # the lexicon's (`LexiconBuilder.lexicon`)
-        places=sorted(p for p, c in places.items() if c > 0) + [r.province for r in records if r.province],
-        synonyms=synonyms)
+    stop = frozenset(stopwords)  # the lexicon's (`LexiconBuilder.lexicon`)
+    place_values = sorted(p for p, c in places.items() if c > 0) + [r.province for r in records if r.province]
+    if plan is not None and previous is not None and cache is not None and cache.held is not None:
+        # Every record's words as the previous build counted them, those of the changed records
+        # taken out and put back as they are now; texts made only where an item is looked for.
+        held = cache.held
+        for r in plan.old:
+            for w in suggested_words(document_fields(r, province_full), cut_name, stop):
+                held[w] = held.get(w, 0) - 1
+        for r in plan.new:
+            for w in suggested_words(document_fields(r, province_full), cut_name, stop):
+                held[w] = held.get(w, 0) + 1
+        cache.held = {w: n for w, n in held.items() if n > 0}
+        names: dict[str, str] = {}
+        for r in records:
+            names.setdefault(r.name, r.id)
+            cache.used_words.add(r.name)  # the memo of every name's and alias's words is kept
+            cache.used_words.update(r.aliases)
+        table = completion_update(names, cache.held, _Texts(records, province_full), read, previous=previous,
+                                  places=place_values, synonyms=synonyms, spell=spell, counted=counted,
+                                  holders=holders)
+    else:
+        held = {}
+        table = completion_table(
+            ((record.id, document_fields(record, province_full)) for record in records), read, cut_name,
+            spell=spell, previous=previous, counted=counted, holders=holders, stopwords=stop,
+            places=place_values, synonyms=synonyms, words_held=held)
+        if cache is not None:
+            cache.held = held
     release()
     write_complete(gen, table)
     if cache is not None:  # the counts of the items the table leaves out, for next time
         shown = {entry[0] for entry in table["entries"]}
         cache.counts = {item: n for item, n in counted.items() if item not in shown}
     del table, counted
+
+
+class _Texts(Sequence[list[str]]):
+    """Each record's texts (`document_fields`), made when first read."""
+
+    def __init__(self, records: list[Record], province_full: Callable[[str], str | None]) -> None:
+        self.records = records
+        self.province_full = province_full
+        self.made: dict[int, list[str]] = {}
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    @overload
+    def __getitem__(self, n: int) -> list[str]: ...
+
+    @overload
+    def __getitem__(self, n: slice) -> Sequence[list[str]]: ...
+
+    def __getitem__(self, n: int | slice) -> list[str] | Sequence[list[str]]:
+        if isinstance(n, slice):
+            return [self[i] for i in range(*n.indices(len(self)))]
+        found = self.made.get(n)
+        if found is None:
+            found = self.made[n] = [t for _, t in document_fields(self.records[n], self.province_full)]
+        return found
 
 
 def _then_cache(completion: Callable[[], None], gen: Path, cache: CorpusCache | None) -> None:

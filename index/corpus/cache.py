@@ -54,6 +54,9 @@ class CorpusCache:
     # record id → what its record was made from (`index.corpus.load`: the listings merged into
     # it, each named by its list's cache key and its place there), for the next build
     made: dict[str, str] = field(default_factory=dict)
+    # completion: each suggested word → its number of records (`index.completion.suggested_words`);
+    # None: not known (a cache of older code), the next build counts them all
+    held: dict[str, int] | None = None
     # Not kept: the positions of this build's records that may differ from the previous build's
     # record with the same id (None: any may); the others are as it wrote them (`index.incremental`).
     changed: set[int] | None = None
@@ -88,7 +91,7 @@ class CorpusCache:
                 "places": {k: v for k, v in self.places.items() if k in self.used_places},
                 "related": self.related,
                 "words": {k: v for k, v in self.words.items() if k in self.used_words},
-                "counts": self.counts, "made": self.made}
+                "counts": self.counts, "made": self.made, "held": self.held}
 
     @classmethod
     def from_bytes(cls, raw: bytes, code: str) -> CorpusCache:
@@ -99,7 +102,7 @@ class CorpusCache:
                 return cls(code=code)
             return cls(code=code, seeds=data["seeds"], tables=dict(data["tables"]), places=dict(data["places"]),
                        related=data["related"], words=dict(data["words"]), counts=dict(data["counts"]),
-                       made=dict(data.get("made") or {}))
+                       made=dict(data.get("made") or {}), held=data.get("held"))
         except Exception:  # an unreadable cache is no cache: the build computes everything
             return cls(code=code)
 
