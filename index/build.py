@@ -409,6 +409,8 @@ def _holders(generation: Path, records: list[Record]) -> tuple[Callable[[str], s
     index reader."""
     from whoosh import index as windex
 
+    from search.reader import matcher_ids  # the query layer's block reader of postings
+
     reader = windex.open_dir(str(generation)).reader()
     position = {r.id: n for n, r in enumerate(records)}
     # Document number → position in `records` (None: deleted, replaced), read in one pass.
@@ -426,9 +428,12 @@ def _holders(generation: Path, records: list[Record]) -> tuple[Callable[[str], s
     def docs(term: str) -> set[int]:
         if term not in by_term:
             try:
-                by_term[term] = set(reader.postings(Fields.HAN, term).all_ids())
+                postings = reader.postings(Fields.HAN, term)
             except Exception:  # whoosh's TermNotFound: no document holds the character
                 by_term[term] = set()
+            else:  # a block at a time where the reader knows how
+                ids = matcher_ids(postings)
+                by_term[term] = set(postings.all_ids() if ids is None else ids)
         return by_term[term]
 
     def holders(text: str) -> set[int] | None:
