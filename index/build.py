@@ -147,8 +147,15 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
             tok = make_tokenizer(resolve_dir(cache_dir or index_dir / "cache"))
             # The records that may differ from the previous generation's: an incremental plan compares them.
             plan = (incremental.plan_update(base, code, records, cache.changed if cache is not None else None,
-                                            cache.relinked if cache is not None else frozenset())
+                                            cache.relinked if cache is not None else frozenset(),
+                                            cache.docs if cache is not None else None)
                     if base is not None and code else None)
+            # Each document number's tie value: the new segment's documents come after the base's.
+            docs = ([tie_value(r.name, r.id) for r in records] if plan is None else
+                    cache.docs + [tie_value(r.name, r.id) for r in plan.new]
+                    if cache is not None and cache.docs is not None else None)
+            if cache is not None:
+                cache.docs = docs
             if plan is not None:
                 incremental.link_segments(plan.base, gen)
                 writer = SegmentBuilder(windex.open_dir(str(gen)))
@@ -236,7 +243,7 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
             if plan is None:  # one segment, written in record order: document number i is records[i]
                 write_ties(gen, [tie_key(tie_value(r.name, r.id)) for r in records])
             else:  # linked segments with deletions, and a new one
-                write_ties_from_index(gen)
+                write_ties_from_index(gen, docs)
             for then in (side, tail):
                 if then is not None:
                     then.finish()
@@ -302,7 +309,8 @@ def _completion(gen: Path, records: list[Record], province_full: Callable[[str],
                             [n for n, r in enumerate(records) if r.id in fresh])
         del old_entries
     spell, cut_name = _completion_memo(cache, spelled, read, cut)
-    holders, release = _holders(gen, records) if previous is not None else (None, lambda: None)
+    holders, release = (_holders(gen, records, cache.docs if cache is not None else None)
+                        if previous is not None else (None, lambda: None))
     counted: dict[str, int] = {}
     stop = frozenset(stopwords)  # the lexicon's (`LexiconBuilder.lexicon`)
     place_values = sorted(p for p, c in places.items() if c > 0) + [r.province for r in records if r.province]
@@ -401,12 +409,13 @@ def _word_tables(gen: Path, lex: LexiconBuilder, synonyms: dict[str, list[str]],
     incremental.write_state(gen, lex.state())
 
 
-def _holders(generation: Path, records: list[Record]) -> tuple[Callable[[str], set[int] | None],
-                                                              Callable[[], None]]:
+def _holders(generation: Path, records: list[Record],
+             ties: list[str] | None = None) -> tuple[Callable[[str], set[int] | None], Callable[[], None]]:
     """For a text, the positions in `records` of the records whose documents in the new
     generation hold each of its rarest hanzi (from the ``han`` postings; a superset of those
     holding the text), or None for a text without hanzi; and the function that closes the
-    index reader."""
+    index reader. `ties`: the generation's tie value of each document number, if known
+    (`incremental._live_documents`)."""
     from whoosh import index as windex
 
     from search.reader import matcher_ids  # the query layer's block reader of postings
@@ -414,8 +423,14 @@ def _holders(generation: Path, records: list[Record]) -> tuple[Callable[[str], s
     reader = windex.open_dir(str(generation)).reader()
     position = {r.id: n for n, r in enumerate(records)}
     # Document number → position in `records` (None: deleted, replaced), read in one pass.
-    at = [position.get(v.decode("utf-8") if isinstance(v, bytes) else v)
-          for v in reader.column_reader(Fields.ID)]
+    if ties is not None and len(ties) == reader.doc_count_all():
+        latest = {value.partition(" ")[2]: docnum for docnum, value in enumerate(ties)}  # the live ones
+        at: list[int | None] = [None] * len(ties)
+        for rid, docnum in latest.items():
+            at[docnum] = position.get(rid)
+    else:
+        at = [position.get(v.decode("utf-8") if isinstance(v, bytes) else v)
+              for v in reader.column_reader(Fields.ID)]
     # Characters recur from one name to the next: each is looked up once.
     frequency: dict[str, int] = {}
     by_term: dict[str, set[int]] = {}
@@ -475,15 +490,19 @@ def _completion_memo(cache: CorpusCache | None, spelled: dict[str, str], read,
     return spell, cut_words
 
 
-def write_ties_from_index(generation: Path) -> None:
+def write_ties_from_index(generation: Path, docs: list[str] | None = None) -> None:
     """Rewrite the tie table (`format.write_ties`) from the index's own tie column, for every
     document number of every segment (deleted ones too): for changes that add segments or
-    delete documents instead of rebuilding."""
+    delete documents instead of rebuilding. `docs`: the column's values, if known (one per
+    document number; else, or if there are not as many, the column is read)."""
     from whoosh import index as windex
 
     ix = windex.open_dir(str(generation))
     with ix.searcher() as s:
-        values = [v.decode() if isinstance(v, bytes) else v for v in s.reader().column_reader(Fields.TIE)]
+        if docs is not None and len(docs) == s.reader().doc_count_all():
+            values = docs
+        else:
+            values = [v.decode() if isinstance(v, bytes) else v for v in s.reader().column_reader(Fields.TIE)]
     write_ties(generation, [tie_key(v) for v in values])
 
 

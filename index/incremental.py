@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -69,7 +69,7 @@ def signature(d: dict[str, Any]) -> str:
 
 
 def plan_update(base: Path, code: str, records: list[Record], changed: set[int] | None = None,
-                relinked: set[int] | frozenset[int] = frozenset()) -> Plan | None:
+                relinked: set[int] | frozenset[int] = frozenset(), docs: list[str] | None = None) -> Plan | None:
     """How to reach `records` from generation `base`; None if only a full build can.
 
     `code`: the `code_fingerprint` the new generation is built with; `changed`: the
@@ -79,7 +79,7 @@ def plan_update(base: Path, code: str, records: list[Record], changed: set[int] 
     (`recordfile.record_line`) is the one `base` holds is unchanged; only the others are
     compared field by field. `relinked`: changed records whose links alone may differ (what
     their documents are made of is as it was): not re-indexed, their lines made later
-    (`Plan.relinked`).
+    (`Plan.relinked`). `docs`: `base`'s tie value of each document number, if known.
     """
     try:
         meta = read_meta(base)
@@ -92,7 +92,7 @@ def plan_update(base: Path, code: str, records: list[Record], changed: set[int] 
     try:
         state = json.loads(verified_bytes(base, LEXSTATE, meta))
         before = OldRecords(verified_bytes(base, RECORDS, meta))
-        docnums, segments = _live_documents(base)
+        docnums, segments = _live_documents(base, docs, before.block_of.keys())
         chars = frozenset(ch for ch, rows_of in state["votes"].items() if rows_of)
     except (IndexDamagedError, ValueError, KeyError, TypeError, AttributeError, OSError):
         return None
@@ -123,19 +123,32 @@ def plan_update(base: Path, code: str, records: list[Record], changed: set[int] 
                 relinked, chars)
 
 
-def _live_documents(generation: Path) -> tuple[dict[str, int], int]:
-    """Record id → document number of every live (not deleted) document; number of segments."""
+def _live_documents(generation: Path, docs: list[str] | None = None,
+                    ids: Collection[str] = ()) -> tuple[dict[str, int], int]:
+    """Record id → document number of every live (not deleted) document; number of segments.
+
+    `docs`: the generation's `format.tie_value` of each document number, if known (the corpus
+    cache's), and `ids`: the ids of its live records. A record's live document is the last
+    one with its id (an incremental build deletes a changed record's document and adds the
+    new one after every other), so the columns need not be read; they are if the counts of
+    documents disagree.
+    """
     from whoosh import index as windex
 
     ix = windex.open_dir(str(generation))
     with ix.reader() as reader:
-        ids = reader.column_reader(Fields.ID)
+        segments = len(ix._segments())
+        if docs is not None and len(docs) == reader.doc_count_all():
+            latest = {value.partition(" ")[2]: docnum for docnum, value in enumerate(docs)}
+            found = {rid: latest[rid] for rid in ids if rid in latest}
+            if len(found) == len(ids) == reader.doc_count():
+                return found, segments
+        column = reader.column_reader(Fields.ID)
         out = {}
         for docnum in range(reader.doc_count_all()):
             if not reader.is_deleted(docnum):
-                value = ids[docnum]
+                value = column[docnum]
                 out[value.decode("utf-8") if isinstance(value, bytes) else value] = docnum
-        segments = len(ix._segments())
     return out, segments
 
 

@@ -190,12 +190,33 @@ def test_adding_and_removing_merged_and_related_lists_equals_full_builds(tmp_pat
         gen = current_generation(tmp_path / "inc")
         assert read_meta(gen)["incremental"] is True
         _same_tables(gen, _full_tables(tmp_path, f"full-{n}", copy_full_index, relisted[:n], monkeypatch))
+        _ties_as_the_columns_give_them(gen, tmp_path / f"ties-{n}")
     records = [json.loads(line) for line in _records_lines(gen)]
     assert sum(len(r["related"]) for r in records) > 50 and sum(len(r["lists"]) > 1 for r in records) > 50
     build_from_seeds(tmp_path / "inc", remove=["list-0"])  # the first: every record after it moves
     gen = current_generation(tmp_path / "inc")
     assert read_meta(gen)["incremental"] is True
     _same_tables(gen, _full_tables(tmp_path, "full-12", copy_full_index, relisted[1:], monkeypatch))
+    _ties_as_the_columns_give_them(gen, tmp_path / "ties-12")
+
+
+def _ties_as_the_columns_give_them(gen: Path, scratch: Path) -> None:
+    """The tie table and live documents an incremental build took from the corpus cache's
+    tie values (`CorpusCache.docs`) are those the index's own columns give."""
+    import shutil
+
+    from index.build import write_ties_from_index
+    from index.corpus.cache import read_cache
+    from index.incremental import _live_documents
+
+    meta = read_meta(gen)
+    docs = read_cache(gen, meta["code"]).docs
+    assert docs is not None
+    shutil.copytree(gen, scratch)
+    write_ties_from_index(scratch)  # from the columns
+    assert (scratch / "ties.bin").read_bytes() == (gen / "ties.bin").read_bytes()
+    ids = json.loads(json.dumps([line["id"] for line in map(json.loads, _records_lines(gen))]))
+    assert _live_documents(gen, docs, ids) == _live_documents(gen)
 
 
 def _records_lines(gen: Path) -> list[str]:

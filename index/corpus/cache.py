@@ -57,6 +57,9 @@ class CorpusCache:
     # completion: each suggested word → its number of records (`index.completion.suggested_words`);
     # None: not known (a cache of older code), the next build counts them all
     held: dict[str, int] | None = None
+    # The generation's `format.tie_value` of each document number (deleted documents too), or
+    # None: its ids and ties without reading its Whoosh columns (`index.incremental`)
+    docs: list[str] | None = None
     # Not kept: the positions of this build's records that may differ from the previous build's
     # record with the same id (None: any may); the others are as it wrote them (`index.incremental`).
     changed: set[int] | None = None
@@ -91,7 +94,8 @@ class CorpusCache:
                 "places": {k: v for k, v in self.places.items() if k in self.used_places},
                 "related": self.related,
                 "words": {k: v for k, v in self.words.items() if k in self.used_words},
-                "counts": self.counts, "made": self.made, "held": self.held}
+                "counts": self.counts, "made": self.made, "held": self.held,
+                "docs": self.docs}
 
     @classmethod
     def from_bytes(cls, raw: bytes, code: str) -> CorpusCache:
@@ -102,7 +106,8 @@ class CorpusCache:
                 return cls(code=code)
             return cls(code=code, seeds=data["seeds"], tables=dict(data["tables"]), places=dict(data["places"]),
                        related=data["related"], words=dict(data["words"]), counts=dict(data["counts"]),
-                       made=dict(data.get("made") or {}), held=data.get("held"))
+                       made=dict(data.get("made") or {}), held=data.get("held"),
+                       docs=data.get("docs"))
         except Exception:  # an unreadable cache is no cache: the build computes everything
             return cls(code=code)
 
