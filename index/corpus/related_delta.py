@@ -122,6 +122,14 @@ def _relink(state: RelatedState, records: Sequence[Record], sigs: dict[str, byte
                 no_city[(r.province, k)].append(n)
         for k in keys[n] & want_province.get(r.province, nothing):
             by_province[(r.province, k)].append(n)
+    def part_size(n: int, district: str | None) -> int:
+        """`len(prep.part(records[n], district)[0])`: the plain part's (known) unless `part`
+        reads the other's district into the name (the same test as `_Prepared.part`)."""
+        r = records[n]
+        if not district or r.district or not prep._starts_with(r, district):
+            return len(parts[n])
+        return len(prep.part(r, district)[0])
+
     links: dict[str, list[Related]] = defaultdict(list)  # the links found now
     done: set[tuple[int, int]] = set()
     for n in sorted(dirty):
@@ -164,7 +172,7 @@ def _relink(state: RelatedState, records: Sequence[Record], sigs: dict[str, byte
             if not shared:
                 continue
             if sizes[a] and sizes[b]:
-                size_a, size_b = len(prep.part(ra, rb.district)[0]), len(prep.part(rb, ra.district)[0])
+                size_a, size_b = part_size(a, rb.district), part_size(b, ra.district)
                 if size_a and size_b and not _may_reach(shared, size_a, size_b, min_confidence):
                     continue
             score = pair_score(ra, rb, regions, prepared=prep)
