@@ -151,9 +151,9 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                                             cache.docs if cache is not None else None)
                     if base is not None and code else None)
             # Each document number's tie value: the new segment's documents come after the base's.
-            docs = ([tie_value(r.name, r.id) for r in records] if plan is None else
-                    cache.docs + [tie_value(r.name, r.id) for r in plan.new]
-                    if cache is not None and cache.docs is not None else None)
+            docs = [tie_value(r.name, r.id) for r in (records if plan is None else plan.new)]
+            if plan is not None:
+                docs[:0] = plan.docs
             if cache is not None:
                 cache.docs = docs
             if plan is not None:

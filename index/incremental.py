@@ -59,6 +59,7 @@ class Plan:
     records_file: OldRecords  # its records file
     lines: dict[int, str]  # the records file's line of each record (by position) that may differ from it
     relinked: set[int]  # records (by position) whose links alone may differ: their lines are not in `lines`
+    docs: list[str]  # its `format.tie_value` of each document number (deleted ones too)
     chars: frozenset[str]  # the characters of its lexicon (its character map depends on them alone)
 
 
@@ -92,7 +93,7 @@ def plan_update(base: Path, code: str, records: list[Record], changed: set[int] 
     try:
         state = json.loads(verified_bytes(base, LEXSTATE, meta))
         before = OldRecords(verified_bytes(base, RECORDS, meta))
-        docnums, segments = _live_documents(base, docs, before.block_of.keys())
+        docnums, segments, docs = _live_documents(base, docs, before.block_of.keys())
         chars = frozenset(ch for ch, rows_of in state["votes"].items() if rows_of)
     except (IndexDamagedError, ValueError, KeyError, TypeError, AttributeError, OSError):
         return None
@@ -120,18 +121,18 @@ def plan_update(base: Path, code: str, records: list[Record], changed: set[int] 
     except ValueError:  # a damaged block
         return None
     return Plan(base, sorted(docnums[rid] for rid in gone + again), olds, new, state, meta, before, lines,
-                relinked, chars)
+                relinked, docs, chars)
 
 
 def _live_documents(generation: Path, docs: list[str] | None = None,
-                    ids: Collection[str] = ()) -> tuple[dict[str, int], int]:
-    """Record id → document number of every live (not deleted) document; number of segments.
+                    ids: Collection[str] = ()) -> tuple[dict[str, int], int, list[str]]:
+    """Record id → document number of every live (not deleted) document; number of segments;
+    the `format.tie_value` of each document number (deleted ones too).
 
-    `docs`: the generation's `format.tie_value` of each document number, if known (the corpus
-    cache's), and `ids`: the ids of its live records. A record's live document is the last
-    one with its id (an incremental build deletes a changed record's document and adds the
-    new one after every other), so the columns need not be read; they are if the counts of
-    documents disagree.
+    `docs`: those tie values if known (the corpus cache's), and `ids`: the ids of the
+    generation's live records. A record's live document is the last one with its id (an
+    incremental build deletes a changed record's document and adds the new one after every
+    other), so the columns need not be read; they are if the counts of documents disagree.
     """
     from whoosh import index as windex
 
@@ -142,14 +143,13 @@ def _live_documents(generation: Path, docs: list[str] | None = None,
             latest = {value.partition(" ")[2]: docnum for docnum, value in enumerate(docs)}
             found = {rid: latest[rid] for rid in ids if rid in latest}
             if len(found) == len(ids) == reader.doc_count():
-                return found, segments
-        column = reader.column_reader(Fields.ID)
+                return found, segments, docs
+        docs = [v.decode("utf-8") if isinstance(v, bytes) else v for v in reader.column_reader(Fields.TIE)]
         out = {}
-        for docnum in range(reader.doc_count_all()):
+        for docnum, value in enumerate(docs):
             if not reader.is_deleted(docnum):
-                value = column[docnum]
-                out[value.decode("utf-8") if isinstance(value, bytes) else value] = docnum
-    return out, segments
+                out[value.partition(" ")[2]] = docnum
+    return out, segments, docs
 
 
 def record_of(d: dict[str, Any]) -> Record:
