@@ -50,6 +50,7 @@ if TYPE_CHECKING:
 TEXT_CACHE = 1 << 16  # jieba cuts and readings of repeated texts (builders, places, words)
 HOLDERS_ENOUGH = 64  # documents: a new completion item's candidates are narrowed by its rarest characters to this
 REPEATED = frozenset({FieldKind.BUILDER, FieldKind.PLACE})  # kinds whose texts recur: prepared once
+NAMED = frozenset({FieldKind.NAME, FieldKind.ALIAS})  # kinds the completion table cuts and spells
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,7 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 programs: dict[str, str] | None = None,
                 base: Path | None = None, code: str = "",
                 progress: Callable[[str], None] | None = None,
-                cache: CorpusCache | None = None) -> BuildReport:
+                cache: CorpusCache | None = None, link: Callable[[], None] | None = None) -> BuildReport:
     """Write a complete new generation under `index_dir` and swap it in.
 
     Holds the directory's build lock throughout (`index.lock`). Anything that goes wrong
@@ -120,6 +121,9 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
     `progress`: told what the build is doing now, a short phrase at a time (a terminal shows it).
     `cache`: the corpus cache (`index.corpus.cache`): its memo of name spellings and cuts is
     used and extended, and it is written into the generation with the other files.
+    `link`: the corpus's last step, still to run (`load_corpus(link_later=True)`): the
+    `related` links, which only the records file needs; a full build runs it while a worker
+    process indexes records.
     """
     status = progress or (lambda text: None)
     from whoosh import index as windex
@@ -145,6 +149,10 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 gen = new_generation(index_dir)
             reader = Reader()
             tok = make_tokenizer(resolve_dir(cache_dir or index_dir / "cache"))
+            if link is not None and base is not None:  # an incremental plan needs the links
+                status("linking the records of different programs")
+                link()
+                link = None
             # The records that may differ from the previous generation's: an incremental plan compares them.
             plan = (incremental.plan_update(base, code, records, cache.changed if cache is not None else None,
                                             cache.relinked if cache is not None else frozenset(),
@@ -193,12 +201,19 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                         lex.add(terms_of(f), f.text if f.kind == FieldKind.PLACE else None, n=-1)
             todo = plan.new if plan is not None else records
 
+            # Names' and aliases' words and spellings, for the completion table (made in another
+            # process, after the worker that prepared half of them has ended).
+            named: dict[str, tuple[tuple[str, ...], str]] = {}
+
             def index_one(record: Record, counts: LexiconBuilder) -> dict:
                 fields = document_fields(record, province_full)
                 doc = stored_document(record, fields, read, bounds, prepare)
+                for f in doc.fields:
+                    if f.kind in NAMED:
+                        named[f.text] = (cut(f.text), " ".join(c[1][0] if c[1] else c[0].lower() for c in f.chars))
                 return index_fields(record, doc, read, cut, counts, terms_of)
 
-            def record_tables() -> None:  # of the records alone: a worker writes them (index.workers)
+            def record_tables() -> None:  # of the records alone: another process writes them (index.workers)
                 with open(gen / RECORDS, "wb") as fp:
                     if plan is not None:  # the previous file's lines and blocks where they are the same
                         lines = dict(plan.lines)
@@ -209,10 +224,16 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 write_values(gen, value_table(records, read, list_titles=list_titles, programs=programs))
 
             # An add or remove writes the records file and filter values in another process while
-            # this one indexes its few records (a full build's worker does it after its share).
+            # this one indexes its few records (a full build: once the records are linked).
             early = beside(record_tables, len(records)) if plan is not None else None
+
+            def linking() -> None:
+                if link is not None:
+                    status("linking the records of different programs")
+                    link()
+
             helper = index_records(writer, todo, index_one, lex, gen, status,
-                                   then=record_tables if early is None else None)
+                                   then=record_tables if early is None else None, first=linking, memo=named)
             synonyms = load_synonyms()
             stopwords = load_stopwords()
             # The thesaurus's words by their pinyin too: lidianchi → 锂电池 → 锂电.
@@ -224,7 +245,7 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
             side = beside(word_tables, len(records))
             # A full build's completion table too, and then the corpus cache (its memo of cuts is filled).
             completion = partial(_completion, gen, records, province_full, read, cut, lex.places, stopwords,
-                                 synonyms, plan, cache)
+                                 synonyms, plan, cache, named)
             tail = beside(partial(_then_cache, completion, gen, cache), len(records)) if plan is None else None
             status(f"indexing records: writing {len(todo):,}")
             writer.commit(merge=False)
@@ -249,6 +270,7 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                     then.finish()
             side = tail = None
             del lex, thesaurus, word_tables, completion
+            named.clear()
             jieba_cut.cache_clear()
             helper.finish()
             helper = None
@@ -292,11 +314,13 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
 
 def _completion(gen: Path, records: list[Record], province_full: Callable[[str], str | None], read: Any,
                 cut: Any, places: Counter[str], stopwords: list[str], synonyms: dict[str, list[str]],
-                plan: Plan | None, cache: CorpusCache | None) -> None:
+                plan: Plan | None, cache: CorpusCache | None,
+                named: dict[str, tuple[tuple[str, ...], str]] | None = None) -> None:
     """Write the completion table (`index.completion`); an incremental build (`plan`) starts
     from the previous generation's. `cache`: its memo of cuts is used and extended, and the
     counts of the items the table leaves out are kept in it for next time, with each
-    suggested word's number of records."""
+    suggested word's number of records. `named`: texts' words and spellings as indexing
+    made them."""
     previous, spelled = None, {}
     if plan is not None:  # the previous table's counts and spellings, and what changed since
         old_entries = json.loads(verified_bytes(plan.base, COMPLETE, plan.meta))["entries"]
@@ -308,7 +332,7 @@ def _completion(gen: Path, records: list[Record], province_full: Callable[[str],
                             [[t for _, t in document_fields(r, province_full)] for r in plan.old],
                             [n for n, r in enumerate(records) if r.id in fresh])
         del old_entries
-    spell, cut_name = _completion_memo(cache, spelled, read, cut)
+    spell, cut_name = _completion_memo(cache, spelled, read, cut, named or {})
     holders, release = (_holders(gen, records, cache.docs if cache is not None else None)
                         if previous is not None else (None, lambda: None))
     counted: dict[str, int] = {}
@@ -465,25 +489,32 @@ def _holders(generation: Path, records: list[Record],
     return holders, reader.close
 
 
-def _completion_memo(cache: CorpusCache | None, spelled: dict[str, str], read,
-                     cut) -> tuple[Callable[[str], str], Callable[[str], list[str]]]:
+def _completion_memo(cache: CorpusCache | None, spelled: dict[str, str], read, cut,
+                     named: dict[str, tuple[tuple[str, ...], str]]
+                     ) -> tuple[Callable[[str], str], Callable[[str], list[str]]]:
     """The spelling and the words of a text for the completion table: spellings from the
     previous table (`spelled`), words from the cache's memo (names repeat from one build to
-    the next); computed (and memoized) when they are not there."""
+    the next), either from what indexing made (`named`: text → its words and spelling);
+    computed (and memoized) when they are not there."""
     def spell(text: str) -> str:
         found = spelled.get(text)
         if found is None:
-            found = spelled[text] = " ".join(syllables_of(text, read))
+            made = named.get(text)
+            found = spelled[text] = made[1] if made is not None else " ".join(syllables_of(text, read))
         return found
 
+    def words_of(text: str) -> tuple[str, ...]:
+        made = named.get(text)
+        return made[0] if made is not None else tuple(cut(text))
+
     if cache is None:
-        return spell, (lambda text: list(cut(text)))
+        return spell, (lambda text: list(words_of(text)))
     words, used_words = cache.words, cache.used_words
 
     def cut_words(text: str) -> list[str]:
         found = words.get(text)
         if found is None:
-            found = words[text] = tuple(cut(text))
+            found = words[text] = words_of(text)
         used_words.add(text)
         return list(found)
 

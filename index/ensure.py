@@ -206,7 +206,8 @@ def _build(index_dir: Path, gen: Path, prev_gen: Path | None, kept: list[AddedLi
     code = code_fingerprint()
     # The previous build's corpus work, for a change of lists; a plain build starts afresh.
     cache = read_cache(prev_gen if (extra or remove) else None, code)
-    corpus = load_corpus(extra_tables=[(gen / a.file, a.origin) for a in lists], cache=cache)
+    # The `related` links wait (corpus.link): build_index runs them while a worker indexes records.
+    corpus = load_corpus(extra_tables=[(gen / a.file, a.origin) for a in lists], cache=cache, link_later=True)
     for problem in corpus.problems:
         if log:
             log(f"clsearch: warning: {problem}")
@@ -227,7 +228,7 @@ def _build(index_dir: Path, gen: Path, prev_gen: Path | None, kept: list[AddedLi
                          list_titles=titles, programs=manifest.programs,
                          inputs=stat_signature(seed_files() + files),
                          base=prev_gen if (extra or remove) else None, code=code,
-                         progress=progress, cache=cache)
+                         progress=progress, cache=cache, link=corpus.link)
     return report
 
 

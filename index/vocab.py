@@ -9,11 +9,14 @@ that `index.analysis.segment` reuses for queries, so the query path never loads 
 from __future__ import annotations
 
 import logging
+import re
 import warnings
 from pathlib import Path
 
 from index.analysis import han_chars
 from index.dictionaries import load_domain_words
+
+_ENG = re.compile("[a-zA-Z0-9]", re.U)  # jieba's re_eng
 
 
 def make_tokenizer(cache_dir: Path):
@@ -31,7 +34,123 @@ def make_tokenizer(cache_dir: Path):
     tok.initialize()
     for word, freq, tag in load_domain_words():  # our loader: jieba's would read comments as words
         tok.add_word(word, freq, tag)
+    # Its dictionary is final: cut blocks with the ends of texts that recur remembered.
+    routes = SuffixRoutes(tok.FREQ, tok.total)
+    tok._Tokenizer__cut_DAG_NO_HMM = routes.cut
+    plain = tok.lcut
+
+    def lcut(sentence, cut_all=False, HMM=True, use_paddle=False):  # noqa: N803 (jieba's names)
+        if cut_all or HMM or use_paddle or not isinstance(sentence, str):
+            return plain(sentence, cut_all=cut_all, HMM=HMM, use_paddle=use_paddle)
+        return routes.lcut(sentence)
+
+    tok.lcut = lcut
     return tok
+
+
+class SuffixRoutes:
+    """jieba's cut of a block without HMM (`Tokenizer.__cut_DAG_NO_HMM`), the same words, with
+    the best routes through the ends of blocks remembered.
+
+    jieba picks, from each offset, the word that maximises the log frequency of the rest of
+    the block, working back from its end: what it decides at an offset depends only on the
+    text from there on. Names end alike (…袜业产业集群, …高新区锂电产业集群): the routes
+    through such an end are taken from the last block that had it, and only the offsets
+    before it are worked out. The dictionary (`freq`, `total`) must not change after this
+    is made.
+    """
+
+    LIMIT = 1 << 14  # ends remembered (each a few hundred bytes)
+
+    def __init__(self, freq: dict[str, int], total: int):
+        import math
+
+        self._freq = freq
+        self._logtotal = math.log(total)
+        self._log = math.log
+        self._ends: dict[str, tuple[list[float], list[int]]] = {}  # an end → its values and next ends
+
+    def routes(self, sentence: str) -> tuple[list[float], list[int], int]:
+        """jieba's ``route`` of a block: for each offset, the best log probability of the rest
+        (one more entry, 0, at the end) and where the first word of that rest ends
+        (inclusive); the ends from the third value on are relative to it (a remembered end's)."""
+        n = len(sentence)
+        ends = self._ends
+        start, tail = n, None
+        for k in range(1, n):  # the longest remembered end
+            tail = ends.get(sentence[k:])
+            if tail is not None:
+                start = k
+                break
+        if tail is None:
+            values, nexts = [0.0] * (n + 1), [0] * n
+        else:
+            values, nexts = [0.0] * start + tail[0], [0] * start + tail[1]
+        freq, logtotal, log = self._freq, self._logtotal, self._log
+        for idx in range(start - 1, -1, -1):
+            # jieba's get_DAG at idx: where the dictionary's words starting here end
+            ends_here = []
+            i = idx
+            frag = sentence[idx]
+            while i < n and frag in freq:
+                if freq[frag]:
+                    ends_here.append(i)
+                i += 1
+                frag = sentence[idx:i + 1]
+            if not ends_here:
+                ends_here.append(idx)
+            values[idx], nexts[idx] = max((log(freq.get(sentence[idx:x + 1]) or 1) - logtotal + values[x + 1], x)
+                                          for x in ends_here)
+        first = nexts[0] + 1 if start > 0 else n  # the rest after the first word: another block may end so
+        if 0 < first < start and len(ends) < self.LIMIT:
+            rest = sentence[first:]
+            if rest not in ends:
+                ends[rest] = (values[first:], [x - first for x in nexts[first:start]] +
+                              [x + start - first for x in nexts[start:]])
+        return values, nexts, start
+
+    def lcut(self, text: str) -> list[str]:
+        """jieba's ``Tokenizer.lcut(text, HMM=False)``: its blocks of hanzi and letters cut
+        (`cut`), spaces kept, anything else a character at a time."""
+        import jieba
+
+        han, skip = jieba.re_han_default, jieba.re_skip_default
+        words: list[str] = []
+        for block in han.split(text):
+            if not block:
+                continue
+            if han.match(block):
+                words += self.cut(block)
+            else:
+                for x in skip.split(block):
+                    if skip.match(x):
+                        words.append(x)
+                    else:
+                        words += x
+        return words
+
+    def cut(self, sentence: str) -> list[str]:
+        """The words of one block, as jieba's ``__cut_DAG_NO_HMM`` yields them."""
+        _, nexts, start = self.routes(sentence)
+        words = []
+        x = 0
+        n = len(sentence)
+        buf = ""
+        while x < n:
+            y = nexts[x] + 1 + (start if x >= start else 0)
+            word = sentence[x:y]
+            if len(word) == 1 and _ENG.match(word):  # jieba's re_eng
+                buf += word
+                x = y
+            else:
+                if buf:
+                    words.append(buf)
+                    buf = ""
+                words.append(word)
+                x = y
+        if buf:
+            words.append(buf)
+        return words
 
 
 def words_of(tokenizer, text: str) -> list[str]:

@@ -3,16 +3,17 @@ does the rest.
 
 Preparing a record (jieba, pypinyin, the stored document, its terms) is pure and costs ~1 ms;
 writing it is cheap. So a worker process, forked once the tokenizer and the reader are loaded
-(their caches come along), prepares the last share of the records: their postings
-(`index.segment.Postings`, numbered where they will sit), their stored and column values, and
-their lexicon counts. It hands them back in one pickle file; this process, done with its own
-share, adds them to its segment writer and its lexicon after its own. The index is the one a
-single process writes, byte for byte: the same documents in the same order, the same postings,
-the same counts in the same insertion order.
+(their caches come along), prepares records from the end of the list while this process
+first does what indexing does not need (the `related` links) and then takes records from the
+start, a chunk at a time, until the two meet (`_Claims`): neither waits for the other, however
+the machine is loaded. The worker collects its records' postings (`index.segment.Postings`,
+numbered where they will sit), their stored and column values, and their lexicon counts, and
+hands them back in one pickle file; this process adds them to its segment writer and its
+lexicon after its own. The index is the one a single process writes, byte for byte: the same
+documents in the same order, the same postings, the same counts in the same insertion order.
 
-If the worker cannot be started or fails, this process prepares its share itself: slower,
-never different.
-"""
+If the worker cannot be started or fails, this process prepares its records itself: slower,
+never different."""
 
 from __future__ import annotations
 
@@ -29,8 +30,7 @@ from index.records import Record
 from index.segment import Postings, SegmentBuilder
 
 PARALLEL_MIN = 4000  # records below which one process prepares them all (a fork is not free)
-OWN_SHARE = 0.5  # of the records, what this process prepares (the worker also pickles its share, then
-# writes the record tables while this process commits; a third writes the word tables: `beside`)
+CHUNK_MIN, CHUNK_MAX = 100, 1000  # records claimed at a time (fewer as the two sides meet)
 PROGRESS_EVERY = 1000
 
 IndexOne = Callable[[Record, LexiconBuilder], dict[str, Any]]
@@ -42,55 +42,114 @@ def _forkable() -> bool:
             and (os.cpu_count() or 1) >= 2)
 
 
+class _Claims:
+    """The records not yet claimed, ``[low, high)``, shared by this process (which claims
+    from the start) and the worker (from the end) until they meet: each side does as much
+    as its speed allows, whatever else it has to do (no fixed share)."""
+
+    def __init__(self, ctx: Any, n: int):
+        self._bounds = ctx.RawArray("q", [0, n])
+        self._lock = ctx.Lock()
+        self._n = n
+
+    @staticmethod
+    def _size(low: int, high: int) -> int:
+        return max(CHUNK_MIN, min(CHUNK_MAX, (high - low) // 8))
+
+    def low(self) -> tuple[int, int] | None:
+        """The next records from the start (this process), or None when none are left."""
+        with self._lock:
+            low, high = self._bounds
+            if low >= high:
+                return None
+            self._bounds[0] = end = min(high, low + self._size(low, high))
+            return low, end
+
+    def high(self) -> tuple[int, int] | None:
+        """The next records from the end (the worker), or None when none are left."""
+        with self._lock:
+            low, high = self._bounds
+            if low >= high:
+                return None
+            self._bounds[1] = start = max(low, high - self._size(low, high))
+            return start, high
+
+    def claimed(self) -> int:
+        """How many records either side has taken."""
+        low, high = self._bounds
+        return int(low + self._n - high)
+
+
 def index_records(writer: SegmentBuilder, records: Sequence[Record], index_one: IndexOne,
                   lex: LexiconBuilder, scratch: Path, status: Callable[[str], None],
-                  then: Callable[[], None] | None = None) -> Then:
+                  then: Callable[[], None] | None = None, first: Callable[[], None] | None = None,
+                  memo: dict[str, Any] | None = None) -> Then:
     """Add `records`, in order, to `writer` and their counts to `lex` (see the module doc).
 
     `index_one(record, lexicon)`: the record's Whoosh field values, counting its lexicon
     entries into `lexicon`. `scratch`: a directory for the worker's pickle (removed after).
-    `then`: more work that needs none of this process's results (tables written from the
-    records); the worker does it after its share. Returns a `Then`: its `finish()` waits for
-    that work (or does it here if the worker did not); `stop()` abandons it.
+    `first`: work for this process that indexing does not need (the `related` links): done
+    here after the worker has started, before this process takes records. `then`: more work
+    that needs none of this process's results (tables written from the records), done after
+    `first` in another forked process. `memo`: a dict that `index_one` fills (texts' cuts
+    and spellings for the completion table): the worker's entries are added to it. Returns
+    a `Then`: its `finish()` waits for `then` (or does it here if no process did it);
+    `stop()` abandons it.
     """
     then = then or (lambda: None)
     n = len(records)
-    own = n if n < PARALLEL_MIN or not _forkable() else int(n * OWN_SHARE)
     out = scratch / f".worker-{os.getpid()}.pickle"
-    worker = None
-    if own < n:
+    worker = claims = None
+    if n >= PARALLEL_MIN and _forkable():
         ctx = multiprocessing.get_context("fork")
-        worker = ctx.Process(target=_work, args=(records[own:], writer.docnum + own, index_one,
-                                                 writer.schema, out, then), daemon=True)
+        claims = _Claims(ctx, n)
+        worker = ctx.Process(target=_work, args=(records, writer.docnum, index_one, writer.schema, out,
+                                                 claims, memo), daemon=True)
         try:
             worker.start()
         except OSError:  # no fork today (memory, process limits): one process does it all
-            worker, own = None, n
+            worker = claims = None
+    after = None
     try:
-        for done, record in enumerate(records[:own]):
-            if done % PROGRESS_EVERY == 0:
-                status(f"indexing records: {done:,} of {n:,}")
-            writer.add_terms(index_one(record, lex))
-        part = None
+        if first is not None:
+            first()
+        after = beside(then, n) if worker is not None else Then(None, then)
+        if claims is None:
+            for done, record in enumerate(records):
+                if done % PROGRESS_EVERY == 0:
+                    status(f"indexing records: {done:,} of {n:,}")
+                writer.add_terms(index_one(record, lex))
+            return after
+        own = 0
+        while (got := claims.low()) is not None:
+            start, end = got
+            status(f"indexing records: {claims.claimed() - (end - start):,} of {n:,}")
+            for record in records[start:end]:
+                writer.add_terms(index_one(record, lex))
+            own = end
+        status(f"indexing records: {own:,} of {n:,}, waiting for the other process")
+        while not out.exists() and worker is not None and worker.is_alive():
+            worker.join(0.02)
+        part = _load(out)
+        out.unlink(missing_ok=True)
         if worker is not None:
-            status(f"indexing records: {own:,} of {n:,}, waiting for the other process")
-            while not out.exists() and worker.is_alive():
-                worker.join(0.02)
-            part = _load(out)
-            out.unlink(missing_ok=True)
-        if part is None:  # no worker, or it failed: prepare its share here
+            worker.join()  # it ends once its file is written
+        if part is None or part[0] != own:  # the worker failed: its records are done here
             for record in records[own:]:
                 writer.add_terms(index_one(record, lex))
         else:
-            values, postings, counted = part
+            _, values, postings, counted, memo_theirs = part
             writer.add_prepared(values, postings)
             lex.merge(counted)
+            if memo is not None:
+                memo.update(memo_theirs)
     except BaseException:
         _stop(worker)
+        if after is not None:
+            after.stop()
         out.unlink(missing_ok=True)
         raise
-
-    return Then(worker, then)
+    return after
 
 
 def in_two(task: Callable[[Any], Any], here: Any, there: Any) -> tuple[Any, Any]:
@@ -178,22 +237,35 @@ def _stop(worker: Any) -> None:
         worker.join()
 
 
-def _work(records: Sequence[Record], first: int, index_one: IndexOne, schema: Any, out: Path,
-          then: Callable[[], None]) -> None:
-    """In the worker: prepare `records` (document numbers from `first`), pickle the result,
-    then do `then`."""
-    lex = LexiconBuilder()
-    postings = Postings(schema)
-    values = [postings.add(index_one(record, lex), first + i) for i, record in enumerate(records)]
+def _work(records: Sequence[Record], base: int, index_one: IndexOne, schema: Any, out: Path,
+          claims: _Claims, memo: dict[str, Any] | None) -> None:
+    """In the worker: prepare records claimed from the end of `records` (document numbers
+    from `base`) until none are left, and pickle the result: where its records start, their
+    stored values, postings and lexicon counts in record order, and `memo`."""
+    parts = []
+    while (got := claims.high()) is not None:
+        start, end = got
+        lex = LexiconBuilder()
+        postings = Postings(schema)
+        values = [postings.add(index_one(records[i], lex), base + i) for i in range(start, end)]
+        parts.append((start, values, postings, lex))
+    parts.reverse()  # claimed from the end: record order now
+    if parts:
+        start, values, postings, lex = parts[0]
+        for _, more_values, more_postings, more_lex in parts[1:]:
+            values += more_values
+            postings.extend(more_postings)
+            lex.merge(more_lex)
+    else:
+        start, values, postings, lex = len(records), [], Postings(schema), LexiconBuilder()
+    del parts
     tmp = out.with_suffix(".tmp")
     with open(tmp, "wb") as fp:
-        pickle.dump((values, postings, lex), fp, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((start, values, postings, lex, memo or {}), fp, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, out)
-    del values, postings, lex
-    then()
 
 
-def _load(path: Path) -> tuple[list[dict[str, Any]], Postings, LexiconBuilder] | None:
+def _load(path: Path) -> tuple[int, list[dict[str, Any]], Postings, LexiconBuilder, dict[str, Any]] | None:
     try:
         with open(path, "rb") as fp:
             return pickle.load(fp)

@@ -40,7 +40,7 @@ from index.format import FIELD_RANK, FieldKind, Spot
 from search.bits import EMPTY, Bits, intersection, union
 from search.match import LEAST_EXACTNESS, PART_OF_WORD, Doc
 from search.match import quick_check, spelled_run
-from search.plans import Lazy
+from search.plans import Lazy, bits_bytes
 from search.query import HAN, INITIAL, Alternative, ParsedQuery, Token, Unit
 from search.rank import Ranked, TermRoles, evaluate
 
@@ -415,11 +415,18 @@ class Prepared:
     for every request of the query with the same candidates (no filter): the searcher keeps
     it with the query's plan."""
 
-    __slots__ = ("stream", "places", "term_alts", "required_checks", "buckets", "by_term", "members")
+    __slots__ = ("stream", "places", "term_alts", "required_checks", "buckets", "by_term", "members", "_count")
 
     def __init__(self, parsed: ParsedQuery, alt_docs: Mapping[int, AbstractSet[int]],
                  candidates: AbstractSet[int], roles: TermRoles, spots: Spots | None = None,
-                 exact: Exact | None = None):
+                 exact: Exact | None = None, weigh: Callable[[int], None] | None = None):
+        """`weigh(nbytes)` is told the size of every set it keeps (`plans.bits_bytes`), as it
+        makes them: the searcher counts them in its plans' memory budget."""
+        def count(ids: Bits) -> Bits:
+            if weigh is not None:
+                weigh(bits_bytes(ids))
+            return ids
+
         def docs_of(alt: Alternative) -> AbstractSet[int]:
             return alt_docs.get(id(alt), EMPTY)
 
@@ -437,7 +444,7 @@ class Prepared:
                     if first + k in places:
                         place_docs[first + k] = _union([docs_of(a) for a in term.alternatives]) | whole
                 first += len(tok.parts)
-            stream = candidates & intersection(place_docs.values())
+            stream = count(candidates & intersection(place_docs.values()))
         self.stream: Bits = stream
         self.places = places
 
@@ -461,18 +468,23 @@ class Prepared:
         def streamed(alt: Alternative) -> AbstractSet[int]:
             ids = within.get(id(alt))
             if ids is None:
-                ids = within[id(alt)] = docs_of(alt) if stream is candidates else docs_of(alt) & stream
+                ids = within[id(alt)] = docs_of(alt) if stream is candidates else count(Bits.of(docs_of(alt)) & stream)
             return ids
 
-        self.buckets: Lazy[tuple[Key, Bits]] = Lazy(buckets(parsed, streamed, stream, spots, exact))
+        def counted(items: Iterator[tuple[Key, Bits]]) -> Iterator[tuple[Key, Bits]]:
+            for key, ids in items:
+                yield key, count(ids)
+
+        self.buckets: Lazy[tuple[Key, Bits]] = Lazy(counted(buckets(parsed, streamed, stream, spots, exact)))
         self.by_term: dict[int, Bits] | None = None  # `_term_docs`, when first needed
+        self._count = count
         # id(alternative) → its documents as bytes (`Bits.bytes`): membership at one byte read.
         self.members: dict[int, bytes] = {}
 
     def term_docs(self, parsed: ParsedQuery, docs_of: Callable[[Alternative], AbstractSet[int]]) -> dict[int, Bits]:
         by_term = self.by_term
         if by_term is None:
-            by_term = self.by_term = _term_docs(parsed, docs_of)
+            by_term = self.by_term = {t: self._count(ids) for t, ids in _term_docs(parsed, docs_of).items()}
         return by_term
 
 

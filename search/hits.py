@@ -8,11 +8,13 @@ serialise as their plain names ("exact", "pinyin" …).
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
+from operator import itemgetter
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, TypeVar
 
-from index.format import Channel, StoredDoc
+from index.format import Channel, FieldKind, StoredDoc
 from search.match import Match
 from search.output import mark
 from search.rank import Ranking
@@ -39,17 +41,25 @@ class Highlight(NamedTuple):
     def marked(self, open: str = TAGS[0], close: str = TAGS[1], escape: bool = True) -> str:
         """The text with matched characters between `open` and `close`: the text is
         HTML-escaped (unless `escape` is False), the caller's tags are inserted as given."""
-        return mark(self.text, self.spans, open, close, html.escape if escape else None)
+        return mark(self.text, self.spans, open, close, _escape if escape else None)
 
     def to_dict(self, tags: tuple[str, str] = TAGS) -> dict[str, Any]:
         """``{"field", "text", "spans": [[start, end, channel], ...], "marked"}``."""
         name = _NAMES.get
-        return {"field": str(self.field), "text": self.text,
-                "spans": [[sp.start, sp.end, name(sp.channel) or str(sp.channel)] for sp in self.spans],
-                "marked": mark(self.text, self.spans, tags[0], tags[1], html.escape)}
+        field, text, spans = self
+        return {"field": name(field) or str(field), "text": text,
+                "spans": [[start, end, name(channel) or str(channel)] for start, end, channel in spans],
+                "marked": mark(text, spans, tags[0], tags[1], _escape)}
 
 
-_NAMES: dict[Any, str] = {c: str(c) for c in Channel}  # str(channel) without a Python call
+_NAMES: dict[Any, str] = {c: str(c) for c in (*Channel, *FieldKind)}  # str(c) without a Python call
+_SPECIAL = re.compile("[&<>\"']").search
+
+
+def _escape(text: str) -> str:
+    """`html.escape(text)`, without its five replacements when nothing needs escaping (most
+    names)."""
+    return html.escape(text) if _SPECIAL(text) else text
 
 
 @dataclass(frozen=True)
@@ -131,10 +141,13 @@ class Hit:
         """JSON-able: the `HIT_KEYS`, and unless `highlights` is False each matched field's
         spans and marked text (`tags` around matches, the text HTML-escaped)."""
         v = self.__dict__
-        d: dict[str, Any] = {k: v[k] for k in HIT_KEYS}
-        d["matched"] = list(self.matched)
+        d: dict[str, Any] = {  # HIT_KEYS, in their order
+            "id": v["id"], "name": v["name"], "score": v["score"], "aliases": v["aliases"],
+            "province": v["province"], "city": v["city"], "district": v["district"],
+            "builder": v["builder"], "type": v["type"], "program": v["program"], "year": v["year"],
+            "lists": v["lists"], "list_titles": v["list_titles"], "matched": list(v["matched"])}
         if highlights:
-            d["highlights"] = [h.to_dict(tags) for h in self.highlights]
+            d["highlights"] = [h.to_dict(tags) for h in v["highlights"]]
         return d
 
 
@@ -202,7 +215,10 @@ class Results:
 def make_hit(doc: StoredDoc, ranking: Ranking | None, matches: list[Match], rule: str,
              title: Callable[[str], str] = lambda key: key, matched: tuple[str, ...] = ()) -> Hit:
     """A `Hit` from a ranked document, its matches, and the rule that placed it; with no
-    `ranking`, a browsed document (score 0, no highlights). `title` names a list."""
+    `ranking`, a browsed document (score 0, no highlights). `title` names a list.
+
+    Its `explain` is made when first read (`_Why`): a page of the API asks for it only with
+    ``explain=true``."""
     by_field: dict[int, list[Span]] = {}
     for m in matches:
         spans = by_field.get(m.field)
@@ -210,27 +226,77 @@ def make_hit(doc: StoredDoc, ranking: Ranking | None, matches: list[Match], rule
             spans = by_field[m.field] = []
         start = m.start
         if m.synonym:
-            spans += [Span(start + k, start + k + 1, Channel.SYNONYM) for k in range(len(m.channels))]
+            spans += [_new(Span, (k, k + 1, _SYNONYM)) for k in range(start, start + len(m.channels))]
         else:
-            spans += [Span(start + k, start + k + 1, channel) for k, channel in enumerate(m.channels)]
+            spans += [_new(Span, (k, k + 1, channel)) for k, channel in enumerate(m.channels, start)]
     fields = doc.fields
     highlights = tuple(
-        Highlight(fields[f].kind, fields[f].text, tuple(sorted(spans, key=_span_start)))
+        _new(Highlight, (fields[f].kind, fields[f].text,
+                         tuple(spans) if len(spans) == 1 else tuple(sorted(spans, key=_START))))
         for f, spans in sorted(by_field.items()))
-    explain = None if ranking is None else _frozen(Explain, {
-        "placed_by": rule, "rules": ranking, "matches": tuple(_frozen(ExplainMatch, {
-            "field": m.kind, "text": fields[m.field].text[m.start:m.end], "reading": m.label,
-            "channels": m.channels, "typos": m.typos, "synonym": m.synonym}) for m in matches)})
-    return _frozen(Hit, {
-        "id": doc.id, "name": doc.name, "score": ranking.score() if ranking else 0.0,
+    values = {
+        "id": doc.id, "name": doc.name, "score": _score(ranking) if ranking else 0.0,
         "aliases": list(doc.aliases), "province": doc.province, "city": doc.city,
         "builder": doc.builder, "type": doc.type, "program": doc.program, "lists": list(doc.lists),
-        "district": doc.district, "year": doc.year, "list_titles": [title(k) for k in doc.lists],
-        "highlights": highlights, "explain": explain, "matched": matched})
+        "district": doc.district, "year": doc.year, "list_titles": _titles(doc, title),
+        "highlights": highlights, "matched": matched}
+    if ranking is None:
+        values["explain"] = None
+    else:
+        values["_why"] = (rule, ranking, matches, fields)
+    return _frozen(Hit, values)
 
 
-def _span_start(span: Span) -> int:
-    return span.start
+class _Why:
+    """`Hit.explain`, made from what `make_hit` kept (the rule, ranking, matches and fields)
+    the first time it is read, then kept in the hit like any field (what was kept for it is
+    dropped then)."""
+
+    def __get__(self, hit: Hit | None, owner: type | None = None) -> Explain | None:
+        if hit is None:
+            return None  # the field's default, read on the class
+        v = hit.__dict__
+        found = v.get("explain", _MISSING)
+        if found is not _MISSING:
+            return found  # type: ignore[no-any-return]
+        why = v.get("_why")
+        if why is None:  # none kept, or another thread has just made it
+            return v.get("explain")
+        rule, ranking, matches, fields = why
+        explain = _frozen(Explain, {
+            "placed_by": rule, "rules": ranking, "matches": tuple(_frozen(ExplainMatch, {
+                "field": m.kind, "text": fields[m.field].text[m.start:m.end], "reading": m.label,
+                "channels": m.channels, "typos": m.typos, "synonym": m.synonym}) for m in matches)})
+        v["explain"] = explain
+        v.pop("_why", None)
+        return explain
+
+
+Hit.explain = _Why()  # type: ignore[assignment]  # the dataclass' own __init__ still sets it
+_MISSING = object()
+_SYNONYM = Channel.SYNONYM
+_START = itemgetter(0)
+_new = tuple.__new__  # a NamedTuple without its Python-level __new__
+_SCORES: dict[Ranking, float] = {}  # Ranking.score of the rankings seen (few distinct ones)
+
+
+def _score(ranking: Ranking) -> float:
+    score = _SCORES.get(ranking)
+    if score is None:
+        if len(_SCORES) >= 4096:
+            _SCORES.clear()
+        score = _SCORES[ranking] = ranking.score()
+    return score
+
+
+def _titles(doc: StoredDoc, title: Callable[[str], str]) -> list[str]:
+    """The titles of the document's lists, kept in the (cached, per generation) document
+    while `title` is the same."""
+    kept = doc.__dict__.get("_list_titles")
+    if kept is None or kept[0] != title:
+        kept = (title, [title(k) for k in doc.lists])
+        doc.__dict__["_list_titles"] = kept
+    return list(kept[1])
 
 
 T = TypeVar("T")

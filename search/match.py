@@ -130,6 +130,9 @@ class _Shape(NamedTuple):
     where: frozenset[str] | None  # position keys where the first unit may start (None: anywhere)
     limit: int  # most typos a match may have
     least: tuple[int, int]  # least (typos, exactness) any match can have: none beats it
+    # One-letter initials (qc, jq): every start `letters` finds matches each unit through
+    # `Channel.INITIALS` (the letter is the usual reading's first): these channels, no test.
+    spelled: tuple[Channel, ...] | None
 
 
 # Per unit kind, the least exactness of its channels at no typo (`CHANNEL_COST`; a typo channel
@@ -158,8 +161,9 @@ def _shape(alt: Alternative) -> _Shape:
     if units and all(u.text and (u.kind in (INITIAL, PREFIX) or (u.kind == FULL and not allow)) for u in units):
         letters = "".join(u.text[0] for u in units)
     least = (alt.typos, sum(LEAST_EXACTNESS.get(u.kind, 0) for u in units))
+    spelled = (Channel.INITIALS,) * len(units) if spelled_run(alt) else None
     shape = _Shape(exact_han, allow, abbreviation, letters, _start_keys(units[0], allow) if units else None,
-                   max(alt.budget, alt.typos), least)
+                   max(alt.budget, alt.typos), least, spelled)
     if len(_SHAPES) >= _MAX_SHAPES:
         _SHAPES.clear()
     _SHAPES[id(alt)] = (alt, shape)
@@ -183,7 +187,9 @@ def align(alt: Alternative, doc: Doc) -> Match | None:
     least_typos, least_exact = shape.least
     # The best so far, compared as `Match.sort_key` (the synonym flag is the alternative's).
     best_key: tuple[int, int, int, int] | None = None
-    best_at: tuple[int, MatchField, list[Channel]] | None = None
+    best_at: tuple[int, MatchField, Sequence[Channel]] | None = None
+    fixed = shape.spelled
+    fixed_exact = sum(CHANNEL_COST[ch][1] for ch in fixed) if fixed is not None else 0
     for fi, field in enumerate(doc.fields):
         if alt.kinds and field.kind not in alt.kinds:
             continue
@@ -195,37 +201,43 @@ def align(alt: Alternative, doc: Doc) -> Match | None:
             if start > last_start:
                 break
             typos = alt.typos
-            exact = 0
-            channels: list[Channel] = []
-            for k in range(m):
-                ch = unit_channel(units[k], chars[start + k], allow and typos < alt.budget)
-                if ch is None:
-                    break
-                t, e = CHANNEL_COST[ch]
-                typos += t
-                exact += e
-                channels.append(ch)
+            channels: Sequence[Channel]
+            if fixed is not None:
+                exact = fixed_exact
+                channels = fixed
             else:
-                if typos > limit:
+                exact = 0
+                channels = []
+                for k in range(m):
+                    ch = unit_channel(units[k], chars[start + k], allow and typos < alt.budget)
+                    if ch is None:
+                        break
+                    t, e = CHANNEL_COST[ch]
+                    typos += t
+                    exact += e
+                    channels.append(ch)
+                if len(channels) < m:
+                    continue  # a unit does not match here
+            if typos > limit:
+                continue
+            if alt.words and _fragment(bounds, start, m) and field.text[start:start + m] not in alt.words:
+                # The letters spell a corpus word (lidianchi: 锂电池) and matched other
+                # characters read the same inside another word (力电池 of 动力电池): not the
+                # word typed, as a homophone is not.
+                typos += 1
+            if start not in bounds:  # ends may fall inside a word: type-ahead
+                if m > 1 and (m <= 2 or typos) and any(b in bounds for b in range(start + 1, start + m)):
+                    # From inside one word into the next, a short or mistyped match is a
+                    # coincidence (合肥|基于 is not feiji); a long one is not (针纺织|服装).
                     continue
-                if alt.words and _fragment(bounds, start, m) and field.text[start:start + m] not in alt.words:
-                    # The letters spell a corpus word (lidianchi: 锂电池) and matched other
-                    # characters read the same inside another word (力电池 of 动力电池): not the
-                    # word typed, as a homophone is not.
-                    typos += 1
-                if start not in bounds:  # ends may fall inside a word: type-ahead
-                    if (m <= 2 or typos) and any(b in bounds for b in range(start + 1, start + m)):
-                        # From inside one word into the next, a short or mistyped match is a
-                        # coincidence (合肥|基于 is not feiji); a long one is not (针纺织|服装).
-                        continue
-                    exact += PART_OF_WORD
-                elif abbreviation and start + m not in bounds:
-                    exact += 1  # abbreviations stand for whole words: jdz is 景德镇, not 静电|植绒
-                key = (typos, exact, rank, start)
-                if best_key is None or key < best_key:
-                    best_key, best_at = key, (fi, field, channels)
-                    if typos == least_typos and exact == least_exact:
-                        break  # no later start of this field can do better
+                exact += PART_OF_WORD
+            elif abbreviation and start + m not in bounds:
+                exact += 1  # abbreviations stand for whole words: jdz is 景德镇, not 静电|植绒
+            key = (typos, exact, rank, start)
+            if best_key is None or key < best_key:
+                best_key, best_at = key, (fi, field, channels)
+                if typos == least_typos and exact == least_exact:
+                    break  # no later start of this field can do better
         if (best_key is not None and best_key[0] == least_typos and best_key[1] == least_exact
                 and best_key[2] == 0):
             break  # the best possible, in the name (the one field of rank 0)

@@ -15,6 +15,7 @@ from collections import OrderedDict
 from collections.abc import Hashable, Iterator
 from typing import Any, Generic, TypeVar
 
+from search.bits import Bits
 from search.candidates import AltDocs
 from search.query import ParsedQuery
 
@@ -31,15 +32,22 @@ class Plan:
     the plan keeps alive). `page` holds best-first ranking's query-only preparation when no
     filter applies (`search.bounds.Prepared`), made on first use."""
 
-    __slots__ = ("parsed", "tight", "alt_docs", "page", "size")
+    __slots__ = ("key", "parsed", "tight", "alt_docs", "page", "size")
+    # `size` counts the bitsets the plan holds, `page`'s as they are made (`Plans.grow`).
 
-    def __init__(self, parsed: ParsedQuery, tight: ParsedQuery, alt_docs: AltDocs):
+    def __init__(self, key: Hashable, parsed: ParsedQuery, tight: ParsedQuery, alt_docs: AltDocs):
+        self.key = key
         self.parsed = parsed
         self.tight = tight
         self.alt_docs = alt_docs
         self.page: Any = None
         # Each bitset at most twice (its int and, once a membership is tested, its bytes).
-        self.size = _OVERHEAD + sum(2 * ((b.v.bit_length() >> 3) + 64) for b in alt_docs.values())
+        self.size = _OVERHEAD + sum(2 * bits_bytes(b) for b in alt_docs.values())
+
+
+def bits_bytes(b: Bits) -> int:
+    """About what a bitset holds in memory, its int (not its cached bytes)."""
+    return (b.v.bit_length() >> 3) + 64
 
 
 class Plans:
@@ -62,9 +70,22 @@ class Plans:
                 self._plans.move_to_end(key)
             return plan
 
-    def put(self, key: Hashable, plan: Plan) -> Plan:
-        """Keep `plan` (unless it alone is over the budget); returns the plan kept for `key`
+    def grow(self, plan: Plan, nbytes: int) -> None:
+        """Count `nbytes` more for `plan`: what its `page` made since. The least recently used
+        plans go if that is over the budget (`plan` too, if alone it is)."""
+        with self._lock:
+            if self._plans.get(plan.key) is not plan:
+                return  # dropped meanwhile: nothing of it is counted any more
+            plan.size += nbytes
+            self._bytes += nbytes
+            while self._plans and self._bytes > self.max_bytes:
+                _, old = self._plans.popitem(last=False)
+                self._bytes -= old.size
+
+    def put(self, plan: Plan) -> Plan:
+        """Keep `plan` (unless it alone is over the budget); returns the plan kept for its key
         (another thread's, if it made one meanwhile)."""
+        key = plan.key
         with self._lock:
             found = self._plans.get(key)
             if found is not None:
@@ -116,4 +137,4 @@ class Lazy(Generic[T]):
                     raise
 
 
-__all__ = ["Plan", "Plans", "Lazy", "PLAN_CACHE_BYTES", "PLAN_CACHE_ENTRIES"]
+__all__ = ["Plan", "Plans", "Lazy", "PLAN_CACHE_BYTES", "PLAN_CACHE_ENTRIES", "bits_bytes"]

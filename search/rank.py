@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 from index.format import FIELD_RANK, UNKNOWN_FIELD_RANK
-from search.match import Doc, Match, best_match
+from search.match import Doc, Match, align
 from search.query import Alternative, ParsedQuery
 
 RULES = ("terms", "typos", "synonyms", "proximity", "field", "exactness", "length")
@@ -65,14 +65,14 @@ def evaluate(query: ParsedQuery, doc: Doc, possible: Callable[[Alternative], boo
     term_index = 0
     for token in query.tokens:
         n = len(token.parts)
-        whole = best_match([a for a in token.whole if possible(a)], doc) if n > 1 else None
+        whole = _best(token.whole, doc, possible) if n > 1 else None
         if whole is not None:
             matches.append(whole)
             matched_terms.update(range(term_index, term_index + n))
         else:
             found = 0
             for k, term in enumerate(token.parts):
-                m = best_match([a for a in term.alternatives if possible(a)], doc)
+                m = _best(term.alternatives, doc, possible)
                 if m is not None:
                     matches.append(m)
                     matched_terms.add(term_index + k)
@@ -81,6 +81,10 @@ def evaluate(query: ParsedQuery, doc: Doc, possible: Callable[[Alternative], boo
         term_index += n
     if not matches:
         return None
+    if len(matches) == 1:  # the usual case (one term, or a token matched whole): no gaps
+        m = matches[0]
+        return Ranking(len(matched_terms), m.typos, int(m.synonym), extra_pieces,
+                       FIELD_RANK.get(m.kind, UNKNOWN_FIELD_RANK), m.exactness, len(doc.name)), matches, matched_terms
     gaps = 0
     ordered = sorted(matches, key=lambda m: (m.field, m.start))
     for a, b in zip(ordered, ordered[1:]):
@@ -96,6 +100,17 @@ def evaluate(query: ParsedQuery, doc: Doc, possible: Callable[[Alternative], boo
         length=len(doc.name),
     )
     return ranking, matches, matched_terms
+
+
+def _best(alternatives: tuple[Alternative, ...], doc: Doc, possible: Callable[[Alternative], bool]) -> Match | None:
+    """`match.best_match` of the alternatives `possible` allows (the first of equal ones)."""
+    best: Match | None = None
+    for alt in alternatives:
+        if possible(alt):
+            m = align(alt, doc)
+            if m is not None and (best is None or m.sort_key() < best.sort_key()):
+                best = m
+    return best
 
 
 def placed_by(this: Ranking, below: Ranking | None) -> str:

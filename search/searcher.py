@@ -363,7 +363,7 @@ class Searcher:
         if plan is None:
             parsed = parse_query(text, self.lexicon, correct=correct)
             tight = tighten_homophones(parsed, self._reader, self._reader.doc, self.lexicon)
-            plan = self._plans.put(key, Plan(parsed, tight, alternative_docs(tight, self._reader)))
+            plan = self._plans.put(Plan(key, parsed, tight, alternative_docs(tight, self._reader)))
         memo[id(plan.parsed)] = (plan.parsed, plan.tight, plan.alt_docs, plan)
         return plan.parsed
 
@@ -458,7 +458,12 @@ class Searcher:
             if plan is not None and allowed is None:  # the same candidates every time: keep it
                 prepared = plan.page
                 if prepared is None:
-                    prepared = plan.page = Prepared(parsed, alt_docs, candidates, roles, spots, exact)
+                    plans, kept = self._plans, plan
+
+                    def weigh(nbytes: int) -> None:
+                        plans.grow(kept, nbytes)
+
+                    prepared = plan.page = Prepared(parsed, alt_docs, candidates, roles, spots, exact, weigh)
             return rank_page(parsed, alt_docs, candidates, need, reader.doc, ties, roles, len(ties),
                              spots, exact, reader.letters, prepared)
 

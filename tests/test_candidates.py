@@ -112,10 +112,15 @@ def test_the_facet_table_counts_as_facet_counts_does():
     fields = ["province", "city", "type", "list"]
     table = FacetTable(values, lambda f, v: Bits.of(postings.postings(f, v)).v,
                        lambda f, v: parents.get(v) if f == "city" else None, fields)
+    one_by_one = FacetTable(values, lambda f, v: Bits.of(postings.postings(f, v)).v,
+                            lambda f, v: parents.get(v) if f == "city" else None, fields)
+    one_by_one.BLOCK = 1
     for hits in ({1, 2, 3, 4, 5}, {5}, {4, 5}, {1}, set(), {9}):
         expected = facet_counts(hits, values, postings.postings, fields)
-        assert table.counts(hits) == expected
-        assert table.counts(Bits.of(hits)) == expected
+        for t, given in ((table, hits), (table, Bits.of(hits)), (one_by_one, hits)):
+            got = t.counts(given)
+            assert got == expected
+            assert [list(c.items()) for c in got.values()] == [list(c.items()) for c in expected.values()]
     assert table.counts({5}) == {"province": {"(none)": 1}, "city": {"泰州": 1}, "type": {"(none)": 1},
                                  "list": {}}
     # without the province field first, no city is skipped

@@ -59,3 +59,22 @@ def test_make_hit_sets_every_field_as_the_dataclass_would():
         assert set(vars(obj)) == {f.name for f in fields(cls)}
     assert h == Hit(**{f.name: getattr(h, f.name) for f in fields(Hit)})
     assert h.aliases is not XINYU.aliases and isinstance(h.aliases, list)
+
+
+def test_explain_is_made_when_first_read_and_then_kept():
+    h = hit_for("新余 电池", rule="proximity")
+    assert "explain" not in vars(h)  # a page of the API asks for it only with explain=true
+    e = h.explain
+    assert e is h.explain and e.placed_by == "proximity" and len(e.matches) == 2
+    assert "_why" not in vars(h)
+    assert hit_for("新余", rule="browse").explain.placed_by == "browse"
+    assert make_hit(XINYU, None, [], "browse").explain is None
+
+
+def test_list_titles_follow_the_title_function_given():
+    assert make_hit(XINYU, None, [], "browse").list_titles == ["test"]
+    titled = make_hit(XINYU, None, [], "browse", title=lambda key: f"《{key}》")
+    assert titled.list_titles == ["《test》"]
+    again = make_hit(XINYU, None, [], "browse", title=lambda key: key.upper())
+    assert again.list_titles == ["TEST"] and titled.list_titles == ["《test》"]
+    assert again.list_titles is not make_hit(XINYU, None, [], "browse", title=str.upper).list_titles

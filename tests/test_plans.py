@@ -12,37 +12,49 @@ from search.plans import Lazy, Plan, Plans
 from search.query import ParsedQuery
 
 
-def _plan(n_docs: int) -> Plan:
+def _plan(n_docs: int, key: object = "x") -> Plan:
     empty = ParsedQuery("x", ())
-    return Plan(empty, empty, {1: Bits((1 << n_docs) - 1)})
+    return Plan(key, empty, empty, {1: Bits((1 << n_docs) - 1)})
 
 
 def test_plans_keep_the_most_recent_within_their_byte_budget():
     one = _plan(80_000)  # 10,000 bytes of bitset, counted twice, plus the overhead
     plans = Plans(max_bytes=3 * one.size + 10)
     for k in range(5):
-        plans.put(k, _plan(80_000))
+        plans.put(_plan(80_000, k))
     assert len(plans) == 3 and plans.get(0) is None and plans.get(4) is not None
     plans.get(2)  # used: kept over 3, the least recently used
-    plans.put(5, _plan(80_000))
+    plans.put(_plan(80_000, 5))
     assert plans.get(2) is not None and plans.get(3) is None
 
 
 def test_plans_bound_their_number_and_refuse_a_plan_over_the_whole_budget():
     plans = Plans(max_entries=2)
     for k in range(4):
-        plans.put(k, _plan(8))
+        plans.put(_plan(8, k))
     assert len(plans) == 2 and plans.get(3) is not None
     small = Plans(max_bytes=100)
-    huge = _plan(8)
-    assert small.put("q", huge) is huge and small.get("q") is None
+    huge = _plan(8, "q")
+    assert small.put(huge) is huge and small.get("q") is None
 
 
 def test_the_first_plan_made_for_a_key_is_the_one_kept():
     plans = Plans()
-    first, second = _plan(8), _plan(8)
-    assert plans.put("q", first) is first
-    assert plans.put("q", second) is first
+    first, second = _plan(8, "q"), _plan(8, "q")
+    assert plans.put(first) is first
+    assert plans.put(second) is first
+
+
+def test_what_a_plan_makes_later_counts_in_the_budget():
+    one = _plan(8, 0)
+    plans = Plans(max_bytes=3 * one.size)
+    kept = [plans.put(_plan(8, k)) for k in range(3)]
+    plans.grow(kept[2], one.size)  # its page made sets: the least recently used plan goes
+    assert plans.get(0) is None and plans.get(1) is not None and plans.get(2) is kept[2]
+    plans.grow(_plan(8, 1), 10 ** 9)  # not the plan kept under that key: not counted
+    assert plans.get(1) is not None
+    plans.grow(kept[2], 10 ** 9)  # alone over the budget: it goes too
+    assert plans.get(2) is None and plans.get(1) is not None and len(plans) == 1
 
 
 def test_a_lazy_list_gives_every_item_to_every_walk_and_produces_each_once():

@@ -525,3 +525,42 @@ def test_completions_run_on_the_event_loop_and_searches_in_the_pool(small):
     assert get(c, "/api/search", q="cz", limit="20")["hits"]
     assert seen["search"].startswith("clsearch-search")  # under the deadline
     assert not seen["complete"].startswith("clsearch-search")  # bounded: no thread handoff
+
+
+def test_search_threads_answer_raise_and_skip_calls_nobody_waits_for():
+    import asyncio
+    import threading
+
+    from search.server import SearchThreads
+
+    threads = SearchThreads(1, "t-search")
+    ran = []
+    gate, started = threading.Event(), threading.Event()
+
+    def slow():
+        started.set()
+        gate.wait(5)
+        ran.append("slow")
+        return "late"
+
+    def boom():
+        raise ValueError("bad")
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        assert await threads.submit(loop, lambda: threading.current_thread().name) == "t-search_0"
+        with pytest.raises(ValueError, match="bad"):
+            await threads.submit(loop, boom)
+        first = threads.submit(loop, slow)
+        queued = threads.submit(loop, lambda: ran.append("queued"))
+        while not started.is_set():
+            await asyncio.sleep(0.001)
+        first.cancel()  # as the deadline does: the answer is dropped, the call runs on
+        queued.cancel()
+        gate.set()
+        assert await threads.submit(loop, lambda: "next") == "next"
+        assert first.cancelled()
+
+    asyncio.run(main())
+    threads.shutdown()
+    assert ran == ["slow"]  # the queued call was past its deadline: never run

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import index.build
+import index.segment
 import index.workers
 from index.ensure import build_from_seeds
 from index.store import check_generation, current_generation, read_meta
@@ -66,6 +67,42 @@ def test_a_failed_worker_leaves_its_work_to_this_process(tmp_path, full_index, m
     for name in TABLES:
         assert (gen / name).read_bytes() == (serial / name).read_bytes(), name
     assert whoosh_content(gen) == whoosh_content(serial)
+
+
+def test_a_worker_failing_half_way_leaves_what_it_claimed_to_this_process(tmp_path, full_index, monkeypatch):
+    parent, add = os.getpid(), index.segment.Postings.add
+    done = []
+
+    def dying(self, fields, docnum):
+        if os.getpid() != parent:
+            done.append(docnum)
+            if len(done) > 150:  # after its first chunk (100 records) and half the next
+                os._exit(3)
+        return add(self, fields, docnum)
+
+    monkeypatch.setattr(index.segment.Postings, "add", dying)
+    build_from_seeds(tmp_path / "ix")
+    gen, serial = current_generation(tmp_path / "ix"), current_generation(full_index)
+    for name in TABLES:
+        assert (gen / name).read_bytes() == (serial / name).read_bytes(), name
+    assert whoosh_content(gen) == whoosh_content(serial)
+
+
+def test_the_two_processes_claim_every_record_once_from_both_ends():
+    claims = index.workers._Claims(multiprocessing.get_context("fork"), 2500)
+    low, high = [], []
+    while True:
+        a, b = claims.low(), claims.high()
+        low += [a] if a else []
+        high += [b] if b else []
+        if not (a or b):
+            break
+    assert low[0] == (0, 312) and high[0] == (2500 - 273, 2500)  # an eighth of what is left, 100 to 1000
+    spans = sorted(low + high)
+    assert spans[0][0] == 0 and spans[-1][1] == 2500
+    assert all(x[1] == y[0] for x, y in zip(spans, spans[1:]))  # contiguous, no overlap
+    assert max(s for s, _ in low) < min(s for s, _ in high)  # this process's records come first
+    assert claims.claimed() == 2500
 
 
 def test_the_word_tables_written_beside_are_the_ones_this_process_writes(tmp_path, full_index, monkeypatch):

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import pickle
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,6 +60,8 @@ class Corpus:
     problems: list[Problem] = field(default_factory=list)
     entries: dict[str, int] = field(default_factory=dict)  # list key → entries parsed
     unlinked: list[Entry] = field(default_factory=list)  # linked-list entries with no counterpart
+    # With ``load_corpus(link_later=True)``: the `related` step, still to run (None: done).
+    link: Callable[[], None] | None = None
 
 
 def read_document(seed_dir: Path, name: str) -> list[tuple[int, str]]:
@@ -107,7 +109,7 @@ def _link_names(spec: ListSpec, entries: list[Entry], canon: list[Entry], record
 def load_corpus(seed_dir: Path | str | None = None,
                 extra_tables: Iterable[Path | str | tuple[Path, str]] = (),
                 synonym_files: Iterable[Path | str] | None = None,
-                cache: CorpusCache | None = None) -> Corpus:
+                cache: CorpusCache | None = None, link_later: bool = False) -> Corpus:
     """Parse every seed list of the manifest (and any extra CSV/JSONL lists) into records.
 
     The phases, in order: parse each document with its layout's parser; make the canonical
@@ -121,6 +123,10 @@ def load_corpus(seed_dir: Path | str | None = None,
     `cache`: the previous build's corpus work (`index.corpus.cache`, bundled seeds only):
     what it holds is taken from it instead of computed, and what this build computes is
     put in it. The records are the same either way.
+
+    `link_later`: leave the last phase (`related` links, which indexing does not need) to
+    ``corpus.link()``, for the caller to run when it suits it (`index.build` runs it while a
+    worker process indexes records).
     """
     if seed_dir is None:
         from seeds import seed_dir as bundled
@@ -154,14 +160,21 @@ def load_corpus(seed_dir: Path | str | None = None,
                           used=cache.used_places if cache is not None else None)
     corpus.records = records
     groups = load_groups(synonym_files)
-    if cache is not None and made is not None:
-        from .related_delta import link_related_from
 
-        relinked: set[str] = set()
-        cache.related = link_related_from(cache.related, records, regions, groups, touched=relinked)
-        _note_changes(cache, records, [made[n] for n in at], relinked)
+    def link() -> None:
+        if cache is not None and made is not None:
+            from .related_delta import link_related_from
+
+            relinked: set[str] = set()
+            cache.related = link_related_from(cache.related, records, regions, groups, touched=relinked)
+            _note_changes(cache, records, [made[n] for n in at], relinked)
+        else:
+            link_related(records, regions, groups)
+
+    if link_later:
+        corpus.link = link
     else:
-        link_related(records, regions, groups)
+        link()
     return corpus
 
 
