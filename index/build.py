@@ -202,16 +202,16 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
             todo = plan.new if plan is not None else records
 
             # Names' and aliases' words and spellings, for the completion table (made in another
-            # process, after the worker that prepared half of them has ended).
-            named: dict[str, tuple[tuple[str, ...], str]] = {}
+            # process, after the worker that prepared half of them has ended): `_named`.
+            named: dict[str, str] = {}
 
             def index_one(record: Record, counts: LexiconBuilder) -> dict:
                 fields = document_fields(record, province_full)
                 doc = stored_document(record, fields, read, bounds, prepare)
                 for f in doc.fields:
                     if f.kind in NAMED:
-                        named[f.text] = (cut(f.text), " ".join(c[1][0] if c[1] else c[0].lower() for c in f.chars))
-                return index_fields(record, doc, read, cut, counts, terms_of)
+                        named[f.text] = _named(cut(f.text), [c[1][0] if c[1] else c[0].lower() for c in f.chars])
+                return index_fields(record, doc, read, cut, counts, terms_of, REPEATED)
 
             def record_tables() -> None:  # of the records alone: another process writes them (index.workers)
                 with open(gen / RECORDS, "wb") as fp:
@@ -234,6 +234,7 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
 
             helper = index_records(writer, todo, index_one, lex, gen, status,
                                    then=record_tables if early is None else None, first=linking, memo=named)
+            lex.flush()  # its counts are read from here on (`LexiconBuilder.add_again`)
             synonyms = load_synonyms()
             stopwords = load_stopwords()
             # The thesaurus's words by their pinyin too: lidianchi → 锂电池 → 锂电.
@@ -247,6 +248,8 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
             completion = partial(_completion, gen, records, province_full, read, cut, lex.places, stopwords,
                                  synonyms, plan, cache, named)
             tail = beside(partial(_then_cache, completion, gen, cache), len(records)) if plan is None else None
+            if tail is not None and tail.forked:  # its process has them (if it fails, they are made again)
+                named.clear()
             status(f"indexing records: writing {len(todo):,}")
             writer.commit(merge=False)
             writer = None
@@ -315,7 +318,7 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
 def _completion(gen: Path, records: list[Record], province_full: Callable[[str], str | None], read: Any,
                 cut: Any, places: Counter[str], stopwords: list[str], synonyms: dict[str, list[str]],
                 plan: Plan | None, cache: CorpusCache | None,
-                named: dict[str, tuple[tuple[str, ...], str]] | None = None) -> None:
+                named: dict[str, str] | None = None) -> None:
     """Write the completion table (`index.completion`); an incremental build (`plan`) starts
     from the previous generation's. `cache`: its memo of cuts is used and extended, and the
     counts of the items the table leaves out are kept in it for next time, with each
@@ -489,8 +492,15 @@ def _holders(generation: Path, records: list[Record],
     return holders, reader.close
 
 
+def _named(words: tuple[str, ...], syllables: list[str]) -> str:
+    """A text's jieba words and spelling (`completion.syllables_of`) in one string (~100,000
+    of them are kept until the completion table is made): the words NUL-separated, then
+    ``\x01`` and the syllables space-separated (words hold neither character)."""
+    return "\0".join(words) + "\x01" + " ".join(syllables)
+
+
 def _completion_memo(cache: CorpusCache | None, spelled: dict[str, str], read, cut,
-                     named: dict[str, tuple[tuple[str, ...], str]]
+                     named: dict[str, str]
                      ) -> tuple[Callable[[str], str], Callable[[str], list[str]]]:
     """The spelling and the words of a text for the completion table: spellings from the
     previous table (`spelled`), words from the cache's memo (names repeat from one build to
@@ -500,12 +510,16 @@ def _completion_memo(cache: CorpusCache | None, spelled: dict[str, str], read, c
         found = spelled.get(text)
         if found is None:
             made = named.get(text)
-            found = spelled[text] = made[1] if made is not None else " ".join(syllables_of(text, read))
+            found = spelled[text] = (made.split("\x01", 1)[1] if made is not None
+                                     else " ".join(syllables_of(text, read)))
         return found
 
     def words_of(text: str) -> tuple[str, ...]:
         made = named.get(text)
-        return made[0] if made is not None else tuple(cut(text))
+        if made is None:
+            return tuple(cut(text))
+        words = made.split("\x01", 1)[0]
+        return tuple(words.split("\0")) if words else ()
 
     if cache is None:
         return spell, (lambda text: list(words_of(text)))

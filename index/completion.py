@@ -191,6 +191,10 @@ def _count(items: list[str], texts: Sequence[list[str]], synonyms: dict[str, lis
         for other in synonyms.get(item.lower(), ()):
             needed.update(other)
     by_char: dict[str, set[int]] = defaultdict(set)
+    # Without `holders` (a full build), the records by each pair of adjacent characters of
+    # their texts too: a word of two or more characters is narrowed by its rarest pairs, far
+    # fewer records than its rarest character's (~100,000 names are counted).
+    by_pair: dict[str, set[int]] | None = _by_pair(items, texts, synonyms) if holders is None else None
     indexed = False
 
     def candidates(word: str) -> Iterable[int]:
@@ -198,6 +202,9 @@ def _count(items: list[str], texts: Sequence[list[str]], synonyms: dict[str, lis
         found = holders(word) if holders is not None else None
         if found is not None:
             return found
+        if by_pair is not None and len(word) >= 2:
+            pairs = sorted((by_pair.get(word[k:k + 2], _NONE) for k in range(len(word) - 1)), key=len)
+            return pairs[0].intersection(*pairs[1:3])
         if not indexed:  # every record by character, once, for the words `holders` cannot narrow
             for i, fields in enumerate(texts):
                 for ch in set("".join(fields)) & needed:
@@ -217,4 +224,25 @@ def _count(items: list[str], texts: Sequence[list[str]], synonyms: dict[str, lis
         for other in others:
             found |= holding(other)
         out[item] = len(found)
+    return out
+
+
+_NONE: frozenset[int] = frozenset()
+
+
+def _by_pair(items: list[str], texts: Sequence[list[str]], synonyms: dict[str, list[str]]) -> dict[str, set[int]]:
+    """Each pair of adjacent characters that an item, a synonym of one or a short form holds
+    → the records with a text holding it (a record holding a word holds each of its pairs in
+    the same text)."""
+    needed: set[str] = set()
+    for item in items:
+        for form in (item, strip_place_suffix(item), *synonyms.get(item.lower(), ())):
+            needed.update(form[k:k + 2] for k in range(len(form) - 1))
+    out: dict[str, set[int]] = defaultdict(set)
+    for i, fields in enumerate(texts):
+        pairs: set[str] = set()
+        for text in fields:
+            pairs.update(text[k:k + 2] for k in range(len(text) - 1))
+        for pair in pairs & needed:
+            out[pair].add(i)
     return out

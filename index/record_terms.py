@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
 from typing import Any, NamedTuple
 
@@ -61,10 +61,13 @@ def field_terms(f: MatchField, read: Read, cut: Cut) -> FieldTerms:
 
 
 def index_fields(record: Record, doc: StoredDoc, read: Read, cut: Cut, lexicon: LexiconBuilder,
-                 terms_of: Callable[[MatchField], FieldTerms] | None = None) -> dict[str, object]:
+                 terms_of: Callable[[MatchField], FieldTerms] | None = None,
+                 repeated: Collection[str] = ()) -> dict[str, object]:
     """Whoosh field values for one prepared document (sets of terms); feeds `lexicon` on the way.
 
-    `terms_of`: `field_terms` of a field, possibly cached (builders and places repeat).
+    `terms_of`: `field_terms` of a field, possibly cached (builders and places repeat): the
+    fields of the kinds in `repeated` get the same `FieldTerms` for the same text, counted
+    by `LexiconBuilder.add_again`.
     """
     terms_of = terms_of or (lambda f: field_terms(f, read, cut))
     han: set[str] = set()
@@ -83,7 +86,10 @@ def index_fields(record: Record, doc: StoredDoc, read: Read, cut: Cut, lexicon: 
         initials |= t.initials
         pairs |= t.pairs
         initials_pairs |= t.initials_pairs
-        lexicon.add(t, f.text if f.kind == FieldKind.PLACE else None)
+        if f.kind in repeated:
+            lexicon.add_again(t, f.text if f.kind == FieldKind.PLACE else None)
+        else:
+            lexicon.add(t, f.text if f.kind == FieldKind.PLACE else None)
     return {
         Fields.ID: record.id.encode("utf-8"),
         Fields.DOC: encode(doc),  # compressed JSON in a column (format.encode)
@@ -144,6 +150,40 @@ class LexiconBuilder:
     votes: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))  # in context
     seen: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))  # any reading
 
+    def __post_init__(self) -> None:
+        # `add_again`'s fields: id of their terms → [terms, place, times counted since the first]
+        self._again: dict[int, list[Any]] = {}
+
+    def __getstate__(self) -> dict[str, Any]:  # a worker sends it: its counts complete
+        self.flush()
+        state = dict(self.__dict__)
+        del state["_again"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._again = {}
+
+    def add_again(self, terms: FieldTerms, place: str | None = None) -> None:
+        """`add` of a field whose terms recur as the same object (a builder, a place): the
+        first time at once, then only counted, and added that many times at once by `flush`
+        (every key is in the counters after the first time: the same counts in the same
+        order). Reading the counts (`merge`, `state`, `lexicon`, `typo_targets`) flushes."""
+        entry = self._again.get(id(terms))
+        if entry is not None and entry[0] is terms and entry[1] == place:
+            entry[2] += 1
+            return
+        if entry is None:
+            self._again[id(terms)] = [terms, place, 0]
+        self.add(terms, place)
+
+    def flush(self) -> None:
+        """Add what `add_again` only counted."""
+        again, self._again = self._again, {}
+        for terms, place, times in again.values():
+            if times:
+                self.add(terms, place, n=times)
+
     def add(self, terms: FieldTerms, place: str | None = None, n: int = 1) -> None:
         """Count one field's contribution `n` times (-1 takes it back); `place`: a place field's text."""
         typos = self.typos
@@ -170,6 +210,8 @@ class LexiconBuilder:
     def merge(self, other: LexiconBuilder) -> None:
         """Add `other`'s counts (of records that come after these: new keys go last, in
         `other`'s order, as if one builder had counted them all)."""
+        self.flush()
+        other.flush()
         for mine, theirs in ((self.vocab, other.vocab), (self.places, other.places),
                              (self.pywords, other.pywords), (self.typos, other.typos)):
             _add_counts(mine, theirs)
@@ -180,10 +222,12 @@ class LexiconBuilder:
 
     @property
     def typo_targets(self) -> set[str]:
+        self.flush()
         return {w for w, c in self.typos.items() if c > 0}
 
     def state(self) -> dict[str, Any]:
         """The counts as JSON values (only positive ones)."""
+        self.flush()
         def pos(c: Counter) -> dict:
             return {k: v for k, v in c.items() if v > 0}
 
@@ -220,6 +264,7 @@ class LexiconBuilder:
         so that a place holding no record is still read as a place, never as a typo of another.
         `extra_words`: words of the thesaurus with their pinyin, spelled by pinyin too.
         """
+        self.flush()
         generic = frozenset(generic)
         places = {w for w, c in self.places.items() if c > 0} | {p for p in known_places if len(p) >= 2}
         vocab = {w for w, c in self.vocab.items() if c > 0} | places

@@ -216,6 +216,11 @@ class Then:
         self._worker = worker
         self._then = then
 
+    @property
+    def forked(self) -> bool:
+        """Whether another process is doing it (else `finish()` does it here)."""
+        return self._worker is not None
+
     def finish(self) -> None:
         """Wait until it is done (by the worker, or here if the worker failed)."""
         worker, self._worker = self._worker, None

@@ -6,7 +6,8 @@ connecting at once (a page's visitors after a restart, a load test) lands uneven
 clients were seen split 15/1, 13/3 and 11/5 over 2 workers), and the busier worker's clients
 wait longer for as long as they stay connected.
 
-So each worker counts the connections that sent it a request in the last second, writes the
+So each worker counts the connections that sent it requests in the last two seconds (two or
+more: a connection used once is not a client to move), writes the
 count to a small file in a directory the parent made for the workers (`BALANCE_EVERY` times a
 second), and reads the others'. A worker with two or more connections above the least busy
 live worker answers the next requests with ``Connection: close`` (half the difference: the
@@ -23,7 +24,8 @@ import time
 from collections.abc import Hashable
 
 BALANCE_EVERY = 0.2  # seconds between two looks at the counts
-WINDOW = 5  # looks: a connection counts while it sent a request within the last WINDOW looks (1 s)
+WINDOW = 10  # looks: a connection counts while it sent a request within the last WINDOW looks (2 s:
+# longer than a person pausing to read the hits, so paced traffic does not look uneven)
 STALE_S = 1.5  # a worker that has not written its count for this long is left out
 COOLDOWN = 2  # looks to wait after closing connections, until the counts show where they went
 
@@ -36,6 +38,7 @@ class Balance:
         self.name = str(pid if pid is not None else os.getpid())
         self.path = os.path.join(directory, self.name)
         self.seen: dict[Hashable, int] = {}  # connection (client address) → the look it was last seen in
+        self.once: dict[Hashable, int] = {}  # connections seen one request so far (not counted yet)
         self.tick = 0
         self.surplus = 0  # connections still to close
         self.wait = 0  # looks left before the next decision
@@ -43,13 +46,22 @@ class Balance:
 
     def saw(self, client: Hashable) -> bool:
         """Note a request on the connection from `client`; True: answer it with
-        ``Connection: close``."""
-        if self.surplus:
-            self.surplus -= 1
-            self.closed += 1
-            self.seen.pop(client, None)
-            return True
-        self.seen[client] = self.tick
+        ``Connection: close``. A connection counts from its second request on (one that asks
+        once and closes, a health check or a script, is not a client to move), and only
+        those are closed."""
+        seen = self.seen
+        if client in seen:
+            if self.surplus:
+                self.surplus -= 1
+                self.closed += 1
+                del seen[client]
+                return True
+            seen[client] = self.tick
+        elif client in self.once:
+            del self.once[client]
+            seen[client] = self.tick
+        else:
+            self.once[client] = self.tick
         return False
 
     def look(self, now: float | None = None) -> int:
@@ -60,6 +72,8 @@ class Balance:
         oldest = self.tick - WINDOW + 1
         if any(t < oldest for t in self.seen.values()):
             self.seen = {c: t for c, t in self.seen.items() if t >= oldest}
+        if any(t < oldest for t in self.once.values()):
+            self.once = {c: t for c, t in self.once.items() if t >= oldest}
         mine = len(self.seen)
         self._write(f"{mine} {now:.3f}")
         if self.wait:

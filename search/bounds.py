@@ -335,12 +335,13 @@ Key = tuple[int, ...]
 
 
 def buckets(parsed: ParsedQuery, docs_of: Callable[[Alternative], AbstractSet[int]],
-            candidates: AbstractSet[int], spots: Spots | None = None, exact: Exact | None = None
-            ) -> Iterator[tuple[Key, Bits]]:
+            candidates: AbstractSet[int], spots: Spots | None = None, exact: Exact | None = None,
+            weigh: Callable[[int], None] | None = None) -> Iterator[tuple[Key, Bits]]:
     """(bound key, documents) in bound order, best first; together exactly `candidates`.
 
     The bound key is the `Ranking.key` prefix (terms, typos, synonyms, proximity, field,
-    exactness) no document of the bucket can beat.
+    exactness) no document of the bucket can beat. `weigh(nbytes)` is told what the walk
+    holds while it is not done (each token's levels).
     """
     per_token = [_token_levels(tok, docs_of, spots, exact) for tok in parsed.tokens]
     combos = 1
@@ -348,6 +349,9 @@ def buckets(parsed: ParsedQuery, docs_of: Callable[[Alternative], AbstractSet[in
         combos *= len(levels) + 1
     if combos > MAX_COMBOS:
         per_token = [_coarse(levels) for levels in per_token]
+    if weigh is not None:  # the levels, their unions per token, what is covered so far
+        held = [Bits.of(lv.docs) for levels in per_token for lv in levels]
+        weigh(sum(bits_bytes(b) for b in held) * 2 + 2 * bits_bytes(Bits.of(candidates)))
     # Each token: one of its levels, or none of them (index -1).
     options = [list(range(len(levels))) + [-1] for levels in per_token]
     keyed: dict[Key, list[tuple[int, ...]]] = {}
@@ -475,7 +479,8 @@ class Prepared:
             for key, ids in items:
                 yield key, count(ids)
 
-        self.buckets: Lazy[tuple[Key, Bits]] = Lazy(counted(buckets(parsed, streamed, stream, spots, exact)))
+        self.buckets: Lazy[tuple[Key, Bits]] = Lazy(counted(buckets(parsed, streamed, stream, spots, exact,
+                                                                    weigh)))
         self.by_term: dict[int, Bits] | None = None  # `_term_docs`, when first needed
         self._count = count
         # id(alternative) → its documents as bytes (`Bits.bytes`): membership at one byte read.

@@ -115,9 +115,14 @@ def _best(alternatives: tuple[Alternative, ...], doc: Doc, possible: Callable[[A
 
 def placed_by(this: Ranking, below: Ranking | None) -> str:
     """The first rule on which `this` beats the hit `below` it ("tie" if none)."""
+    return placed_by_key(this.key(), None if below is None else below.key())
+
+
+def placed_by_key(this: tuple[int, ...], below: tuple[int, ...] | None) -> str:
+    """`placed_by` of two `Ranking.key`s."""
     if below is None:
         return "last"
-    for name, a, b in zip(RULES, this.key(), below.key()):
+    for name, a, b in zip(RULES, this, below):
         if a != b:
             return name
     return "tie"

@@ -18,6 +18,7 @@ from __future__ import annotations
 import gc
 import sys
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
@@ -43,7 +44,7 @@ from search.values import FACET_FIELDS
 from search.partial import Dropped, describe, droppable, term_texts, without
 from search.plans import Plan, Plans
 from search.query import Alternative, ParsedQuery, Unit, check_query, parse_query
-from search.rank import Ranked, placed_by, rank, seed_alternatives, term_roles
+from search.rank import Ranked, placed_by_key, rank, seed_alternatives, term_roles
 from search.reader import IndexReader
 from search.suggestions import respell
 from search.understand import Understood, term_notes, understand
@@ -427,12 +428,18 @@ class Searcher:
     def _hits(self, ranked: list[Ranked], after: Ranked | None, parsed: ParsedQuery) -> list[Hit]:
         title = self._catalog.values.title
         texts = [t.text for tok in parsed.tokens for t in tok.parts]  # `term_texts`, once a page
+        keys = [r.ranking.key() for r in ranked]
+        if after is not None:
+            keys.append(after.ranking.key())
+        words: dict[frozenset[int], tuple[str, ...]] = {}  # a page's hits mostly match the same terms
         hits = []
         for i, r in enumerate(ranked):
-            below = ranked[i + 1] if i + 1 < len(ranked) else after
+            matched = words.get(r.terms)
+            if matched is None:
+                matched = words[r.terms] = tuple(texts[k] for k in sorted(r.terms))
             hits.append(make_hit(r.doc, r.ranking, r.matches,
-                                 placed_by(r.ranking, below.ranking if below else None), title,
-                                 tuple(texts[k] for k in sorted(r.terms))))
+                                 placed_by_key(keys[i], keys[i + 1] if i + 1 < len(keys) else None), title,
+                                 matched))
         return hits
 
     def _rank(self, parsed: ParsedQuery, allowed: set[int] | None, need: int | None = None,
@@ -458,17 +465,28 @@ class Searcher:
             if plan is not None and allowed is None:  # the same candidates every time: keep it
                 prepared = plan.page
                 if prepared is None:
-                    plans, kept = self._plans, plan
+                    # By weak references: the plan (and the plans, which hold it) hold its page,
+                    # which holds this; a cycle would leave a dropped plan's sets to the cyclic
+                    # collector, which runs rarely when what piles up is big ints (untracked).
+                    plans, kept = weakref.ref(self._plans), weakref.ref(plan)
 
                     def weigh(nbytes: int) -> None:
-                        plans.grow(kept, nbytes)
+                        holder, alive = plans(), kept()
+                        if holder is not None and alive is not None:
+                            holder.grow(alive, nbytes)
 
                     prepared = plan.page = Prepared(parsed, alt_docs, candidates, roles, spots, exact, weigh)
             return rank_page(parsed, alt_docs, candidates, need, reader.doc, ties, roles, len(ties),
                              spots, exact, reader.letters, prepared)
 
-        def possible(alt: Alternative, docnum: int) -> bool:
-            return docnum in alt_docs.get(id(alt), ())
+        members: dict[int, bytes] = {}  # id(alternative) → its documents as bytes (`Bits.bytes`)
+
+        def possible(alt: Alternative, docnum: int) -> bool:  # docnum in its documents, one byte read
+            b = members.get(id(alt))
+            if b is None:
+                b = members[id(alt)] = alt_docs.get(id(alt), EMPTY).bytes()
+            i = docnum >> 3
+            return i < len(b) and b[i] >> (docnum & 7) & 1 == 1
 
         ranked = rank(parsed, candidates, self._reader.doc, possible, roles)
         return Page(ranked, len(ranked), True, {r.docnum for r in ranked})

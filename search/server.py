@@ -270,6 +270,9 @@ def create_app(config: ServeConfig | None = None, *, searcher: Any = None) -> Cl
                         await task
             if balance is not None:
                 balance.close()
+                if balance.closed:
+                    log.warning("clsearch: worker %s closed %d keep-alive connection%s to even out the workers",
+                                os.getpid(), balance.closed, "" if balance.closed == 1 else "s")
             for old in [*retired, app.state.searcher]:
                 old.close()
             pool.shutdown(wait=False)

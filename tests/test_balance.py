@@ -11,12 +11,16 @@ from search.balance import COOLDOWN, STALE_S, WINDOW, Balance
 
 def test_the_busier_worker_closes_half_the_gap_after_answering(tmp_path):
     a, b = Balance(str(tmp_path), pid=101), Balance(str(tmp_path), pid=102)
-    for port in range(13):
-        assert a.saw(("127.0.0.1", port)) is False
-    for port in range(100, 103):
-        assert b.saw(("127.0.0.1", port)) is False
+    for _ in range(2):  # a connection counts from its second request on
+        for port in range(13):
+            assert a.saw(("127.0.0.1", port)) is False
+        for port in range(100, 103):
+            assert b.saw(("127.0.0.1", port)) is False
+    for port in range(200, 230):
+        a.saw(("127.0.0.1", port))  # one request each (health checks): neither counted nor closed
     assert b.look(now=1000.0) == 0  # a has not said anything yet
     assert a.look(now=1000.0) == 5  # 13 against 3: (13 - 3) // 2
+    assert not a.saw(("127.0.0.1", 230))  # a new connection is not the one to close
     closes = [a.saw(("127.0.0.1", port)) for port in range(13)]
     assert closes == [True] * 5 + [False] * 8
     assert a.closed == 5 and len(a.seen) == 8
@@ -28,10 +32,11 @@ def test_the_busier_worker_closes_half_the_gap_after_answering(tmp_path):
 
 def test_even_or_nearly_even_workers_close_nothing(tmp_path):
     a, b = Balance(str(tmp_path), pid=1), Balance(str(tmp_path), pid=2)
-    for port in range(9):
-        a.saw(("c", port))
-    for port in range(100, 108):
-        b.saw(("c", port))
+    for _ in range(2):
+        for port in range(9):
+            a.saw(("c", port))
+        for port in range(100, 108):
+            b.saw(("c", port))
     b.look(now=5.0)
     assert a.look(now=5.0) == 0  # 9 against 8
     assert not any(a.saw(("c", port)) for port in range(9))
@@ -39,7 +44,7 @@ def test_even_or_nearly_even_workers_close_nothing(tmp_path):
 
 def test_a_worker_alone_or_with_a_silent_one_closes_nothing(tmp_path):
     a = Balance(str(tmp_path), pid=1)
-    for port in range(16):
+    for port in [*range(16), *range(16)]:
         a.saw(("c", port))
     assert a.look(now=10.0) == 0
     (tmp_path / "2").write_text(f"0 {10.0 - STALE_S - 0.5:.3f}")  # stopped writing: left out
@@ -49,14 +54,15 @@ def test_a_worker_alone_or_with_a_silent_one_closes_nothing(tmp_path):
 
 def test_connections_count_while_they_send_requests(tmp_path):
     a = Balance(str(tmp_path), pid=1)
-    a.saw(("c", 1))
-    a.saw(("c", 2))
+    for c in (1, 1, 2, 2, 3):
+        a.saw(("c", c))
+    assert set(a.seen) == {("c", 1), ("c", 2)} and set(a.once) == {("c", 3)}
     for _ in range(WINDOW - 1):
         a.saw(("c", 2))
         a.look(now=1.0)
     assert set(a.seen) == {("c", 1), ("c", 2)}
     a.look(now=1.0)
-    assert set(a.seen) == {("c", 2)}  # quiet for WINDOW looks: gone (closed or idle)
+    assert set(a.seen) == {("c", 2)} and not a.once  # quiet for WINDOW looks: gone (closed or idle)
 
 
 def test_leaving_removes_the_count_and_a_removed_directory_is_harmless(tmp_path):

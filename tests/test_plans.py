@@ -125,3 +125,23 @@ def test_a_new_generation_starts_with_no_plans(full_index):
         assert len(searcher._plans) > 0
         searcher._open(open_index(searcher.index_dir, auto_build=False))  # what a switch does
         assert len(searcher._plans) == 0
+
+
+def test_a_dropped_plan_is_freed_at_once_without_the_cyclic_collector(full):
+    """A plan holds its page's sets; a reference cycle would keep them until the cyclic
+    collector runs, which big ints (not tracked by it) do not hasten: memory piled up."""
+    import gc
+    import weakref
+
+    full._plans = Plans()
+    full.results("c", limit=20)  # many candidates: best-first ranking, its page kept
+    plan = full._plans.get(("c", False))
+    assert plan is not None and plan.page is not None
+    gone = weakref.ref(plan)  # its page refers back to it only weakly
+    del plan
+    gc.disable()
+    try:
+        full._plans = Plans()
+        assert gone() is None
+    finally:
+        gc.enable()
