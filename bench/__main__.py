@@ -156,22 +156,30 @@ def step_warm(args, index_dir: Path) -> tuple[dict, int]:
     from index.corpus import load_corpus
 
     queries = make_queries(load_corpus().records, args.queries)
-    print(f"\n5. Warm latency: Searcher.search, {len(queries)} queries x {REPEATS} timed runs after one warm-up")
+    print(f"\n5. Warm latency: Searcher.search, {len(queries)} queries, after one warm-up each timed at first"
+          f" sight (no plan of its text kept: the goal is judged on that), then {REPEATS} repeats")
     run = run_warm(index_dir, queries)
     print(f"   Searcher() open: {run.open_ms:.1f} ms")
-    print(f"   {'category':<20} {'n':>4} {'w/hit':>5} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7}")
+    print(f"   {'category':<20} {'n':>4} {'w/hit':>5} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7}"
+          f"   repeated: {'p50':>6} {'p95':>6}")
     by_category = run.by_category()
+    again = run.by_category_repeat()
     for category, s in sorted(by_category.items(), key=lambda item: CATEGORIES.index(item[0])):
-        n = s["n"] // REPEATS
-        print(f"   {category:<20} {n:>4} {run.with_hits[category]:>5} {s['p50']:7.2f} {s['p95']:7.2f} {s['max']:7.2f}")
+        r = again.get(category, s)
+        print(f"   {category:<20} {s['n']:>4} {run.with_hits[category]:>5} {s['p50']:7.2f} {s['p95']:7.2f}"
+              f" {s['max']:7.2f}             {r['p50']:6.2f} {r['p95']:6.2f}")
     total = run.overall()
-    print(f"   {'all':<20} {total['n'] // REPEATS:>4} {sum(run.with_hits.values()):>5} {total['p50']:7.2f}"
-          f" {total['p95']:7.2f} {total['max']:7.2f}   goal p95 <= {GOAL_WARM_P95_MS:g} ms")
-    print("   slowest queries (worst of 3 runs): " + "; ".join(f"{q} [{c}] {ms:.1f} ms" for ms, c, q in run.slowest))
+    total_again = run.overall_repeat()
+    print(f"   {'all':<20} {total['n']:>4} {sum(run.with_hits.values()):>5} {total['p50']:7.2f}"
+          f" {total['p95']:7.2f} {total['max']:7.2f}             {total_again['p50']:6.2f} {total_again['p95']:6.2f}"
+          f"   goal p95 <= {GOAL_WARM_P95_MS:g} ms (first sight)")
+    print(f"   slowest queries (worst of {REPEATS + 1} runs): "
+          + "; ".join(f"{q} [{c}] {ms:.1f} ms" for ms, c, q in run.slowest))
     for category, q, error in run.errors:
         print(f"   ENGINE ERROR [{category}] {q!r}: {error}")
     return {"queries": len(queries), "open_ms": run.open_ms, "overall_ms": total,
-            "by_category_ms": by_category, "with_hits": run.with_hits, "goal_p95_ms": GOAL_WARM_P95_MS,
+            "by_category_ms": by_category, "overall_repeat_ms": total_again, "by_category_repeat_ms": again,
+            "with_hits": run.with_hits, "goal_p95_ms": GOAL_WARM_P95_MS,
             "slowest": [{"ms": ms, "category": c, "query": q} for ms, c, q in run.slowest],
             "errors": [{"category": c, "query": q, "error": e} for c, q, e in run.errors]}, len(run.errors)
 

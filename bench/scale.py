@@ -161,11 +161,17 @@ def step_warm(index_dir: Path, queries: list, env: dict, workdir: Path) -> dict:
     qfile = workdir / "queries.json"
     qfile.write_text(json.dumps(queries, ensure_ascii=False), encoding="utf-8")
     out = _run_json([sys.executable, "-m", "bench.scale_warm", str(index_dir), str(qfile)], env)
-    print(f"   {'class':<15} {'n':>4} {'hits':>5} {'found':>6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
+    print(f"   {'class':<15} {'n':>4} {'hits':>5} {'found':>6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}"
+          f"   repeated: {'p50':>6} {'p95':>6}")
+    again = out.get("classes_repeat", {})
     for cls in synthetic.QUERY_CLASSES + ("all",):
         s = out["classes"][cls]
         found = f"{s['found']}/{s['targeted']}" if s["targeted"] else "-"
-        print(f"   {cls:<15} {s['n']:>4} {s['with_hits']:>5} {found:>6} {s['p50']:8.2f} {s['p95']:8.2f} {s['max']:8.1f}")
+        r = again.get(cls, {"p50": float("nan"), "p95": float("nan")})
+        print(f"   {cls:<15} {s['n']:>4} {s['with_hits']:>5} {found:>6} {s['p50']:8.2f} {s['p95']:8.2f} {s['max']:8.1f}"
+              f"             {r['p50']:6.2f} {r['p95']:6.2f}")
+    print("   (each query timed once at first sight, no plan of its text kept: the goals are judged on"
+          " that; then twice repeated)")
     print(f"   targets found in the top 10: {out['found_rate']:.3f}   (goal: warm p95 <= 20 ms, p50 <= 3 ms)")
     print(f"   long-lived Searcher RSS: open {out['rss_open'] / MIB:.0f} MiB, after half the queries "
           f"{out['rss_half'] / MIB:.0f} MiB, after all {out['rss_end'] / MIB:.0f} MiB, peak {out['peak'] / MIB:.0f} MiB")
@@ -305,7 +311,10 @@ def table(results: list[dict]) -> str:
              row("warm p50 / p95, all", warm("all"))]
     for cls in synthetic.QUERY_CLASSES:
         lines.append(row(f"warm p50 / p95, {cls}", warm(cls)))
-    lines += [row("warm max, all", lambda r: f"{r['warm']['classes']['all']['max']:.0f} ms"),
+    lines += [row("warm p50 / p95, all, repeated", lambda r: (
+                  f"{r['warm']['classes_repeat']['all']['p50']:.1f} / {r['warm']['classes_repeat']['all']['p95']:.1f} ms"
+                  if "classes_repeat" in r["warm"] else "-")),
+              row("warm max, all", lambda r: f"{r['warm']['classes']['all']['max']:.0f} ms"),
               row("targets found (top 10)", lambda r: f"{r['warm']['found_rate']:.3f}"),
               row("Searcher RSS half / end", lambda r: f"{r['warm']['rss_half'] / MIB:.0f} / {r['warm']['rss_end'] / MIB:.0f} MiB"),
               row("add 1k list / remove it", lambda r: f"{r['change']['add']['wall']:.1f} / {r['change']['remove']['wall']:.1f} s"),

@@ -3,7 +3,10 @@
 ``python -m bench.scale_warm INDEX QUERIES.json`` prints one JSON object: latency per query
 class, how many targeted queries found their target in the top 10, and the process's memory
 after opening, after half the queries and after all of them (a bounded searcher does not keep
-growing with the number of distinct queries). Each query runs once untimed, then twice timed.
+growing with the number of distinct queries). Each query runs once untimed (its postings and
+documents enter the caches), then is timed once at first sight (`bench.stats.first_sight`: no
+plan of a query text kept, `classes`, what the goals are judged on) and twice as a repeat
+(`classes_repeat`).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.stats import latency
+from bench.stats import first_sight, latency
 
 REPEATS = 2
 
@@ -36,7 +39,8 @@ def main(index_dir: str, query_file: str) -> dict:
     queries = json.loads(Path(query_file).read_text(encoding="utf-8"))
     searcher = Searcher(index_dir=index_dir)
     out = {"rss_open": rss(), "errors": []}
-    samples: dict[str, list[float]] = {}
+    samples: dict[str, list[float]] = {}  # class → ms of each query's first sight
+    repeats: dict[str, list[float]] = {}  # class → ms of each timed repeat
     counts: dict[str, dict[str, int]] = {}
     half = len(queries) // 2
     for n, (cls, q, target) in enumerate(queries):
@@ -52,19 +56,26 @@ def main(index_dir: str, query_file: str) -> dict:
         if target:
             c["targeted"] += 1
             c["found"] += any(h.name == target for h in hits)
-        for _ in range(REPEATS):
+        with first_sight(searcher):
             t0 = time.perf_counter_ns()
             searcher.search(q, limit=10)
             samples.setdefault(cls, []).append((time.perf_counter_ns() - t0) / 1e6)
+        for _ in range(REPEATS):
+            t0 = time.perf_counter_ns()
+            searcher.search(q, limit=10)
+            repeats.setdefault(cls, []).append((time.perf_counter_ns() - t0) / 1e6)
     out["rss_end"] = rss()
     out["peak"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    classes = {}
+    classes, again = {}, {}
     for cls, c in counts.items():
-        classes[cls] = dict(latency(samples.get(cls, [float("nan")])), n=len(samples.get(cls, [])) // REPEATS, **c)
+        classes[cls] = dict(latency(samples.get(cls, [float("nan")])), n=len(samples.get(cls, [])), **c)
+        again[cls] = latency(repeats.get(cls, [float("nan")]))
     every = [ms for v in samples.values() for ms in v]
     total = {k: sum(c[k] for c in counts.values()) for k in ("with_hits", "targeted", "found")}
-    classes["all"] = dict(latency(every), n=len(every) // REPEATS, **total)
-    out["classes"] = classes
+    classes["all"] = dict(latency(every), n=len(every), **total)
+    again["all"] = latency([ms for v in repeats.values() for ms in v])
+    out["classes"] = classes  # first sight: what the goals are judged on
+    out["classes_repeat"] = again
     out["found_rate"] = total["found"] / total["targeted"] if total["targeted"] else float("nan")
     searcher.close()
     return out

@@ -8,8 +8,9 @@ first does what indexing does not need (the `related` links) and then takes reco
 start, a chunk at a time, until the two meet (`_Claims`): neither waits for the other, however
 the machine is loaded. The worker collects its records' postings (`index.segment.Postings`,
 numbered where they will sit), their stored and column values, and their lexicon counts, and
-hands them back in one pickle file; this process adds them to its segment writer and its
-lexicon after its own. The index is the one a single process writes, byte for byte: the same
+writes each claim's to a file as soon as it is made (nothing is left to merge when the two
+meet); this process adds them, in record order, to its segment writer and its lexicon after
+its own. The index is the one a single process writes, byte for byte: the same
 documents in the same order, the same postings, the same counts in the same insertion order.
 
 If the worker cannot be started or fails, this process prepares its records itself: slower,
@@ -87,7 +88,7 @@ def index_records(writer: SegmentBuilder, records: Sequence[Record], index_one: 
     """Add `records`, in order, to `writer` and their counts to `lex` (see the module doc).
 
     `index_one(record, lexicon)`: the record's Whoosh field values, counting its lexicon
-    entries into `lexicon`. `scratch`: a directory for the worker's pickle (removed after).
+    entries into `lexicon`. `scratch`: a directory for the worker's files (removed after).
     `first`: work for this process that indexing does not need (the `related` links): done
     here after the worker has started, before this process takes records. `then`: more work
     that needs none of this process's results (tables written from the records), done after
@@ -130,26 +131,59 @@ def index_records(writer: SegmentBuilder, records: Sequence[Record], index_one: 
         status(f"indexing records: {own:,} of {n:,}, waiting for the other process")
         while not out.exists() and worker is not None and worker.is_alive():
             worker.join(0.02)
-        part = _load(out)
-        out.unlink(missing_ok=True)
+        spans = _load(out)
         if worker is not None:
-            worker.join()  # it ends once its file is written
-        if part is None or part[0] != own:  # the worker failed: its records are done here
-            for record in records[own:]:
+            worker.join()  # it ends once its list is written
+        if not _tiles(spans, own, n) or not all(_part(out, start).exists() for start, _ in spans):
+            for record in records[own:]:  # the worker failed: its records are done here
                 writer.add_terms(index_one(record, lex))
         else:
-            _, values, postings, counted, memo_theirs = part
-            writer.add_prepared(values, postings)
-            lex.merge(counted)
+            for start, _ in spans:  # in record order, one at a time
+                values, postings, counted = _taken(_part(out, start))
+                writer.add_prepared(values, postings)
+                lex.merge(counted)
+                del values, postings, counted
             if memo is not None:
-                memo.update(memo_theirs)
+                memo.update(_taken(_part(out, "memo")))
     except BaseException:
         _stop(worker)
         if after is not None:
             after.stop()
-        out.unlink(missing_ok=True)
         raise
+    finally:
+        _remove_parts(out)
     return after
+
+
+def _tiles(spans: Any, own: int, n: int) -> bool:
+    """Whether `spans` (the worker's list) are ``[own, n)`` in order, without gap or overlap."""
+    if not isinstance(spans, list):
+        return False
+    at = own
+    for span in spans:
+        if not (isinstance(span, tuple) and len(span) == 2 and span[0] == at and span[1] > at):
+            return False
+        at = span[1]
+    return at == n
+
+
+def _part(out: Path, key: int | str) -> Path:
+    """The file of one of the worker's claims (by where it starts), or of its memo."""
+    return out.with_name(f"{out.stem}-{key}.pickle")
+
+
+def _taken(path: Path) -> Any:
+    """A part the worker wrote (its list said so), read and removed."""
+    data = _load(path)
+    path.unlink(missing_ok=True)
+    if data is None:
+        raise OSError(f"cannot read the worker's records in {path.name}")
+    return data
+
+
+def _remove_parts(out: Path) -> None:
+    for path in [out, out.with_suffix(".tmp"), *out.parent.glob(f"{out.stem}-*")]:
+        path.unlink(missing_ok=True)
 
 
 def in_two(task: Callable[[Any], Any], here: Any, there: Any) -> tuple[Any, Any]:
@@ -245,32 +279,30 @@ def _stop(worker: Any) -> None:
 def _work(records: Sequence[Record], base: int, index_one: IndexOne, schema: Any, out: Path,
           claims: _Claims, memo: dict[str, Any] | None) -> None:
     """In the worker: prepare records claimed from the end of `records` (document numbers
-    from `base`) until none are left, and pickle the result: where its records start, their
-    stored values, postings and lexicon counts in record order, and `memo`."""
-    parts = []
+    from `base`) until none are left, each claim's stored values, postings and lexicon counts
+    written to its own file as soon as they are made (`_part`), then `memo`, then the list
+    of the claims (``out``, the last file: the hand-over is complete once it exists)."""
+    spans = []
     while (got := claims.high()) is not None:
         start, end = got
         lex = LexiconBuilder()
         postings = Postings(schema)
         values = [postings.add(index_one(records[i], lex), base + i) for i in range(start, end)]
-        parts.append((start, values, postings, lex))
-    parts.reverse()  # claimed from the end: record order now
-    if parts:
-        start, values, postings, lex = parts[0]
-        for _, more_values, more_postings, more_lex in parts[1:]:
-            values += more_values
-            postings.extend(more_postings)
-            lex.merge(more_lex)
-    else:
-        start, values, postings, lex = len(records), [], Postings(schema), LexiconBuilder()
-    del parts
-    tmp = out.with_suffix(".tmp")
+        _dump(_part(out, start), (values, postings, lex))
+        spans.append((start, end))
+        del values, postings, lex
+    _dump(_part(out, "memo"), memo or {})
+    _dump(out, sorted(spans))
+
+
+def _dump(path: Path, data: Any) -> None:
+    tmp = path.with_suffix(".tmp")
     with open(tmp, "wb") as fp:
-        pickle.dump((start, values, postings, lex, memo or {}), fp, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, out)
+        pickle.dump(data, fp, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
 
 
-def _load(path: Path) -> tuple[int, list[dict[str, Any]], Postings, LexiconBuilder, dict[str, Any]] | None:
+def _load(path: Path) -> Any:
     try:
         with open(path, "rb") as fp:
             return pickle.load(fp)

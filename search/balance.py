@@ -10,7 +10,7 @@ So each worker counts the connections that sent it requests in the last two seco
 more: a connection used once is not a client to move), writes the
 count to a small file in a directory the parent made for the workers (`BALANCE_EVERY` times a
 second), and reads the others'. A worker with two or more connections above the least busy
-live worker answers the next requests with ``Connection: close`` (half the difference: the
+live worker, and busy (`BUSY`), answers the next requests with ``Connection: close`` (half the difference: the
 surplus), after their answer is complete; the clients connect again, which an idle worker is
 the likeliest to accept. Nothing is refused and no answer changes: a browser or the load
 test just opens a new connection for its next request. A worker whose file is older than
@@ -28,6 +28,8 @@ WINDOW = 10  # looks: a connection counts while it sent a request within the las
 # longer than a person pausing to read the hits, so paced traffic does not look uneven)
 STALE_S = 1.5  # a worker that has not written its count for this long is left out
 COOLDOWN = 2  # looks to wait after closing connections, until the counts show where they went
+BUSY = 20  # requests a worker answers between two looks (100 a second) before it closes any:
+# below that it answers each at once wherever it lands (16 people typing make ~40 a second)
 
 
 class Balance:
@@ -43,12 +45,14 @@ class Balance:
         self.surplus = 0  # connections still to close
         self.wait = 0  # looks left before the next decision
         self.closed = 0  # connections closed so far (for tests and curiosity)
+        self.requests = 0  # requests since the last look
 
     def saw(self, client: Hashable) -> bool:
         """Note a request on the connection from `client`; True: answer it with
         ``Connection: close``. A connection counts from its second request on (one that asks
         once and closes, a health check or a script, is not a client to move), and only
         those are closed."""
+        self.requests += 1
         seen = self.seen
         if client in seen:
             if self.surplus:
@@ -76,11 +80,12 @@ class Balance:
             self.once = {c: t for c, t in self.once.items() if t >= oldest}
         mine = len(self.seen)
         self._write(f"{mine} {now:.3f}")
+        busy, self.requests = self.requests >= BUSY, 0
         if self.wait:
             self.wait -= 1
             return 0
         others = self._others(now)
-        if not others:
+        if not others or not busy:
             self.surplus = 0
             return 0
         gap = mine - min(others)

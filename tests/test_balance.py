@@ -6,7 +6,12 @@ import os
 
 import pytest
 
-from search.balance import COOLDOWN, STALE_S, WINDOW, Balance
+from search.balance import BUSY, COOLDOWN, STALE_S, WINDOW, Balance
+
+
+def busy(worker, n=BUSY):
+    for k in range(n):
+        worker.saw(("busy", 10_000 + k % 2))  # the requests of two clients (counted too)
 
 
 def test_the_busier_worker_closes_half_the_gap_after_answering(tmp_path):
@@ -19,7 +24,7 @@ def test_the_busier_worker_closes_half_the_gap_after_answering(tmp_path):
     for port in range(200, 230):
         a.saw(("127.0.0.1", port))  # one request each (health checks): neither counted nor closed
     assert b.look(now=1000.0) == 0  # a has not said anything yet
-    assert a.look(now=1000.0) == 5  # 13 against 3: (13 - 3) // 2
+    assert a.look(now=1000.0) == 5  # 13 against 3: (13 - 3) // 2 (56 requests: busy)
     assert not a.saw(("127.0.0.1", 230))  # a new connection is not the one to close
     closes = [a.saw(("127.0.0.1", port)) for port in range(13)]
     assert closes == [True] * 5 + [False] * 8
@@ -38,8 +43,22 @@ def test_even_or_nearly_even_workers_close_nothing(tmp_path):
         for port in range(100, 108):
             b.saw(("c", port))
     b.look(now=5.0)
+    a.saw(("c", 0))
+    a.saw(("c", 0))  # 20 requests: busy
     assert a.look(now=5.0) == 0  # 9 against 8
     assert not any(a.saw(("c", port)) for port in range(9))
+
+
+def test_a_worker_not_busy_closes_nothing(tmp_path):
+    a, b = Balance(str(tmp_path), pid=1), Balance(str(tmp_path), pid=2)
+    for port in [*range(6), *range(6)]:  # 12 requests on 6 connections since the last look
+        a.saw(("c", port))
+    b.look(now=3.0)
+    assert a.look(now=3.0) == 0  # 6 against 0, but answering everyone at once anyway
+    busy(a, BUSY - 1)
+    assert a.look(now=3.2) == 0
+    busy(a)
+    assert a.look(now=3.4) == 4  # now busy: 8 (with the 2 busy clients) against 0
 
 
 def test_a_worker_alone_or_with_a_silent_one_closes_nothing(tmp_path):

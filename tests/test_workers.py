@@ -161,3 +161,10 @@ def test_related_links_scored_in_two_halves_are_the_serial_ones(monkeypatch):
     assert not {records[n].province for n in halves[0][0]} & {records[n].province for n in halves[0][1]}
     assert [(r.id, r.related) for r in records] == serial
 
+
+
+def test_the_workers_claims_are_taken_only_when_they_cover_the_rest_exactly():
+    tiles = index.workers._tiles
+    assert tiles([(3, 5), (5, 9)], 3, 9) and tiles([], 9, 9)
+    assert not tiles([(3, 5), (6, 9)], 3, 9)  # a gap
+    assert not tiles([(3, 5)], 3, 9) and not tiles([(2, 9)], 3, 9) and not tiles(None, 3, 9)
