@@ -17,20 +17,20 @@ from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
 from collections import Counter
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, overload
 
 from index.analysis import fold, han_chars
 from index.dictionaries import (load_english, load_generic, load_lookalikes, load_nicknames, load_stopwords,
                                 load_synonyms, load_t2s, syllables)
 from index.errors import IndexBuildError
-from index.completion import Previous, completion_table, syllables_of
+from index.completion import Previous, completion_table, completion_update, suggested_words, syllables_of
 from index.corpus.cache import CorpusCache, write_cache
 from index.corpus.divisions import place_names
 from index.format import (CHARMAP, COMPLETE, RECORDS, SCHEMA_VERSION, TYPOS, CharmapData, FieldKind, Fields, tie_key,
                           tie_value, write_charmap, write_complete, write_lexicon, write_ties, write_typos,
                           write_values)
-from index.recordfile import record_line, write_record_lines
+from index.recordfile import record_line, write_record_changes, write_record_lines
 from index.typotable import update_typo_table
 from index.prepare import document_fields, prepare_field, stored_document
 from index.record_terms import LexiconBuilder, field_terms, index_fields
@@ -149,14 +149,21 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 gen = new_generation(index_dir)
             reader = Reader()
             tok = make_tokenizer(resolve_dir(cache_dir or index_dir / "cache"))
-            if link is not None and base is not None:  # an incremental plan compares whole records
+            if link is not None and base is not None:  # an incremental plan needs the links
                 status("linking the records of different programs")
                 link()
                 link = None
-            # The records file's lines: an incremental plan compares them; a full build's worker makes them.
-            lines = [(record.id, record_line(record.to_dict())) for record in records] if base is not None else None
-            plan = (incremental.plan_update(base, code, records, lines)
-                    if base is not None and code and lines is not None else None)
+            # The records that may differ from the previous generation's: an incremental plan compares them.
+            plan = (incremental.plan_update(base, code, records, cache.changed if cache is not None else None,
+                                            cache.relinked if cache is not None else frozenset(),
+                                            cache.docs if cache is not None else None)
+                    if base is not None and code else None)
+            # Each document number's tie value: the new segment's documents come after the base's.
+            docs = [tie_value(r.name, r.id) for r in (records if plan is None else plan.new)]
+            if plan is not None:
+                docs[:0] = plan.docs
+            if cache is not None:
+                cache.docs = docs
             if plan is not None:
                 incremental.link_segments(plan.base, gen)
                 writer = SegmentBuilder(windex.open_dir(str(gen)))
@@ -208,9 +215,12 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
 
             def record_tables() -> None:  # of the records alone: another process writes them (index.workers)
                 with open(gen / RECORDS, "wb") as fp:
-                    write_record_lines(fp, lines if lines is not None else
-                                       [(record.id, record_line(record.to_dict())) for record in records],
-                                       plan.blocks if plan is not None else None)
+                    if plan is not None:  # the previous file's lines and blocks where they are the same
+                        lines = dict(plan.lines)
+                        lines.update((n, record_line(records[n].to_dict())) for n in plan.relinked)
+                        write_record_changes(fp, [record.id for record in records], lines, plan.records_file)
+                    else:
+                        write_record_lines(fp, ((record.id, record_line(record.to_dict())) for record in records))
                 write_values(gen, value_table(records, read, list_titles=list_titles, programs=programs))
 
             # An add or remove writes the records file and filter values in another process while
@@ -257,7 +267,7 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
             if plan is None:  # one segment, written in record order: document number i is records[i]
                 write_ties(gen, [tie_key(tie_value(r.name, r.id)) for r in records])
             else:  # linked segments with deletions, and a new one
-                write_ties_from_index(gen)
+                write_ties_from_index(gen, docs)
             for then in (side, tail):
                 if then is not None:
                     then.finish()
@@ -311,9 +321,9 @@ def _completion(gen: Path, records: list[Record], province_full: Callable[[str],
                 named: dict[str, str] | None = None) -> None:
     """Write the completion table (`index.completion`); an incremental build (`plan`) starts
     from the previous generation's. `cache`: its memo of cuts is used and extended, and the
-    counts of the items the table leaves out are kept in it for next time. `named`: texts'
-    words and spellings as indexing made them."""
-    suggestable = [(record.id, document_fields(record, province_full)) for record in records]
+    counts of the items the table leaves out are kept in it for next time, with each
+    suggested word's number of records. `named`: texts' words and spellings as indexing
+    made them."""
     previous, spelled = None, {}
     if plan is not None:  # the previous table's counts and spellings, and what changed since
         old_entries = json.loads(verified_bytes(plan.base, COMPLETE, plan.meta))["entries"]
@@ -326,19 +336,70 @@ def _completion(gen: Path, records: list[Record], province_full: Callable[[str],
                             [n for n, r in enumerate(records) if r.id in fresh])
         del old_entries
     spell, cut_name = _completion_memo(cache, spelled, read, cut, named or {})
-    holders, release = _holders(gen, records) if previous is not None else (None, lambda: None)
+    holders, release = (_holders(gen, records, cache.docs if cache is not None else None)
+                        if previous is not None else (None, lambda: None))
     counted: dict[str, int] = {}
-    table = completion_table(
-        suggestable, read, cut_name, spell=spell, previous=previous, counted=counted,
-        holders=holders, stopwords=frozenset(stopwords),  # the lexicon's (`LexiconBuilder.lexicon`)
-        places=sorted(p for p, c in places.items() if c > 0) + [r.province for r in records if r.province],
-        synonyms=synonyms)
+    stop = frozenset(stopwords)  # the lexicon's (`LexiconBuilder.lexicon`)
+    place_values = sorted(p for p, c in places.items() if c > 0) + [r.province for r in records if r.province]
+    if plan is not None and previous is not None and cache is not None and cache.held is not None:
+        # Every record's words as the previous build counted them, those of the changed records
+        # taken out and put back as they are now; texts made only where an item is looked for.
+        held = cache.held
+        for r in plan.old:
+            for w in suggested_words(document_fields(r, province_full), cut_name, stop):
+                held[w] = held.get(w, 0) - 1
+        for r in plan.new:
+            for w in suggested_words(document_fields(r, province_full), cut_name, stop):
+                held[w] = held.get(w, 0) + 1
+        cache.held = {w: n for w, n in held.items() if n > 0}
+        names: dict[str, str] = {}
+        for r in records:
+            names.setdefault(r.name, r.id)
+            cache.used_words.add(r.name)  # the memo of every name's and alias's words is kept
+            cache.used_words.update(r.aliases)
+        table = completion_update(names, cache.held, _Texts(records, province_full), read, previous=previous,
+                                  places=place_values, synonyms=synonyms, spell=spell, counted=counted,
+                                  holders=holders)
+    else:
+        held = {}
+        table = completion_table(
+            ((record.id, document_fields(record, province_full)) for record in records), read, cut_name,
+            spell=spell, previous=previous, counted=counted, holders=holders, stopwords=stop,
+            places=place_values, synonyms=synonyms, words_held=held)
+        if cache is not None:
+            cache.held = held
     release()
     write_complete(gen, table)
     if cache is not None:  # the counts of the items the table leaves out, for next time
         shown = {entry[0] for entry in table["entries"]}
         cache.counts = {item: n for item, n in counted.items() if item not in shown}
     del table, counted
+
+
+class _Texts(Sequence[list[str]]):
+    """Each record's texts (`document_fields`), made when first read."""
+
+    def __init__(self, records: list[Record], province_full: Callable[[str], str | None]) -> None:
+        self.records = records
+        self.province_full = province_full
+        self.made: dict[int, list[str]] = {}
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    @overload
+    def __getitem__(self, n: int) -> list[str]: ...
+
+    @overload
+    def __getitem__(self, n: slice) -> Sequence[list[str]]: ...
+
+    def __getitem__(self, n: int | slice) -> list[str] | Sequence[list[str]]:
+        if isinstance(n, slice):
+            return [self[i] for i in range(*n.indices(len(self)))]
+        found = self.made.get(n)
+        if found is None:
+            found = self.made[n] = [t for _, t in document_fields(self.records[n], self.province_full)]
+        return found
 
 
 def _then_cache(completion: Callable[[], None], gen: Path, cache: CorpusCache | None) -> None:
@@ -375,19 +436,28 @@ def _word_tables(gen: Path, lex: LexiconBuilder, synonyms: dict[str, list[str]],
     incremental.write_state(gen, lex.state())
 
 
-def _holders(generation: Path, records: list[Record]) -> tuple[Callable[[str], set[int] | None],
-                                                              Callable[[], None]]:
+def _holders(generation: Path, records: list[Record],
+             ties: list[str] | None = None) -> tuple[Callable[[str], set[int] | None], Callable[[], None]]:
     """For a text, the positions in `records` of the records whose documents in the new
     generation hold each of its rarest hanzi (from the ``han`` postings; a superset of those
     holding the text), or None for a text without hanzi; and the function that closes the
-    index reader."""
+    index reader. `ties`: the generation's tie value of each document number, if known
+    (`incremental._live_documents`)."""
     from whoosh import index as windex
+
+    from search.reader import matcher_ids  # the query layer's block reader of postings
 
     reader = windex.open_dir(str(generation)).reader()
     position = {r.id: n for n, r in enumerate(records)}
     # Document number → position in `records` (None: deleted, replaced), read in one pass.
-    at = [position.get(v.decode("utf-8") if isinstance(v, bytes) else v)
-          for v in reader.column_reader(Fields.ID)]
+    if ties is not None and len(ties) == reader.doc_count_all():
+        latest = {value.partition(" ")[2]: docnum for docnum, value in enumerate(ties)}  # the live ones
+        at: list[int | None] = [None] * len(ties)
+        for rid, docnum in latest.items():
+            at[docnum] = position.get(rid)
+    else:
+        at = [position.get(v.decode("utf-8") if isinstance(v, bytes) else v)
+              for v in reader.column_reader(Fields.ID)]
     # Characters recur from one name to the next: each is looked up once.
     frequency: dict[str, int] = {}
     by_term: dict[str, set[int]] = {}
@@ -400,9 +470,12 @@ def _holders(generation: Path, records: list[Record]) -> tuple[Callable[[str], s
     def docs(term: str) -> set[int]:
         if term not in by_term:
             try:
-                by_term[term] = set(reader.postings(Fields.HAN, term).all_ids())
+                postings = reader.postings(Fields.HAN, term)
             except Exception:  # whoosh's TermNotFound: no document holds the character
                 by_term[term] = set()
+            else:  # a block at a time where the reader knows how
+                ids = matcher_ids(postings)
+                by_term[term] = set(postings.all_ids() if ids is None else ids)
         return by_term[term]
 
     def holders(text: str) -> set[int] | None:
@@ -462,15 +535,19 @@ def _completion_memo(cache: CorpusCache | None, spelled: dict[str, str], read, c
     return spell, cut_words
 
 
-def write_ties_from_index(generation: Path) -> None:
+def write_ties_from_index(generation: Path, docs: list[str] | None = None) -> None:
     """Rewrite the tie table (`format.write_ties`) from the index's own tie column, for every
     document number of every segment (deleted ones too): for changes that add segments or
-    delete documents instead of rebuilding."""
+    delete documents instead of rebuilding. `docs`: the column's values, if known (one per
+    document number; else, or if there are not as many, the column is read)."""
     from whoosh import index as windex
 
     ix = windex.open_dir(str(generation))
     with ix.searcher() as s:
-        values = [v.decode() if isinstance(v, bytes) else v for v in s.reader().column_reader(Fields.TIE)]
+        if docs is not None and len(docs) == s.reader().doc_count_all():
+            values = docs
+        else:
+            values = [v.decode() if isinstance(v, bytes) else v for v in s.reader().column_reader(Fields.TIE)]
     write_ties(generation, [tie_key(v) for v in values])
 
 

@@ -33,7 +33,7 @@ def completion_table(docs: Iterable[tuple[str, list[tuple[str, str]]]], read: Re
                      synonyms: dict[str, list[str]] | None = None,
                      spell: Callable[[str], str] | None = None,
                      previous: Previous | None = None, counted: dict[str, int] | None = None,
-                     holders: Holders | None = None) -> dict:
+                     holders: Holders | None = None, words_held: dict[str, int] | None = None) -> dict:
     """``{"entries": [[text, syllables, kind, count, id], ...]}`` from (record id, fields).
 
     `fields` are a record's (kind, text) pairs, as `index.prepare.document_fields` gives.
@@ -46,20 +46,50 @@ def completion_table(docs: Iterable[tuple[str, list[tuple[str, str]]]], read: Re
     `previous` did not count, instead of every record. Names are kind ``name`` with the
     record's id; words of two or more characters in names and aliases are ``place`` when they
     name a place, else ``word``; place values (`places`) are added as ``place`` too.
+    `words_held`: filled with each word's number of records (`suggested_words`), for
+    `completion_update`.
     """
-    stop = set(stopwords)
-    place_names = {p for p in places if len(p) >= 2}
+    stop = frozenset(stopwords)
     texts: list[list[str]] = []
     names: dict[str, str] = {}
-    words: set[str] = set(place_names)
+    words: set[str] = set()
+    held = words_held if words_held is not None else {}
     for rid, fields in docs:
         texts.append([text for _, text in fields])
         for kind, text in fields:
             if kind == "name":
                 names.setdefault(text, rid)
-            if kind in ("name", "alias"):
-                words.update(w for w in cut(text) if len(w) >= 2 and w not in stop
-                             and any("\u4e00" <= c <= "\u9fff" for c in w))
+        found = suggested_words(fields, cut, stop)
+        words |= found
+        for w in found:
+            held[w] = held.get(w, 0) + 1
+    return _table(names, words, texts, read, places, synonyms, spell, previous, counted, holders)
+
+
+def suggested_words(fields: Iterable[tuple[str, str]], cut: Cut, stopwords: frozenset[str]) -> set[str]:
+    """The words a record's fields give the table: those of two or more characters, with a
+    hanzi, not stop words, in its name and aliases."""
+    return {w for kind, text in fields if kind in ("name", "alias") for w in cut(text)
+            if len(w) >= 2 and w not in stopwords and any("\u4e00" <= c <= "\u9fff" for c in w)}
+
+
+def completion_update(names: dict[str, str], words_held: dict[str, int], texts: Sequence[list[str]], read: Read, *,
+                      previous: Previous, places: Iterable[str] = (),
+                      synonyms: dict[str, list[str]] | None = None, spell: Callable[[str], str] | None = None,
+                      counted: dict[str, int] | None = None, holders: Holders | None = None) -> dict:
+    """`completion_table`'s table from what it needs of every record, kept up to date by an
+    incremental build: each name's first record id in record order (`names`), each
+    word's number of records (`words_held`, `suggested_words`: its records' words taken out,
+    their new ones added), every record's texts (`texts`: read only where an item is looked for)."""
+    return _table(names, {w for w, n in words_held.items() if n > 0}, texts, read, places, synonyms, spell,
+                  previous, counted, holders)
+
+
+def _table(names: dict[str, str], words: set[str], texts: Sequence[list[str]], read: Read, places: Iterable[str],
+           synonyms: dict[str, list[str]] | None, spell: Callable[[str], str] | None, previous: Previous | None,
+           counted: dict[str, int] | None, holders: Holders | None) -> dict:
+    place_names = {p for p in places if len(p) >= 2}
+    words = words | place_names
     spell = spell or (lambda text: " ".join(syllables_of(text, read)))
     counts = _counts(list(names) + sorted(words - set(names)), texts, synonyms or {}, previous, holders)
     if counted is not None:
@@ -89,7 +119,7 @@ class Previous(NamedTuple):
     fresh: list[int]  # the new and changed records
 
 
-def _counts(items: list[str], texts: list[list[str]], synonyms: dict[str, list[str]],
+def _counts(items: list[str], texts: Sequence[list[str]], synonyms: dict[str, list[str]],
             previous: Previous | None = None, holders: Holders | None = None) -> dict[str, int]:
     """For each item, how many records hold it (or one of its synonyms) in any of their texts.
 
@@ -151,7 +181,7 @@ class _Held:
         return out
 
 
-def _count(items: list[str], texts: list[list[str]], synonyms: dict[str, list[str]],
+def _count(items: list[str], texts: Sequence[list[str]], synonyms: dict[str, list[str]],
            holders: Holders | None = None) -> dict[str, int]:
     if not items:
         return {}
@@ -200,7 +230,7 @@ def _count(items: list[str], texts: list[list[str]], synonyms: dict[str, list[st
 _NONE: frozenset[int] = frozenset()
 
 
-def _by_pair(items: list[str], texts: list[list[str]], synonyms: dict[str, list[str]]) -> dict[str, set[int]]:
+def _by_pair(items: list[str], texts: Sequence[list[str]], synonyms: dict[str, list[str]]) -> dict[str, set[int]]:
     """Each pair of adjacent characters that an item, a synonym of one or a short form holds
     → the records with a text holding it (a record holding a word holds each of its pairs in
     the same text)."""

@@ -25,18 +25,17 @@ always a full build.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from index.errors import IndexDamagedError
 from index.format import RECORDS, Fields
-from index.recordfile import lines_by_id, old_blocks
+from index.recordfile import OldRecords, record_line
 from index.records import Record
 from index.store import check_generation, read_meta, verified_bytes
 
@@ -57,7 +56,10 @@ class Plan:
     new: list[Record]  # records to write to the new segment (new and changed), in corpus order
     state: dict[str, Any]  # the previous generation's lexicon counts
     meta: dict[str, Any]  # the previous generation's metadata (its files' checksums)
-    blocks: dict[tuple[str, ...], tuple[bytes, bytes]]  # its records file's blocks (`recordfile.old_blocks`)
+    records_file: OldRecords  # its records file
+    lines: dict[int, str]  # the records file's line of each record (by position) that may differ from it
+    relinked: set[int]  # records (by position) whose links alone may differ: their lines are not in `lines`
+    docs: list[str]  # its `format.tie_value` of each document number (deleted ones too)
     chars: frozenset[str]  # the characters of its lexicon (its character map depends on them alone)
 
 
@@ -67,12 +69,18 @@ def signature(d: dict[str, Any]) -> str:
                       sort_keys=True, separators=(",", ":"))
 
 
-def plan_update(base: Path, code: str, records: list[Record], lines: list[tuple[str, str]]) -> Plan | None:
+def plan_update(base: Path, code: str, records: list[Record], changed: set[int] | None = None,
+                relinked: set[int] | frozenset[int] = frozenset(), docs: list[str] | None = None) -> Plan | None:
     """How to reach `records` from generation `base`; None if only a full build can.
 
-    `code`: the `code_fingerprint` the new generation is built with; `lines`: each record's
-    id and line in the records file (`recordfile.record_line`). A record whose line is the
-    one `base` holds is unchanged; only the others are compared field by field.
+    `code`: the `code_fingerprint` the new generation is built with; `changed`: the
+    positions of the records that may differ from `base`'s record with the same id (None:
+    any may; `index.corpus.cache.CorpusCache.changed`). Every other record is taken to be
+    the one `base` holds under its id. A changed record whose line in the records file
+    (`recordfile.record_line`) is the one `base` holds is unchanged; only the others are
+    compared field by field. `relinked`: changed records whose links alone may differ (what
+    their documents are made of is as it was): not re-indexed, their lines made later
+    (`Plan.relinked`). `docs`: `base`'s tie value of each document number, if known.
     """
     try:
         meta = read_meta(base)
@@ -84,41 +92,64 @@ def plan_update(base: Path, code: str, records: list[Record], lines: list[tuple[
         return None
     try:
         state = json.loads(verified_bytes(base, LEXSTATE, meta))
-        blocks = old_blocks(io.BytesIO(verified_bytes(base, RECORDS, meta)))
-        rows = lines_by_id(blocks)
-        docnums, segments = _live_documents(base)
+        before = OldRecords(verified_bytes(base, RECORDS, meta))
+        docnums, segments, docs = _live_documents(base, docs, before.block_of.keys())
         chars = frozenset(ch for ch, rows_of in state["votes"].items() if rows_of)
     except (IndexDamagedError, ValueError, KeyError, TypeError, AttributeError, OSError):
         return None
-    if segments >= MAX_SEGMENTS or set(docnums) != set(rows):
+    if segments >= MAX_SEGMENTS or docnums.keys() != before.block_of.keys():
         return None
+    if changed is None:
+        changed, relinked = set(range(len(records))), frozenset()
+    else:  # a record `base` does not hold is new, whatever `changed` says
+        changed = changed | {n for n, r in enumerate(records) if r.id not in before.block_of}
+    relinked = {n for n in relinked if records[n].id in before.block_of}
+    lines: dict[int, str] = {}
     new: list[Record] = []
-    seen = set()
-    for record, (rid, line) in zip(records, lines):
-        seen.add(rid)
-        old = rows.get(rid)
-        if old is None or (old != line and signature(json.loads(old)) != signature(record.to_dict())):
-            new.append(record)
-    gone = [rid for rid in rows if rid not in seen]
-    changed = [r.id for r in new if r.id in rows]
-    return Plan(base, sorted(docnums[rid] for rid in gone + changed),
-                [record_of(json.loads(rows[rid])) for rid in gone + changed], new, state, meta, blocks, chars)
+    try:
+        for n in sorted(changed - relinked):
+            record = records[n]
+            d = record.to_dict()
+            lines[n] = line = record_line(d)
+            old = before.line(record.id)
+            if old is None or (old != line and signature(json.loads(old)) != signature(d)):
+                new.append(record)
+        ids = {r.id for r in records}
+        gone = [rid for rid in before.block_of if rid not in ids]
+        again = [r.id for r in new if r.id in before.block_of]
+        olds = [record_of(json.loads(before.line(rid) or "")) for rid in gone + again]
+    except ValueError:  # a damaged block
+        return None
+    return Plan(base, sorted(docnums[rid] for rid in gone + again), olds, new, state, meta, before, lines,
+                relinked, docs, chars)
 
 
-def _live_documents(generation: Path) -> tuple[dict[str, int], int]:
-    """Record id → document number of every live (not deleted) document; number of segments."""
+def _live_documents(generation: Path, docs: list[str] | None = None,
+                    ids: Collection[str] = ()) -> tuple[dict[str, int], int, list[str]]:
+    """Record id → document number of every live (not deleted) document; number of segments;
+    the `format.tie_value` of each document number (deleted ones too).
+
+    `docs`: those tie values if known (the corpus cache's), and `ids`: the ids of the
+    generation's live records. A record's live document is the last one with its id (an
+    incremental build deletes a changed record's document and adds the new one after every
+    other), so the columns need not be read; they are if the counts of documents disagree.
+    """
     from whoosh import index as windex
 
     ix = windex.open_dir(str(generation))
     with ix.reader() as reader:
-        ids = reader.column_reader(Fields.ID)
-        out = {}
-        for docnum in range(reader.doc_count_all()):
-            if not reader.is_deleted(docnum):
-                value = ids[docnum]
-                out[value.decode("utf-8") if isinstance(value, bytes) else value] = docnum
         segments = len(ix._segments())
-    return out, segments
+        if docs is not None and len(docs) == reader.doc_count_all():
+            latest = {value.partition(" ")[2]: docnum for docnum, value in enumerate(docs)}
+            found = {rid: latest[rid] for rid in ids if rid in latest}
+            if len(found) == len(ids) == reader.doc_count():
+                return found, segments, docs
+        docs = [v.decode("utf-8") if isinstance(v, bytes) else v for v in reader.column_reader(Fields.TIE)]
+        out = {}
+        for docnum, value in enumerate(docs):
+            if not reader.is_deleted(docnum):
+                out[value.partition(" ")[2]] = docnum
+    return out, segments, docs
 
 
 def record_of(d: dict[str, Any]) -> Record:

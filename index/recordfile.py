@@ -13,10 +13,11 @@ checksum covers the file like any other.
 
 from __future__ import annotations
 
+import io
 import json
 import struct
 import zlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import IO, Any
 
 BLOCK = 256  # records per block
@@ -70,6 +71,74 @@ def write_record_lines(fp: IO[bytes], lines: Iterable[tuple[str, str]],
     return count
 
 
+class OldRecords:
+    """An earlier records file, read a block at a time as needed: for a new file that
+    differs from it in a few records (`write_record_changes`).
+
+    ValueError if `raw` is not a records file.
+    """
+
+    def __init__(self, raw: bytes) -> None:
+        self.raw = raw
+        self.directory = read_directory(io.BytesIO(raw))
+        self.block_of = {rid: b for b, (_, _, ids) in enumerate(self.directory) for rid in ids}
+        self.by_ids = {tuple(ids): b for b, (_, _, ids) in enumerate(self.directory)}
+        self._lines: dict[int, dict[str, str]] = {}
+
+    def compressed(self, b: int) -> bytes:
+        offset, size, _ = self.directory[b]
+        return self.raw[offset:offset + size]
+
+    def text(self, b: int) -> bytes:
+        """Block `b`'s lines, as bytes."""
+        try:
+            return zlib.decompress(self.compressed(b))
+        except zlib.error as exc:
+            raise ValueError(f"damaged records block ({exc})") from exc
+
+    def line(self, rid: str) -> str | None:
+        """The line of record `rid`, or None if the file has no such record."""
+        b = self.block_of.get(rid)
+        if b is None:
+            return None
+        if b not in self._lines:
+            self._lines[b] = dict(zip(self.directory[b][2], self.text(b).decode("utf-8").splitlines()))
+        return self._lines[b].get(rid)
+
+
+def write_record_changes(fp: IO[bytes], ids: Sequence[str], changed: Mapping[int, str], old: OldRecords) -> int:
+    """Write the records file of records `ids` (in order) to `fp`; returns how many.
+
+    `changed`: the lines of the records (by position) that may differ from `old`'s; every
+    other record's line is `old`'s for its id. The same bytes as `write_record_lines` with
+    every line: a block of the same ids without a changed record is copied as it is.
+    """
+    blocks: list[list[Any]] = []
+    for start in range(0, len(ids), BLOCK):
+        chunk = ids[start:start + BLOCK]
+        b = old.by_ids.get(tuple(chunk))
+        dirty = any(n in changed for n in range(start, start + len(chunk)))
+        if b is not None and not dirty:
+            data = old.compressed(b)
+        else:
+            text = []
+            for n, rid in enumerate(chunk, start):
+                line = changed.get(n)
+                if line is None:
+                    line = old.line(rid)
+                    if line is None:
+                        raise ValueError(f"record {rid} is neither changed nor in the earlier file")
+                text.append(line)
+            raw = ("\n".join(text) + "\n").encode("utf-8")
+            data = old.compressed(b) if b is not None and old.text(b) == raw else zlib.compress(raw, 6)
+        blocks.append([fp.tell(), len(data), list(chunk)])
+        fp.write(data)
+    at = fp.tell()
+    fp.write(zlib.compress(json.dumps({"blocks": blocks}, ensure_ascii=False).encode("utf-8"), 6))
+    fp.write(_TRAILER.pack(at))
+    return len(ids)
+
+
 def old_blocks(fp: IO[bytes]) -> dict[tuple[str, ...], tuple[bytes, bytes]]:
     """Every block of a records file by its ids: (its lines as bytes, its compressed bytes).
     ValueError if the file is not a records file."""
@@ -81,15 +150,6 @@ def old_blocks(fp: IO[bytes]) -> dict[tuple[str, ...], tuple[bytes, bytes]]:
             out[tuple(ids)] = (zlib.decompress(data), data)
         except zlib.error as exc:
             raise ValueError(f"damaged records block ({exc})") from exc
-    return out
-
-
-def lines_by_id(blocks: dict[tuple[str, ...], tuple[bytes, bytes]]) -> dict[str, str]:
-    """Each record's line, by id, from `old_blocks`."""
-    out = {}
-    for ids, (raw, _) in blocks.items():
-        for rid, line in zip(ids, raw.decode("utf-8").splitlines()):
-            out[rid] = line
     return out
 
 

@@ -141,3 +141,121 @@ def test_a_new_name_inside_older_records_is_counted_in_them_too(tmp_path, copy_f
         assert (gen / name).read_bytes() == (full / name).read_bytes(), name
     entries = {e[0]: e[3] for e in json.loads((gen / "complete.json").read_text(encoding="utf-8"))["entries"]}
     assert entries["七台河石墨烯"] == 2
+
+
+@pytest.fixture(scope="module")
+def relisted(corpus, tmp_path_factory) -> list[Path]:
+    """Two lists that re-list seed clusters under other programs (related links to the seed
+    records and between themselves) and one that re-lists seed clusters under their own
+    program (merged into the seed records)."""
+    import csv
+
+    folder = tmp_path_factory.mktemp("relisted")
+    paths = []
+    for n, program in enumerate(("市级重点产业集群", "县域特色产业集群", None)):
+        path = folder / f"list-{n}.csv"
+        with open(path, "w", encoding="utf-8", newline="") as fp:
+            w = csv.writer(fp)
+            w.writerow(["name", "province", "city", "district", "program", "year"])
+            for r in corpus.records[n::5]:
+                name = r.name if program is None else r.short_name + ("特色产业集群", "产业集群")[n]
+                w.writerow([name, r.province or "", r.city or "", r.district or "", program or r.program,
+                            2020 + n])
+        paths.append(path)
+    return paths
+
+
+def _full_tables(tmp_path: Path, name: str, copy_full_index, lists: list[Path], monkeypatch) -> Path:
+    copy_full_index(tmp_path / name)
+    with monkeypatch.context() as m:
+        m.setattr(index.incremental, "MAX_SEGMENTS", 0)  # no reuse: a full build
+        build_from_seeds(tmp_path / name, extra=lists)
+    gen = current_generation(tmp_path / name)
+    assert read_meta(gen)["incremental"] is False
+    return gen
+
+
+def _same_tables(got: Path, want: Path) -> None:
+    for name in TABLES:
+        assert (got / name).read_bytes() == (want / name).read_bytes(), name
+
+
+def test_adding_and_removing_merged_and_related_lists_equals_full_builds(tmp_path, relisted, copy_full_index,
+                                                                        monkeypatch):
+    """Records merged with a list's records, records linked to them, a list removed from the
+    middle (every later record moves): each step's tables are a full build's."""
+    copy_full_index(tmp_path / "inc")
+    for n in range(1, len(relisted) + 1):
+        build_from_seeds(tmp_path / "inc", extra=[relisted[n - 1]])
+        gen = current_generation(tmp_path / "inc")
+        assert read_meta(gen)["incremental"] is True
+        _same_tables(gen, _full_tables(tmp_path, f"full-{n}", copy_full_index, relisted[:n], monkeypatch))
+        _ties_as_the_columns_give_them(gen, tmp_path / f"ties-{n}")
+    records = [json.loads(line) for line in _records_lines(gen)]
+    assert sum(len(r["related"]) for r in records) > 50 and sum(len(r["lists"]) > 1 for r in records) > 50
+    build_from_seeds(tmp_path / "inc", remove=["list-0"])  # the first: every record after it moves
+    gen = current_generation(tmp_path / "inc")
+    assert read_meta(gen)["incremental"] is True
+    _same_tables(gen, _full_tables(tmp_path, "full-12", copy_full_index, relisted[1:], monkeypatch))
+    _ties_as_the_columns_give_them(gen, tmp_path / "ties-12")
+
+
+def _ties_as_the_columns_give_them(gen: Path, scratch: Path) -> None:
+    """The tie table and live documents an incremental build took from the corpus cache's
+    tie values (`CorpusCache.docs`) are those the index's own columns give."""
+    import shutil
+
+    from index.build import write_ties_from_index
+    from index.corpus.cache import read_cache
+    from index.incremental import _live_documents
+
+    meta = read_meta(gen)
+    docs = read_cache(gen, meta["code"]).docs
+    assert docs is not None
+    shutil.copytree(gen, scratch)
+    write_ties_from_index(scratch)  # from the columns
+    assert (scratch / "ties.bin").read_bytes() == (gen / "ties.bin").read_bytes()
+    ids = json.loads(json.dumps([line["id"] for line in map(json.loads, _records_lines(gen))]))
+    assert _live_documents(gen, docs, ids) == _live_documents(gen)
+
+
+def _records_lines(gen: Path) -> list[str]:
+    from index.recordfile import read_all
+
+    with open(gen / "records.zjsonl", "rb") as fp:
+        return [json.dumps(d, ensure_ascii=False) for d in read_all(fp)]
+
+
+@pytest.mark.parametrize("damage", ["no-made", "damaged", "missing"])
+def test_an_add_without_the_previous_builds_corpus_state_is_still_a_full_builds(tmp_path, relisted, copy_full_index,
+                                                                               monkeypatch, damage):
+    """The corpus cache's record of what each record was made from: missing (a cache of older
+    code), damaged or gone, the add still ends with a full build's tables and keeps every list."""
+    import pickle
+    import zlib
+
+    from index.corpus.cache import CORPUS_CACHE
+    from index.store import file_records, sealed_meta
+
+    copy_full_index(tmp_path / "inc")
+    build_from_seeds(tmp_path / "inc", extra=[relisted[0]])
+    gen = current_generation(tmp_path / "inc")
+    path = gen / CORPUS_CACHE
+    if damage == "no-made":  # rewritten without it, its checksum updated: a valid older cache
+        data = pickle.loads(zlib.decompress(path.read_bytes()))
+        del data["made"]
+        path.write_bytes(zlib.compress(pickle.dumps(data), 1))
+        meta = read_meta(gen)
+        meta["files"] = file_records(gen)
+        (gen / "meta.json").write_text(json.dumps(sealed_meta({k: v for k, v in meta.items() if k != "checksum"})),
+                                       encoding="utf-8")
+        assert check_generation(gen, read_meta(gen), full=True) == []
+    elif damage == "damaged":
+        path.write_bytes(path.read_bytes()[:-100] + b"x" * 100)
+    else:
+        path.unlink()
+    build_from_seeds(tmp_path / "inc", extra=[relisted[1]])
+    now = current_generation(tmp_path / "inc")
+    assert [a["key"] for a in read_meta(now)["lists"]] == ["list-0", "list-1"]
+    assert read_meta(now)["incremental"] is (damage == "no-made")  # a damaged base is not extended
+    _same_tables(now, _full_tables(tmp_path, "full", copy_full_index, relisted[:2], monkeypatch))

@@ -50,3 +50,36 @@ def test_blocks_of_an_earlier_file_are_copied_and_the_file_is_the_same(monkeypat
     write_record_lines(reused, ((d["id"], record_line(d)) for d in after), old_blocks(before))
     assert reused.getvalue() == fresh.getvalue()
     assert len(compressed) == 3  # block 2 (changed), block 3 (two more records), the directory
+
+
+def test_a_file_from_an_earlier_one_and_the_changed_lines_is_a_fresh_write(monkeypatch):
+    """`write_record_changes`: the lines of the changed records (by position) and the earlier
+    file's for every other id, records moved from block to block (one removed from the front):
+    the bytes of a fresh write; blocks of the same ids and no change copied compressed."""
+    from index.recordfile import OldRecords, write_record_changes
+
+    monkeypatch.setattr(recordfile, "BLOCK", 4)
+    before = io.BytesIO()
+    write_record_file(before, rows(12))
+    old = OldRecords(before.getvalue())
+    assert old.line("list-00000003") == record_line(rows(12)[3]) and old.line("nope") is None
+    after = rows(14)
+    after[9]["name"] = "改名产业集群"
+    changed = {9: record_line(after[9]), 12: record_line(after[12]), 13: record_line(after[13])}
+    compressed = []
+    real = recordfile.zlib.compress
+    monkeypatch.setattr(recordfile.zlib, "compress", lambda data, level: compressed.append(data) or real(data, level))
+    got = io.BytesIO()
+    assert write_record_changes(got, [d["id"] for d in after], changed, old) == 14
+    assert len(compressed) == 3  # blocks 3 and 4 and the directory
+    fresh = io.BytesIO()
+    write_record_file(fresh, after)
+    assert got.getvalue() == fresh.getvalue()
+    moved = rows(12)[1:]  # every record one place earlier: each block is made from the earlier lines
+    got = io.BytesIO()
+    write_record_changes(got, [d["id"] for d in moved], {}, old)
+    fresh = io.BytesIO()
+    write_record_file(fresh, moved)
+    assert got.getvalue() == fresh.getvalue()
+    with pytest.raises(ValueError):  # a record neither changed nor in the earlier file
+        write_record_changes(io.BytesIO(), ["list-00000001", "new"], {}, old)

@@ -10,6 +10,8 @@ the same code (`index.incremental`) starts from it:
   file's bytes and the name it is reported by;
 - each record's place as `index.corpus.divisions.locate` completed it, keyed by a digest of
   what it reads (name, aliases, builders, province, city, district);
+- what each record was made from (which listings were merged into it), so that the records
+  made from the same listings under the same id are known to be as they were;
 - the `related` links and each record's blocking keys (`index.corpus.related_delta`), so that
   only pairs involving a new, changed or removed record are scored.
 
@@ -49,6 +51,19 @@ class CorpusCache:
     used_tables: set[tuple[str, str, str]] = field(default_factory=set)  # what this build read (kept on save)
     used_places: set[bytes] = field(default_factory=set)
     used_words: set[str] = field(default_factory=set)
+    # record id → what its record was made from (`index.corpus.load`: the listings merged into
+    # it, each named by its list's cache key and its place there), for the next build
+    made: dict[str, str] = field(default_factory=dict)
+    # completion: each suggested word → its number of records (`index.completion.suggested_words`);
+    # None: not known (a cache of older code), the next build counts them all
+    held: dict[str, int] | None = None
+    # The generation's `format.tie_value` of each document number (deleted documents too), or
+    # None: its ids and ties without reading its Whoosh columns (`index.incremental`)
+    docs: list[str] | None = None
+    # Not kept: the positions of this build's records that may differ from the previous build's
+    # record with the same id (None: any may); the others are as it wrote them (`index.incremental`).
+    changed: set[int] | None = None
+    relinked: set[int] = field(default_factory=set)  # of those, the ones whose links alone may differ
 
     def table(self, path: Path, document: str) -> tuple[tuple[str, str, str], bytes | None]:
         """The cache key of a list file, and its cached part if there is one."""
@@ -79,7 +94,8 @@ class CorpusCache:
                 "places": {k: v for k, v in self.places.items() if k in self.used_places},
                 "related": self.related,
                 "words": {k: v for k, v in self.words.items() if k in self.used_words},
-                "counts": self.counts}
+                "counts": self.counts, "made": self.made, "held": self.held,
+                "docs": self.docs}
 
     @classmethod
     def from_bytes(cls, raw: bytes, code: str) -> CorpusCache:
@@ -89,7 +105,9 @@ class CorpusCache:
             if data.get("version") != _VERSION or data.get("code") != code:
                 return cls(code=code)
             return cls(code=code, seeds=data["seeds"], tables=dict(data["tables"]), places=dict(data["places"]),
-                       related=data["related"], words=dict(data["words"]), counts=dict(data["counts"]))
+                       related=data["related"], words=dict(data["words"]), counts=dict(data["counts"]),
+                       made=dict(data.get("made") or {}), held=data.get("held"),
+                       docs=data.get("docs"))
         except Exception:  # an unreadable cache is no cache: the build computes everything
             return cls(code=code)
 

@@ -146,10 +146,13 @@ def load_corpus(seed_dir: Path | str | None = None,
     corpus.problems += seeds.problems
     corpus.entries.update(seeds.entries)
     corpus.unlinked += seeds.unlinked
-    records = _add_tables(seeds.records, extra_tables, specs, manifest.programs, corpus, cache)
+    made: list[str] | None = [] if cache is not None else None
+    records = _add_tables(seeds.records, extra_tables, specs, manifest.programs, corpus, cache, made)
     records = unique_ids(records)
     order = {key: i for i, key in enumerate(specs)}
-    records.sort(key=lambda r: (order.get(r.lists[0], len(order)), r.sources[0].line, r.id))
+    at = sorted(range(len(records)), key=lambda n: (order.get(records[n].lists[0], len(order)),
+                                                    records[n].sources[0].line, records[n].id))
+    records = [records[n] for n in at]
     corpus.records = records
     corpus.problems += _duplicate_ids(records)
     records = fill_places(records, lambda p: _province_full(regions, p),
@@ -159,10 +162,12 @@ def load_corpus(seed_dir: Path | str | None = None,
     groups = load_groups(synonym_files)
 
     def link() -> None:
-        if cache is not None:
+        if cache is not None and made is not None:
             from .related_delta import link_related_from
 
-            cache.related = link_related_from(cache.related, records, regions, groups)
+            relinked: set[str] = set()
+            cache.related = link_related_from(cache.related, records, regions, groups, touched=relinked)
+            _note_changes(cache, records, [made[n] for n in at], relinked)
         else:
             link_related(records, regions, groups)
 
@@ -171,6 +176,26 @@ def load_corpus(seed_dir: Path | str | None = None,
     else:
         link()
     return corpus
+
+
+def _note_changes(cache: CorpusCache, records: list[Record], made: list[str], relinked: set[str]) -> None:
+    """Which records may differ from the previous build's (`CorpusCache.changed`; in their
+    links alone: `CorpusCache.relinked`), and what each record is made from, for the next
+    build (`CorpusCache.made`).
+
+    A record made from the same listings (the same list files' same records, merged in the
+    same order) under the same id as the previous build's record with that id, whose links
+    did not change (`relinked`), is that record again: places and merges depend on nothing else.
+    """
+    now = {r.id: m for r, m in zip(records, made)}
+    before = cache.made
+    if len(now) != len(records):  # ids not unique: no record is known to be as it was
+        cache.changed, cache.relinked = None, set()
+    else:
+        remade = {n for n, r in enumerate(records) if before.get(r.id) != made[n]}
+        cache.relinked = {n for n, r in enumerate(records) if r.id in relinked and n not in remade}
+        cache.changed = remade | cache.relinked
+    cache.made = now
 
 
 @dataclass
@@ -275,10 +300,20 @@ def _align_ocr(ocr_docs: list[tuple[DocumentSpec, Lines]], parsed: dict[str, lis
 
 
 def _add_tables(records: list[Record], extra_tables: Iterable[Path | str | tuple[Path, str]], specs: dict[str, ListSpec],
-                programs: dict[str, str], corpus: Corpus, cache: CorpusCache | None = None) -> list[Record]:
-    """Phase 5: users' CSV / JSON lines lists, through the same merge step."""
+                programs: dict[str, str], corpus: Corpus, cache: CorpusCache | None = None,
+                made: list[str] | None = None) -> list[Record]:
+    """Phase 5: users' CSV / JSON lines lists, through the same merge step.
+
+    `made`: filled with what each record returned is made from: the listings merged into it
+    (a seed record by its place in the seed part, a list's record by its list's cache key
+    and its place there), joined by "|".
+    """
+    listings = [f"s{n}" for n in range(len(records))] if made is not None else None
     if not extra_tables:
+        if made is not None and listings is not None:
+            made[:] = listings
         return records
+    from .cache import digest
     from .tables import load_table_entries
 
     added: list[Record] = []
@@ -297,8 +332,16 @@ def _add_tables(records: list[Record], extra_tables: Iterable[Path | str | tuple
         corpus.entries[spec.key] = count
         specs[spec.key] = spec
         added += records_of
+        if listings is not None:
+            mark = digest(key).hex()
+            listings += [f"{mark}:{n}" for n in range(len(records_of))]
     # One merge for all lists: the same as one per list (a left fold in list order), not n × lists.
-    return merge_records(records + added)
+    if made is None or listings is None:
+        return merge_records(records + added)
+    groups: list[list[int]] = []
+    merged = merge_records(records + added, groups)
+    made[:] = ["|".join(listings[n] for n in group) for group in groups]
+    return merged
 
 
 def _duplicate_ids(records: list[Record]) -> list[Problem]:

@@ -93,15 +93,26 @@ def absorb(record: Record, other: Record) -> None:
     record.sources.extend(s for s in other.sources if s not in record.sources)
 
 
-def merge_records(records: Iterable[Record]) -> list[Record]:
-    """One record per (program, normalised name), in order of first appearance."""
+def merge_records(records: Iterable[Record], groups: list[list[int]] | None = None) -> list[Record]:
+    """One record per (program, normalised name), in order of first appearance.
+
+    `groups`: filled with, for each record returned, the positions in `records` of those
+    merged into it, in order.
+    """
     merged: dict[tuple[str, str], Record] = {}
-    for record in records:
+    where: dict[tuple[str, str], list[int]] = {}
+    for n, record in enumerate(records):
         key = (record.program, name_key(record.name))
         if key in merged:
             absorb(merged[key], record)
+            if groups is not None:
+                where[key].append(n)
         else:
             merged[key] = record
+            if groups is not None:
+                where[key] = [n]
+    if groups is not None:
+        groups[:] = where.values()
     return list(merged.values())
 
 

@@ -36,11 +36,13 @@ def _sig(r: Record) -> bytes:
 
 
 def link_related_from(state: RelatedState | None, records: Sequence[Record], regions: Regions,
-                      groups: Sequence[Sequence[str]] = (), min_confidence: float = MIN_CONFIDENCE
-                      ) -> RelatedState:
+                      groups: Sequence[Sequence[str]] = (), min_confidence: float = MIN_CONFIDENCE,
+                      touched: set[str] | None = None) -> RelatedState:
     """Set `related` on every record as `link_related` would; returns the state for next time.
 
-    `state`: the previous run's (None: a full run).
+    `state`: the previous run's (None: a full run). `touched`: filled with the ids of the
+    records whose links may differ from the ones `state` holds for their id (every id on a
+    full run).
     """
     prep = _Prepared(regions, _Canon(groups))
     sigs = {r.id: _sig(r) for r in records}
@@ -51,8 +53,11 @@ def link_related_from(state: RelatedState | None, records: Sequence[Record], reg
         parts[r.id] = found if found is not None else prep.part(r)[0]
     if state is None or not _same_order(state, records):
         link_related(records, regions, groups, min_confidence, prepared=prep)  # its parts are done
+        if touched is not None:
+            touched.update(r.id for r in records)
     else:
-        _relink(state, records, sigs, regions, prep, [parts[r.id] for r in records], min_confidence)
+        _relink(state, records, sigs, regions, prep, [parts[r.id] for r in records], min_confidence,
+                touched if touched is not None else set())
     return RelatedState(sigs=sigs,
                         related={r.id: list(r.related) for r in records if r.related}, parts=parts)
 
@@ -66,7 +71,7 @@ def _same_order(state: RelatedState, records: Sequence[Record]) -> bool:
 
 
 def _relink(state: RelatedState, records: Sequence[Record], sigs: dict[str, bytes], regions: Regions,
-            prep: _Prepared, parts: list[str], min_confidence: float) -> None:
+            prep: _Prepared, parts: list[str], min_confidence: float, touched: set[str]) -> None:
     ids = {r.id for r in records}
     dirty = {n for n, r in enumerate(records) if state.sigs.get(r.id) != sigs[r.id]}
     stale = {r.id for r in (records[n] for n in dirty)} | {rid for rid in state.sigs if rid not in ids}
@@ -117,6 +122,14 @@ def _relink(state: RelatedState, records: Sequence[Record], sigs: dict[str, byte
                 no_city[(r.province, k)].append(n)
         for k in keys[n] & want_province.get(r.province, nothing):
             by_province[(r.province, k)].append(n)
+    def part_size(n: int, district: str | None) -> int:
+        """`len(prep.part(records[n], district)[0])`: the plain part's (known) unless `part`
+        reads the other's district into the name (the same test as `_Prepared.part`)."""
+        r = records[n]
+        if not district or r.district or not prep._starts_with(r, district):
+            return len(parts[n])
+        return len(prep.part(r, district)[0])
+
     links: dict[str, list[Related]] = defaultdict(list)  # the links found now
     done: set[tuple[int, int]] = set()
     for n in sorted(dirty):
@@ -159,7 +172,7 @@ def _relink(state: RelatedState, records: Sequence[Record], sigs: dict[str, byte
             if not shared:
                 continue
             if sizes[a] and sizes[b]:
-                size_a, size_b = len(prep.part(ra, rb.district)[0]), len(prep.part(rb, ra.district)[0])
+                size_a, size_b = part_size(a, rb.district), part_size(b, ra.district)
                 if size_a and size_b and not _may_reach(shared, size_a, size_b, min_confidence):
                     continue
             score = pair_score(ra, rb, regions, prepared=prep)
@@ -170,9 +183,13 @@ def _relink(state: RelatedState, records: Sequence[Record], sigs: dict[str, byte
                                            reason=_reason(score), place=score.place, words=list(score.words),
                                            similarity=score.similarity))
     for r in records:  # the links kept from the previous run (best first already), and the new ones
-        kept = [] if r.id in stale else [rel for rel in state.related.get(r.id, ()) if rel.id not in stale]
+        before = state.related.get(r.id, ())
+        kept = [] if r.id in stale else [rel for rel in before if rel.id not in stale]
         found = links.get(r.id)
         r.related = sorted(kept + found, key=lambda rel: (-rel.confidence, rel.id)) if found else kept
+        if found or len(kept) != len(before):
+            touched.add(r.id)
+    touched.update(stale)
 
 
 __all__ = ["RelatedState", "link_related_from"]
