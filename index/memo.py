@@ -41,7 +41,11 @@ from index.workers import PARALLEL_MIN
 MEMO_FILE = "build-memo.pickle"
 MAX_RECORDS = PARALLEL_MIN  # builds this big fork workers (and would keep a big memo): none
 _MAGIC = b"clsearch-build-memo 1\n"
-_LIBRARIES = ("jieba", "pypinyin")  # what the cuts and readings come from, besides our own code and data
+# What the cuts and readings come from besides our own code and data: these files of jieba and
+# pypinyin (a reinstall or another version changes their size or modification time).
+_LIBRARIES = {"jieba": ("__init__.py", "dict.txt"),
+              "pypinyin": ("__init__.py", "core.py", "converter.py", "constants.py", "pinyin_dict.py",
+                           "phrases_dict.py", "seg/mmseg.py", "seg/simpleseg.py")}
 
 Cut = tuple[tuple[str, ...], frozenset[int]]
 Reading = list[tuple[str, ...]]
@@ -55,19 +59,18 @@ def memo_path() -> Path:
 
 
 def library_signature() -> str:
-    """Names, sizes and modification times of jieba's and pypinyin's installed files (their
-    code and dictionaries): another version, or an edited dictionary, gives another one."""
+    """Names, sizes and modification times of jieba's and pypinyin's files that decide a cut
+    or a reading (`_LIBRARIES`): another version, or an edited dictionary, gives another one."""
     h = hashlib.sha256()
-    for name in _LIBRARIES:
+    for name, files in _LIBRARIES.items():
         spec = find_spec(name)
-        if spec is None or not spec.submodule_search_locations:
-            h.update(f"{name}: none\n".encode())
-            continue
-        root = Path(next(iter(spec.submodule_search_locations)))
-        for path in sorted(root.rglob("*")):
-            if path.suffix in {".py", ".txt", ".json"} and path.is_file():
-                st = path.stat()
-                h.update(f"{name}/{path.relative_to(root).as_posix()}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+        roots = list(spec.submodule_search_locations or []) if spec is not None else []
+        for file in files:
+            try:
+                st = (Path(roots[0]) / file).stat() if roots else None
+            except OSError:
+                st = None
+            h.update(f"{name}/{file}:{st.st_size}:{st.st_mtime_ns}\n".encode() if st else f"{name}/{file}: -\n".encode())
     return h.hexdigest()[:16]
 
 
