@@ -166,8 +166,11 @@ def load_corpus(seed_dir: Path | str | None = None,
             from .related_delta import link_related_from
 
             relinked: set[str] = set()
-            cache.related = link_related_from(cache.related, records, regions, groups, touched=relinked)
-            _note_changes(cache, records, [made[n] for n in at], relinked)
+            now = [made[n] for n in at]
+            before = cache.made
+            same = {r.id for r, m in zip(records, now) if before.get(r.id) == m}
+            cache.related = link_related_from(cache.related, records, regions, groups, touched=relinked, same=same)
+            _note_changes(cache, records, now, relinked)
         else:
             link_related(records, regions, groups)
 
