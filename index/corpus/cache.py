@@ -39,6 +39,7 @@ import pickle
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any, BinaryIO
 
 CORPUS_CACHE = "corpus.pickle"
@@ -83,6 +84,9 @@ class CorpusCache:
     base: dict[str, dict] | None = None
     base_path: Path | None = None
     base_sha: str = ""
+    # Not kept: the link tables' part of the delta (`link_sections`) when another process made
+    # the links (`index.build`): `related` here is then the previous build's.
+    linked: dict[str, tuple[dict, list]] | None = None
 
     def table(self, path: Path, document: str) -> tuple[tuple[str, str, str], bytes | None]:
         """The cache key of a list file, and its cached part if there is one."""
@@ -162,30 +166,46 @@ class CorpusCache:
         bytes of a `CORPUS_DELTA` file (keeping only what this build used, as `to_bytes`);
         None if it was not read from a file, or if so much differs that it should be written
         whole."""
-        from index.corpus.related_delta import RelatedState
 
         base = self.base
-        if base is None or not isinstance(self.related, RelatedState) or len(base) != len(SECTIONS):
+        if base is None or len(base) != len(SECTIONS):
             return None
-        state = self.related
+        linked = self.linked if self.linked is not None else self.link_sections()
+        if linked is None:
+            return None
         sections: dict[str, tuple[dict, list]] = {}
-        for name, table, used in (("tables", self.tables, self.used_tables), ("places", self.places, self.used_places),
-                                  ("words", self.words, self.used_words)):
+        kept: tuple[tuple[str, dict[Any, Any], set[Any]], ...] = (
+            ("tables", self.tables, self.used_tables), ("places", self.places, self.used_places),
+            ("words", self.words, self.used_words))
+        for name, table, used in kept:
             before = base[name]
             put = {k: table[k] for k in used if k in table and (k not in before or before[k] != table[k])}
             sections[name] = (put, [k for k in before if k not in used or k not in table])
-        missing = object()
-        for name, now in (("made", self.made), ("sigs", state.sigs), ("related", state.related),
-                          ("parts", state.parts)):
-            before = base[name]
-            put = {k: v for k, v in now.items() if before.get(k, missing) != v}
-            sections[name] = (put, [k for k in before if k not in now])
+        sections["made"] = _changes(base["made"], self.made)
+        sections.update(linked)
         size = sum(len(put) + len(drop) for put, drop in sections.values())
         if size * REBASE > sum(map(len, base.values())):
             return None
         changes = {"version": _DELTA_VERSION, "code": self.code, "base": self.base_sha, "sections": sections,
                    "whole": {"seeds": self.seeds, "counts": self.counts, "held": self.held, "docs": self.docs}}
         return zlib.compress(pickle.dumps(changes, protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+    def link_sections(self) -> dict[str, tuple[dict, list]] | None:
+        """The link tables' part of `delta` (what the links' state holds that the base's
+        does not), or None if this cache has no base or no links' state."""
+        from index.corpus.related_delta import RelatedState
+
+        state = self.related
+        if self.base is None or not isinstance(state, RelatedState) or "sigs" not in self.base:
+            return None
+        return {name: _changes(self.base[name], now)
+                for name, now in (("sigs", state.sigs), ("related", state.related), ("parts", state.parts))}
+
+
+def _changes(before: dict, now: dict) -> tuple[dict, list]:
+    """The entries of `now` that `before` does not hold as they are, and the keys it drops."""
+    missing = object()
+    return {k: v for k, v in now.items() if before.get(k, missing) != v}, [k for k in before if k not in now]
 
 
 def digest(value: object) -> bytes:
@@ -194,13 +214,22 @@ def digest(value: object) -> bytes:
     return hashlib.blake2b(repr(value).encode("utf-8"), digest_size=12).digest()
 
 
-def write_cache(generation: Path, cache: CorpusCache) -> None:
+def write_cache(generation: Path, cache: CorpusCache, relink: Callable[[], None] | None = None) -> None:
     """Write `cache` into `generation`: its base file linked and a delta beside it when it
-    has one and little differs (`CorpusCache.delta`), else whole."""
+    has one and little differs (`CorpusCache.delta`), else whole.
+
+    `relink`: makes the links here (`index.corpus.load_corpus(link_later=True)`), for a cache
+    whose links were made in another process (`CorpusCache.linked`) and must be written whole.
+    """
     import os
     import shutil
 
     changes = cache.delta() if cache.base_path is not None else None
+    if changes is None and cache.linked is not None:  # written whole: the links' state is needed here
+        if relink is None:
+            raise ValueError("the links were made elsewhere: writing the whole cache needs them made here")
+        cache.linked = None
+        relink()
     if changes is not None and cache.base_path is not None:
         target = generation / CORPUS_CACHE
         try:

@@ -47,10 +47,10 @@ def link_related_from(state: RelatedState | None, records: Sequence[Record], reg
     """
     prep = _Prepared(regions, _Canon(groups))
     old_sigs, old_parts = (state.sigs, state.parts) if state is not None else ({}, {})
-    sigs = {}
+    sigs: dict[str, bytes] = {}
     for r in records:
-        found = old_sigs.get(r.id) if r.id in same else None
-        sigs[r.id] = found if found is not None else _sig(r)
+        sig = old_sigs.get(r.id) if r.id in same else None
+        sigs[r.id] = sig if sig is not None else _sig(r)
     parts: dict[str, str] = {}
     for r in records:  # a part depends on name and place alone, which the signature covers
         found = old_parts.get(r.id) if old_sigs.get(r.id) == sigs[r.id] else None
