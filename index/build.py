@@ -40,6 +40,7 @@ from index.text import is_han
 from index.segment import SegmentBuilder
 from index.workers import beside, index_records
 from index.lock import index_lock
+from index.memo import MAX_RECORDS, BuildMemo, Lazy
 from index.store import (META, check_generation, file_records, read_meta, resolve_dir, sealed_meta,
                          swap_in, verified_bytes)
 from index.values import value_table
@@ -67,24 +68,39 @@ class BuildReport:
 
 def _common(ch: str) -> bool:
     """A character of GB 2312 (6,763 hanzi): what people type, once traditional is simplified."""
+    if not "\u4e00" <= ch <= "\u9fff":
+        return False
     try:
         ch.encode("gb2312")
     except UnicodeEncodeError:
         return False
-    return "\u4e00" <= ch <= "\u9fff"
+    return True
 
 
-def _charmap(corpus_chars: set[str] | frozenset[str] = frozenset()) -> CharmapData:
-    """Readings of every character pypinyin knows, the traditional → simplified table, and
-    for each character its look-alikes that occur in the corpus (`corpus_chars`)."""
+def pinyin_readings() -> dict[str, str]:
+    """pypinyin's readings of every common character (`_common`), folded, the ones our
+    syllable table knows, space-separated."""
     from pypinyin.pinyin_dict import pinyin_dict  # index time only
 
     valid = syllables()
     readings = {}
     for code, value in pinyin_dict.items():
+        ch = chr(code)
+        if not _common(ch):  # before folding: most of pypinyin's ~41,000 characters are not
+            continue
         syls = [s for s in dict.fromkeys(fold(r) for r in value.split(",")) if s in valid]
-        if syls and _common(chr(code)):
-            readings[chr(code)] = " ".join(syls)
+        if syls:
+            readings[ch] = " ".join(syls)
+    return readings
+
+
+def _charmap(corpus_chars: set[str] | frozenset[str] = frozenset(),
+             readings: dict[str, str] | None = None) -> CharmapData:
+    """Readings of every character pypinyin knows (`pinyin_readings`, or `readings` if
+    given: its answer kept from an earlier build), the traditional → simplified table, and
+    for each character its look-alikes that occur in the corpus (`corpus_chars`)."""
+    if readings is None:
+        readings = pinyin_readings()
     shapes = {}
     for ch, alike in load_lookalikes().items():
         found = "".join(c for c in alike if c in corpus_chars and c != ch)
@@ -109,7 +125,8 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 programs: dict[str, str] | None = None,
                 base: Path | None = None, code: str = "",
                 progress: Callable[[str], None] | None = None,
-                cache: CorpusCache | None = None, link: Callable[[], None] | None = None) -> BuildReport:
+                cache: CorpusCache | None = None, link: Callable[[], None] | None = None,
+                memo: BuildMemo | None = None) -> BuildReport:
     """Write a complete new generation under `index_dir` and swap it in.
 
     Holds the directory's build lock throughout (`index.lock`). Anything that goes wrong
@@ -125,6 +142,9 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
     `link`: the corpus's last step, still to run (`load_corpus(link_later=True)`): the
     `related` links, which only the records file needs; a full build runs it while a worker
     process indexes records.
+    `memo`: what an earlier small build made of the same inputs (`index.memo`): a build of
+    fewer than `index.memo.MAX_RECORDS` records takes texts' cuts and readings from it (and
+    loads jieba and pypinyin only for texts it lacks); a full one keeps its own in it.
     """
     status = progress or (lambda text: None)
     from whoosh import index as windex
@@ -148,8 +168,17 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
         try:
             if gen is None:
                 gen = new_generation(index_dir)
-            reader = Reader()
-            read = lru_cache(TEXT_CACHE)(reader.read)
+            reader = Lazy(Reader)
+            tok = Lazy(partial(make_tokenizer, resolve_dir(cache_dir or index_dir / "cache")))
+            if memo is not None and len(records) >= MAX_RECORDS:
+                memo = None
+
+            def read_text(text: str) -> list[tuple[str, ...]]:
+                return reader().read(text)
+
+            read = lru_cache(TEXT_CACHE)(memo.reader(read_text) if memo is not None else read_text)
+            if memo is None:  # loaded now, before a process is forked: its caches come along
+                reader()
             # The records whose documents may differ from the previous generation's: an
             # incremental plan compares them (a document does not hold the links, made later).
             plan = (incremental.plan_update(base, code, records, cache.changed if cache is not None else None,
@@ -188,7 +217,8 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
             # in another process while this one indexes its few records (a full build links while a
             # worker indexes: `index_records`).
             early = beside(linked_tables, len(records)) if plan is not None else None
-            tok = make_tokenizer(resolve_dir(cache_dir or index_dir / "cache"))
+            if memo is None:  # jieba: loaded now, before a worker is forked (its caches come along)
+                tok()
             if plan is not None:
                 incremental.link_segments(plan.base, gen)
                 writer = SegmentBuilder(windex.open_dir(str(gen)))
@@ -199,7 +229,10 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 writer = SegmentBuilder(windex.create_in(str(gen), make_schema()))
                 lex = LexiconBuilder()
             # Builders, places and words repeat across records: read, cut and prepare each text once.
-            jieba_cut = lru_cache(TEXT_CACHE)(lambda text: cut_words(tok, text))  # one cut per text
+            def cut_text(text: str) -> tuple[tuple[str, ...], frozenset[int]]:
+                return cut_words(tok(), text)
+
+            jieba_cut = lru_cache(TEXT_CACHE)(memo.cutter(cut_text) if memo is not None else cut_text)  # one per text
 
             def bounds(text):
                 return jieba_cut(text)[1]
@@ -252,7 +285,8 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                          if len(term) >= 2 and all(is_han(c) for c in term)}
             # The lexicon, character map, typo table and counts: written in another process
             # while this one commits and completes.
-            word_tables = partial(_word_tables, gen, lex, synonyms, stopwords, thesaurus, plan)
+            word_tables = partial(_word_tables, gen, lex, synonyms, stopwords, thesaurus, plan,
+                                  partial(memo.pinyin_readings, pinyin_readings) if memo is not None else None)
             side = beside(word_tables, len(records))
             # A full build's completion table too, and then the corpus cache (its memo of cuts is filled).
             completion = partial(_completion, gen, records, province_full, read, cut, lex.places, stopwords,
@@ -317,6 +351,8 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
             if problems:  # the generation must read back as written before it is swapped in
                 raise IndexBuildError(f"the new index did not verify: {problems[0]}")
             swap_in(index_dir, gen)
+            if memo is not None and plan is None:  # a full build: what it made, for the next one
+                memo.save(cache.seeds if cache is not None else None)
         except BaseException as exc:
             from index.store import remove_tree
 
@@ -431,10 +467,12 @@ def _then_cache(completion: Callable[[], None], gen: Path, cache: CorpusCache | 
 
 
 def _word_tables(gen: Path, lex: LexiconBuilder, synonyms: dict[str, list[str]], stopwords: list[str],
-                 thesaurus: dict[str, str], plan: Plan | None) -> None:
+                 thesaurus: dict[str, str], plan: Plan | None,
+                 pinyin: Callable[[], dict[str, str]] | None = None) -> None:
     """Write the lexicon, the character map, the typo table and the lexicon's counts (what
     the records' words and readings decide). `plan`: an incremental build's (the previous
-    generation's files are reused or updated where they can be)."""
+    generation's files are reused or updated where they can be). `pinyin`: gives
+    `pinyin_readings()`'s answer (kept from an earlier build: `index.memo`)."""
     from index import incremental
 
     lexicon = lex.lexicon(synonyms, stopwords, load_generic(), load_english(),
@@ -443,7 +481,7 @@ def _word_tables(gen: Path, lex: LexiconBuilder, synonyms: dict[str, list[str]],
     if plan is not None and plan.chars == frozenset(lexicon.chars):  # the same characters
         (gen / CHARMAP).write_bytes(verified_bytes(plan.base, CHARMAP, plan.meta))
     else:
-        write_charmap(gen, _charmap(frozenset(lexicon.chars)))
+        write_charmap(gen, _charmap(frozenset(lexicon.chars), pinyin() if pinyin is not None else None))
     del lexicon
     targets = lex.typo_targets | {p for p in thesaurus.values() if p}
     if plan is not None:  # the previous table with the lines of the changed words rewritten

@@ -198,14 +198,19 @@ def _build(index_dir: Path, gen: Path, prev_gen: Path | None, kept: list[AddedLi
     from index.corpus import load_corpus
     from index.corpus.cache import read_cache
     from index.corpus.places import load_regions
+    from index.memo import BuildMemo, library_signature
 
     lists = _copy_lists(gen, prev_gen, kept, new)
     files = [gen / a.file for a in lists]
     if progress:
         progress(f"reading the seeds and {len(lists)} added list(s)")
     code = code_fingerprint()
-    # The previous build's corpus work, for a change of lists; a plain build starts afresh.
+    # The previous build's corpus work, for a change of lists; a plain build starts afresh,
+    # but for what an earlier build of the same code and seeds kept (`index.memo`).
     cache = read_cache(prev_gen if (extra or remove) else None, code)
+    memo = BuildMemo.load(f"{code}-{library_signature()}")
+    if cache.seeds is None:
+        cache.seeds = memo.seeds
     # The `related` links wait (corpus.link): build_index runs them while a worker indexes records.
     corpus = load_corpus(extra_tables=[(gen / a.file, a.origin) for a in lists], cache=cache, link_later=True)
     for problem in corpus.problems:
@@ -228,7 +233,7 @@ def _build(index_dir: Path, gen: Path, prev_gen: Path | None, kept: list[AddedLi
                          list_titles=titles, programs=manifest.programs,
                          inputs=stat_signature(seed_files() + files),
                          base=prev_gen if (extra or remove) else None, code=code,
-                         progress=progress, cache=cache, link=corpus.link)
+                         progress=progress, cache=cache, link=corpus.link, memo=memo)
     return report
 
 

@@ -18,8 +18,10 @@ BUILD = "import sys; from pathlib import Path; from index.ensure import build_fr
         "build_from_seeds(Path(sys.argv[1]))"
 
 
-def build_with_hash_seed(seed: str, to: Path) -> Path:
-    env = {**os.environ, "PYTHONHASHSEED": seed}
+def build_with_hash_seed(seed: str, to: Path, data_home: Path | None = None) -> Path:
+    """A build in a process with this hash seed, with a per-user data directory of its own
+    (`data_home`: one shared with another build, so that its build memo is used)."""
+    env = {**os.environ, "PYTHONHASHSEED": seed, "XDG_DATA_HOME": str(data_home or to.with_name(to.name + "-data"))}
     subprocess.run([sys.executable, "-c", BUILD, str(to)], env=env, check=True, capture_output=True)
     return current_generation(to)
 
@@ -42,3 +44,8 @@ def test_two_hash_seeds_build_the_same_index(tmp_path):
     parts = segment_bytes(one)
     assert sorted(parts) == sorted(SEGMENT_PARTS)
     assert parts == segment_bytes(two)
+    # A rebuild that takes the first one's corpus, cuts and readings from its memo (`index.memo`).
+    three = build_with_hash_seed("3", tmp_path / "three", data_home=tmp_path / "one-data")
+    for name in TABLES:
+        assert (one / name).read_bytes() == (three / name).read_bytes(), name
+    assert segment_bytes(three) == parts
