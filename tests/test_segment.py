@@ -58,3 +58,22 @@ def test_a_field_that_keeps_positions_is_refused(tmp_path):
     with pytest.raises(TypeError):
         writer.add_terms({"text": "a b"})
     writer.cancel()
+
+
+def test_blocks_written_without_whooshs_per_posting_loops_are_its_own_bytes(tmp_path, monkeypatch):
+    """`_quicker_blocks` replaces two Python loops of Whoosh's block write (weights, id
+    deltas): the postings file and the term table are the bytes Whoosh's own code writes."""
+    import index.segment
+
+    docs = [{"tag": {"all", "odd" if n % 2 else "even", f"n{n % 7}"}, "kind": "x" if n < 5 else "y"}
+            for n in range(1000)]  # "all": eight 128-posting blocks, "n3": one and a part
+    (tmp_path / "quick").mkdir()
+    (tmp_path / "plain").mkdir()
+    build(tmp_path / "quick", docs)
+    monkeypatch.setattr(index.segment, "_quicker_blocks", lambda post: None)
+    build(tmp_path / "plain", docs)
+    for suffix in (".pst", ".trm"):
+        quick, = (tmp_path / "quick").glob(f"*{suffix}")
+        plain, = (tmp_path / "plain").glob(f"*{suffix}")
+        assert quick.read_bytes() == plain.read_bytes(), suffix
+    assert postings(tmp_path / "quick", "tag", "odd") == list(range(1, 1000, 2))

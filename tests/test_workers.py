@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 from pathlib import Path
 
 import pytest
@@ -191,3 +192,66 @@ def test_the_workers_claims_are_taken_only_when_they_cover_the_rest_exactly():
     assert tiles([(3, 5), (5, 9)], 3, 9) and tiles([], 9, 9)
     assert not tiles([(3, 5), (6, 9)], 3, 9)  # a gap
     assert not tiles([(3, 5)], 3, 9) and not tiles([(2, 9)], 3, 9) and not tiles(None, 3, 9)
+
+
+def _lists(folder: Path, count: int, rows: int) -> list[Path]:
+    """`count` CSV lists of `rows` clusters each; the second list repeats a row of the first."""
+    folder.mkdir()
+    counties = ["义乌市", "慈溪市", "高阳县", "丰台区", "江宁区", "榆次区"]
+    provinces = ["浙江", "浙江", "河北", "北京", "江苏", "山西"]
+    paths = []
+    for k in range(count):
+        lines = ["name,builder,province,program,year"]
+        for n in range(rows):
+            i = (k * rows + n) % len(counties)
+            lines.append(f"{counties[i]}第{k}{n}号产业集群,{counties[i][:2]}产业园管委会,{provinces[i]},省级集群,2024")
+        if k == 1:
+            lines.append(f"{counties[0]}第00号产业集群,,浙江,省级集群,2024")
+        path = folder / f"list-{k}.csv"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def test_lists_parsed_and_places_found_in_two_processes_are_the_serial_ones(tmp_path, monkeypatch):
+    import index.corpus.divisions as divisions
+    import index.corpus.load as load
+    from index.corpus import load_corpus
+    from index.corpus.cache import CorpusCache
+
+    lists = _lists(tmp_path / "lists", 5, 40)
+
+    def corpus():
+        cache = CorpusCache(code="c")
+        found = load_corpus(extra_tables=lists, cache=cache)
+        return ([r.to_dict() for r in found.records], found.problems, found.entries,
+                {k: pickle.loads(v) for k, v in cache.tables.items()}, cache.places)
+
+    serial = corpus()
+    assert len(serial[0]) == 477 + 5 * 40 and serial[0][477]["district"] == "义乌市"
+    parent, part, where = os.getpid(), load._table_part, tmp_path / "where"
+
+    def spy(path, *args):
+        with open(where, "a") as fp:
+            fp.write(f"{path.stem} {'here' if os.getpid() == parent else 'there'}\n")
+        return part(path, *args)
+
+    monkeypatch.setattr(load, "_table_part", spy)
+    monkeypatch.setattr(load, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(divisions, "PARALLEL_PLACES", 1)
+    assert corpus() == serial
+    assert sorted(where.read_text().splitlines()) == [  # the last lists' bytes in the other process
+        "list-0 here", "list-1 here", "list-2 there", "list-3 there", "list-4 there"]
+
+
+def test_a_bad_list_parsed_in_the_other_process_is_reported_here(tmp_path, monkeypatch, capfd):
+    import index.corpus.load as load
+    from index.corpus import load_corpus
+    from index.errors import SeedFormatError
+
+    lists = _lists(tmp_path / "lists", 4, 20)
+    lists[3].write_bytes(b"\xff\xfe not utf-8")
+    monkeypatch.setattr(load, "PARALLEL_BYTES", 0)
+    with pytest.raises(SeedFormatError, match="list-3.csv"):
+        load_corpus(extra_tables=lists)
+    assert capfd.readouterr().err == ""  # no word from the other process

@@ -236,6 +236,9 @@ def locate(record: Record, divisions: Divisions, province_full: str = "") -> tup
     return city, district
 
 
+PARALLEL_PLACES = 4000  # records from which a fresh build places two halves at once
+
+
 def fill_places(records: list[Record], province_full=lambda p: "", divisions: Divisions | None = None,
                 memo: dict[bytes, tuple[str | None, str | None]] | None = None,
                 used: set[bytes] | None = None) -> list[Record]:
@@ -243,18 +246,41 @@ def fill_places(records: list[Record], province_full=lambda p: "", divisions: Di
 
     `memo`: answers of earlier calls by a digest of what `locate` reads (a previous build's,
     kept by `index.corpus.cache`); new answers are added to it, and the keys read to `used`.
+    Many records and no earlier answers (a fresh build): two halves are placed at once, the
+    second in a forked process (`index.workers.in_two`); the answers are the same.
     """
     from .cache import digest
 
+    def answers(span: tuple[int, int]) -> list[tuple[bytes, tuple[str | None, str | None]]]:
+        table = divisions or load_divisions()
+        out = []
+        for r in records[span[0]:span[1]]:
+            key = digest((r.name, r.aliases, r.builders, r.province, r.city, r.district)) if memo is not None else b""
+            out.append((key, locate(r, table, province_full(r.province) or "" if r.province else "")))
+        return out
+
+    known: list[tuple[bytes, tuple[str | None, str | None]]] | None = None
+    if len(records) >= PARALLEL_PLACES and not memo:
+        from index.workers import in_two
+
+        half = len(records) // 2
+        mine, theirs = in_two(answers, (0, half), (half, len(records)))
+        known = list(mine) + list(theirs)
     out = []
-    for r in records:
-        key = digest((r.name, r.aliases, r.builders, r.province, r.city, r.district)) if memo is not None else b""
-        found = memo.get(key) if memo is not None else None
-        if found is None:
-            divisions = divisions or load_divisions()
-            found = locate(r, divisions, province_full(r.province) or "" if r.province else "")
+    for n, r in enumerate(records):
+        if known is not None:
+            key, found = known[n]
             if memo is not None:
-                memo[key] = found
+                memo.setdefault(key, found)
+        else:
+            key = digest((r.name, r.aliases, r.builders, r.province, r.city, r.district)) if memo is not None else b""
+            got = memo.get(key) if memo is not None else None
+            if got is None:
+                divisions = divisions or load_divisions()
+                got = locate(r, divisions, province_full(r.province) or "" if r.province else "")
+                if memo is not None:
+                    memo[key] = got
+            found = got
         if used is not None:
             used.add(key)
         city, district = found

@@ -18,6 +18,7 @@ divisions table (index.corpus.divisions: 义乌袜业 → 金华市 / 义乌市)
 
 from __future__ import annotations
 
+import os
 import pickle
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -155,7 +156,15 @@ def load_corpus(seed_dir: Path | str | None = None,
     records = [records[n] for n in at]
     corpus.records = records
     corpus.problems += _duplicate_ids(records)
-    records = fill_places(records, lambda p: _province_full(regions, p),
+    fulls: dict[str, str] = {}  # province → its full name, looked up once each
+
+    def province_full(short: str) -> str:
+        found = fulls.get(short)
+        if found is None:
+            found = fulls[short] = _province_full(regions, short)
+        return found
+
+    records = fill_places(records, province_full,
                           memo=cache.places if cache is not None else None,
                           used=cache.used_places if cache is not None else None)
     corpus.records = records
@@ -326,20 +335,29 @@ def _add_tables(records: list[Record], extra_tables: Iterable[Path | str | tuple
             made[:] = listings
         return records
     from .cache import digest
-    from .tables import load_table_entries
 
     added: list[Record] = []
+    items = []
     for item in extra_tables:  # a path, or (path, the name to report it by)
         path, document = item if isinstance(item, tuple) else (item, None)
         path = Path(path)
         key, blob = cache.table(path, document or str(path)) if cache is not None else (None, None)
-        if blob is not None:
-            spec, records_of, problems, count = pickle.loads(blob)
-        else:
-            spec, entries, problems = load_table_entries(path, document)
-            records_of, count = [to_record(e, spec, programs) for e in entries], len(entries)
+        items.append((path, document, key, blob))
+    # Lists not in the cache: a large share is parsed in a forked process at the same time.
+    parsed = _parse_tables([(path, document) for path, document, _, blob in items if blob is None], programs)
+    for path, document, key, blob in items:
+        if blob is None:
+            part, blob = parsed.pop(0)
+            if part is None and blob is None:  # not parsed yet (or that failed): here, with its error if any
+                part = _table_part(path, document, programs)
             if cache is not None and key is not None:
-                cache.tables[key] = pickle.dumps((spec, records_of, problems, count), protocol=pickle.HIGHEST_PROTOCOL)
+                cache.tables[key] = blob or pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL)
+        else:
+            part = None
+        if part is None:
+            assert blob is not None  # from the cache, or parsed in the other process
+            part = pickle.loads(blob)
+        spec, records_of, problems, count = part
         corpus.problems += problems
         corpus.entries[spec.key] = count
         specs[spec.key] = spec
@@ -354,6 +372,77 @@ def _add_tables(records: list[Record], extra_tables: Iterable[Path | str | tuple
     merged = merge_records(records + added, groups)
     made[:] = ["|".join(listings[n] for n in group) for group in groups]
     return merged
+
+
+PARALLEL_BYTES = 2 << 20  # list files to parse (in all) from which half are parsed in another process
+
+
+def _table_part(path: Path, document: str | None, programs: dict[str, str]) -> TablePart:
+    """A list file's part of the corpus, as `index.corpus.cache` keeps it (pickled): its
+    spec, its records (not yet merged), its problems and its number of entries."""
+    from .tables import load_table_entries
+
+    spec, entries, problems = load_table_entries(path, document)
+    return spec, [to_record(e, spec, programs) for e in entries], problems, len(entries)
+
+
+TablePart = tuple[ListSpec, list[Record], list[Problem], int]
+
+
+def _parse_tables(items: list[tuple[Path, str | None]], programs: dict[str, str]
+                  ) -> list[tuple[TablePart | None, bytes | None]]:
+    """Each list file's `_table_part` and its pickle, where they are made here: many bytes of
+    lists are parsed in two halves at once, the second in a forked process
+    (`index.workers.in_two`), which sends the pickles alone. ``(None, None)``: left to the
+    caller (a small job, or a file that could not be parsed: its error is the caller's to raise)."""
+    parent = os.getpid()
+
+    def parse(some: list[tuple[Path, str | None]]) -> list[tuple[TablePart | None, bytes | None]]:
+        keep = os.getpid() == parent  # this process keeps its objects; the other sends bytes
+        out: list[tuple[TablePart | None, bytes | None]] = []
+        for path, document in some:
+            try:
+                part = _table_part(path, document, programs)
+            except Exception:  # noqa: BLE001 - raised again when the caller parses it
+                out.append((None, None))
+                continue
+            blob = pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL)
+            out.append((part if keep else None, blob))
+        return out
+
+    if len(items) < 2 or _total_bytes(items) < PARALLEL_BYTES:
+        return [(None, None)] * len(items)  # parsed by the caller, one at a time
+    from index.workers import in_two
+
+    half = _half_by_size(items)
+    mine, theirs = in_two(parse, items[:half], items[half:])
+    return list(mine) + list(theirs)
+
+
+def _total_bytes(items: list[tuple[Path, str | None]]) -> int:
+    total = 0
+    for path, _ in items:
+        try:
+            total += path.stat().st_size
+        except OSError:
+            pass
+    return total
+
+
+def _half_by_size(items: list[tuple[Path, str | None]]) -> int:
+    """Where to cut `items` so that both parts hold about as many bytes (at least one each)."""
+    sizes = []
+    for path, _ in items:
+        try:
+            sizes.append(path.stat().st_size)
+        except OSError:
+            sizes.append(0)
+    total, run = sum(sizes), 0
+    for n, size in enumerate(sizes):
+        if run + size / 2 >= total / 2:
+            return min(max(n, 1), len(items) - 1)
+        run += size
+    return len(items) - 1
 
 
 def _duplicate_ids(records: list[Record]) -> list[Problem]:
