@@ -310,10 +310,16 @@ def add_option(f):
                              "city, district, type, program, year). Repeatable.")(f)
 
 
+NICE = 10  # `index build --nice`: how much lower the build's CPU priority is
+
+
 @index_group.command("build")
 @add_option
 @index_option
-def index_build(extra, index_dir) -> None:
+@click.option("--nice", is_flag=True,
+              help=f"Build at a lower CPU priority (nice +{NICE}), so that a server answering "
+                   "from this index on the same machine keeps its cores (POSIX; ignored elsewhere).")
+def index_build(extra, index_dir, nice) -> None:
     """Rebuild the index from the bundled seeds (swapped in only when complete).
 
     Lists added with --add are copied into the index and kept by every later build, automatic
@@ -323,6 +329,8 @@ def index_build(extra, index_dir) -> None:
     from index.ensure import build_from_seeds
     from index.store import default_index_dir
 
+    if nice and hasattr(os, "nice"):
+        os.nice(NICE)  # this process and the workers it forks: the build's own alone
     try:
         with StatusLine(sys.stderr) as status:
             build_from_seeds(index_dir or default_index_dir(), log=status.log, progress=status.show,

@@ -2,7 +2,9 @@
 
 A fresh process is what a user's first query pays for (the default index is built on first
 use): the imports of jieba and pypinyin and jieba's dictionary load are part of the cost, and
-an in-process loop would hide them after the first build.
+an in-process loop would hide them after the first build. Each timed build also gets a
+per-user data directory of its own, so no build memo (`index.memo`) of an earlier one helps
+it; a rebuild that has one, as a user's second `clsearch index build` does, is timed apart.
 """
 
 from __future__ import annotations
@@ -38,7 +40,10 @@ class Build:
     records: int
 
 
-def build_once(index_dir: Path, env: dict[str, str]) -> Build:
+def build_once(index_dir: Path, env: dict[str, str], data_home: Path | None = None) -> Build:
+    """One build in a fresh process; `data_home`: its per-user data directory (XDG_DATA_HOME)."""
+    if data_home is not None:
+        env = {**env, "XDG_DATA_HOME": str(data_home)}
     start = time.perf_counter()
     proc = run_checked([sys.executable, "-c", _BUILD_CHILD, str(index_dir)], env)
     wall = time.perf_counter() - start
@@ -46,11 +51,15 @@ def build_once(index_dir: Path, env: dict[str, str]) -> Build:
     return Build(wall, out["call"], out["report_seconds"], out["records"])
 
 
-def timed_builds(workdir: Path, env: dict[str, str], count: int = 3) -> tuple[list[Build], Path]:
-    """`count` builds into fresh directories under `workdir`; the last index is kept for queries."""
+def timed_builds(workdir: Path, env: dict[str, str], count: int = 3) -> tuple[list[Build], list[Build], Path]:
+    """`count` first builds, each into a fresh directory with a fresh per-user data directory
+    (no build memo), then `count` rebuilds of the last one with its memo; the last index is
+    kept for queries. Returns the first builds, the rebuilds and that index."""
     builds = []
-    index_dir = workdir
+    index_dir = data_home = workdir
     for _ in range(count):
         index_dir = Path(tempfile.mkdtemp(prefix="index-", dir=workdir))
-        builds.append(build_once(index_dir, env))
-    return builds, index_dir
+        data_home = Path(tempfile.mkdtemp(prefix="data-", dir=workdir))
+        builds.append(build_once(index_dir, env, data_home))
+    rebuilds = [build_once(index_dir, env, data_home) for _ in range(count)]
+    return builds, rebuilds, index_dir

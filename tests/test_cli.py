@@ -184,3 +184,20 @@ def test_an_unreadable_index_directory_exits_2(tmp_path):
     assert r.exit_code == 2
     assert r.stderr.startswith(f"clsearch: error: cannot read index directory {not_a_dir}: ")
     assert len(r.stderr.splitlines()) == 1
+
+
+def test_index_build_nice_lowers_the_builds_priority_only_when_asked(tmp_path, copy_full_index, monkeypatch):
+    import os
+
+    import cli
+
+    calls: list[int] = []
+    monkeypatch.setattr(os, "nice", lambda n: calls.append(n) or n, raising=False)
+    copy_full_index(tmp_path / "ix")
+    runner = CliRunner()
+    assert runner.invoke(main, ["index", "build", "--index", str(tmp_path / "ix")]).exit_code == 0
+    assert calls == []
+    built = runner.invoke(main, ["index", "build", "--nice", "--index", str(tmp_path / "ix")])
+    assert built.exit_code == 0 and "built the index" in built.output
+    assert calls == [cli.NICE]
+    assert "--nice" in runner.invoke(main, ["index", "build", "--help"]).output

@@ -11,22 +11,35 @@ spelling slip from an earlier name.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from difflib import SequenceMatcher
 
 from .entries import Entry
 from ..distance import damerau
-from .names import name_key, similarity
+from .names import comparable, name_key
 
 MIN_SIMILARITY = 0.5
 TYPE_BONUS = 0.05  # between equally similar candidates, prefer the one of the same type
 
 
 def pair_names(variants: Sequence[Entry], records: Sequence[Entry]) -> list[int | None]:
-    """For each variant, the index of its record in `records`, or None (one to one)."""
-    scored = sorted(
-        ((similarity(v.name, r.name) + (TYPE_BONUS if v.type and v.type == r.type else 0), i, j)
-         for i, v in enumerate(variants) for j, r in enumerate(records)),
-        key=lambda t: (-t[0], t[1], t[2]),
-    )
+    """For each variant, the index of its record in `records`, or None (one to one).
+
+    Every pair is scored as `similarity` does, each name reduced once (`comparable`) and each
+    record's form analysed once; a pair whose upper bounds (difflib's quick ratios) cannot
+    reach MIN_SIMILARITY is no pair, and is not scored exactly.
+    """
+    forms = [comparable(v.name) for v in variants]
+    matcher = SequenceMatcher(None, autojunk=False)
+    scored = []
+    for j, r in enumerate(records):
+        matcher.set_seq2(comparable(r.name))
+        for i, v in enumerate(variants):
+            matcher.set_seq1(forms[i])
+            bonus = TYPE_BONUS if v.type and v.type == r.type else 0
+            if matcher.real_quick_ratio() + bonus < MIN_SIMILARITY or matcher.quick_ratio() + bonus < MIN_SIMILARITY:
+                continue
+            scored.append((matcher.ratio() + bonus, i, j))
+    scored.sort(key=lambda t: (-t[0], t[1], t[2]))
     out: list[int | None] = [None] * len(variants)
     taken: set[int] = set()
     for score, i, j in scored:

@@ -110,9 +110,16 @@ def align(items: Sequence[OcrLine], records: Sequence[Entry]) -> list[int | None
     m, n = len(items), len(records)
     if not m or not n:
         return [None] * m
-    targets = [_target(r) for r in records]
-    score = [[_shared(it.content, t) + (1 if it.type and it.type == r.type else 0)
-              for t, r in zip(targets, records)] for it in items]
+    score = [[0] * n for _ in range(m)]
+    matcher = SequenceMatcher(None, autojunk=False)
+    for j, r in enumerate(records):  # `_shared` of every pair, each record's target analysed once
+        matcher.set_seq2(_target(r))
+        for i, it in enumerate(items):
+            if it.content:
+                matcher.set_seq1(it.content)
+                score[i][j] = sum(b.size for b in matcher.get_matching_blocks())
+            if it.type and it.type == r.type:
+                score[i][j] += 1
     neg = float("-inf")
     best = [[neg] * n for _ in range(m)]
     back = [[-1] * n for _ in range(m)]
