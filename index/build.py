@@ -48,6 +48,7 @@ from index.values import value_table
 if TYPE_CHECKING:
     from index.incremental import Plan
 
+LINKED = ".linked.pickle"  # an add's or remove's links state, from the process that made them
 TEXT_CACHE = 1 << 16  # jieba cuts and readings of repeated texts (builders, places, words)
 HOLDERS_ENOUGH = 64  # documents: a new completion item's candidates are narrowed by its rarest characters to this
 REPEATED = frozenset({FieldKind.BUILDER, FieldKind.PLACE})  # kinds whose texts recur: prepared once
@@ -171,16 +172,16 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
             tok = Lazy(partial(make_tokenizer, resolve_dir(cache_dir or index_dir / "cache")))
             if memo is not None and len(records) >= MAX_RECORDS:
                 memo = None
-            if memo is None:  # loaded now, before a worker is forked: their caches come along
+
+            def read_text(text: str) -> list[tuple[str, ...]]:
+                return reader().read(text)
+
+            read = lru_cache(TEXT_CACHE)(memo.reader(read_text) if memo is not None else read_text)
+            if memo is None:  # loaded now, before a process is forked: its caches come along
                 reader()
-                tok()
-            if link is not None and base is not None:  # an incremental plan needs the links
-                status("linking the records of different programs")
-                link()
-                link = None
-            # The records that may differ from the previous generation's: an incremental plan compares them.
+            # The records whose documents may differ from the previous generation's: an
+            # incremental plan compares them (a document does not hold the links, made later).
             plan = (incremental.plan_update(base, code, records, cache.changed if cache is not None else None,
-                                            cache.relinked if cache is not None else frozenset(),
                                             cache.docs if cache is not None else None)
                     if base is not None and code else None)
             # Each document number's tie value: the new segment's documents come after the base's.
@@ -189,6 +190,35 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 docs[:0] = plan.docs
             if cache is not None:
                 cache.docs = docs
+
+            def record_tables() -> None:  # of the records alone: another process writes them (index.workers)
+                with open(gen / RECORDS, "wb") as fp:
+                    if plan is not None:  # the previous file's lines and blocks where they are the same
+                        changed = cache.changed if cache is not None else None
+                        lines = {n: record_line(records[n].to_dict())
+                                 for n in (range(len(records)) if changed is None else changed)}
+                        write_record_changes(fp, [record.id for record in records], lines, plan.records_file)
+                    else:
+                        write_record_lines(fp, ((record.id, record_line(record.to_dict())) for record in records))
+                write_values(gen, value_table(records, read, list_titles=list_titles, programs=programs))
+
+            parent, linked_here = os.getpid(), []
+
+            def linked_tables() -> None:
+                """An add's or remove's links (if still to make), then the records file and filter values."""
+                if link is not None:
+                    link()
+                    linked_here.append(os.getpid())
+                record_tables()
+                if link is not None and cache is not None and os.getpid() != parent:
+                    _dump(gen / LINKED, cache.link_sections())  # for this process's corpus cache
+
+            # An add or remove links the records, then writes the records file and filter values,
+            # in another process while this one indexes its few records (a full build links while a
+            # worker indexes: `index_records`).
+            early = beside(linked_tables, len(records)) if plan is not None else None
+            if memo is None:  # jieba: loaded now, before a worker is forked (its caches come along)
+                tok()
             if plan is not None:
                 incremental.link_segments(plan.base, gen)
                 writer = SegmentBuilder(windex.open_dir(str(gen)))
@@ -202,9 +232,6 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
             def cut_text(text: str) -> tuple[tuple[str, ...], frozenset[int]]:
                 return cut_words(tok(), text)
 
-            def read_text(text: str) -> list[tuple[str, ...]]:
-                return reader().read(text)
-
             jieba_cut = lru_cache(TEXT_CACHE)(memo.cutter(cut_text) if memo is not None else cut_text)  # one per text
 
             def bounds(text):
@@ -213,7 +240,6 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
             def cut(text):
                 return jieba_cut(text)[0]
 
-            read = lru_cache(TEXT_CACHE)(memo.reader(read_text) if memo is not None else read_text)
             prepared = lru_cache(TEXT_CACHE)(lambda kind, text: prepare_field(kind, text, read(text), bounds(text)))
             terms_memo = lru_cache(TEXT_CACHE)(lambda kind, text: field_terms(prepared(kind, text), read, cut))
 
@@ -244,22 +270,8 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                         named[f.text] = _named(cut(f.text), [c[1][0] if c[1] else c[0].lower() for c in f.chars])
                 return index_fields(record, doc, read, cut, counts, terms_of, REPEATED)
 
-            def record_tables() -> None:  # of the records alone: another process writes them (index.workers)
-                with open(gen / RECORDS, "wb") as fp:
-                    if plan is not None:  # the previous file's lines and blocks where they are the same
-                        lines = dict(plan.lines)
-                        lines.update((n, record_line(records[n].to_dict())) for n in plan.relinked)
-                        write_record_changes(fp, [record.id for record in records], lines, plan.records_file)
-                    else:
-                        write_record_lines(fp, ((record.id, record_line(record.to_dict())) for record in records))
-                write_values(gen, value_table(records, read, list_titles=list_titles, programs=programs))
-
-            # An add or remove writes the records file and filter values in another process while
-            # this one indexes its few records (a full build: once the records are linked).
-            early = beside(record_tables, len(records)) if plan is not None else None
-
             def linking() -> None:
-                if link is not None:
+                if link is not None and plan is None:
                     status("linking the records of different programs")
                     link()
 
@@ -302,8 +314,18 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 word_tables()
             if tail is None:
                 completion()
-                if cache is not None:  # an add or remove: its cache is final now, written beside the rest
-                    saved = beside(partial(write_cache, gen, cache), len(records))
+                if cache is not None:  # an add or remove: its cache is final once linked, written beside the rest
+                    if early is not None:
+                        status("linking the records of different programs")
+                        early.finish()
+                        early = None
+                        if link is not None and not linked_here:  # linked in the other process
+                            cache.linked = _load(gen / LINKED)
+                            if cache.linked is None:  # its links' state is not here: made again
+                                link()
+                        for path in (gen / LINKED, (gen / LINKED).with_suffix(".tmp")):
+                            path.unlink(missing_ok=True)
+                    saved = beside(partial(write_cache, gen, cache, link), len(records))
             if plan is None:  # one segment, written in record order: document number i is records[i]
                 write_ties(gen, [tie_key(tie_value(r.name, r.id)) for r in records])
             else:  # linked segments with deletions, and a new one
@@ -601,6 +623,26 @@ def _abandon(writer) -> None:
         writer.cancel()
     except Exception:  # already committed, or half closed: nothing more to release
         pass
+
+
+def _dump(path: Path, data: Any) -> None:
+    import pickle
+
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "wb") as fp:
+        pickle.dump(data, fp, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+
+
+def _load(path: Path) -> Any:
+    """What `_dump` wrote, or None if it is not there or unreadable."""
+    import pickle
+
+    try:
+        with open(path, "rb") as fp:
+            return pickle.load(fp)
+    except (OSError, EOFError, pickle.UnpicklingError):
+        return None
 
 
 def _write_json(path: Path, data: dict) -> None:

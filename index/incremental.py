@@ -35,7 +35,7 @@ from typing import Any
 
 from index.errors import IndexDamagedError
 from index.format import RECORDS, Fields
-from index.recordfile import OldRecords, record_line
+from index.recordfile import OldRecords
 from index.records import Record
 from index.store import check_generation, read_meta, verified_bytes
 
@@ -57,8 +57,6 @@ class Plan:
     state: dict[str, Any]  # the previous generation's lexicon counts
     meta: dict[str, Any]  # the previous generation's metadata (its files' checksums)
     records_file: OldRecords  # its records file
-    lines: dict[int, str]  # the records file's line of each record (by position) that may differ from it
-    relinked: set[int]  # records (by position) whose links alone may differ: their lines are not in `lines`
     docs: list[str]  # its `format.tie_value` of each document number (deleted ones too)
     chars: frozenset[str]  # the characters of its lexicon (its character map depends on them alone)
 
@@ -70,17 +68,16 @@ def signature(d: dict[str, Any]) -> str:
 
 
 def plan_update(base: Path, code: str, records: list[Record], changed: set[int] | None = None,
-                relinked: set[int] | frozenset[int] = frozenset(), docs: list[str] | None = None) -> Plan | None:
+                docs: list[str] | None = None) -> Plan | None:
     """How to reach `records` from generation `base`; None if only a full build can.
 
     `code`: the `code_fingerprint` the new generation is built with; `changed`: the
-    positions of the records that may differ from `base`'s record with the same id (None:
-    any may; `index.corpus.cache.CorpusCache.changed`). Every other record is taken to be
-    the one `base` holds under its id. A changed record whose line in the records file
-    (`recordfile.record_line`) is the one `base` holds is unchanged; only the others are
-    compared field by field. `relinked`: changed records whose links alone may differ (what
-    their documents are made of is as it was): not re-indexed, their lines made later
-    (`Plan.relinked`). `docs`: `base`'s tie value of each document number, if known.
+    positions of the records whose documents may differ from `base`'s record with the same
+    id (None: any may; `index.corpus.cache.CorpusCache.changed` before the links are made:
+    a document does not hold them). Every other record's document is taken to be the one
+    `base` holds under its id. A changed record is re-indexed only if what its document is
+    made from (`signature`) differs from `base`'s record. `docs`: `base`'s tie value of each
+    document number, if known.
     """
     try:
         meta = read_meta(base)
@@ -100,19 +97,15 @@ def plan_update(base: Path, code: str, records: list[Record], changed: set[int] 
     if segments >= MAX_SEGMENTS or docnums.keys() != before.block_of.keys():
         return None
     if changed is None:
-        changed, relinked = set(range(len(records))), frozenset()
+        changed = set(range(len(records)))
     else:  # a record `base` does not hold is new, whatever `changed` says
         changed = changed | {n for n, r in enumerate(records) if r.id not in before.block_of}
-    relinked = {n for n in relinked if records[n].id in before.block_of}
-    lines: dict[int, str] = {}
     new: list[Record] = []
     try:
-        for n in sorted(changed - relinked):
+        for n in sorted(changed):
             record = records[n]
-            d = record.to_dict()
-            lines[n] = line = record_line(d)
             old = before.line(record.id)
-            if old is None or (old != line and signature(json.loads(old)) != signature(d)):
+            if old is None or signature(json.loads(old)) != signature(record.to_dict()):
                 new.append(record)
         ids = {r.id for r in records}
         gone = [rid for rid in before.block_of if rid not in ids]
@@ -120,8 +113,7 @@ def plan_update(base: Path, code: str, records: list[Record], changed: set[int] 
         olds = [record_of(json.loads(before.line(rid) or "")) for rid in gone + again]
     except ValueError:  # a damaged block
         return None
-    return Plan(base, sorted(docnums[rid] for rid in gone + again), olds, new, state, meta, before, lines,
-                relinked, docs, chars)
+    return Plan(base, sorted(docnums[rid] for rid in gone + again), olds, new, state, meta, before, docs, chars)
 
 
 def _live_documents(generation: Path, docs: list[str] | None = None,

@@ -130,3 +130,76 @@ def test_updating_a_typo_table_gives_the_table_of_the_new_words(tmp_path):
     table.close()
     update_typo_table(b"", tmp_path / "empty.tsv", after, set())
     assert (tmp_path / "empty.tsv").read_bytes() == (tmp_path / "want.tsv").read_bytes()
+
+
+def _saved(gen: Path, cache: CorpusCache) -> CorpusCache:
+    """`cache` written into a new generation directory `gen` and read back as a build reads it."""
+    import json
+
+    from index.corpus.cache import read_cache, write_cache
+    from index.store import file_records, sealed_meta
+
+    gen.mkdir()
+    write_cache(gen, cache)
+    (gen / "meta.json").write_text(json.dumps(sealed_meta({"code": cache.code, "files": file_records(gen)})),
+                                   encoding="utf-8")
+    return read_cache(gen, cache.code)
+
+
+def _kept(cache: CorpusCache) -> dict:
+    """What a cache keeps for the next build (as it would be written whole)."""
+    import pickle
+    import zlib
+
+    kept = pickle.loads(zlib.decompress(cache.to_bytes()))
+    return {k: v for k, v in kept.items() if k not in ("version", "code")}
+
+
+def _held(cache: CorpusCache) -> dict:
+    """What a cache read from a generation holds."""
+    return {"seeds": cache.seeds, "tables": cache.tables, "places": cache.places, "related": cache.related,
+            "words": cache.words, "counts": cache.counts, "made": cache.made, "held": cache.held, "docs": cache.docs}
+
+
+def test_a_change_of_lists_writes_only_what_differs_and_reads_back_the_whole_cache(lists, tmp_path):
+    """After an add or remove, the cache is the previous file (hard-linked) and a small delta
+    beside it; read back, it holds what the whole cache would, and the next build's links
+    and records equal a build from scratch."""
+    from index.corpus.cache import CORPUS_CACHE, CORPUS_DELTA
+
+    cache = CorpusCache(code="test")
+    load_corpus(extra_tables=lists[:2], cache=cache).link  # noqa: B018 - linked already
+    first = _saved(tmp_path / "g1", cache)
+    assert not (tmp_path / "g1" / CORPUS_DELTA).exists()  # a cache read from nowhere is written whole
+    assert _held(first) == _kept(cache)
+    steps = [lists[:3], lists[:4], lists[:2] + lists[3:], lists[:1]]  # add, add, remove, remove two
+    previous = first
+    for n, tables in enumerate(steps, 2):
+        corpus = load_corpus(extra_tables=tables, cache=previous)
+        assert dump(corpus) == dump(load_corpus(extra_tables=tables)), n
+        written = _saved(tmp_path / f"g{n}", previous)
+        gen = tmp_path / f"g{n}"
+        assert (gen / CORPUS_DELTA).exists(), n
+        assert (gen / CORPUS_CACHE).stat().st_ino == (tmp_path / "g1" / CORPUS_CACHE).stat().st_ino  # linked
+        assert _held(written) == _kept(previous), n
+        previous = written
+
+
+def test_a_delta_that_differs_too_much_or_does_not_match_its_base_is_not_used(lists, tmp_path, monkeypatch):
+    import index.corpus.cache as cache_module
+    from index.corpus.cache import CORPUS_DELTA
+
+    cache = CorpusCache(code="test")
+    load_corpus(extra_tables=lists[:1], cache=cache)
+    first = _saved(tmp_path / "g1", cache)
+    load_corpus(extra_tables=lists, cache=first)  # three more lists: more than half again
+    monkeypatch.setattr(cache_module, "REBASE", 2)
+    whole = _saved(tmp_path / "g2", first)
+    assert not (tmp_path / "g2" / CORPUS_DELTA).exists() and _held(whole) == _kept(first)
+    raw = (tmp_path / "g1" / "corpus.pickle").read_bytes()
+    second = CorpusCache.from_bytes(raw, "test", base_path=tmp_path / "g1" / "corpus.pickle", base_sha="x")
+    load_corpus(extra_tables=lists[:2], cache=second)
+    delta = second.delta()
+    assert delta is not None
+    assert CorpusCache.from_bytes(raw, "test", delta, base_sha="y").seeds is None  # another base: no cache
+    assert CorpusCache.from_bytes(raw, "test", delta, base_sha="x").seeds is not None

@@ -180,13 +180,39 @@ def _same_tables(got: Path, want: Path) -> None:
         assert (got / name).read_bytes() == (want / name).read_bytes(), name
 
 
+@pytest.mark.parametrize("processes", ["one", "forked", "forks-fail"])
 def test_adding_and_removing_merged_and_related_lists_equals_full_builds(tmp_path, relisted, copy_full_index,
-                                                                        monkeypatch):
+                                                                        monkeypatch, processes):
     """Records merged with a list's records, records linked to them, a list removed from the
-    middle (every later record moves): each step's tables are a full build's."""
+    middle (every later record moves): each step's tables are a full build's. Whether the
+    links, the records file and the corpus cache's delta are made in forked processes (as at
+    100,000 records), in this one, or here after the forked ones died."""
+    import os
+
+    import index.build
+    import index.workers
+
     copy_full_index(tmp_path / "inc")
+    if processes != "one":
+        monkeypatch.setattr(index.workers, "_forkable", lambda: True)
+        monkeypatch.setattr(index.workers, "PARALLEL_MIN", 2)
+    if processes == "forks-fail":
+        def beside(task, records):
+            parent = os.getpid()
+
+            def dies():
+                if os.getpid() != parent:
+                    os._exit(3)  # the forked process dies without a word
+                task()
+
+            return index.workers.beside(dies, records)
+
+        monkeypatch.setattr(index.build, "beside", beside)
     for n in range(1, len(relisted) + 1):
         build_from_seeds(tmp_path / "inc", extra=[relisted[n - 1]])
+        # The cache is a delta against the last one written whole, until it differs from it
+        # by more than half of it (these lists are large beside 477 records: the second add).
+        assert (current_generation(tmp_path / "inc") / "corpus-delta.pickle").exists() is (n != 2)
         gen = current_generation(tmp_path / "inc")
         assert read_meta(gen)["incremental"] is True
         _same_tables(gen, _full_tables(tmp_path, f"full-{n}", copy_full_index, relisted[:n], monkeypatch))

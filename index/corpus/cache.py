@@ -21,6 +21,15 @@ like every other file of the generation and read only after its checksum is veri
 (`index.store.verified_bytes`); it is the index's own data, as trusted as Whoosh's pickled
 segment files next to it. A build that finds no usable cache computes everything, as before,
 and the results are the same either way (tests/test_incremental.py compares the tables).
+
+A change of lists changes a few thousand of the cache's ~500,000 entries. Pickling and
+deflating all of it again took ~6 s of CPU at 100,000 records, so an add or remove keeps the
+previous generation's file as it is (hard-linked, ``corpus.pickle``: the *base*) and writes
+only what differs from it (``corpus-delta.pickle``: per table, the entries set and the keys
+dropped, and the small values whole), named by the base's SHA-256. The delta is always
+against the base, never against another delta, so it holds what differs now, not the history
+of changes; once it has half as many entries as the base, the whole cache is written again
+(and a full build always writes it whole).
 """
 
 from __future__ import annotations
@@ -30,10 +39,16 @@ import pickle
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any, BinaryIO
 
 CORPUS_CACHE = "corpus.pickle"
+CORPUS_DELTA = "corpus-delta.pickle"  # what differs from the generation's `CORPUS_CACHE` (see the module doc)
 _VERSION = 2
+_DELTA_VERSION = 1
+REBASE = 2  # the whole cache is written again once a delta has 1/REBASE as many entries as its base
+# The tables a delta holds entry by entry (every other value is held whole).
+SECTIONS = ("tables", "places", "words", "made", "sigs", "related", "parts")
 
 
 @dataclass
@@ -64,6 +79,14 @@ class CorpusCache:
     # record with the same id (None: any may); the others are as it wrote them (`index.incremental`).
     changed: set[int] | None = None
     relinked: set[int] = field(default_factory=set)  # of those, the ones whose links alone may differ
+    # Not kept: the tables of the file this cache was read from (`SECTIONS`, before any delta
+    # was applied: never changed), the file, and its SHA-256 (None: not read from a file).
+    base: dict[str, dict] | None = None
+    base_path: Path | None = None
+    base_sha: str = ""
+    # Not kept: the link tables' part of the delta (`link_sections`) when another process made
+    # the links (`index.build`): `related` here is then the previous build's.
+    linked: dict[str, tuple[dict, list]] | None = None
 
     def table(self, path: Path, document: str) -> tuple[tuple[str, str, str], bytes | None]:
         """The cache key of a list file, and its cached part if there is one."""
@@ -98,18 +121,91 @@ class CorpusCache:
                 "docs": self.docs}
 
     @classmethod
-    def from_bytes(cls, raw: bytes, code: str) -> CorpusCache:
-        """The cache of these bytes if it was made by `code`; an empty one otherwise."""
+    def from_bytes(cls, raw: bytes, code: str, delta: bytes | None = None, base_path: Path | None = None,
+                   base_sha: str = "") -> CorpusCache:
+        """The cache of these bytes if it was made by `code`; an empty one otherwise.
+
+        `delta`: the bytes of a delta against them (`CORPUS_DELTA`), applied; `base_path`
+        and `base_sha`: the file `raw` was read from and its SHA-256, for the next delta.
+        """
         try:
             data = pickle.loads(zlib.decompress(raw))
             if data.get("version") != _VERSION or data.get("code") != code:
                 return cls(code=code)
-            return cls(code=code, seeds=data["seeds"], tables=dict(data["tables"]), places=dict(data["places"]),
-                       related=data["related"], words=dict(data["words"]), counts=dict(data["counts"]),
-                       made=dict(data.get("made") or {}), held=data.get("held"),
-                       docs=data.get("docs"))
+            from index.corpus.related_delta import RelatedState
+
+            state = data["related"]
+            base = {"tables": data["tables"], "places": data["places"], "words": data["words"],
+                    "made": data.get("made") or {}}
+            if isinstance(state, RelatedState):
+                base.update(sigs=state.sigs, related=state.related, parts=state.parts)
+            now = {name: dict(table) for name, table in base.items()}  # the base's are never changed
+            whole = {k: data.get(k) for k in ("seeds", "counts", "held", "docs")}
+            if delta is not None:
+                changes = pickle.loads(zlib.decompress(delta))
+                if (changes.get("version") != _DELTA_VERSION or changes.get("code") != code
+                        or changes.get("base") != base_sha or not isinstance(state, RelatedState)):
+                    return cls(code=code)
+                for name, (put, drop) in changes["sections"].items():
+                    table = now[name]
+                    for key in drop:
+                        del table[key]
+                    table.update(put)
+                whole.update(changes["whole"])
+            related = (RelatedState(sigs=now.pop("sigs"), related=now.pop("related"), parts=now.pop("parts"))
+                       if "sigs" in now else state)
+            return cls(code=code, seeds=whole["seeds"], tables=now["tables"], places=now["places"],
+                       related=related, words=now["words"], counts=dict(whole["counts"] or {}),
+                       made=now["made"], held=whole["held"], docs=whole["docs"],
+                       base=base if base_path is not None else None, base_path=base_path, base_sha=base_sha)
         except Exception:  # an unreadable cache is no cache: the build computes everything
             return cls(code=code)
+
+    def delta(self) -> bytes | None:
+        """What this cache holds that its base (the file it was read from) does not, as the
+        bytes of a `CORPUS_DELTA` file (keeping only what this build used, as `to_bytes`);
+        None if it was not read from a file, or if so much differs that it should be written
+        whole."""
+
+        base = self.base
+        if base is None or len(base) != len(SECTIONS):
+            return None
+        linked = self.linked if self.linked is not None else self.link_sections()
+        if linked is None:
+            return None
+        sections: dict[str, tuple[dict, list]] = {}
+        kept: tuple[tuple[str, dict[Any, Any], set[Any]], ...] = (
+            ("tables", self.tables, self.used_tables), ("places", self.places, self.used_places),
+            ("words", self.words, self.used_words))
+        for name, table, used in kept:
+            before = base[name]
+            put = {k: table[k] for k in used if k in table and (k not in before or before[k] != table[k])}
+            sections[name] = (put, [k for k in before if k not in used or k not in table])
+        sections["made"] = _changes(base["made"], self.made)
+        sections.update(linked)
+        size = sum(len(put) + len(drop) for put, drop in sections.values())
+        if size * REBASE > sum(map(len, base.values())):
+            return None
+        changes = {"version": _DELTA_VERSION, "code": self.code, "base": self.base_sha, "sections": sections,
+                   "whole": {"seeds": self.seeds, "counts": self.counts, "held": self.held, "docs": self.docs}}
+        return zlib.compress(pickle.dumps(changes, protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+    def link_sections(self) -> dict[str, tuple[dict, list]] | None:
+        """The link tables' part of `delta` (what the links' state holds that the base's
+        does not), or None if this cache has no base or no links' state."""
+        from index.corpus.related_delta import RelatedState
+
+        state = self.related
+        if self.base is None or not isinstance(state, RelatedState) or "sigs" not in self.base:
+            return None
+        return {name: _changes(self.base[name], now)
+                for name, now in (("sigs", state.sigs), ("related", state.related), ("parts", state.parts))}
+
+
+def _changes(before: dict, now: dict) -> tuple[dict, list]:
+    """The entries of `now` that `before` does not hold as they are, and the keys it drops."""
+    missing = object()
+    return {k: v for k, v in now.items() if before.get(k, missing) != v}, [k for k in before if k not in now]
 
 
 def digest(value: object) -> bytes:
@@ -118,7 +214,35 @@ def digest(value: object) -> bytes:
     return hashlib.blake2b(repr(value).encode("utf-8"), digest_size=12).digest()
 
 
-def write_cache(generation: Path, cache: CorpusCache) -> None:
+def write_cache(generation: Path, cache: CorpusCache, relink: Callable[[], None] | None = None) -> None:
+    """Write `cache` into `generation`: its base file linked and a delta beside it when it
+    has one and little differs (`CorpusCache.delta`), else whole.
+
+    `relink`: makes the links here (`index.corpus.load_corpus(link_later=True)`), for a cache
+    whose links were made in another process (`CorpusCache.linked`) and must be written whole.
+    """
+    import os
+    import shutil
+
+    changes = cache.delta() if cache.base_path is not None else None
+    if changes is None and cache.linked is not None:  # written whole: the links' state is needed here
+        if relink is None:
+            raise ValueError("the links were made elsewhere: writing the whole cache needs them made here")
+        cache.linked = None
+        relink()
+    if changes is not None and cache.base_path is not None:
+        target = generation / CORPUS_CACHE
+        try:
+            os.link(cache.base_path, target)
+        except OSError:
+            try:
+                shutil.copyfile(cache.base_path, target)
+            except OSError:  # the base is gone: the cache is written whole
+                target.unlink(missing_ok=True)
+                changes = None
+        if changes is not None:
+            (generation / CORPUS_DELTA).write_bytes(changes)
+            return
     with open(generation / CORPUS_CACHE, "wb") as fp:
         cache.write(fp)
 
@@ -133,8 +257,11 @@ def read_cache(generation: Path | None, code: str) -> CorpusCache:
         return CorpusCache(code=code)
     try:
         meta = read_meta(generation)
-        if meta.get("code") != code or CORPUS_CACHE not in (meta.get("files") or {}):
+        files = meta.get("files") or {}
+        if meta.get("code") != code or CORPUS_CACHE not in files:
             return CorpusCache(code=code)
-        return CorpusCache.from_bytes(verified_bytes(generation, CORPUS_CACHE, meta), code)
+        raw = verified_bytes(generation, CORPUS_CACHE, meta)
+        delta = verified_bytes(generation, CORPUS_DELTA, meta) if CORPUS_DELTA in files else None
+        return CorpusCache.from_bytes(raw, code, delta, generation / CORPUS_CACHE, files[CORPUS_CACHE]["sha256"])
     except IndexDamagedError:
         return CorpusCache(code=code)

@@ -169,14 +169,17 @@ def load_corpus(seed_dir: Path | str | None = None,
                           used=cache.used_places if cache is not None else None)
     corpus.records = records
     groups = load_groups(synonym_files)
+    # What each record is made from, and so which records may differ from the previous build's
+    # before any link is made (an incremental build indexes them while another process links).
+    same = _note_made(cache, records, [made[n] for n in at]) if cache is not None and made is not None else set()
 
     def link() -> None:
         if cache is not None and made is not None:
             from .related_delta import link_related_from
 
             relinked: set[str] = set()
-            cache.related = link_related_from(cache.related, records, regions, groups, touched=relinked)
-            _note_changes(cache, records, [made[n] for n in at], relinked)
+            cache.related = link_related_from(cache.related, records, regions, groups, touched=relinked, same=same)
+            _note_links(cache, records, relinked)
         else:
             link_related(records, regions, groups)
 
@@ -187,24 +190,33 @@ def load_corpus(seed_dir: Path | str | None = None,
     return corpus
 
 
-def _note_changes(cache: CorpusCache, records: list[Record], made: list[str], relinked: set[str]) -> None:
-    """Which records may differ from the previous build's (`CorpusCache.changed`; in their
-    links alone: `CorpusCache.relinked`), and what each record is made from, for the next
-    build (`CorpusCache.made`).
+def _note_made(cache: CorpusCache, records: list[Record], made: list[str]) -> set[str]:
+    """Which records may differ from the previous build's before their links are made
+    (`CorpusCache.changed`), and what each record is made from, for the next build
+    (`CorpusCache.made`); returns the ids of the others.
 
     A record made from the same listings (the same list files' same records, merged in the
-    same order) under the same id as the previous build's record with that id, whose links
-    did not change (`relinked`), is that record again: places and merges depend on nothing else.
+    same order) under the same id as the previous build's record with that id is that record
+    again, but for its links (`_note_links`): places and merges depend on nothing else.
     """
     now = {r.id: m for r, m in zip(records, made)}
     before = cache.made
+    cache.made, cache.relinked = now, set()
     if len(now) != len(records):  # ids not unique: no record is known to be as it was
-        cache.changed, cache.relinked = None, set()
-    else:
-        remade = {n for n, r in enumerate(records) if before.get(r.id) != made[n]}
-        cache.relinked = {n for n, r in enumerate(records) if r.id in relinked and n not in remade}
-        cache.changed = remade | cache.relinked
-    cache.made = now
+        cache.changed = None
+        return set()
+    cache.changed = {n for n, r in enumerate(records) if before.get(r.id) != made[n]}
+    return {r.id for n, r in enumerate(records) if n not in cache.changed}
+
+
+def _note_links(cache: CorpusCache, records: list[Record], relinked: set[str]) -> None:
+    """After the links: the records whose links alone may differ (`relinked`, by id) join
+    `CorpusCache.changed` and make `CorpusCache.relinked`."""
+    if cache.changed is None:
+        return
+    remade = cache.changed
+    cache.relinked = {n for n, r in enumerate(records) if r.id in relinked and n not in remade}
+    cache.changed = remade | cache.relinked
 
 
 @dataclass

@@ -11,7 +11,7 @@ the links equal a full run's (tests/test_related.py compares them).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from ..records import Record, Related
@@ -37,16 +37,20 @@ def _sig(r: Record) -> bytes:
 
 def link_related_from(state: RelatedState | None, records: Sequence[Record], regions: Regions,
                       groups: Sequence[Sequence[str]] = (), min_confidence: float = MIN_CONFIDENCE,
-                      touched: set[str] | None = None) -> RelatedState:
+                      touched: set[str] | None = None, same: Collection[str] = ()) -> RelatedState:
     """Set `related` on every record as `link_related` would; returns the state for next time.
 
     `state`: the previous run's (None: a full run). `touched`: filled with the ids of the
     records whose links may differ from the ones `state` holds for their id (every id on a
-    full run).
+    full run). `same`: ids of records known to be the ones `state` saw under their id
+    (`index.corpus.load`: made from the same listings): their signatures are not made again.
     """
     prep = _Prepared(regions, _Canon(groups))
-    sigs = {r.id: _sig(r) for r in records}
     old_sigs, old_parts = (state.sigs, state.parts) if state is not None else ({}, {})
+    sigs: dict[str, bytes] = {}
+    for r in records:
+        sig = old_sigs.get(r.id) if r.id in same else None
+        sigs[r.id] = sig if sig is not None else _sig(r)
     parts: dict[str, str] = {}
     for r in records:  # a part depends on name and place alone, which the signature covers
         found = old_parts.get(r.id) if old_sigs.get(r.id) == sigs[r.id] else None
