@@ -307,8 +307,9 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
             writer = None
             prepared.cache_clear()  # the documents' fields are written: only texts' readings and cuts are used on
             terms_memo.cache_clear()
-            if plan is None:  # an incremental build's collector is off (`index.ensure`): it made little
-                gc.collect()  # what indexing held is reused by the tables below (the build's peak RSS)
+            beside_all = side is not None and side.forked and tail is not None and tail.forked
+            if plan is None and not beside_all:  # an incremental build's collector is off (`index.ensure`)
+                gc.collect()  # what indexing held is reused by the tables made here below (the peak RSS)
             status("writing the lexicon, completion and filter tables")
             if side is None:
                 word_tables()

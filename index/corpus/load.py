@@ -375,6 +375,7 @@ def _add_tables(records: list[Record], extra_tables: Iterable[Path | str | tuple
 
 
 PARALLEL_BYTES = 2 << 20  # list files to parse (in all) from which half are parsed in another process
+PARSED_HERE = 0.45  # of their bytes, parsed in this process (it also unpickles the other's records)
 
 
 def _table_part(path: Path, document: str | None, programs: dict[str, str]) -> TablePart:
@@ -414,7 +415,7 @@ def _parse_tables(items: list[tuple[Path, str | None]], programs: dict[str, str]
         return [(None, None)] * len(items)  # parsed by the caller, one at a time
     from index.workers import in_two
 
-    half = _half_by_size(items)
+    half = _half_by_size(items, PARSED_HERE)
     mine, theirs = in_two(parse, items[:half], items[half:])
     return list(mine) + list(theirs)
 
@@ -429,8 +430,9 @@ def _total_bytes(items: list[tuple[Path, str | None]]) -> int:
     return total
 
 
-def _half_by_size(items: list[tuple[Path, str | None]]) -> int:
-    """Where to cut `items` so that both parts hold about as many bytes (at least one each)."""
+def _half_by_size(items: list[tuple[Path, str | None]], share: float = 0.5) -> int:
+    """Where to cut `items` so that the first part holds about `share` of the bytes (at least
+    one item in each part)."""
     sizes = []
     for path, _ in items:
         try:
@@ -439,7 +441,7 @@ def _half_by_size(items: list[tuple[Path, str | None]]) -> int:
             sizes.append(0)
     total, run = sum(sizes), 0
     for n, size in enumerate(sizes):
-        if run + size / 2 >= total / 2:
+        if run + size / 2 >= total * share:
             return min(max(n, 1), len(items) - 1)
         run += size
     return len(items) - 1
