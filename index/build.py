@@ -275,9 +275,6 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                     status("linking the records of different programs")
                     link()
 
-            helper = index_records(writer, todo, index_one, lex, gen, status,
-                                   then=record_tables if early is None else None, first=linking, memo=named)
-            lex.flush()  # its counts are read from here on (`LexiconBuilder.add_again`)
             synonyms = load_synonyms()
             stopwords = load_stopwords()
             # The thesaurus's words by their pinyin too: lidianchi → 锂电池 → 锂电.
@@ -287,13 +284,24 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
             # while this one commits and completes.
             word_tables = partial(_word_tables, gen, lex, synonyms, stopwords, thesaurus, plan,
                                   partial(memo.pinyin_readings, pinyin_readings) if memo is not None else None)
-            side = beside(word_tables, len(records))
             # A full build's completion table too, and then the corpus cache (its memo of cuts is filled).
             completion = partial(_completion, gen, records, province_full, read, cut, lex.places, stopwords,
                                  synonyms, plan, cache, named)
-            tail = beside(partial(_then_cache, completion, gen, cache), len(records)) if plan is None else None
-            if tail is not None and tail.forked:  # its process has them (if it fails, they are made again)
-                named.clear()
+
+            def counted(lex: LexiconBuilder = lex, word_tables: Callable[[], None] = word_tables,
+                        completion: Callable[[], None] = completion) -> None:
+                """Every record counted: the tables of counts start beside."""
+                nonlocal side, tail
+                lex.flush()  # its counts are read from here on (`LexiconBuilder.add_again`)
+                side = beside(word_tables, len(records))
+                tail = beside(partial(_then_cache, completion, gen, cache), len(records)) if plan is None else None
+                if tail is not None and tail.forked:  # its process has them (if it fails, they are made again)
+                    named.clear()
+
+            # The worker's documents are added to the segment while those tables are made.
+            helper = index_records(writer, todo, index_one, lex, gen, status,
+                                   then=record_tables if early is None else None, first=linking, memo=named,
+                                   counted=counted)
             status(f"indexing records: writing {len(todo):,}")
             writer.commit(merge=False)
             writer = None
@@ -326,7 +334,7 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 if then is not None:
                     then.finish()
             side = tail = None
-            del lex, thesaurus, word_tables, completion
+            del lex, thesaurus, word_tables, completion, counted
             named.clear()
             jieba_cut.cache_clear()
             helper.finish()

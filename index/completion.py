@@ -11,6 +11,7 @@ Pure given jieba's cutter and the reading function.
 from __future__ import annotations
 
 from collections import defaultdict
+from operator import add
 from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
@@ -214,6 +215,8 @@ def _count(items: list[str], texts: Sequence[list[str]], synonyms: dict[str, lis
         return set(sets[0]).intersection(*sets[1:]) if sets else set()
 
     def holding(word: str) -> set[int]:
+        if by_pair is not None and len(word) == 2:  # its one pair: exactly the records holding it
+            return set(by_pair.get(word, _NONE))
         return {i for i in candidates(word) if any(word in t for t in texts[i])}
 
     out = {}
@@ -242,7 +245,7 @@ def _by_pair(items: list[str], texts: Sequence[list[str]], synonyms: dict[str, l
     for i, fields in enumerate(texts):
         pairs: set[str] = set()
         for text in fields:
-            pairs.update(text[k:k + 2] for k in range(len(text) - 1))
+            pairs.update(map(add, text, text[1:]))  # each character and the next
         for pair in pairs & needed:
             out[pair].add(i)
     return out

@@ -84,7 +84,7 @@ class _Claims:
 def index_records(writer: SegmentBuilder, records: Sequence[Record], index_one: IndexOne,
                   lex: LexiconBuilder, scratch: Path, status: Callable[[str], None],
                   then: Callable[[], None] | None = None, first: Callable[[], None] | None = None,
-                  memo: dict[str, Any] | None = None) -> Then:
+                  memo: dict[str, Any] | None = None, counted: Callable[[], None] | None = None) -> Then:
     """Add `records`, in order, to `writer` and their counts to `lex` (see the module doc).
 
     `index_one(record, lexicon)`: the record's Whoosh field values, counting its lexicon
@@ -95,8 +95,11 @@ def index_records(writer: SegmentBuilder, records: Sequence[Record], index_one: 
     `first` in another forked process. `memo`: a dict that `index_one` fills (texts' cuts
     and spellings for the completion table): the worker's entries are added to it. Returns
     a `Then`: its `finish()` waits for `then` (or does it here if no process did it);
-    `stop()` abandons it.
+    `stop()` abandons it. `counted`: called once `lex` and `memo` hold every record's counts
+    and entries, before the worker's documents are added to `writer` (work that needs them
+    can start in other processes while this one adds them).
     """
+    counted = counted or (lambda: None)
     then = then or (lambda: None)
     n = len(records)
     out = scratch / f".worker-{os.getpid()}.pickle"
@@ -120,6 +123,7 @@ def index_records(writer: SegmentBuilder, records: Sequence[Record], index_one: 
                 if done % PROGRESS_EVERY == 0:
                     status(f"indexing records: {done:,} of {n:,}")
                 writer.add_terms(index_one(record, lex))
+            counted()
             return after
         own = 0
         while (got := claims.low()) is not None:
@@ -134,17 +138,21 @@ def index_records(writer: SegmentBuilder, records: Sequence[Record], index_one: 
         spans = _load(out)
         if worker is not None:
             worker.join()  # it ends once its list is written
-        if not _tiles(spans, own, n) or not all(_part(out, start).exists() for start, _ in spans):
+        if not _tiles(spans, own, n) or not all(_part(out, key).exists()
+                                                 for start, _ in spans for key in (start, f"{start}-lex")):
             for record in records[own:]:  # the worker failed: its records are done here
                 writer.add_terms(index_one(record, lex))
+            counted()
         else:
-            for start, _ in spans:  # in record order, one at a time
-                values, postings, counted = _taken(_part(out, start))
-                writer.add_prepared(values, postings)
-                lex.merge(counted)
-                del values, postings, counted
+            for start, _ in spans:  # the counts first, in record order
+                lex.merge(_taken(_part(out, f"{start}-lex")))
             if memo is not None:
                 memo.update(_taken(_part(out, "memo")))
+            counted()
+            for start, _ in spans:  # then the documents, in record order, one claim at a time
+                values, postings = _taken(_part(out, start))
+                writer.add_prepared(values, postings)
+                del values, postings
     except BaseException:
         _stop(worker)
         if after is not None:
@@ -302,8 +310,8 @@ def _stop(worker: Any) -> None:
 def _work(records: Sequence[Record], base: int, index_one: IndexOne, schema: Any, out: Path,
           claims: _Claims, memo: dict[str, Any] | None) -> None:
     """In the worker: prepare records claimed from the end of `records` (document numbers
-    from `base`) until none are left, each claim's stored values, postings and lexicon counts
-    written to its own file as soon as they are made (`_part`), then `memo`, then the list
+    from `base`) until none are left, each claim's stored values and postings, and its lexicon
+    counts, written to their own files as soon as they are made (`_part`), then `memo`, then the list
     of the claims (``out``, the last file: the hand-over is complete once it exists)."""
     spans = []
     while (got := claims.high()) is not None:
@@ -311,7 +319,8 @@ def _work(records: Sequence[Record], base: int, index_one: IndexOne, schema: Any
         lex = LexiconBuilder()
         postings = Postings(schema)
         values = [postings.add(index_one(records[i], lex), base + i) for i in range(start, end)]
-        _dump(_part(out, start), (values, postings, lex))
+        _dump(_part(out, start), (values, postings))
+        _dump(_part(out, f"{start}-lex"), lex)
         spans.append((start, end))
         del values, postings, lex
     _dump(_part(out, "memo"), memo or {})

@@ -40,6 +40,25 @@ def test_a_stored_document_is_deflated_as_a_fresh_compressor_with_the_dictionary
         assert encode(doc) == packer.compress(doc_json(encode(doc)).encode("utf-8")) + packer.flush()
 
 
+def test_every_stored_document_is_deflated_as_at_memory_level_9(full_index):
+    """The primed compressor uses memory level 8 (cheaper to copy): the bytes are those level
+    9 writes, for every document of the bundled corpus."""
+    import zlib
+
+    from whoosh import index as windex
+
+    from index.format import _doc_zdict, doc_json
+    from index.store import current_generation
+
+    with windex.open_dir(str(current_generation(full_index))).reader() as reader:
+        stored = list(reader.column_reader(Fields.DOC))
+    assert len(stored) == 477
+    for raw in stored:
+        packer = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, _doc_zdict())
+        assert raw == packer.compress(doc_json(raw).encode("utf-8")) + packer.flush()
+        assert encode(decode(raw)) == raw
+
+
 def test_a_prepared_field_finds_each_unit_where_it_starts():
     f = li_dian_field()
     assert f.rank == 0 and f.bounds == frozenset({0, 2})

@@ -255,3 +255,26 @@ def test_a_bad_list_parsed_in_the_other_process_is_reported_here(tmp_path, monke
     with pytest.raises(SeedFormatError, match="list-3.csv"):
         load_corpus(extra_tables=lists)
     assert capfd.readouterr().err == ""  # no word from the other process
+
+
+def test_the_tables_of_counts_start_before_the_workers_documents_are_added(tmp_path, full_index, monkeypatch):
+    """Once the worker's lexicon counts are merged, the word tables and the completion table
+    are made in other processes while this one adds the worker's documents to the segment."""
+    events = []
+    add_prepared, beside = index.segment.SegmentBuilder.add_prepared, index.build.beside
+
+    def adding(self, values, postings):
+        events.append("documents")
+        return add_prepared(self, values, postings)
+
+    def started(task, records):
+        events.append(getattr(getattr(task, "func", task), "__name__", "?"))
+        return beside(task, records)
+
+    monkeypatch.setattr(index.segment.SegmentBuilder, "add_prepared", adding)
+    monkeypatch.setattr(index.build, "beside", started)
+    build_from_seeds(tmp_path / "ix")
+    assert events[:2] == ["_word_tables", "_then_cache"] and set(events[2:]) == {"documents"}
+    gen, serial = current_generation(tmp_path / "ix"), current_generation(full_index)
+    for name in TABLES:
+        assert (gen / name).read_bytes() == (serial / name).read_bytes(), name
