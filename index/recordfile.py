@@ -101,8 +101,9 @@ class OldRecords:
         b = self.block_of.get(rid)
         if b is None:
             return None
-        if b not in self._lines:
-            self._lines[b] = dict(zip(self.directory[b][2], self.text(b).decode("utf-8").splitlines()))
+        if b not in self._lines:  # lines end with "\n", which JSON never holds (str.splitlines
+            # would also split at U+2028 and other separators a JSON string may hold as they are)
+            self._lines[b] = dict(zip(self.directory[b][2], self.text(b).decode("utf-8").split("\n")))
         return self._lines[b].get(rid)
 
 
@@ -122,15 +123,18 @@ def write_record_changes(fp: IO[bytes], ids: Sequence[str], changed: Mapping[int
             data = old.compressed(b)
         else:
             text = []
+            differs = b is None
             for n, rid in enumerate(chunk, start):
-                line = changed.get(n)
+                line, kept = changed.get(n), old.line(rid)
                 if line is None:
-                    line = old.line(rid)
-                    if line is None:
+                    if kept is None:
                         raise ValueError(f"record {rid} is neither changed nor in the earlier file")
+                    line = kept
+                differs = differs or line != kept
                 text.append(line)
-            raw = ("\n".join(text) + "\n").encode("utf-8")
-            data = old.compressed(b) if b is not None and old.text(b) == raw else zlib.compress(raw, 6)
+            # The same ids and lines as block `b`: its bytes as they are (no second inflate to compare).
+            data = old.compressed(b) if b is not None and not differs else zlib.compress(
+                ("\n".join(text) + "\n").encode("utf-8"), 6)
         blocks.append([fp.tell(), len(data), list(chunk)])
         fp.write(data)
     at = fp.tell()

@@ -152,13 +152,15 @@ def _kept(cache: CorpusCache) -> dict:
     import zlib
 
     kept = pickle.loads(zlib.decompress(cache.to_bytes()))
+    kept["related"] = pickle.loads(kept["related"])
     return {k: v for k, v in kept.items() if k not in ("version", "code")}
 
 
 def _held(cache: CorpusCache) -> dict:
     """What a cache read from a generation holds."""
-    return {"seeds": cache.seeds, "tables": cache.tables, "places": cache.places, "related": cache.related,
-            "words": cache.words, "counts": cache.counts, "made": cache.made, "held": cache.held, "docs": cache.docs}
+    return {"seeds": cache.seeds, "tables": cache.tables, "places": cache.places, "related": cache.links(),
+            "words": cache.words, "counts": cache.counts, "made": cache.made, "held": cache.held, "docs": cache.docs,
+            "place_keys": cache.place_keys}
 
 
 def test_a_change_of_lists_writes_only_what_differs_and_reads_back_the_whole_cache(lists, tmp_path):

@@ -83,3 +83,31 @@ def test_a_file_from_an_earlier_one_and_the_changed_lines_is_a_fresh_write(monke
     assert got.getvalue() == fresh.getvalue()
     with pytest.raises(ValueError):  # a record neither changed nor in the earlier file
         write_record_changes(io.BytesIO(), ["list-00000001", "new"], {}, old)
+
+
+def test_a_line_holding_a_unicode_line_separator_is_one_line(monkeypatch):
+    """JSON keeps U+2028, U+0085 or a form feed inside a string as they are (ensure_ascii off):
+    an earlier file's lines are split at "\\n" alone, so such a record keeps its own line and
+    a changed neighbour's block is still the bytes of a fresh write; a block whose changed
+    line is the one it holds is copied, not compressed again."""
+    from index.recordfile import OldRecords, write_record_changes
+
+    monkeypatch.setattr(recordfile, "BLOCK", 4)
+    before = rows(8)
+    before[1]["name"] = "甲\u2028乙\x85丙\x0c丁产业集群"
+    fp = io.BytesIO()
+    write_record_file(fp, before)
+    old = OldRecords(fp.getvalue())
+    assert old.line(before[1]["id"]) == record_line(before[1])
+    assert old.line(before[2]["id"]) == record_line(before[2])
+    after = [dict(d) for d in before]
+    after[2]["name"] = "改名产业集群"
+    compressed = []
+    real = recordfile.zlib.compress
+    monkeypatch.setattr(recordfile.zlib, "compress", lambda data, level: compressed.append(data) or real(data, level))
+    got = io.BytesIO()
+    write_record_changes(got, [d["id"] for d in after], {2: record_line(after[2]), 5: record_line(after[5])}, old)
+    assert len(compressed) == 2  # the first block and the directory: line 5 is as it was
+    fresh = io.BytesIO()
+    write_record_file(fresh, after)
+    assert got.getvalue() == fresh.getvalue()

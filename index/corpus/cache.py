@@ -44,11 +44,13 @@ from typing import Any, BinaryIO
 
 CORPUS_CACHE = "corpus.pickle"
 CORPUS_DELTA = "corpus-delta.pickle"  # what differs from the generation's `CORPUS_CACHE` (see the module doc)
-_VERSION = 2
-_DELTA_VERSION = 1
+_VERSION = 3
+_DELTA_VERSION = 2
 REBASE = 2  # the whole cache is written again once a delta has 1/REBASE as many entries as its base
-# The tables a delta holds entry by entry (every other value is held whole).
-SECTIONS = ("tables", "places", "words", "made", "sigs", "related", "parts")
+# The tables a delta holds entry by entry (every other value is held whole); the last three
+# are the links' state (`RelatedState`), unpickled only where the links are made.
+SECTIONS = ("tables", "places", "words", "made", "place_keys", "sigs", "related", "parts")
+LINK_SECTIONS = SECTIONS[-3:]
 
 
 @dataclass
@@ -60,7 +62,7 @@ class CorpusCache:
     # (sha256 of the file, the name it is reported by, its file name) → pickled list part
     tables: dict[tuple[str, str, str], bytes] = field(default_factory=dict)
     places: dict[bytes, tuple[str | None, str | None]] = field(default_factory=dict)  # locate's answers
-    related: Any = None  # `index.corpus.related_delta.RelatedState`
+    related: Any = None  # `index.corpus.related_delta.RelatedState` (see `links`)
     words: dict[str, tuple[str, ...]] = field(default_factory=dict)  # completion: text → jieba's words
     counts: dict[str, int] = field(default_factory=dict)  # completion items the table leaves out → count
     used_tables: set[tuple[str, str, str]] = field(default_factory=set)  # what this build read (kept on save)
@@ -72,6 +74,9 @@ class CorpusCache:
     # completion: each suggested word → its number of records (`index.completion.suggested_words`);
     # None: not known (a cache of older code), the next build counts them all
     held: dict[str, int] | None = None
+    # record id → the key of its place in `places` (`index.corpus.divisions.fill_places`): a
+    # record made from the same listings is placed under it without its digest made again
+    place_keys: dict[str, bytes] = field(default_factory=dict)
     # The generation's `format.tie_value` of each document number (deleted documents too), or
     # None: its ids and ties without reading its Whoosh columns (`index.incremental`)
     docs: list[str] | None = None
@@ -84,9 +89,34 @@ class CorpusCache:
     base: dict[str, dict] | None = None
     base_path: Path | None = None
     base_sha: str = ""
-    # Not kept: the link tables' part of the delta (`link_sections`) when another process made
-    # the links (`index.build`): `related` here is then the previous build's.
-    linked: dict[str, tuple[dict, list]] | None = None
+    # Not kept: the link tables' part of the delta and the size of the base's (`link_sections`)
+    # when another process made the links (`index.build`): `related` here is then the previous build's.
+    linked: tuple[dict[str, tuple[dict, list]], int] | None = None
+    # Not kept: the links' state as read (its pickle, and the delta's changes to it), until
+    # `links()` is first called: only the process that makes the links needs it.
+    pending: tuple[bytes, dict[str, tuple[dict, list]]] | None = None
+
+    def links(self) -> Any:
+        """`related`, unpickled (and the delta's changes applied) when first asked for."""
+        if self.pending is not None:
+            from index.corpus.related_delta import RelatedState
+
+            raw, changes = self.pending
+            self.pending = None
+            state = pickle.loads(raw)
+            if isinstance(state, RelatedState):
+                tables: dict[str, dict[Any, Any]] = {"sigs": state.sigs, "related": state.related,
+                                                     "parts": state.parts}
+                if self.base is not None:
+                    self.base.update(tables)  # never changed: a copy is
+                now = {name: dict(table) for name, table in tables.items()}
+                for name, (put, drop) in changes.items():
+                    for key in drop:
+                        del now[name][key]
+                    now[name].update(put)
+                state = RelatedState(**now)
+            self.related = state
+        return self.related
 
     def table(self, path: Path, document: str) -> tuple[tuple[str, str, str], bytes | None]:
         """The cache key of a list file, and its cached part if there is one."""
@@ -115,10 +145,10 @@ class CorpusCache:
         return {"version": _VERSION, "code": self.code, "seeds": self.seeds,
                 "tables": {k: v for k, v in self.tables.items() if k in self.used_tables},
                 "places": {k: v for k, v in self.places.items() if k in self.used_places},
-                "related": self.related,
+                "related": pickle.dumps(self.links(), protocol=pickle.HIGHEST_PROTOCOL),
                 "words": {k: v for k, v in self.words.items() if k in self.used_words},
                 "counts": self.counts, "made": self.made, "held": self.held,
-                "docs": self.docs}
+                "docs": self.docs, "place_keys": self.place_keys}
 
     @classmethod
     def from_bytes(cls, raw: bytes, code: str, delta: bytes | None = None, base_path: Path | None = None,
@@ -132,32 +162,31 @@ class CorpusCache:
             data = pickle.loads(zlib.decompress(raw))
             if data.get("version") != _VERSION or data.get("code") != code:
                 return cls(code=code)
-            from index.corpus.related_delta import RelatedState
-
-            state = data["related"]
+            raw_links = data["related"]  # the links' state, still pickled (`links`)
             base = {"tables": data["tables"], "places": data["places"], "words": data["words"],
-                    "made": data.get("made") or {}}
-            if isinstance(state, RelatedState):
-                base.update(sigs=state.sigs, related=state.related, parts=state.parts)
+                    "made": data.get("made") or {}, "place_keys": data.get("place_keys") or {}}
             now = {name: dict(table) for name, table in base.items()}  # the base's are never changed
             whole = {k: data.get(k) for k in ("seeds", "counts", "held", "docs")}
+            link_changes: dict[str, tuple[dict, list]] = {}
             if delta is not None:
                 changes = pickle.loads(zlib.decompress(delta))
                 if (changes.get("version") != _DELTA_VERSION or changes.get("code") != code
-                        or changes.get("base") != base_sha or not isinstance(state, RelatedState)):
+                        or changes.get("base") != base_sha or not isinstance(raw_links, bytes)):
                     return cls(code=code)
                 for name, (put, drop) in changes["sections"].items():
+                    if name in LINK_SECTIONS:
+                        link_changes[name] = (put, drop)
+                        continue
                     table = now[name]
                     for key in drop:
                         del table[key]
                     table.update(put)
                 whole.update(changes["whole"])
-            related = (RelatedState(sigs=now.pop("sigs"), related=now.pop("related"), parts=now.pop("parts"))
-                       if "sigs" in now else state)
             return cls(code=code, seeds=whole["seeds"], tables=now["tables"], places=now["places"],
-                       related=related, words=now["words"], counts=dict(whole["counts"] or {}),
-                       made=now["made"], held=whole["held"], docs=whole["docs"],
-                       base=base if base_path is not None else None, base_path=base_path, base_sha=base_sha)
+                       words=now["words"], counts=dict(whole["counts"] or {}),
+                       made=now["made"], held=whole["held"], docs=whole["docs"], place_keys=now["place_keys"],
+                       base=base if base_path is not None else None, base_path=base_path, base_sha=base_sha,
+                       pending=(raw_links, link_changes) if isinstance(raw_links, bytes) else None)
         except Exception:  # an unreadable cache is no cache: the build computes everything
             return cls(code=code)
 
@@ -168,11 +197,10 @@ class CorpusCache:
         whole."""
 
         base = self.base
-        if base is None or len(base) != len(SECTIONS):
-            return None
         linked = self.linked if self.linked is not None else self.link_sections()
-        if linked is None:
+        if base is None or linked is None:
             return None
+        link_sections, link_size = linked
         sections: dict[str, tuple[dict, list]] = {}
         kept: tuple[tuple[str, dict[Any, Any], set[Any]], ...] = (
             ("tables", self.tables, self.used_tables), ("places", self.places, self.used_places),
@@ -182,24 +210,27 @@ class CorpusCache:
             put = {k: table[k] for k in used if k in table and (k not in before or before[k] != table[k])}
             sections[name] = (put, [k for k in before if k not in used or k not in table])
         sections["made"] = _changes(base["made"], self.made)
-        sections.update(linked)
+        sections["place_keys"] = _changes(base["place_keys"], self.place_keys)
+        sections.update(link_sections)
         size = sum(len(put) + len(drop) for put, drop in sections.values())
-        if size * REBASE > sum(map(len, base.values())):
+        if size * REBASE > sum(len(base[name]) for name in SECTIONS[:-3]) + link_size:
             return None
         changes = {"version": _DELTA_VERSION, "code": self.code, "base": self.base_sha, "sections": sections,
                    "whole": {"seeds": self.seeds, "counts": self.counts, "held": self.held, "docs": self.docs}}
         return zlib.compress(pickle.dumps(changes, protocol=pickle.HIGHEST_PROTOCOL), 1)
 
-    def link_sections(self) -> dict[str, tuple[dict, list]] | None:
+    def link_sections(self) -> tuple[dict[str, tuple[dict, list]], int] | None:
         """The link tables' part of `delta` (what the links' state holds that the base's
-        does not), or None if this cache has no base or no links' state."""
+        does not) and the number of entries of the base's, or None if this cache has no base
+        or no links' state."""
         from index.corpus.related_delta import RelatedState
 
-        state = self.related
+        state = self.links()
         if self.base is None or not isinstance(state, RelatedState) or "sigs" not in self.base:
             return None
-        return {name: _changes(self.base[name], now)
-                for name, now in (("sigs", state.sigs), ("related", state.related), ("parts", state.parts))}
+        return ({name: _changes(self.base[name], now)
+                 for name, now in (("sigs", state.sigs), ("related", state.related), ("parts", state.parts))},
+                sum(len(self.base[name]) for name in LINK_SECTIONS))
 
 
 def _changes(before: dict, now: dict) -> tuple[dict, list]:

@@ -241,11 +241,13 @@ PARALLEL_PLACES = 4000  # records from which a fresh build places two halves at 
 
 def fill_places(records: list[Record], province_full=lambda p: "", divisions: Divisions | None = None,
                 memo: dict[bytes, tuple[str | None, str | None]] | None = None,
-                used: set[bytes] | None = None) -> list[Record]:
+                used: set[bytes] | None = None, keys: list[bytes | None] | None = None) -> list[Record]:
     """Records with `city` and `district` completed from the divisions table (`locate`).
 
     `memo`: answers of earlier calls by a digest of what `locate` reads (a previous build's,
     kept by `index.corpus.cache`); new answers are added to it, and the keys read to `used`.
+    `keys`: each record's digest, by position: given where known (a record the previous
+    build placed under that key: not made again), None where not; every one filled in.
     Many records and no earlier answers (a fresh build): two halves are placed at once, the
     second in a forked process (`index.workers.in_two`); the answers are the same.
     """
@@ -273,7 +275,9 @@ def fill_places(records: list[Record], province_full=lambda p: "", divisions: Di
             if memo is not None:
                 memo.setdefault(key, found)
         else:
-            key = digest((r.name, r.aliases, r.builders, r.province, r.city, r.district)) if memo is not None else b""
+            given = keys[n] if keys is not None else None
+            key = (given if given is not None else
+                   digest((r.name, r.aliases, r.builders, r.province, r.city, r.district)) if memo is not None else b"")
             got = memo.get(key) if memo is not None else None
             if got is None:
                 divisions = divisions or load_divisions()
@@ -283,6 +287,8 @@ def fill_places(records: list[Record], province_full=lambda p: "", divisions: Di
             found = got
         if used is not None:
             used.add(key)
+        if keys is not None:
+            keys[n] = key
         city, district = found
         out.append(r if (city, district) == (r.city, r.district) else replace(r, city=city, district=district))
     return out

@@ -164,21 +164,27 @@ def load_corpus(seed_dir: Path | str | None = None,
             found = fulls[short] = _province_full(regions, short)
         return found
 
-    records = fill_places(records, province_full,
-                          memo=cache.places if cache is not None else None,
-                          used=cache.used_places if cache is not None else None)
-    corpus.records = records
-    groups = load_groups(synonym_files)
     # What each record is made from, and so which records may differ from the previous build's
     # before any link is made (an incremental build indexes them while another process links).
     same = _note_made(cache, records, [made[n] for n in at]) if cache is not None and made is not None else set()
+    keys: list[bytes | None] | None = None
+    if cache is not None:  # the others are placed as the previous build placed them: under its keys
+        before = cache.place_keys
+        keys = [before.get(r.id) if r.id in same else None for r in records]
+    records = fill_places(records, province_full,
+                          memo=cache.places if cache is not None else None,
+                          used=cache.used_places if cache is not None else None, keys=keys)
+    if cache is not None and keys is not None:
+        cache.place_keys = {r.id: key for r, key in zip(records, keys) if key is not None}
+    corpus.records = records
+    groups = load_groups(synonym_files)
 
     def link() -> None:
         if cache is not None and made is not None:
             from .related_delta import link_related_from
 
             relinked: set[str] = set()
-            cache.related = link_related_from(cache.related, records, regions, groups, touched=relinked, same=same)
+            cache.related = link_related_from(cache.links(), records, regions, groups, touched=relinked, same=same)
             _note_links(cache, records, relinked)
         else:
             link_related(records, regions, groups)
