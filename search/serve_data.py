@@ -7,6 +7,7 @@ clients rely on are defined in one place, free of the web stack. They are the li
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -90,27 +91,32 @@ class RecentRequests:
 
 
 def autowarm(searcher: Searcher, requests: list[tuple[Callable[..., Any], tuple[Any, ...]]],
-             seconds: float, share: float) -> int:
+             seconds: float, share: float, stop: threading.Event | None = None) -> int:
     """Answer `requests` (`RecentRequests.snapshot`) on `searcher` and drop the answers, so that
     what a generation works out per query text and per document (plans, decoded documents,
     posting sets: `search.plans`, `search.reader`) is there before the first user's request
     rather than made during it, as Solr's autowarming of a new searcher from the old one's
     recent keys. Takes at most `seconds`, and at most `share` of one core: it sleeps between
-    requests, so the worker's requests in flight keep most of it. Returns how many it answered."""
+    requests, so the worker's requests in flight keep most of it; it stops early once `stop` is
+    set (the server is shutting down). Returns how many it answered."""
     import time
 
     started = time.perf_counter()
     done = 0
     for fn, args in requests:
         begun = time.perf_counter()
-        if begun - started > seconds:
+        if begun - started > seconds or (stop is not None and stop.is_set()):
             break
         try:
             fn(searcher, *args)
         except Exception:  # noqa: BLE001 - a request that fails fails again when asked: not for here
             pass
         done += 1
-        time.sleep((time.perf_counter() - begun) * (1 - share) / share)
+        pause = (time.perf_counter() - begun) * (1 - share) / share
+        if stop is not None:
+            stop.wait(pause)
+        else:
+            time.sleep(pause)
     return done
 
 

@@ -248,6 +248,7 @@ def create_app(config: ServeConfig | None = None, *, searcher: Any = None) -> Cl
     searches = SearchThreads(max(1, config.threads), "clsearch-search")
     balance = Balance(config.balance_dir) if config.balance_dir and searcher is None else None
     recent = RecentRequests(config.warm_recent)  # what a new generation is warmed with (`follow`)
+    stopping = threading.Event()  # set on shut-down
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -268,6 +269,7 @@ def create_app(config: ServeConfig | None = None, *, searcher: Any = None) -> Cl
         try:
             yield
         finally:
+            stopping.set()  # an autowarm under way ends after its current request
             for task in (follower, evener):
                 if task is not None:
                     task.cancel()
@@ -315,7 +317,10 @@ def create_app(config: ServeConfig | None = None, *, searcher: Any = None) -> Cl
                 if config.warm_recent:  # the requests answered last, answered once on it first
                     try:
                         await loop.run_in_executor(pool, autowarm, fresh, recent.snapshot(),
-                                                   WARM_SECONDS, WARM_SHARE)
+                                                   WARM_SECONDS, WARM_SHARE, stopping)
+                    except asyncio.CancelledError:  # shutting down: it never served
+                        fresh.close()
+                        raise
                     except Exception:  # served cold, then
                         log.exception("clsearch: warming the new index with recent requests failed")
                 old, app.state.searcher = app.state.searcher, fresh

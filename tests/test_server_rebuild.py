@@ -170,8 +170,8 @@ def test_a_new_generation_answers_the_recent_requests_before_it_serves(tmp_path,
 
     warmed: list[tuple[str, list[tuple[str, str]], int]] = []
 
-    def recording(searcher, requests, seconds, share):
-        done = autowarm(searcher, requests, seconds, share)
+    def recording(searcher, requests, seconds, share, stop):
+        done = autowarm(searcher, requests, seconds, share, stop)
         warmed.append((searcher.generation.name, [(fn.__name__, args[0]) for fn, args in requests], done))
         return done
 
@@ -205,3 +205,27 @@ def test_a_new_generation_answers_the_recent_requests_before_it_serves(tmp_path,
         sock.close()
     # The last 3 distinct ones, newest first (锂电 asked again last; cz dropped as the oldest).
     assert warmed == [(now, [("search_json", "锂电"), ("search_json", "qwzxv"), ("search_json", "czgf")], 3)]
+
+
+def test_autowarm_answers_newest_first_skips_failures_and_stops_when_told():
+    import threading
+
+    from index.errors import QueryError
+    from search.serve_data import RecentRequests, autowarm
+
+    asked: list[str] = []
+
+    def fn(searcher, q):
+        asked.append(q)
+        if q == "bad":
+            raise QueryError("refused")
+
+    recent = RecentRequests(8)
+    for q in ["a", "bad", "b", "a"]:
+        recent.add(fn, (q,))
+    assert autowarm(object(), recent.snapshot(), 5.0, 1.0) == 3
+    assert asked == ["a", "b", "bad"]
+    stop = threading.Event()
+    stop.set()
+    assert autowarm(object(), recent.snapshot(), 5.0, 0.5, stop) == 0
+    assert autowarm(object(), recent.snapshot(), -1.0, 0.5) == 0  # no time left
