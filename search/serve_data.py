@@ -7,6 +7,8 @@ clients rely on are defined in one place, free of the web stack. They are the li
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -62,6 +64,60 @@ def open_newer(current: Searcher, refused: set[str], log: Callable[[str], None])
             f"{type(exc).__name__}: {exc}); still searching {current.generation.name}")
         return None
     return fresh
+
+
+class RecentRequests:
+    """The distinct searches and completions a worker answered last (at most `size`, the
+    newest last), to warm a new generation's Searcher with before it serves (`autowarm`).
+    Used from the event loop's thread only."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._items: OrderedDict[tuple[Any, str], tuple[Callable[..., Any], tuple[Any, ...]]] = OrderedDict()
+
+    def add(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        key = (fn, repr(args))  # the filters are a dict: not hashable as they are
+        items = self._items
+        if key in items:
+            items.move_to_end(key)
+            return
+        items[key] = (fn, args)
+        if len(items) > self.size:
+            items.popitem(last=False)
+
+    def snapshot(self) -> list[tuple[Callable[..., Any], tuple[Any, ...]]]:
+        """The requests, the newest first."""
+        return list(reversed(self._items.values()))
+
+
+def autowarm(searcher: Searcher, requests: list[tuple[Callable[..., Any], tuple[Any, ...]]],
+             seconds: float, share: float, stop: threading.Event | None = None) -> int:
+    """Answer `requests` (`RecentRequests.snapshot`) on `searcher` and drop the answers, so that
+    what a generation works out per query text and per document (plans, decoded documents,
+    posting sets: `search.plans`, `search.reader`) is there before the first user's request
+    rather than made during it, as Solr's autowarming of a new searcher from the old one's
+    recent keys. Takes at most `seconds`, and at most `share` of one core: it sleeps between
+    requests, so the worker's requests in flight keep most of it; it stops early once `stop` is
+    set (the server is shutting down). Returns how many it answered."""
+    import time
+
+    started = time.perf_counter()
+    done = 0
+    for fn, args in requests:
+        begun = time.perf_counter()
+        if begun - started > seconds or (stop is not None and stop.is_set()):
+            break
+        try:
+            fn(searcher, *args)
+        except Exception:  # noqa: BLE001 - a request that fails fails again when asked: not for here
+            pass
+        done += 1
+        pause = (time.perf_counter() - begun) * (1 - share) / share
+        if stop is not None:
+            stop.wait(pause)
+        else:
+            time.sleep(pause)
+    return done
 
 
 def warm(searcher: Searcher) -> None:

@@ -40,10 +40,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from index.errors import ClsearchError, FilterValueError, IndexMissingError, InvalidValueError, UnknownIdError
 from search.balance import BALANCE_EVERY, Balance
 from search.query import MAX_QUERY_CHARS
-from search.serve_data import (ApiError, complete_json, health_json, open_newer, record_json, search_json,
-                               stats_json)
+from search.serve_data import (ApiError, RecentRequests, autowarm, complete_json, health_json, open_newer,
+                               record_json, search_json, stats_json)
 
 log = logging.getLogger("clsearch.serve")
+WARMABLE = frozenset({search_json, complete_json})  # the requests a new generation is warmed with
+WARM_SECONDS = 5.0  # the longest a worker spends warming a new generation before it serves it
+WARM_SHARE = 0.5  # of one core, at most, while it does
 
 CONFIG_ENV = "CLSEARCH_SERVE_CONFIG"
 Multi = Annotated[list[str] | None, Query()]  # a filter: repeat it for several values (OR)
@@ -66,6 +69,7 @@ class ServeConfig:
     cache_mb: float = 32.0  # per-worker cache of answers, per index generation (0: off)
     threads: int = 4  # threads per worker running searches (they share one Searcher and the GIL)
     balance_dir: str | None = None  # with several workers: where they share their connection counts
+    warm_recent: int = 256  # distinct recent requests a new generation answers before it serves (0: none)
 
     def to_env(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)
@@ -243,6 +247,8 @@ def create_app(config: ServeConfig | None = None, *, searcher: Any = None) -> Cl
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="clsearch-follow")  # rebuild checks
     searches = SearchThreads(max(1, config.threads), "clsearch-search")
     balance = Balance(config.balance_dir) if config.balance_dir and searcher is None else None
+    recent = RecentRequests(config.warm_recent)  # what a new generation is warmed with (`follow`)
+    stopping = threading.Event()  # set on shut-down
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -263,6 +269,7 @@ def create_app(config: ServeConfig | None = None, *, searcher: Any = None) -> Cl
         try:
             yield
         finally:
+            stopping.set()  # an autowarm under way ends after its current request
             for task in (follower, evener):
                 if task is not None:
                     task.cancel()
@@ -307,6 +314,15 @@ def create_app(config: ServeConfig | None = None, *, searcher: Any = None) -> Cl
                 log.exception("clsearch: looking for a rebuilt index failed")
                 continue
             if fresh is not None:
+                if config.warm_recent:  # the requests answered last, answered once on it first
+                    try:
+                        await loop.run_in_executor(pool, autowarm, fresh, recent.snapshot(),
+                                                   WARM_SECONDS, WARM_SHARE, stopping)
+                    except asyncio.CancelledError:  # shutting down: it never served
+                        fresh.close()
+                        raise
+                    except Exception:  # served cold, then
+                        log.exception("clsearch: warming the new index with recent requests failed")
                 old, app.state.searcher = app.state.searcher, fresh
                 retired.add(old)
                 loop.call_later(config.timeout + 1.0, retire, old)
@@ -354,6 +370,8 @@ def create_app(config: ServeConfig | None = None, *, searcher: Any = None) -> Cl
         no cache for this request). The cache answers only from the generation that gave it.
         `inline`: run it here, on the event loop, rather than in the pool (see `fast`)."""
         searcher_ = app.state.searcher
+        if fn in WARMABLE:
+            recent.add(fn, args)
 
         def call() -> bytes:
             return _encode(fn(searcher_, *args))

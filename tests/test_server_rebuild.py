@@ -158,3 +158,74 @@ def test_the_server_starts_even_if_warming_up_fails(tmp_path, jieba_cache, monke
     with TestClient(create_app(ServeConfig(index_dir=str(index_dir)))) as client:  # runs the lifespan
         r = client.get("/api/search", params={"q": "czgf"})
         assert r.status_code == 200 and r.json()["hits"][0]["name"] == "常州光伏创新型产业集群"
+
+
+def test_a_new_generation_answers_the_recent_requests_before_it_serves(tmp_path, jieba_cache, monkeypatch):
+    """Autowarming: the distinct searches and completions answered last, newest first, are
+    answered once on the new generation's Searcher before it replaces the old one."""
+    import uvicorn
+
+    import search.server
+    from search.serve_data import autowarm
+
+    warmed: list[tuple[str, list[tuple[str, str]], int]] = []
+
+    def recording(searcher, requests, seconds, share, stop):
+        done = autowarm(searcher, requests, seconds, share, stop)
+        warmed.append((searcher.generation.name, [(fn.__name__, args[0]) for fn, args in requests], done))
+        return done
+
+    monkeypatch.setattr(search.server, "autowarm", recording)
+    index_dir = tmp_path / "ix"
+    _build(index_dir, small_records(), "fp-first", jieba_cache)
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    app = search.server.create_app(search.server.ServeConfig(index_dir=str(index_dir), rebuild_check=0.1,
+                                                             warm_recent=3))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    try:
+        deadline = time.monotonic() + 30
+        while not server.started:
+            assert time.monotonic() < deadline and thread.is_alive(), "server did not start"
+            time.sleep(0.05)
+        for path, q in [("/api/search", "锂电"), ("/api/complete", "cz"), ("/api/search", "czgf"),
+                        ("/api/search", "锂电"), ("/api/search", "qwzxv"), ("/api/search", "锂电")]:
+            assert get(base, path, q=q)[0] == 200
+        first = get(base, "/api/health")[1]["generation"]
+        _build(index_dir, small_records(), "fp-second", jieba_cache)
+        while (now := get(base, "/api/health")[1]["generation"]) == first:
+            assert time.monotonic() < deadline + 20, "the new generation was not picked up"
+            time.sleep(0.1)
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()
+    # The last 3 distinct ones, newest first (锂电 asked again last; cz dropped as the oldest).
+    assert warmed == [(now, [("search_json", "锂电"), ("search_json", "qwzxv"), ("search_json", "czgf")], 3)]
+
+
+def test_autowarm_answers_newest_first_skips_failures_and_stops_when_told():
+    import threading
+
+    from index.errors import QueryError
+    from search.serve_data import RecentRequests, autowarm
+
+    asked: list[str] = []
+
+    def fn(searcher, q):
+        asked.append(q)
+        if q == "bad":
+            raise QueryError("refused")
+
+    recent = RecentRequests(8)
+    for q in ["a", "bad", "b", "a"]:
+        recent.add(fn, (q,))
+    assert autowarm(object(), recent.snapshot(), 5.0, 1.0) == 3
+    assert asked == ["a", "b", "bad"]
+    stop = threading.Event()
+    stop.set()
+    assert autowarm(object(), recent.snapshot(), 5.0, 0.5, stop) == 0
+    assert autowarm(object(), recent.snapshot(), -1.0, 0.5) == 0  # no time left
