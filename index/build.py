@@ -363,7 +363,7 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
             if memo is not None and plan is None:  # a full build: what it made, for the next one
                 memo.save(cache.seeds if cache is not None else None)
         except BaseException as exc:
-            from index.store import remove_tree
+            from index.store import is_swapped_in, remove_tree
 
             if helper is not None:
                 helper.stop()
@@ -372,7 +372,7 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                     then.stop()
             if writer is not None:
                 _abandon(writer)
-            if gen is not None:
+            if gen is not None and not is_swapped_in(index_dir, gen):
                 remove_tree(gen)
             if isinstance(exc, OSError):
                 raise IndexBuildError(f"index build failed: {exc.strerror or exc}") from exc

@@ -27,7 +27,7 @@ from index.errors import ClsearchError, IndexBuildError, IndexDamagedError, Inde
 from index.format import SCHEMA_VERSION
 from index.lock import index_lock
 from index.store import (LISTS, check_generation, current_generation, fingerprint, read_meta,
-                         remove_tree, resolve_dir, stat_signature)
+                         is_swapped_in, remove_tree, resolve_dir, stat_signature)
 
 if TYPE_CHECKING:
     from index.build import BuildReport
@@ -163,7 +163,8 @@ def build_from_seeds(index_dir: Path, log: Log | None = None, why: str = "reques
             with _collector_paused(bool(extra or remove)):
                 report = _build(index_dir, gen, prev_gen, kept, new, extra, remove, log, progress)
         except BaseException:
-            remove_tree(gen)
+            if not is_swapped_in(index_dir, gen):  # interrupted after the swap: it is the index now
+                remove_tree(gen)
             raise
     if log:
         log(f"clsearch: built the index ({why}): {report.records} clusters "

@@ -263,6 +263,16 @@ def stat_signature(seed_files: list[Path]) -> str:
 
 # -- swapping and cleaning (under the build lock) ---------------------------------------------
 
+def is_swapped_in(index_dir: Path, generation: Path) -> bool:
+    """Whether ``CURRENT`` names `generation`: once it does, the build that made it has
+    succeeded, whatever interrupts that build afterwards (a signal while it cleans up or keeps
+    its memo), and the generation must not be removed as a partial one."""
+    try:
+        return (index_dir / POINTER).read_text(encoding="utf-8").strip() == generation.name
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
 def swap_in(index_dir: Path, generation: Path) -> None:
     """Make `generation` current atomically; retire the previous one; clean up old ones.
 
