@@ -38,7 +38,7 @@ from index.records import Record
 from index.schema import make_schema
 from index.text import is_han
 from index.segment import SegmentBuilder
-from index.workers import beside, index_records
+from index.workers import _dump, _load, beside, index_records
 from index.lock import index_lock
 from index.memo import MAX_RECORDS, BuildMemo, Lazy
 from index.store import (META, check_generation, file_records, read_meta, resolve_dir, sealed_meta,
@@ -624,26 +624,6 @@ def _abandon(writer) -> None:
         writer.cancel()
     except Exception:  # already committed, or half closed: nothing more to release
         pass
-
-
-def _dump(path: Path, data: Any) -> None:
-    import pickle
-
-    tmp = path.with_suffix(".tmp")
-    with open(tmp, "wb") as fp:
-        pickle.dump(data, fp, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
-
-
-def _load(path: Path) -> Any:
-    """What `_dump` wrote, or None if it is not there or unreadable."""
-    import pickle
-
-    try:
-        with open(path, "rb") as fp:
-            return pickle.load(fp)
-    except (OSError, EOFError, pickle.UnpicklingError):
-        return None
 
 
 def _write_json(path: Path, data: dict) -> None:

@@ -127,23 +127,18 @@ class BuildMemo:
 
     def cutter(self, compute: Callable[[str], Cut]) -> Callable[[str], Cut]:
         """`compute` (jieba's cut of a text), answered from the memo where it can be."""
-        known, used = self.cuts, self.used_cuts
-
-        def cut(text: str) -> Cut:
-            found = known.get(text)
-            if found is None:
-                found = compute(text)
-                self.changed = True
-            used[text] = found
-            return found
-
-        return cut
+        return self._answered(self.cuts, self.used_cuts, compute)
 
     def reader(self, compute: Callable[[str], Reading]) -> Callable[[str], Reading]:
         """`compute` (a text's readings), answered from the memo where it can be."""
-        known, used = self.reads, self.used_reads
+        return self._answered(self.reads, self.used_reads, compute)
 
-        def read(text: str) -> Reading:
+    def _answered(self, known: dict[str, Any], used: dict[str, Any],
+                  compute: Callable[[str], Any]) -> Callable[[str], Any]:
+        """`compute`, answered from `known` where it can be; what it answers is kept in `used`
+        (the next memo holds only what this build used), and a new answer marks it changed."""
+
+        def answer(text: str) -> Any:
             found = known.get(text)
             if found is None:
                 found = compute(text)
@@ -151,7 +146,7 @@ class BuildMemo:
             used[text] = found
             return found
 
-        return read
+        return answer
 
     def pinyin_readings(self, compute: Callable[[], dict[str, str]]) -> dict[str, str]:
         """`compute()` (pypinyin's readings of the common characters), from the memo if kept."""
