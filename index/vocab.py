@@ -265,8 +265,8 @@ class Cuts:
         if worker is not None:
             if self._answers:
                 worker.join(1)
-            if worker.is_alive():
-                worker.terminate()
+            if worker.is_alive():  # SIGKILL: whatever handler of SIGTERM it inherited (the CLI's) never runs
+                worker.kill()
             worker.join()
             self._conn.close()
 
