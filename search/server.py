@@ -880,6 +880,16 @@ def bind_problem(host: str, port: int) -> str | None:
     return None
 
 
+def http_protocol() -> str:
+    """uvicorn's HTTP protocol for `serve`: httptools sending each response in one write
+    (`search.serve_http`) when httptools is installed, else uvicorn's choice."""
+    try:
+        importlib.import_module("httptools")
+    except ImportError:
+        return "auto"
+    return "search.serve_http:Http"
+
+
 def serve(config: ServeConfig, host: str = "127.0.0.1", port: int = 8000, workers: int = 1,
           access_log: bool = False) -> None:
     """Run uvicorn in the foreground until Ctrl-C (the CLI's `clsearch serve`)."""
@@ -902,7 +912,7 @@ def serve(config: ServeConfig, host: str = "127.0.0.1", port: int = 8000, worker
     try:
         uvicorn.run("search.server:app_from_env", factory=True, host=host, port=port, workers=workers,
                     access_log=access_log, log_level="warning", timeout_graceful_shutdown=5,
-                    server_header=False)
+                    server_header=False, http=http_protocol())
     finally:
         if shared is not None:
             shutil.rmtree(shared, ignore_errors=True)
