@@ -116,14 +116,17 @@ class BuildMemo:
         tmp = path.with_name(f".{path.name}.{os.getpid()}")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            _sweep_leftovers(path)
             with open(tmp, "wb") as fp:
                 fp.write(_MAGIC + hashlib.sha256(payload).digest() + payload)
             os.replace(tmp, path)
-        except OSError:
+        except BaseException as exc:  # a signal mid-write too: no half-written file left behind
             try:
                 tmp.unlink()
             except OSError:
                 pass
+            if not isinstance(exc, OSError):
+                raise
 
     def cutter(self, compute: Callable[[str], Cut]) -> Callable[[str], Cut]:
         """`compute` (jieba's cut of a text), answered from the memo where it can be."""
@@ -179,3 +182,26 @@ class Lazy:
         if self._value is None:
             self._value = self._make()
         return self._value
+
+
+def _sweep_leftovers(path: Path) -> None:
+    """Remove ``.<memo name>.<pid>`` files of writers that no longer run (killed mid-write:
+    SIGKILL, a power cut), so they do not pile up in the user's cache directory."""
+    for leftover in path.parent.glob(f".{path.name}.*"):
+        pid = leftover.name.rsplit(".", 1)[-1]
+        if not pid.isdigit() or int(pid) == os.getpid() or _running(int(pid)):
+            continue
+        try:
+            leftover.unlink()
+        except OSError:
+            pass
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True

@@ -4,12 +4,16 @@ pypinyin, and writes the same index; a changed input or a damaged memo is no mem
 
 from __future__ import annotations
 
+import os
 import pickle
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 import index.build
+import index.memo
 import index.readings
 import index.vocab
 from index.ensure import build_from_seeds, code_fingerprint
@@ -157,3 +161,36 @@ def test_a_big_build_neither_reads_nor_writes_the_memo(tmp_path, data_home, monk
     memo = BuildMemo("k")
     index.build.build_index(tmp_path / "index", small_records(), "v1", cache_dir=jieba_cache, memo=memo)
     assert memo.used_cuts == {} and not memo_path().exists()
+
+
+def test_an_interrupt_while_the_memo_is_written_leaves_no_partial_file(tmp_path, monkeypatch):
+    path = tmp_path / "cache" / "memo.pickle"
+    memo = BuildMemo("k")
+    memo.cutter(lambda text: ((text,), frozenset({0, len(text)})))("锂电")
+
+    def interrupted(src, dst):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(index.memo.os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        memo.save(None, path)
+    assert list(path.parent.iterdir()) == []
+
+
+def test_leftovers_of_writers_that_no_longer_run_are_swept_by_the_next_write(tmp_path):
+    path = tmp_path / "memo.pickle"
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()  # its pid is free now (reaped)
+    leftovers = {
+        "dead": tmp_path / f".memo.pickle.{dead.pid}",
+        "alive": tmp_path / f".memo.pickle.{os.getppid()}",  # a writer still at work
+        "other": tmp_path / ".memo.pickle.notapid",
+    }
+    for leftover in leftovers.values():
+        leftover.write_bytes(b"half a memo")
+    memo = BuildMemo("k")
+    memo.cutter(lambda text: ((text,), frozenset({0, len(text)})))("光伏")
+    memo.save(None, path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["memo.pickle", leftovers["alive"].name, leftovers["other"].name])
+    assert set(BuildMemo.load("k", path).cuts) == {"光伏"}

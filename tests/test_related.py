@@ -269,3 +269,54 @@ def test_show_prints_a_line_per_related_record(full):
             "same district 宁海县; same industry 模具; similarity 0.75") in r.output.splitlines()
     data = json.loads(CliRunner().invoke(main, ["show", "zj-bf6688bf", "--json"]).output)
     assert [x["id"] for x in data["related"]] == ["miit-97971231"]
+
+
+
+def _crowded(records, size: int, seed: int = 5):
+    """`size` records in a few places, named from the bundled records' places and industries,
+    under three programs, some naming a district in the name only (many candidate pairs)."""
+    import random
+
+    from index.records import Record
+
+    rng = random.Random(seed)
+    places = sorted({(r.province, r.city, r.district or "") for r in records if r.province and r.city})[:12]
+    prep = _industries(records)
+    programs = ["创新型产业集群", "中小企业特色产业集群", "湖北省重点产业集群"]
+    out = []
+    for n in range(size):
+        province, city, district = rng.choice(places)
+        words = rng.sample(prep, rng.choice((1, 1, 2)))
+        where = rng.choice((district or city, city, (district or "") + rng.choice(("高新区", "经开区", ""))))
+        name = where + "".join(words) + rng.choice(("产业集群", "集群", "产业"))
+        out.append(Record(f"s-{n}", name, "", rng.choice(programs), "", "", province=province, city=city,
+                          district=district if rng.random() < 0.5 else None))
+    return out
+
+
+def _industries(records) -> list[str]:
+    from index.corpus.load import load_groups
+    from index.corpus.related import _Canon, _Prepared
+
+    prep = _Prepared(REGIONS, _Canon(load_groups()))
+    return sorted({part for part, _ in map(prep.part, records) if 2 <= len(part) <= 8})
+
+
+def test_a_builds_scoring_by_record_number_is_candidate_pairs_and_pair_score(records):
+    """What a build scores (`_linked`: parts and places looked up by record number, a score
+    made only for a link) is exactly `candidate_pairs` filtered by `pair_score`: the same
+    pairs, oriented alike, in the same order, with equal scores; on the bundled lists and on
+    2,000 records crowded into twelve places, at the threshold and at a lower one."""
+    from index.corpus.load import load_groups
+    from index.corpus.related import _Canon, _linked, _Prepared, candidate_pairs
+
+    many = _crowded(records, 2000)
+    for group, threshold, at_least in ((records, MIN_CONFIDENCE, 10), (many, MIN_CONFIDENCE, 200),
+                                       (many, 0.3, 1000)):
+        prep = _Prepared(REGIONS, _Canon(load_groups()))
+        want = [(a.id, b.id, score) for a, b in candidate_pairs(group, prep, threshold)
+                if (score := pair_score(a, b, REGIONS, prepared=prep)).confidence >= threshold]
+        prep = _Prepared(REGIONS, _Canon(load_groups()))
+        got = [(group[i].id, group[j].id, score) for i, j, score in _linked(group, prep, threshold)]
+        assert got == want
+        assert len(want) >= at_least

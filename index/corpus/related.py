@@ -33,6 +33,7 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from itertools import chain
 from typing import NamedTuple
 
 from .names import comparable
@@ -131,6 +132,7 @@ class _Prepared:
         self._parts: dict[tuple, tuple[str, list[tuple[str, str]]]] = {}
         self._rests: dict[tuple, str] = {}
         self._runs: dict[tuple[str, str], list[str]] = {}
+        self._words: dict[tuple, list[str]] = {}
 
     def runs(self, a: str, b: str) -> list[str]:
         """`shared_runs(a, b)`, once per pair of parts (industry parts repeat across places)."""
@@ -163,15 +165,24 @@ class _Prepared:
             other_district = None  # the other's district is not in this name: the plain part
         key = (record.name, record.province, record.city, record.district, other_district)
         if key not in self._parts:
-            words = set(self.place_forms(record.province, record.city)) | set(ZONE_WORDS)
-            words |= set(_district_forms(record.district)) | set(_district_forms(other_district))
-            text = _strip_places(self.body(record.name), sorted(words, key=len, reverse=True))
+            text = _strip_places(self.body(record.name), self._place_words(key[1:]))
             for word in MODIFIERS:
                 text = text.replace(word, "") or text
             text, rewrites = self.canon(text)
             text = _CONNECTIVES_RE.sub("", text)
             self._parts[key] = (_REPEAT_RE.sub(r"\1", text), rewrites)
         return self._parts[key]
+
+    def _place_words(self, place: tuple[str | None, str | None, str | None, str | None]) -> list[str]:
+        """The words `part` strips from the start of a name of this province, city, district
+        and other district: longest first (ties as `sorted` leaves them), made once each."""
+        found = self._words.get(place)
+        if found is None:
+            province, city, district, other_district = place
+            words = set(self.place_forms(province, city)) | set(ZONE_WORDS)
+            words |= set(_district_forms(district)) | set(_district_forms(other_district))
+            found = self._words[place] = sorted(words, key=len, reverse=True)
+        return found
 
     def _starts_with(self, record: Record, district: str) -> bool:
         """Whether `record`'s name, after its province or city, starts with `district`."""
@@ -225,6 +236,21 @@ def industry_part(record: Record, regions: Regions, canon: _Canon, other: Record
 
 
 def _longest_common(a: str, b: str, shortest: int) -> str:
+    """The longest run of `a` (no NUL in it) of at least `shortest` characters that `b`
+    holds, the first in `a` of that length; "" if none."""
+    if shortest >= 2:  # only where a run of a's character pairs that b holds is long enough
+        held = {b[j:j + 2] for j in range(len(b) - 1)}
+        ahead = [0] * len(a)  # from each offset of a, how many of its next pairs b holds in a row
+        for i in range(len(a) - 2, -1, -1):
+            if a[i:i + 2] in held:
+                ahead[i] = ahead[i + 1] + 1
+        for length in range(min(len(a), len(b), max(ahead) + 1), shortest - 1, -1):
+            for i in range(len(a) - length + 1):
+                if ahead[i] >= length - 1:
+                    piece = a[i:i + length]
+                    if "\0" not in piece and piece in b:
+                        return piece
+        return ""
     for length in range(min(len(a), len(b)), shortest - 1, -1):
         for i in range(len(a) - length + 1):
             piece = a[i:i + length]
@@ -399,13 +425,130 @@ def _scored(records: Sequence[Record], numbers: list[int], prep: _Prepared, regi
     """The linked pairs among `records[n] for n in numbers` (every record of their provinces,
     in order), as (number, number, score)."""
     chosen = [records[n] for n in numbers]
-    number = {id(r): n for r, n in zip(chosen, numbers)}
-    out = []
-    for a, b in candidate_pairs(chosen, prep, min_confidence):
-        score = pair_score(a, b, regions, prepared=prep)
-        if score.confidence >= min_confidence:
-            out.append((number[id(a)], number[id(b)], score))
-    return out
+    if min_confidence <= 0:  # every candidate pair is linked: scored as `pair_score` does
+        number = {id(r): n for r, n in zip(chosen, numbers)}
+        return [(number[id(a)], number[id(b)], pair_score(a, b, regions, prepared=prep))
+                for a, b in candidate_pairs(chosen, prep, min_confidence)]
+    return [(numbers[i], numbers[j], score) for i, j, score in _linked(chosen, prep, min_confidence)]
+
+
+def _linked(records: Sequence[Record], prep: _Prepared,
+            min_confidence: float) -> Iterable[tuple[int, int, PairScore]]:
+    """``(i, j, pair_score(records[i], records[j]))`` for the pairs `candidate_pairs(records,
+    prep, min_confidence)` yields (in its order) whose confidence reaches `min_confidence`
+    (> 0): the same pairs and scores, with the per-pair work done by record number (each
+    record's part, program and district looked up once, a part against another's district
+    made once per district) and a pair's `PairScore` made only when it is linked."""
+    n_records = len(records)
+    parts = [prep.part(r) for r in records]  # (industry part, synonym rewrites), as `part(r)`
+    keys = [{p[i:i + 2] for i in range(len(p) - 1)} if len(p) >= 2 else {"*"} for p, _ in parts]  # `_block_keys`
+    plain = [len(p) for p, _ in parts]
+    sizes = [size if size >= 2 else 0 for size in plain]  # 0: a one-character part ("*")
+    programs = [r.program for r in records]
+    districts = [r.district for r in records]
+    by_city: dict[tuple, list[int]] = defaultdict(list)
+    by_province: dict[tuple, list[int]] = defaultdict(list)
+    in_city: dict[tuple, list[int]] = defaultdict(list)
+    in_province: dict[str, list[int]] = defaultdict(list)
+    for n, r in enumerate(records):
+        if not r.province:
+            continue
+        in_province[r.province].append(n)
+        if r.city:
+            in_city[(r.province, r.city)].append(n)
+        for k in keys[n]:
+            by_province[(r.province, k)].append(n)
+            if r.city:
+                by_city[(r.province, r.city, k)].append(n)
+    against: dict[tuple[int, str], tuple[str, list[tuple[str, str]]]] = {}
+    starts: dict[tuple[int, str], bool] = {}
+
+    def part_against(n: int, district: str | None) -> tuple[str, list[tuple[str, str]]]:
+        """`prep.part(records[n], district)`: the plain part unless the record names no
+        district and `district` is given."""
+        if not district or districts[n]:
+            return parts[n]
+        found = against.get((n, district))
+        if found is None:
+            found = against[(n, district)] = prep.part(records[n], district)
+        return found
+
+    def named(n: int, district: str) -> bool:
+        """`prep._starts_with(records[n], district)`."""
+        found = starts.get((n, district))
+        if found is None:
+            found = starts[(n, district)] = prep._starts_with(records[n], district)
+        return found
+
+    runs_of = prep.runs
+    similar: dict[tuple[str, str], tuple[list[str], float]] = {}  # parts → (shared runs, similarity)
+    nothing: tuple[int, ...] = ()
+    for n in range(n_records):
+        a = records[n]
+        if not a.province:
+            continue
+        star = "*" in keys[n]
+        if a.city:  # the later record numbers of each bucket: a slice
+            near = [bucket[bisect_right(bucket, n):] for bucket in
+                    (by_city.get((a.province, a.city, k), nothing) for k in keys[n] | {"*"})]
+            if star:
+                bucket = in_city[(a.province, a.city)]
+                near.append(bucket[bisect_right(bucket, n):])
+        else:
+            near = [[m for m in by_province.get((a.province, k), ()) if records[m].city or m > n]
+                    for k in keys[n] | {"*"}]
+            if star:
+                near.append([m for m in in_province[a.province] if records[m].city or m > n])
+        shared = Counter(chain.from_iterable(near))  # record number → character pairs in common
+        program, district_a, size_n = programs[n], districts[n], sizes[n]
+        own_a = parts[n] if district_a else None  # a's part whatever the other's district
+        for m in sorted(shared):
+            if programs[m] == program:
+                continue
+            district_b = districts[m]
+            part_a = part_b = None
+            if size_n and sizes[m]:  # `_may_reach` of the parts as compared in this pair
+                part_a = own_a or (part_against(n, district_b) if district_b else parts[n])
+                part_b = parts[m] if district_b or not district_a else part_against(m, district_a)
+                size_a, size_b = len(part_a[0]), len(part_b[0])
+                if size_a and size_b:
+                    covered = 2 * shared[m]
+                    if ((covered if covered < size_a else size_a) / size_a
+                            + (covered if covered < size_b else size_b) / size_b) / 2 < min_confidence:
+                        continue
+            b = records[m]
+            # `_Prepared.place`: each side's district, or the other's when its name starts with it
+            if a.province != b.province:
+                continue
+            da = district_a or (district_b if district_b and named(n, district_b) else None)
+            db = district_b or (district_a if district_a and named(m, district_a) else None)
+            if da and db:
+                if da != db:
+                    continue
+                place, factor = f"same district {da}", 1.0
+            elif da or db:
+                district, wide, narrow = (da, b, a) if da else (db, a, b)
+                if not (wide.city and wide.city == narrow.city):
+                    continue
+                place, factor = f"{district} in {wide.city}", CITY_DISTRICT
+            elif a.city and a.city == b.city:
+                place, factor = f"same city {a.city}", 1.0
+            else:
+                continue
+            ia, ra = part_a if part_a is not None else part_against(n, district_b)
+            ib, rb = part_b if part_b is not None else part_against(m, district_a)
+            if not ia or not ib:
+                continue
+            found = similar.get((ia, ib))
+            if found is None:
+                runs = runs_of(ia, ib)
+                covered = sum(len(run) for run in runs)
+                found = similar[(ia, ib)] = (runs, round((covered / len(ia) + covered / len(ib)) / 2, 2))
+            runs, similarity = found
+            if round(factor * similarity, 2) < min_confidence:
+                continue
+            used = [f"{old} = {new}" for old, new in ra + rb if any(new in run for run in runs)]
+            yield n, m, PairScore(place, factor, tuple(runs), tuple(dict.fromkeys(used)), similarity)
 
 
 def _halves(records: Sequence[Record]) -> tuple[list[int], list[int]]:
