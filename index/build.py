@@ -27,10 +27,10 @@ from index.errors import IndexBuildError
 from index.completion import Previous, completion_table, completion_update, suggested_words, syllables_of
 from index.corpus.cache import CorpusCache, write_cache
 from index.corpus.divisions import place_names
-from index.format import (CHARMAP, COMPLETE, RECORDS, SCHEMA_VERSION, TYPOS, CharmapData, FieldKind, Fields, tie_key,
+from index.format import (CHARMAP, COMPLETE, LINKS, RECORDS, SCHEMA_VERSION, TYPOS, CharmapData, FieldKind, Fields, tie_key,
                           tie_value, write_charmap, write_complete, write_lexicon, write_ties, write_typos,
                           write_values)
-from index.recordfile import record_line, write_record_changes, write_record_lines
+from index.recordfile import record_line, write_links, write_record_changes, write_record_lines
 from index.typotable import update_typo_table
 from index.prepare import document_fields, prepare_field, stored_document
 from index.record_terms import LexiconBuilder, field_terms, index_fields
@@ -200,25 +200,33 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 cuts.stop()
                 cuts = None
 
-            def record_tables() -> None:  # of the records alone: another process writes them (index.workers)
+            def record_tables(same: set[str] | None = None) -> None:
+                """The records file, the links file and the filter values (of the records alone:
+                another process writes them, `index.workers`). `same`: the ids of the records
+                whose links are as the previous generation's links file holds them."""
                 with open(gen / RECORDS, "wb") as fp:
                     if plan is not None:  # the previous file's lines and blocks where they are the same
                         changed = cache.changed if cache is not None else None
-                        lines = {n: record_line(records[n].to_dict())
-                                 for n in (range(len(records)) if changed is None else changed)}
+                        relinked = cache.relinked if cache is not None and changed is not None else set()
+                        lines = {n: _record_line(records[n])  # a line does not hold its record's links
+                                 for n in (range(len(records)) if changed is None else changed - relinked)}
                         write_record_changes(fp, [record.id for record in records], lines, plan.records_file)
                     else:
-                        write_record_lines(fp, ((record.id, record_line(record.to_dict())) for record in records))
+                        write_record_lines(fp, ((record.id, _record_line(record)) for record in records))
+                with open(gen / LINKS, "wb") as fp:
+                    write_links(fp, records, plan.links_file if plan is not None else None, same)
                 write_values(gen, value_table(records, read, list_titles=list_titles, programs=programs))
 
             parent, linked_here = os.getpid(), []
 
             def linked_tables() -> None:
                 """An add's or remove's links (if still to make), then the records file and filter values."""
+                before = None
                 if link is not None:
+                    before = cache.links() if cache is not None else None  # the previous build's links
                     link()
                     linked_here.append(os.getpid())
-                record_tables()
+                record_tables(_same_links(before, cache.links() if cache is not None else None))
                 if link is not None and cache is not None and os.getpid() != parent:
                     _dump(gen / LINKED, cache.link_sections())  # for this process's corpus cache
 
@@ -390,6 +398,26 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 raise IndexBuildError(f"index build failed: {exc.strerror or exc}") from exc
             raise
     return BuildReport(gen, len(records), time.perf_counter() - started)
+
+
+def _record_line(record: Record) -> str:
+    """A record's line in the records file: `Record.to_dict()` with its links left out
+    (``"related": []``, in their place: readers put them back from the links file)."""
+    d = record.to_dict()
+    d["related"] = []
+    return record_line(d)
+
+
+def _same_links(before: Any, now: Any) -> set[str] | None:
+    """The ids of the records whose links' signatures are the same in the links' states
+    `before` and `now` (`index.corpus.related_delta.RelatedState`): their pairs are as they
+    were. None if either is not a state."""
+    from index.corpus.related_delta import RelatedState
+
+    if not isinstance(before, RelatedState) or not isinstance(now, RelatedState):
+        return None
+    old = before.sigs
+    return {rid for rid, sig in now.sigs.items() if old.get(rid) == sig}
 
 
 def _completion(gen: Path, records: list[Record], province_full: Callable[[str], str | None], read: Any,

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple
 if TYPE_CHECKING:
     from index.typotable import TypoTable
 
-SCHEMA_VERSION = 16
+SCHEMA_VERSION = 17
 
 
 class _Names(str, Enum):
@@ -509,6 +509,7 @@ CHARMAP = "charmap.json"  # read lazily: readings of all common characters, trad
 TYPOS = "typos.tsv"  # looked up on disk (index.typotable): pinyin words by their one-deletion variants
 # What surrounds the match (read lazily by search.catalog):
 RECORDS = "records.zjsonl"  # every record in full (`Record.to_dict()`), compressed blocks (index.recordfile)
+LINKS = "links.zjsonl"  # the records' `related` links, a line per pair (index.recordfile.write_links)
 VALUES = "values.json"  # filter values with counts and the other names they go by (index.values)
 COMPLETE = "complete.json"  # type-ahead suggestions with pinyin and counts (index.completion)
 TIES = "ties.bin"  # per document number, its place in (name length, id) order (`write_ties`)

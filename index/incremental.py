@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from index.errors import IndexDamagedError
-from index.format import RECORDS, Fields
+from index.format import LINKS, RECORDS, Fields
 from index.recordfile import OldRecords
 from index.records import Record
 from index.store import check_generation, read_meta, verified_bytes
@@ -57,6 +57,7 @@ class Plan:
     state: dict[str, Any]  # the previous generation's lexicon counts
     meta: dict[str, Any]  # the previous generation's metadata (its files' checksums)
     records_file: OldRecords  # its records file
+    links_file: OldRecords | None  # its links file (`recordfile.write_links`)
     docs: list[str]  # its `format.tie_value` of each document number (deleted ones too)
     chars: frozenset[str]  # the characters of its lexicon (its character map depends on them alone)
 
@@ -90,6 +91,7 @@ def plan_update(base: Path, code: str, records: list[Record], changed: set[int] 
     try:
         state = json.loads(verified_bytes(base, LEXSTATE, meta))
         before = OldRecords(verified_bytes(base, RECORDS, meta))
+        links = OldRecords(verified_bytes(base, LINKS, meta)) if LINKS in meta["files"] else None
         docnums, segments, docs = _live_documents(base, docs, before.block_of.keys())
         chars = frozenset(ch for ch, rows_of in state["votes"].items() if rows_of)
     except (IndexDamagedError, ValueError, KeyError, TypeError, AttributeError, OSError):
@@ -113,7 +115,8 @@ def plan_update(base: Path, code: str, records: list[Record], changed: set[int] 
         olds = [record_of(json.loads(before.line(rid) or "")) for rid in gone + again]
     except ValueError:  # a damaged block
         return None
-    return Plan(base, sorted(docnums[rid] for rid in gone + again), olds, new, state, meta, before, docs, chars)
+    return Plan(base, sorted(docnums[rid] for rid in gone + again), olds, new, state, meta, before, links, docs,
+                chars)
 
 
 def _live_documents(generation: Path, docs: list[str] | None = None,

@@ -17,7 +17,7 @@ import io
 import json
 import struct
 import zlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import IO, Any
 
 BLOCK = 256  # records per block
@@ -182,10 +182,84 @@ def read_block(fp: IO[bytes], offset: int, size: int) -> list[dict[str, Any]]:
         text = zlib.decompress(fp.read(size)).decode("utf-8")
     except (zlib.error, UnicodeDecodeError) as exc:
         raise ValueError(f"damaged records block ({exc})") from exc
-    return [json.loads(line) for line in text.splitlines() if line.strip()]
+    return [json.loads(line) for line in text.split("\n") if line.strip()]  # not splitlines: see `OldRecords.line`
 
 
 def read_all(fp: IO[bytes]) -> Iterator[dict[str, Any]]:
     """Every record of the file, in order."""
     for offset, size, _ in read_directory(fp):
         yield from read_block(fp, offset, size)
+
+
+# The `related` links, kept out of the records' lines (which hold ``"related": []``): one line
+# per linked pair of records, ``[a id, a name, a program, b id, b name, b program, confidence,
+# reason, place, words, similarity]``, where a comes before b in the records file, in blocks
+# like the records' (the directory lists each line's two ids). Pairs are in the order of their
+# later record, then of their earlier one: a list added at the end of the records adds pairs
+# at the end, and the blocks before them are the previous file's, byte for byte.
+
+
+def link_line(a: Any, b: Any, link: Any) -> str:
+    """The line of the pair of records `a` and `b` (a before b); `link`: b's `Related` to a."""
+    return json.dumps([a.id, a.name, a.program, b.id, b.name, b.program, link.confidence, link.reason,
+                       link.place, list(link.words), link.similarity], ensure_ascii=False, separators=(",", ":"))
+
+
+def write_links(fp: IO[bytes], records: Sequence[Any], old: OldRecords | None = None,
+                same: Collection[str] | None = None) -> int:
+    """Write the links file of `records` (`index.records.Record`s, links made) to `fp`; returns
+    the number of pairs.
+
+    `old`: the previous links file, and `same`: the ids of the records whose pairs are as they
+    were in it (`index.corpus.related_delta.RelatedState` signatures unchanged): a block of the
+    same pairs, each between two such records, is copied as it is, not encoded again.
+    """
+    at = {r.id: n for n, r in enumerate(records)}
+    pairs: list[tuple[int, int, Any]] = []
+    for j, r in enumerate(records):
+        if r.related:
+            earlier = [(at[link.id], link) for link in r.related if at.get(link.id, j) < j]
+            earlier.sort(key=lambda x: x[0])
+            pairs += [(i, j, link) for i, link in earlier]
+    blocks: list[list[Any]] = []
+    for start in range(0, len(pairs), BLOCK):
+        chunk = pairs[start:start + BLOCK]
+        ids = [rid for i, j, _ in chunk for rid in (records[i].id, records[j].id)]
+        b = old.by_ids.get(tuple(ids)) if old is not None and same is not None else None
+        if b is not None and same is not None and all(rid in same for rid in ids):
+            data = old.compressed(b) if old is not None else b""
+        else:
+            text = "\n".join(link_line(records[i], records[j], link) for i, j, link in chunk) + "\n"
+            data = zlib.compress(text.encode("utf-8"), 6)
+        blocks.append([fp.tell(), len(data), ids])
+        fp.write(data)
+    _write_directory(fp, blocks)
+    return len(pairs)
+
+
+LINK_KEYS = ("id", "name", "program", "confidence", "reason", "place", "words", "similarity")
+
+
+def links_by_record(lines: Iterable[Any], only: str | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Each record's `related` links (as `Record.to_dict()` writes them: best first, then by
+    id) from the lines of a links file (`write_links`, each parsed); `only`: that record's alone."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for a_id, a_name, a_program, b_id, b_name, b_program, confidence, reason, place, words, similarity in lines:
+        if only is None or only == a_id:
+            out.setdefault(a_id, []).append({"id": b_id, "name": b_name, "program": b_program, "confidence": confidence,
+                                             "reason": reason, "place": place, "words": list(words),
+                                             "similarity": similarity})
+        if only is None or only == b_id:
+            out.setdefault(b_id, []).append({"id": a_id, "name": a_name, "program": a_program, "confidence": confidence,
+                                             "reason": reason, "place": place, "words": list(words),
+                                             "similarity": similarity})
+    for links in out.values():
+        links.sort(key=lambda d: (-d["confidence"], d["id"]))
+    return out
+
+
+def _write_directory(fp: IO[bytes], blocks: list[list[Any]]) -> None:
+    """The directory of `blocks` and the trailer giving its offset (the end of every file)."""
+    at = fp.tell()
+    fp.write(zlib.compress(json.dumps({"blocks": blocks}, ensure_ascii=False).encode("utf-8"), 6))
+    fp.write(_TRAILER.pack(at))

@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple, TypeVar
 
 from index.errors import IndexDamagedError, UnknownIdError
-from index.recordfile import read_all, read_block, read_directory
+from index.format import LINKS
+from index.recordfile import links_by_record, read_all, read_block, read_directory
 
 T = TypeVar("T")
 
@@ -103,11 +104,21 @@ class RecordStore:
         self.path = Path(path)
         self._title = title
         self._blocks: dict[str, tuple[int, int]] | None = None  # id → (offset, size) of its block
+        # The links file beside it (`index.recordfile.write_links`): the records' lines leave their
+        # `related` links out. Without one (records written on their own), a line's are its own.
+        self.links_path = self.path.with_name(LINKS)
+        self._link_blocks: dict[str, list[tuple[int, int]]] | None = None  # id → blocks of its pairs
 
     def rows(self) -> Iterator[dict[str, Any]]:
-        """Every record as stored (plain dicts), in index order."""
+        """Every record as stored (plain dicts), in index order, with its links."""
         with open(self.path, "rb") as fp:
-            yield from self._checked(lambda: list(read_all(fp)))
+            rows = self._checked(lambda: list(read_all(fp)))
+        if self.links_path.exists():
+            with open(self.links_path, "rb") as fp:
+                links = self._checked(lambda: links_by_record(read_all(fp)), self.links_path)
+            for d in rows:
+                d["related"] = links.get(str(d.get("id")), [])
+        yield from rows
 
     def __iter__(self) -> Iterator[Record]:
         return (record_from_dict(d, self._title) for d in self.rows())
@@ -124,7 +135,30 @@ class RecordStore:
         offset, size = blocks[key]
         with open(self.path, "rb") as fp:
             rows = self._checked(lambda: read_block(fp, offset, size))
-        return record_from_dict(next(d for d in rows if d.get("id") == key), self._title)
+        d = next(d for d in rows if d.get("id") == key)
+        if self.links_path.exists():
+            d["related"] = self._links_of(key)
+        return record_from_dict(d, self._title)
+
+    def _links_of(self, key: str) -> list[dict[str, Any]]:
+        """The links of record `key`, from the blocks of the links file that hold its pairs."""
+        path = self.links_path
+        if self._link_blocks is None:
+            with open(path, "rb") as fp:
+                directory = self._checked(lambda: read_directory(fp), path)
+            blocks: dict[str, list[tuple[int, int]]] = {}
+            for offset, size, ids in directory:
+                for rid in dict.fromkeys(ids):
+                    blocks.setdefault(rid, []).append((offset, size))
+            self._link_blocks = blocks
+        spans = self._link_blocks.get(key, [])
+
+        def read() -> dict[str, list[dict[str, Any]]]:
+            with open(path, "rb") as fp:
+                lines = [line for offset, size in spans for line in read_block(fp, offset, size)]
+            return links_by_record(lines, only=key)
+
+        return self._checked(read, path).get(key, [])
 
     def __contains__(self, id: object) -> bool:
         return isinstance(id, str) and id in self._index()
@@ -140,11 +174,12 @@ class RecordStore:
             self._blocks = blocks
         return self._blocks
 
-    def _checked(self, read: Callable[[], T]) -> T:
+    def _checked(self, read: Callable[[], T], path: Path | None = None) -> T:
+        path = path or self.path
         try:
             return read()
-        except (ValueError, StopIteration) as exc:
-            raise IndexDamagedError(f"the index in {self.path.parent.parent} is damaged: "
-                                    f"{self.path.parent.name}/{self.path.name}: {exc}",
+        except (ValueError, StopIteration, TypeError) as exc:  # TypeError: a links line of another shape
+            raise IndexDamagedError(f"the index in {path.parent.parent} is damaged: "
+                                    f"{path.parent.name}/{path.name}: {exc}",
                                     hint=f"rebuild it with: clsearch index build --index "
-                                         f"{self.path.parent.parent}") from exc
+                                         f"{path.parent.parent}") from exc

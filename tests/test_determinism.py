@@ -10,7 +10,7 @@ from pathlib import Path
 
 from index.store import current_generation
 
-TABLES = ("lexicon.json", "typos.tsv", "complete.json", "values.json", "records.zjsonl", "charmap.json",
+TABLES = ("lexicon.json", "typos.tsv", "complete.json", "values.json", "records.zjsonl", "links.zjsonl", "charmap.json",
           "ties.bin", "lexstate.json")
 SEGMENT_PARTS = (".pst", ".trm", ".id.col", ".order.col", ".tie.col", ".doc.col")
 

@@ -19,7 +19,8 @@ from search import Searcher
 LIST = ("name,province,city,program,year\n"
         "宁德锂电新能源产业集群,福建,宁德市,地方产业集群,2024\n"
         "七台河石墨烯产业集群,黑龙江,七台河市,创新型产业集群,2021\n")
-TABLES = ("lexicon.json", "typos.tsv", "complete.json", "values.json", "records.zjsonl", "charmap.json")
+TABLES = ("lexicon.json", "typos.tsv", "complete.json", "values.json", "records.zjsonl", "links.zjsonl",
+          "charmap.json")
 
 
 def segments(index_dir: Path) -> int:
@@ -253,10 +254,10 @@ def _ties_as_the_columns_give_them(gen: Path, scratch: Path) -> None:
 
 
 def _records_lines(gen: Path) -> list[str]:
-    from index.recordfile import read_all
+    """Each record as the query layer reads it (its links from the links file), a JSON line."""
+    from search.records import RecordStore
 
-    with open(gen / "records.zjsonl", "rb") as fp:
-        return [json.dumps(d, ensure_ascii=False) for d in read_all(fp)]
+    return [json.dumps(d, ensure_ascii=False) for d in RecordStore(gen / "records.zjsonl").rows()]
 
 
 @pytest.mark.parametrize("damage", ["no-made", "damaged", "missing"])

@@ -111,3 +111,59 @@ def test_a_line_holding_a_unicode_line_separator_is_one_line(monkeypatch):
     fresh = io.BytesIO()
     write_record_file(fresh, after)
     assert got.getvalue() == fresh.getvalue()
+
+
+def _linked(n: int) -> list:
+    """`n` records of two programs, each linked to the next two of the other program."""
+    from index.records import Record, Related
+
+    records = [Record(id=f"r{i:03d}", name=f"第{i}号产业集群", short_name=f"第{i}号", program="AB"[i % 2],
+                      issuer="", list_title="") for i in range(n)]
+    for i, a in enumerate(records):
+        for b in records[i + 1:i + 4]:
+            if a.program != b.program:
+                score = round(0.5 + (i % 7) / 20, 2)
+                a.related.append(Related(b.id, b.name, b.program, score, f"同地 {i}", "常州市", ["光伏"], 0.75))
+                b.related.append(Related(a.id, a.name, a.program, score, f"同地 {i}", "常州市", ["光伏"], 0.75))
+    for r in records:
+        r.related.sort(key=lambda rel: (-rel.confidence, rel.id))
+    return records
+
+
+def test_links_are_kept_once_per_pair_and_read_back_as_each_records_own(monkeypatch):
+    from index.recordfile import links_by_record, write_links
+
+    monkeypatch.setattr(recordfile, "BLOCK", 4)
+    records = _linked(20)
+    fp = io.BytesIO()
+    assert write_links(fp, records) == sum(len(r.related) for r in records) // 2 == 36
+    links = links_by_record(read_all(fp))
+    assert [links.get(r.id, []) for r in records] == [r.to_dict()["related"] for r in records]
+    assert links_by_record(read_all(fp), only="r005") == {"r005": records[5].to_dict()["related"]}
+    directory = read_directory(fp)
+    assert directory[0][2] == ["r000", "r001", "r001", "r002", "r000", "r003", "r002", "r003"]  # by the later record
+    assert len(directory) == 9
+    empty = io.BytesIO()
+    assert write_links(empty, _linked(1)) == 0 and list(read_all(empty)) == []
+
+
+def test_links_of_records_added_at_the_end_leave_the_earlier_blocks_as_they_were(monkeypatch):
+    from index.recordfile import OldRecords, write_links
+
+    monkeypatch.setattr(recordfile, "BLOCK", 4)
+    before = io.BytesIO()
+    write_links(before, _linked(20))
+    old = OldRecords(before.getvalue())
+    more = _linked(26)  # six more records (linked to the last earlier ones): their pairs come after every earlier one
+    fresh, reused, touched = io.BytesIO(), io.BytesIO(), io.BytesIO()
+    write_links(fresh, more)
+    write_links(reused, more, old, {r.id for r in more[:20]})
+    assert reused.getvalue() == fresh.getvalue()  # the same bytes, earlier blocks copied
+    calls = []
+    real = recordfile.link_line
+    monkeypatch.setattr(recordfile, "link_line", lambda *a: calls.append(a) or real(*a))
+    write_links(reused, more, old, {r.id for r in more[:20]})
+    assert len(calls) == 12  # the new pairs alone: the 9 earlier blocks are copied
+    calls.clear()
+    write_links(touched, more, old, {r.id for r in more[:20]} - {"r002"})  # r002 is not as it was
+    assert len(calls) == 4 + 4 + 12 and touched.getvalue() == fresh.getvalue()  # the 2 blocks with r002 again
