@@ -320,3 +320,37 @@ def test_a_builds_scoring_by_record_number_is_candidate_pairs_and_pair_score(rec
         got = [(group[i].id, group[j].id, score) for i, j, score in _linked(group, prep, threshold)]
         assert got == want
         assert len(want) >= at_least
+
+
+def test_the_links_file_gives_every_record_its_links_as_the_corpus_made_them(full_index, corpus, tmp_path):
+    """Links are kept once per pair (links.zjsonl), out of the records' lines; every reader
+    (rows for export and stats, one record by id) gets each record's own, as `link_related`
+    made them, and a damaged links file is reported as damage."""
+    import shutil
+
+    import pytest
+
+    from index.errors import IndexDamagedError
+    from index.recordfile import read_all
+    from index.store import current_generation
+    from search.records import RecordStore
+
+    gen = current_generation(full_index)
+    made = {r.id: r.to_dict()["related"] for r in corpus.records}
+    with open(gen / "records.zjsonl", "rb") as fp:
+        assert all(d["related"] == [] for d in read_all(fp))  # not in the lines
+    store = RecordStore(gen / "records.zjsonl")
+    rows = list(store.rows())
+    assert {d["id"]: d["related"] for d in rows} == made and sum(map(len, made.values())) == 20
+    assert list(rows[0])[-2:] == ["related", "builder"]  # where `Record.to_dict()` puts them
+    linked = [rid for rid, links in made.items() if links][:20]
+    assert [store.get(rid).related for rid in linked] == [made[rid] for rid in linked]
+    with open(gen / "links.zjsonl", "rb") as fp:
+        assert sum(1 for _ in read_all(fp)) == sum(map(len, made.values())) // 2  # a line per pair
+
+    damaged = shutil.copytree(gen, tmp_path / gen.name)
+    raw = bytearray((damaged / "links.zjsonl").read_bytes())
+    raw[10:40] = b"\0" * 30
+    (damaged / "links.zjsonl").write_bytes(bytes(raw))
+    with pytest.raises(IndexDamagedError, match="links.zjsonl"):
+        RecordStore(damaged / "records.zjsonl").get(linked[0])
