@@ -21,13 +21,13 @@ import logging
 import os
 import queue
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager, suppress
 from dataclasses import asdict, dataclass, replace
 from importlib import resources
-from time import perf_counter
 from typing import Annotated, Any
 from urllib.parse import parse_qsl
 
@@ -315,13 +315,21 @@ def create_app(config: ServeConfig | None = None, *, searcher: Any = None) -> Cl
 
     async def even(balance: Balance) -> None:
         """Every `BALANCE_EVERY` seconds, compare connection counts with the other workers
-        (`search.balance`)."""
-        while True:
-            await asyncio.sleep(BALANCE_EVERY)
-            try:
-                balance.look()
-            except Exception:  # never let it die: balancing is a nicety
-                log.exception("clsearch: comparing connection counts failed")
+        (`search.balance`). The counting and the decision are made here; the files are written
+        and read in a thread of their own, so the event loop never waits for the disk."""
+        loop = asyncio.get_running_loop()
+        files = ThreadPoolExecutor(max_workers=1, thread_name_prefix="clsearch-balance")
+        try:
+            while True:
+                await asyncio.sleep(BALANCE_EVERY)
+                try:
+                    mine = balance.count()
+                    others = await loop.run_in_executor(files, balance.exchange, mine, time.time())
+                    balance.decide(mine, others)
+                except Exception:  # never let it die: balancing is a nicety
+                    log.exception("clsearch: comparing connection counts failed")
+        finally:
+            files.shutdown(wait=True)  # an exchange under way ends before `Balance.close`
 
     async def follow(app: FastAPI, retired: set[Any]) -> None:
         """Every `rebuild_check` seconds, look for a newer generation; when there is one, open
@@ -407,9 +415,9 @@ def create_app(config: ServeConfig | None = None, *, searcher: Any = None) -> Cl
             inline = durations.short(generation_, timed)
 
             def call() -> bytes:
-                started = perf_counter()
+                started = time.perf_counter()
                 body = _encode(fn(searcher_, *args))
-                durations.note(generation_, timed, perf_counter() - started)
+                durations.note(generation_, timed, time.perf_counter() - started)
                 return body
         else:
             def call() -> bytes:
