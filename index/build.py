@@ -47,6 +47,7 @@ from index.values import value_table
 
 if TYPE_CHECKING:
     from index.incremental import Plan
+    from index.vocab import Cuts
 
 LINKED = ".linked.pickle"  # an add's or remove's links state, from the process that made them
 TEXT_CACHE = 1 << 16  # jieba cuts and readings of repeated texts (builders, places, words)
@@ -126,7 +127,7 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 base: Path | None = None, code: str = "",
                 progress: Callable[[str], None] | None = None,
                 cache: CorpusCache | None = None, link: Callable[[], None] | None = None,
-                memo: BuildMemo | None = None) -> BuildReport:
+                memo: BuildMemo | None = None, cuts: Cuts | None = None) -> BuildReport:
     """Write a complete new generation under `index_dir` and swap it in.
 
     Holds the directory's build lock throughout (`index.lock`). Anything that goes wrong
@@ -145,6 +146,8 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
     `memo`: what an earlier small build made of the same inputs (`index.memo`): a build of
     fewer than `index.memo.MAX_RECORDS` records takes texts' cuts and readings from it (and
     loads jieba and pypinyin only for texts it lacks); a full one keeps its own in it.
+    `cuts`: a process already loading jieba (`index.vocab.Cuts`): an incremental build has it
+    cut the texts of the records it indexes (and takes back) instead of loading jieba here.
     """
     status = progress or (lambda text: None)
     from whoosh import index as windex
@@ -190,6 +193,12 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 docs[:0] = plan.docs
             if cache is not None:
                 cache.docs = docs
+            if cuts is not None and plan is not None:  # the texts to cut, to the process loading jieba
+                cuts.ask(sorted({text for record in plan.new + plan.old
+                                 for _, text in document_fields(record, province_full)}))
+            elif cuts is not None:  # a full build: jieba is loaded here, before any worker is forked
+                cuts.stop()
+                cuts = None
 
             def record_tables() -> None:  # of the records alone: another process writes them (index.workers)
                 with open(gen / RECORDS, "wb") as fp:
@@ -217,7 +226,7 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
             # in another process while this one indexes its few records (a full build links while a
             # worker indexes: `index_records`).
             early = beside(linked_tables, len(records)) if plan is not None else None
-            if memo is None:  # jieba: loaded now, before a worker is forked (its caches come along)
+            if memo is None and cuts is None:  # jieba: loaded now, before a worker is forked (its caches come along)
                 tok()
             if plan is not None:
                 incremental.link_segments(plan.base, gen)
@@ -230,7 +239,8 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 lex = LexiconBuilder()
             # Builders, places and words repeat across records: read, cut and prepare each text once.
             def cut_text(text: str) -> tuple[tuple[str, ...], frozenset[int]]:
-                return cut_words(tok(), text)
+                found = cuts.get(text) if cuts is not None else None
+                return found if found is not None else cut_words(tok(), text)
 
             jieba_cut = lru_cache(TEXT_CACHE)(memo.cutter(cut_text) if memo is not None else cut_text)  # one per text
 
@@ -251,6 +261,8 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
             def terms_of(f):
                 return terms_memo(f.kind, f.text) if f.kind in REPEATED else field_terms(f, read, cut)
 
+            if cuts is not None:  # the texts' cuts, before any is needed (and a worker is forked)
+                cuts.receive()
             if plan is not None:  # take back what the old forms of changed records contributed
                 for record in plan.old:
                     fields = document_fields(record, province_full)

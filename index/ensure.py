@@ -31,6 +31,7 @@ from index.store import (LISTS, check_generation, current_generation, fingerprin
 
 if TYPE_CHECKING:
     from index.build import BuildReport
+    from index.vocab import Cuts
 
 Log = Callable[[str], None]
 
@@ -195,6 +196,34 @@ def _build(index_dir: Path, gen: Path, prev_gen: Path | None, kept: list[AddedLi
            extra: Sequence[str | Path], remove: Sequence[str], log: Log | None,
            progress: Log | None) -> BuildReport:
     """`build_from_seeds`'s work under the lock, into the new generation `gen`."""
+    from index.vocab import Cuts, jieba_cache_dir
+
+    # A change of lists in a large index: jieba's dictionary loads in another process while
+    # this one reads the previous build's corpus (`index.vocab.Cuts`).
+    cuts = Cuts.start(jieba_cache_dir(index_dir)) if (extra or remove) and _large(prev_gen) else None
+    try:
+        return _build_with(index_dir, gen, prev_gen, kept, new, extra, remove, log, progress, cuts)
+    finally:
+        if cuts is not None:
+            cuts.stop()
+
+
+def _large(generation: Path | None) -> bool:
+    """Whether `generation` holds enough records that its changes use other processes
+    (`index.workers.PARALLEL_MIN`)."""
+    from index import workers
+
+    try:
+        records = read_meta(generation)["records"] if generation is not None else 0
+    except (IndexDamagedError, KeyError):
+        return False
+    return isinstance(records, int) and records >= workers.PARALLEL_MIN
+
+
+def _build_with(index_dir: Path, gen: Path, prev_gen: Path | None, kept: list[AddedList], new: list[Path],
+                extra: Sequence[str | Path], remove: Sequence[str], log: Log | None,
+                progress: Log | None, cuts: Cuts | None) -> BuildReport:
+    """`_build`'s work; `cuts`: a process loading jieba, for `build_index`."""
     from index.build import build_index
     from index.corpus import load_corpus
     from index.corpus.cache import read_cache
@@ -234,7 +263,7 @@ def _build(index_dir: Path, gen: Path, prev_gen: Path | None, kept: list[AddedLi
                          list_titles=titles, programs=manifest.programs,
                          inputs=stat_signature(seed_files() + files),
                          base=prev_gen if (extra or remove) else None, code=code,
-                         progress=progress, cache=cache, link=corpus.link, memo=memo)
+                         progress=progress, cache=cache, link=corpus.link, memo=memo, cuts=cuts)
     return report
 
 

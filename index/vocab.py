@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import logging
 import marshal
+import os
 import re
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from index.analysis import han_chars
 from index.dictionaries import load_domain_words
@@ -222,3 +225,102 @@ def word_bounds(tokenizer, text: str) -> set[int]:
     for _, start, end in tokenizer.tokenize(text, HMM=False):
         out.update((start, end))
     return out
+
+
+Cut = tuple[tuple[str, ...], frozenset[int]]  # `cut_words`' answer
+
+
+class Cuts:
+    """jieba's cuts (`cut_words`) of given texts, made in a forked process that loads jieba's
+    dictionary while this one does other work.
+
+    Loading the dictionary costs ~1.4 s of CPU (most of it unmarshalling jieba's ~500,000
+    entries), whatever the number of texts: for a change of lists at 100,000 records that was a
+    tenth of the time, spent before the change's few texts could be cut. `start` forks a process
+    that loads it at once; `ask` sends it the texts (once); `get` gives a text's cut from its
+    answer (received when first needed) or None (a text not asked about, or the process failed,
+    or another process asks): the caller then cuts it with its own tokenizer, the same words.
+    """
+
+    def __init__(self, worker: Any, conn: Any) -> None:
+        self._worker = worker
+        self._conn = conn
+        self._owner = os.getpid()
+        self._asked = False
+        self._answers: dict[str, Cut] | None = None
+
+    @classmethod
+    def start(cls, cache_dir: Path) -> Cuts | None:
+        """The process started (it loads the tokenizer caching under `cache_dir`, as
+        `make_tokenizer`), or None if no process can be forked here."""
+        import multiprocessing
+
+        from index.workers import _child, _forkable
+
+        if not _forkable():
+            return None
+        ctx = multiprocessing.get_context("fork")
+        mine, theirs = ctx.Pipe(duplex=True)
+        worker = ctx.Process(target=_child, args=(_cut_texts, theirs, cache_dir), daemon=True)
+        try:
+            worker.start()
+        except OSError:
+            mine.close()
+            return None
+        finally:
+            theirs.close()  # only the worker holds its end: a worker that dies closes the pipe
+        return cls(worker, mine)
+
+    def ask(self, texts: Sequence[str]) -> None:
+        """Send the texts to cut (once; later calls are ignored)."""
+        if self._asked or os.getpid() != self._owner:
+            return
+        self._asked = True
+        try:
+            self._conn.send(list(texts))
+        except (OSError, ValueError):  # the process is gone: `get` answers None
+            pass
+
+    def receive(self) -> None:
+        """Wait for the answer to `ask` (if not received yet)."""
+        if self._answers is not None or os.getpid() != self._owner:
+            return
+        answers: dict[str, Cut] = {}
+        if self._asked:
+            try:
+                got = self._conn.recv()
+                if isinstance(got, dict):
+                    answers = got
+            except (EOFError, OSError, ValueError):
+                pass
+        self._answers = answers
+        self.stop()
+
+    def get(self, text: str) -> Cut | None:
+        """`cut_words(tokenizer, text)` if the process made it, else None."""
+        if self._answers is None:
+            self.receive()
+        return self._answers.get(text) if self._answers is not None else None
+
+    def stop(self) -> None:
+        """End the process (once it has answered, it ends by itself) and close the pipe."""
+        if os.getpid() != self._owner:
+            return
+        worker, self._worker = self._worker, None
+        if worker is not None:
+            if self._answers:
+                worker.join(1)
+            if worker.is_alive():  # SIGKILL: whatever handler of SIGTERM it inherited (the CLI's) never runs
+                worker.kill()
+            worker.join()
+            self._conn.close()
+
+
+def _cut_texts(conn: Any, cache_dir: Path) -> None:
+    """In the forked process: load the tokenizer, then cut the texts asked for (`Cuts`)."""
+    tok = make_tokenizer(cache_dir)
+    texts = conn.recv()
+    if texts is None:
+        return
+    conn.send({text: cut_words(tok, text) for text in texts})
+    conn.close()

@@ -116,3 +116,31 @@ def test_serve_gives_several_workers_a_shared_directory_and_removes_it(monkeypat
     assert seen[0] == (1, None, False)
     assert seen[1][0] == 2 and seen[1][2] is True
     assert not os.path.exists(seen[1][1])  # removed once uvicorn returned
+
+
+def test_a_worker_reads_and_writes_the_counts_off_its_event_loop(monkeypatch, tmp_path, small_index):
+    pytest.importorskip("fastapi")
+    import threading
+    import time
+
+    from fastapi.testclient import TestClient
+
+    from search.server import ServeConfig, create_app
+
+    threads: set[str] = set()
+    exchange = Balance.exchange
+
+    def spy(self, mine, now):
+        threads.add(threading.current_thread().name)
+        return exchange(self, mine, now)
+
+    monkeypatch.setattr(Balance, "exchange", spy)
+    app = create_app(ServeConfig(index_dir=str(small_index), balance_dir=str(tmp_path)))
+    with TestClient(app) as c:  # runs the lifespan: the worker's Searcher and its balancing
+        assert c.get("/api/search", params={"q": "cz"}).status_code == 200
+        deadline = time.monotonic() + 10
+        while not threads and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert os.listdir(tmp_path) == [str(os.getpid())]  # its count, published
+    assert threads and all(name.startswith("clsearch-balance") for name in threads)
+    assert os.listdir(tmp_path) == []  # left on shut-down

@@ -70,16 +70,17 @@ def served_index(tmp_path_factory, full_index) -> Path:
 
 @pytest.fixture(scope="module")
 def base_url(served_index):
-    """A real uvicorn server in a thread, on a free loopback port."""
+    """A real uvicorn server in a thread, on a free loopback port, with the HTTP protocol
+    `clsearch serve` uses."""
     import uvicorn
 
-    from search.server import ServeConfig, create_app
+    from search.server import ServeConfig, create_app, http_protocol
 
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     server = uvicorn.Server(uvicorn.Config(create_app(ServeConfig(index_dir=str(served_index))),
-                                           log_level="warning", access_log=False))
+                                           log_level="warning", access_log=False, http=http_protocol()))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

@@ -527,6 +527,49 @@ def test_completions_run_on_the_event_loop_and_searches_in_the_pool(small):
     assert not seen["complete"].startswith("clsearch-search")  # bounded: no thread handoff
 
 
+def test_a_search_known_to_be_short_runs_on_the_event_loop_and_others_in_the_pool(small):
+    import threading
+
+    seen: list[tuple[str, str]] = []
+    pause = {"s": 0.0}
+
+    def results(q, *a, **k):
+        seen.append((q, threading.current_thread().name))
+        busy_until = time.thread_time() + pause["s"]  # CPU: what `Durations` times
+        while time.thread_time() < busy_until:
+            pass
+        return small.results(q, *a, **k)
+
+    c = TestClient(create_app(ServeConfig(cache_mb=0), searcher=_Wrapped(small, results)))
+    first = get(c, "/api/search", q="cz", limit="20")
+    assert get(c, "/api/search", q="cz", limit="20") == first  # the same answer, made again
+    assert get(c, "/api/search", q="cz", limit="19")["hits"] == first["hits"][:19]  # another query string
+    pause["s"] = 0.05  # more CPU than SHORT_SECONDS: answered in the pool from then on
+    get(c, "/api/search", q="锂电")
+    get(c, "/api/search", q="锂电")
+    threads = [name.startswith("clsearch-search") for _, name in seen]
+    assert [q for q, _ in seen] == ["cz", "cz", "cz", "锂电", "锂电"]
+    assert threads == [True, False, True, True, True]
+
+
+def test_durations_are_per_generation_and_bounded():
+    from search.server import Durations
+
+    d = Durations(0.02, size=3)
+    assert not d.short("g1", b"q=a")  # nothing known
+    d.note("g1", b"q=a", 0.001)
+    d.note("g1", b"q=b", 0.5)
+    assert d.short("g1", b"q=a") and not d.short("g1", b"q=b") and not d.short("g1", b"q=c")
+    d.note("g0", b"q=c", 0.001)  # an answer from the generation before: not kept
+    assert not d.short("g1", b"q=c")
+    assert not d.short("g2", b"q=a")  # a new generation starts with nothing known
+    d.note("g2", b"q=a", 0.001)
+    assert d.short("g2", b"q=a")
+    for key in (b"1", b"2", b"3"):  # full: forgotten, then filled again
+        d.note("g2", key, 0.001)
+    assert not d.short("g2", b"q=a") and d.short("g2", b"3")
+
+
 def test_search_threads_answer_raise_and_skip_calls_nobody_waits_for():
     import asyncio
     import threading

@@ -81,3 +81,38 @@ def test_readings_with_remembered_ends_are_pypinyins(texts):
     assert reader.read("长治市袜业产业集群") == [("chang", "zhang"), ("zhi", "chi"), ("shi", "fu"), ("wa", "mo"),
                                                  ("ye",), ("chan",), ("ye",), ("ji",), ("qun",)]  # our table: chang zhi
     assert reader._rests  # ends of runs were remembered
+
+
+def test_cuts_made_in_another_process_are_the_tokenizers(texts, jieba_cache, monkeypatch):
+    import os
+
+    import index.vocab
+    import index.workers
+    from index.vocab import Cuts, cut_words
+
+    monkeypatch.setattr(index.workers, "_forkable", lambda: True)
+    tok = make_tokenizer(jieba_cache)
+    asked = sorted(set(texts[:400]))
+    cuts = Cuts.start(jieba_cache)
+    assert cuts is not None
+    cuts.ask(asked)
+    cuts.ask(["not asked: a second call is ignored"])
+    assert [cuts.get(t) for t in asked] == [cut_words(tok, t) for t in asked]
+    assert cuts.get("七台河石墨烯产业集群") is None  # not asked: the caller cuts it itself
+    cuts.stop()
+    assert cuts.get(asked[0]) == cut_words(tok, asked[0])  # the answer is kept after the process ends
+
+    unasked = Cuts.start(jieba_cache)  # never asked: stopped at once, nothing to answer
+    assert unasked is not None
+    unasked.stop()
+    assert unasked.get(asked[0]) is None
+
+    monkeypatch.setattr(index.vocab, "_cut_texts", lambda conn, cache_dir: os._exit(3))
+    dead = Cuts.start(jieba_cache)  # its process dies without a word: nothing is answered
+    assert dead is not None
+    dead.ask(asked)
+    assert dead.get(asked[0]) is None
+    dead.stop()
+
+    monkeypatch.setattr(index.workers, "_forkable", lambda: False)
+    assert Cuts.start(jieba_cache) is None  # a server's thread: no fork, jieba is loaded where it is needed
