@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 
 from index.errors import ClsearchError
@@ -73,44 +73,57 @@ class RecentRequests:
 
     def __init__(self, size: int):
         self.size = size
-        self._items: OrderedDict[tuple[Any, str], tuple[Callable[..., Any], tuple[Any, ...]]] = OrderedDict()
+        self._items: OrderedDict[tuple[Any, str], tuple[Callable[..., Any], tuple[Any, ...], Hashable]] = \
+            OrderedDict()
 
-    def add(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    def add(self, fn: Callable[..., Any], args: tuple[Any, ...], timed: Hashable = None) -> None:
+        """Note a request; `timed`: its key in the server's `Durations` (None: not timed)."""
         key = (fn, repr(args))  # the filters are a dict: not hashable as they are
         items = self._items
         if key in items:
+            items[key] = (fn, args, timed)
             items.move_to_end(key)
             return
-        items[key] = (fn, args)
+        items[key] = (fn, args, timed)
         if len(items) > self.size:
             items.popitem(last=False)
 
     def snapshot(self) -> list[tuple[Callable[..., Any], tuple[Any, ...]]]:
         """The requests, the newest first."""
-        return list(reversed(self._items.values()))
+        return [(fn, args) for fn, args, _ in reversed(self._items.values())]
+
+    def keys(self) -> list[Hashable]:
+        """Their `timed` keys, in the order of `snapshot`."""
+        return [timed for _, _, timed in reversed(self._items.values())]
 
 
 def autowarm(searcher: Searcher, requests: list[tuple[Callable[..., Any], tuple[Any, ...]]],
-             seconds: float, share: float, stop: threading.Event | None = None) -> int:
+             seconds: float, share: float, stop: threading.Event | None = None,
+             answered: Callable[[int, float], None] | None = None) -> int:
     """Answer `requests` (`RecentRequests.snapshot`) on `searcher` and drop the answers, so that
     what a generation works out per query text and per document (plans, decoded documents,
     posting sets: `search.plans`, `search.reader`) is there before the first user's request
     rather than made during it, as Solr's autowarming of a new searcher from the old one's
     recent keys. Takes at most `seconds`, and at most `share` of one core: it sleeps between
     requests, so the worker's requests in flight keep most of it; it stops early once `stop` is
-    set (the server is shutting down). Returns how many it answered."""
+    set (the server is shutting down). Returns how many it answered. `answered(i, cpu)` is told
+    the CPU time each request that did not fail took (its index in `requests`)."""
     import time
 
     started = time.perf_counter()
     done = 0
-    for fn, args in requests:
+    for i, (fn, args) in enumerate(requests):
         begun = time.perf_counter()
         if begun - started > seconds or (stop is not None and stop.is_set()):
             break
+        cpu = time.thread_time()
         try:
             fn(searcher, *args)
         except Exception:  # noqa: BLE001 - a request that fails fails again when asked: not for here
             pass
+        else:
+            if answered is not None:
+                answered(i, time.thread_time() - cpu)
         done += 1
         pause = (time.perf_counter() - begun) * (1 - share) / share
         if stop is not None:

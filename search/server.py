@@ -27,6 +27,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager, suppress
 from dataclasses import asdict, dataclass, replace
+from functools import partial
 from importlib import resources
 from typing import Annotated, Any
 from urllib.parse import parse_qsl
@@ -246,6 +247,10 @@ class Durations:
             return False
         return self._seconds.get(key, self.short_s + 1.0) <= self.short_s
 
+    def seed(self, generation: str, seconds: dict[Hashable, float]) -> None:
+        """Start `generation` with these durations (the autowarm's, measured on it)."""
+        self.generation, self._seconds = generation, dict(list(seconds.items())[:self.size])
+
     def note(self, generation: str, key: Hashable, seconds: float) -> None:
         if generation != self.generation:
             return
@@ -283,6 +288,7 @@ def create_app(config: ServeConfig | None = None, *, searcher: Any = None) -> Cl
     searches = SearchThreads(max(1, config.threads), "clsearch-search")
     balance = Balance(config.balance_dir) if config.balance_dir and searcher is None else None
     recent = RecentRequests(config.warm_recent)  # what a new generation is warmed with (`follow`)
+    durations = Durations(SHORT_SECONDS)  # which searches are short, on the generation served
     stopping = threading.Event()  # set on shut-down
 
     @asynccontextmanager
@@ -357,16 +363,19 @@ def create_app(config: ServeConfig | None = None, *, searcher: Any = None) -> Cl
                 log.exception("clsearch: looking for a rebuilt index failed")
                 continue
             if fresh is not None:
+                warmed: dict[Hashable, float] = {}  # the searches' CPU times on `fresh` (`Durations`)
                 if config.warm_recent:  # the requests answered last, answered once on it first
+                    answered = partial(_note_warmed, recent.keys(), warmed)
                     try:
                         await loop.run_in_executor(pool, autowarm, fresh, recent.snapshot(),
-                                                   WARM_SECONDS, WARM_SHARE, stopping)
+                                                   WARM_SECONDS, WARM_SHARE, stopping, answered)
                     except asyncio.CancelledError:  # shutting down: it never served
                         fresh.close()
                         raise
                     except Exception:  # served cold, then
                         log.exception("clsearch: warming the new index with recent requests failed")
                 old, app.state.searcher = app.state.searcher, fresh
+                durations.seed(fresh.generation.name, warmed)  # known short on it already
                 retired.add(old)
                 loop.call_later(config.timeout + 1.0, retire, old)
                 log.warning("clsearch: worker %s now serves %s", os.getpid(), fresh.generation.name)
@@ -406,7 +415,6 @@ def create_app(config: ServeConfig | None = None, *, searcher: Any = None) -> Cl
         return _error_response(_INTERNAL)
 
     cache = AnswerCache(int(config.cache_mb * 1024 * 1024)) if config.cache_mb > 0 else None
-    durations = Durations(SHORT_SECONDS)
 
     async def answer(key: Hashable | None, fn: Callable[..., Any], *args: Any,
                      inline: bool = False, timed: Hashable | None = None) -> tuple[bytes, str | None]:
@@ -416,7 +424,7 @@ def create_app(config: ServeConfig | None = None, *, searcher: Any = None) -> Cl
         `timed`: the request's key in `durations`: run here too if it is known to be short."""
         searcher_ = app.state.searcher
         if fn in WARMABLE:
-            recent.add(fn, args)
+            recent.add(fn, args, timed)
         if timed is not None:
             generation_ = searcher_.generation.name
             inline = durations.short(generation_, timed)
@@ -776,6 +784,12 @@ class SearchThreads:
                     loop.call_soon_threadsafe(_settle, future, result, None)
                 except RuntimeError:
                     pass
+
+
+def _note_warmed(keys: list[Hashable], warmed: dict[Hashable, float], i: int, seconds: float) -> None:
+    """`autowarm`'s `answered`: the CPU time of request `i`, under its `Durations` key."""
+    if keys[i] is not None:
+        warmed[keys[i]] = seconds
 
 
 def _settle(future: asyncio.Future[Any], result: Any, exc: BaseException | None) -> None:

@@ -170,8 +170,8 @@ def test_a_new_generation_answers_the_recent_requests_before_it_serves(tmp_path,
 
     warmed: list[tuple[str, list[tuple[str, str]], int]] = []
 
-    def recording(searcher, requests, seconds, share, stop):
-        done = autowarm(searcher, requests, seconds, share, stop)
+    def recording(searcher, requests, seconds, share, stop, answered):
+        done = autowarm(searcher, requests, seconds, share, stop, answered)
         warmed.append((searcher.generation.name, [(fn.__name__, args[0]) for fn, args in requests], done))
         return done
 
@@ -205,6 +205,63 @@ def test_a_new_generation_answers_the_recent_requests_before_it_serves(tmp_path,
         sock.close()
     # The last 3 distinct ones, newest first (锂电 asked again last; cz dropped as the oldest).
     assert warmed == [(now, [("search_json", "锂电"), ("search_json", "qwzxv"), ("search_json", "czgf")], 3)]
+
+
+def test_searches_warmed_on_a_new_generation_run_on_the_event_loop_at_once(tmp_path, jieba_cache, monkeypatch):
+    """The autowarm's CPU times start the new generation's `Durations`: a search it answered
+    runs on the event loop from the first request on it; any other goes to the threads."""
+    import uvicorn
+
+    import search.server
+    from search.searcher import Searcher
+
+    ran: list[tuple[str, str, str]] = []  # (generation, query, thread)
+    results = Searcher.results
+
+    def spy(self, q, *a, **k):
+        ran.append((self.generation.name, q, threading.current_thread().name))
+        return results(self, q, *a, **k)
+
+    monkeypatch.setattr(Searcher, "results", spy)
+    index_dir = tmp_path / "ix"
+    _build(index_dir, small_records(), "fp-first", jieba_cache)
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    app = search.server.create_app(search.server.ServeConfig(index_dir=str(index_dir), rebuild_check=0.1,
+                                                             cache_mb=0))  # the engine answers each time
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    try:
+        deadline = time.monotonic() + 30
+        while not server.started:
+            assert time.monotonic() < deadline and thread.is_alive(), "server did not start"
+            time.sleep(0.05)
+        for q in ("锂电", "czgf", "锂电"):
+            assert get(base, "/api/search", q=q)[0] == 200
+        first = get(base, "/api/health")[1]["generation"]
+        _build(index_dir, small_records(), "fp-second", jieba_cache)
+        while (now := get(base, "/api/health")[1]["generation"]) == first:
+            assert time.monotonic() < deadline + 20, "the new generation was not picked up"
+            time.sleep(0.1)
+        for q in ("czgf", "锂电", "新余"):
+            assert get(base, "/api/search", q=q)[0] == 200
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()
+
+    def where(name: str) -> str:
+        return "pool" if name.startswith("clsearch-search") else "warm" if name.startswith("clsearch-follow") \
+            else "loop"
+
+    ran = [(g, q, t) for g, q, t in ran if q in ("锂电", "czgf", "新余")]  # not `warm`'s own queries
+    assert [(q, where(t)) for g, q, t in ran if g == first] == [("锂电", "pool"), ("czgf", "pool"), ("锂电", "loop")]
+    assert [(q, where(t)) for g, q, t in ran if g == now] == [
+        ("锂电", "warm"), ("czgf", "warm"),  # the autowarm, newest first
+        ("czgf", "loop"), ("锂电", "loop"),  # known short on the new generation already
+        ("新余", "pool")]  # never asked before
 
 
 def test_autowarm_answers_newest_first_skips_failures_and_stops_when_told():
