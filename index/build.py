@@ -154,7 +154,7 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
 
     from index import incremental
     from index.readings import Reader
-    from index.vocab import cut_words, make_tokenizer
+    from index.vocab import cut_words, jieba_cache_dir, make_tokenizer
 
     started = time.perf_counter()
     index_dir = resolve_dir(index_dir)
@@ -172,7 +172,7 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
             if gen is None:
                 gen = new_generation(index_dir)
             reader = Lazy(Reader)
-            tok = Lazy(partial(make_tokenizer, resolve_dir(cache_dir or index_dir / "cache")))
+            tok = Lazy(partial(make_tokenizer, resolve_dir(cache_dir) if cache_dir else jieba_cache_dir(index_dir)))
             if memo is not None and len(records) >= MAX_RECORDS:
                 memo = None
 

@@ -196,11 +196,11 @@ def _build(index_dir: Path, gen: Path, prev_gen: Path | None, kept: list[AddedLi
            extra: Sequence[str | Path], remove: Sequence[str], log: Log | None,
            progress: Log | None) -> BuildReport:
     """`build_from_seeds`'s work under the lock, into the new generation `gen`."""
-    from index.vocab import Cuts
+    from index.vocab import Cuts, jieba_cache_dir
 
     # A change of lists in a large index: jieba's dictionary loads in another process while
     # this one reads the previous build's corpus (`index.vocab.Cuts`).
-    cuts = Cuts.start(index_dir / "cache") if (extra or remove) and _large(prev_gen) else None
+    cuts = Cuts.start(jieba_cache_dir(index_dir)) if (extra or remove) and _large(prev_gen) else None
     try:
         return _build_with(index_dir, gen, prev_gen, kept, new, extra, remove, log, progress, cuts)
     finally:

@@ -12,10 +12,11 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
 from typing import Any, NamedTuple
 
-from index.analysis import fuzzy_key, han_chars, initial, initial_pairs, reading_grams, reading_pairs
-from index.format import FieldKind, Fields, LexiconData, MatchField, StoredDoc, encode, spot_terms, tie_value
+from index.analysis import fuzzy_key, initial
+from index.format import (_SPOT_OF_KIND, FieldKind, Fields, LexiconData, MatchField, Spot, StoredDoc, encode,
+                          spot_keys, tie_value)
 from index.records import Record
-from index.text import strip_place_suffix
+from index.text import is_han, strip_place_suffix
 
 Read = Callable[[str], list[tuple[str, ...]]]
 Cut = Callable[[str], Sequence[str]]
@@ -37,27 +38,116 @@ class FieldTerms(NamedTuple):
 
 
 def field_terms(f: MatchField, read: Read, cut: Cut) -> FieldTerms:
-    """The terms and lexicon entries of one prepared field (pure)."""
-    readings = [c[1] for c in f.chars]
-    py: set[str] = set()
-    initials: set[str] = set()
-    votes = []
-    for ch, syls, *_ in f.chars:
-        if syls:
-            votes.append((ch, syls))
-            py.update(syls)
-            initials |= {initial(syls[0]), syls[0][0]}
+    """The terms and lexicon entries of one prepared field (pure).
+
+    What each character contributes (its readings, initials, fuzzy keys, spot terms) is made
+    once per prepared character (`_char_terms`, `_spot_terms`): the same terms as
+    `reading_pairs`, `initial_pairs`, `reading_grams` and `spot_terms` give."""
+    chars = f.chars
+    known = _CHAR_TERMS
+    per = [known.get(c) or _char_terms(c) for c in chars]
+    initials_of = [p[1] for p in per]
+    fuzzy = [p[2] for p in per]
     words = []
     for word in cut(f.text):
         if len(word) >= 2:
             words.append((word, "".join(r[0] for r in read(word) if r)))
-    grams = reading_grams(readings) if f.kind in (FieldKind.NAME, FieldKind.ALIAS) else set()
+    joined = _PAIR_TERMS
+    pairs: set[str] = set()
+    for two in zip(fuzzy, fuzzy[1:]):  # `reading_pairs`
+        if two[0] and two[1]:
+            pairs.update(joined.get(two) or _pair_terms(two))
+    initials_pairs: set[str] = set()
+    for two in zip(initials_of, initials_of[1:]):  # `initial_pairs`
+        if two[0] and two[1]:
+            initials_pairs.update(joined.get(two) or _pair_terms(two))
+    grams = _grams([c[1] for c in chars]) if f.kind in (FieldKind.NAME, FieldKind.ALIAS) else ()
     return FieldTerms(
-        han=frozenset(ch for _, ch in han_chars(f.text)),
+        han=frozenset(filter(is_han, f.text)),
         lit=frozenset(c.lower() for c in f.text if c.isascii() and c.isalnum()),
-        py=frozenset(py), initials=frozenset(initials),
-        pairs=frozenset(reading_pairs(readings)), initials_pairs=frozenset(initial_pairs(readings)),
-        grams=tuple(sorted(grams)), votes=tuple(votes), words=tuple(words), spots=frozenset(spot_terms([f])))
+        py=frozenset().union(*[p[0] for p in per]), initials=frozenset().union(*initials_of),
+        pairs=frozenset(pairs), initials_pairs=frozenset(initials_pairs),
+        grams=grams, votes=tuple((c[0], c[1]) for c in chars if c[1]), words=tuple(words),
+        spots=_field_spots(f))
+
+
+# Prepared character (char, readings, initial) → its readings, its initials as `field_terms`
+# counts them ({initial of the usual reading, its first letter}) and its readings' fuzzy keys:
+# bounded by the corpus's characters and their readings (a few thousand).
+_CHAR_TERMS: dict[tuple, tuple[tuple[str, ...], frozenset[str], frozenset[str]]] = {}
+# Two neighbours' fuzzy keys (or initials) → their pair terms; at most `PAIRS_KEPT` kept.
+_PAIR_TERMS: dict[tuple[frozenset[str], frozenset[str]], tuple[str, ...]] = {}
+PAIRS_KEPT = 1 << 15
+# (spot, prepared character) → its spot terms: anywhere, starting a word, a one-character word.
+_SPOT_TERMS: dict[tuple, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _char_terms(c: tuple) -> tuple[tuple[str, ...], frozenset[str], frozenset[str]]:
+    syls = c[1]
+    if syls:
+        found = (syls, frozenset({initial(syls[0]), syls[0][0]}), frozenset({fuzzy_key(r) for r in syls}))
+    else:
+        found = ((), frozenset(), frozenset())
+    _CHAR_TERMS[c] = found
+    return found
+
+
+def _pair_terms(two: tuple[frozenset[str], frozenset[str]]) -> tuple[str, ...]:
+    """`pair_term` of every key of the left character with every key of the right one."""
+    found = tuple(f"{a}_{b}" for a in two[0] for b in two[1])
+    if len(_PAIR_TERMS) < PAIRS_KEPT:
+        _PAIR_TERMS[two] = found
+    return found
+
+
+def _grams(readings: list[tuple[str, ...]]) -> tuple[str, ...]:
+    """`reading_grams(readings)`, sorted: the joined usual readings of every run of 2-4
+    characters that all have readings."""
+    usual = [r[0] if r else "" for r in readings]
+    out = set()
+    last = len(usual)
+    for i in range(last - 1):
+        two = usual[i] and usual[i + 1] and usual[i] + usual[i + 1]
+        if not two:
+            continue
+        out.add(two)
+        if i + 2 < last and usual[i + 2]:
+            three = two + usual[i + 2]
+            out.add(three)
+            if i + 3 < last and usual[i + 3]:
+                out.add(three + usual[i + 3])
+    return tuple(sorted(out))
+
+
+def _field_spots(f: MatchField) -> frozenset[str]:
+    """`spot_terms([f])`, a character's terms made once (`_SPOT_TERMS`)."""
+    spot = _SPOT_OF_KIND.get(f.kind)
+    if spot is None:
+        return frozenset()
+    memo = _SPOT_TERMS
+    out: set[str] = set()
+    if spot != Spot.NAME:
+        for c in f.chars:
+            found = memo.get((spot, c)) or _spot_terms(spot, c)
+            out.update(found[0])
+        return frozenset(out)
+    bounds = f.bounds
+    for i, c in enumerate(f.chars):
+        found = memo.get((spot, c)) or _spot_terms(spot, c)
+        out.update(found[0])
+        if i in bounds:
+            out.update(found[1])
+            if i + 1 in bounds:
+                out.update(found[2])
+    return frozenset(out)
+
+
+def _spot_terms(spot: str, c: tuple) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    keys = spot_keys(c[0], c[1], c[2])
+    found = (tuple(spot + k for k in keys), tuple(Spot.WORD + k for k in keys),
+             tuple(Spot.SINGLE + k for k in keys if k.startswith("i:")))
+    _SPOT_TERMS[(spot, c)] = found
+    return found
 
 
 def index_fields(record: Record, doc: StoredDoc, read: Read, cut: Cut, lexicon: LexiconBuilder,
