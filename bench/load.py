@@ -323,26 +323,29 @@ def start_server(index_dir: Path, workers: int, port: int, cache_mb: float, log:
            "--workers", str(workers), "--cache-mb", str(cache_mb)]
     with open(log, "ab") as err:
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while True:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited: {log.read_text(errors='replace')}")
-        try:
-            health(port)
-            break
-        except OSError:
-            if time.monotonic() > deadline:
-                stop_server(proc)
-                raise RuntimeError("server did not answer /api/health within 60 s") from None
-            time.sleep(0.1)
-    if workers > 1:  # every worker serving before the clients connect: keep-alive connections
-        # made while one worker still opens its index would all stay with the others
-        seen: set[int] = set()
-        while len(seen) < workers and time.monotonic() < deadline:
-            seen.add(health(port).get("worker", 0))
-            time.sleep(0.05)
-        if len(seen) < workers:
-            print(f"  (only {len(seen)} of {workers} workers answered /api/health within 60 s)", flush=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"server exited: {log.read_text(errors='replace')}")
+            try:
+                health(port)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("server did not answer /api/health within 60 s") from None
+                time.sleep(0.1)
+        if workers > 1:  # every worker serving before the clients connect: keep-alive connections
+            # made while one worker still opens its index would all stay with the others
+            seen: set[int] = set()
+            while len(seen) < workers and time.monotonic() < deadline:
+                seen.add(health(port).get("worker", 0))
+                time.sleep(0.05)
+            if len(seen) < workers:
+                print(f"  (only {len(seen)} of {workers} workers answered /api/health within 60 s)", flush=True)
+    except BaseException:  # a health answer that is not JSON, Ctrl-C…: no server left running
+        stop_server(proc)
+        raise
     return proc
 
 
