@@ -56,9 +56,14 @@ def make_tokenizer(cache_dir: Path):
 def jieba_cache_dir(index_dir: Path) -> Path:
     """Where jieba's dictionary cache is kept: the per-user data directory's ``cache`` folder
     (one for every index directory: a fresh one need not make the dictionary again, ~1.3 s),
-    or ``index_dir/cache`` when that folder cannot be made."""
+    or ``index_dir/cache`` when that folder cannot be made. The cache earlier versions kept
+    in the index directory (``cache/jieba.cache``, ~9 MB; never read now) is removed."""
     from index.store import user_data_dir
 
+    try:
+        (Path(index_dir) / "cache" / "jieba.cache").unlink()
+    except OSError:  # none there (the usual case), or not ours to remove: harmless
+        pass
     for folder in (user_data_dir().absolute() / "cache", Path(index_dir) / "cache"):
         try:
             folder.mkdir(parents=True, exist_ok=True)

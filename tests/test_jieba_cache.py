@@ -31,3 +31,15 @@ def test_the_cache_lives_in_the_user_data_directory_or_else_the_index(tmp_path, 
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "file"))  # cannot hold a folder
     assert jieba_cache_dir(tmp_path / "ix") == tmp_path / "ix" / "cache"
     assert Path(tmp_path / "ix" / "cache").is_dir()
+
+
+def test_the_cache_earlier_versions_kept_in_the_index_directory_is_removed(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    old = tmp_path / "ix" / "cache" / "jieba.cache"
+    old.parent.mkdir(parents=True)
+    old.write_bytes(b"x" * 1000)
+    kept = old.with_name("corpus.pickle")  # anything else in that folder is not touched
+    kept.write_bytes(b"y")
+    jieba_cache_dir(tmp_path / "ix")
+    assert sorted(p.name for p in old.parent.iterdir()) == ["corpus.pickle"]
+    jieba_cache_dir(tmp_path / "ix")  # and nothing to remove is no error
