@@ -308,6 +308,28 @@ def _block_keys(record: Record, prep: _Prepared) -> set[str]:
     return {part[i:i + 2] for i in range(len(part) - 1)} if len(part) >= 2 else {"*"}
 
 
+def _buckets(records: Sequence[Record], keys: Sequence[set[str]]
+             ) -> tuple[dict[tuple, list[int]], dict[tuple, list[int]], dict[tuple, list[int]], dict[str, list[int]]]:
+    """Record numbers by (province, city, key), (province, key), (province, city) and province:
+    where `candidate_pairs` and `_linked` look for a record's partners. Records without a
+    province are in none."""
+    by_city: dict[tuple, list[int]] = defaultdict(list)
+    by_province: dict[tuple, list[int]] = defaultdict(list)
+    in_city: dict[tuple, list[int]] = defaultdict(list)
+    in_province: dict[str, list[int]] = defaultdict(list)
+    for n, r in enumerate(records):
+        if not r.province:
+            continue
+        in_province[r.province].append(n)
+        if r.city:
+            in_city[(r.province, r.city)].append(n)
+        for k in keys[n]:
+            by_province[(r.province, k)].append(n)
+            if r.city:
+                by_city[(r.province, r.city, k)].append(n)
+    return by_city, by_province, in_city, in_province
+
+
 def candidate_pairs(records: Sequence[Record], prepared: _Prepared | None = None,
                     min_similarity: float = 0.0) -> Iterable[tuple[Record, Record]]:
     """Pairs of records of different programs that may be linked, each once: the same
@@ -317,10 +339,7 @@ def candidate_pairs(records: Sequence[Record], prepared: _Prepared | None = None
     them to possibly reach it."""
     keys = [_block_keys(r, prepared) if prepared else {"*"} for r in records]
     sizes = [len(prepared.part(r)[0]) if prepared and "*" not in k else 0 for r, k in zip(records, keys)]
-    by_city: dict[tuple, list[int]] = defaultdict(list)  # (province, city, key) → record numbers
-    by_province: dict[tuple, list[int]] = defaultdict(list)  # (province, key) → record numbers
-    in_city: dict[tuple, list[int]] = defaultdict(list)  # (province, city) → record numbers
-    in_province: dict[str, list[int]] = defaultdict(list)
+    by_city, by_province, in_city, in_province = _buckets(records, keys)
     check = min_similarity > 0 and prepared is not None
     plain = [len(prepared.part(r)[0]) if check and prepared else 0 for r in records]
     against: dict[tuple[int, str], int] = {}
@@ -335,16 +354,6 @@ def candidate_pairs(records: Sequence[Record], prepared: _Prepared | None = None
             found = against[(n, district)] = len(prepared.part(record, district)[0])
         return found or 0
 
-    for n, r in enumerate(records):
-        if not r.province:
-            continue
-        in_province[r.province].append(n)
-        if r.city:
-            in_city[(r.province, r.city)].append(n)
-        for k in keys[n]:
-            by_province[(r.province, k)].append(n)
-            if r.city:
-                by_city[(r.province, r.city, k)].append(n)
     for n, a in enumerate(records):
         if not a.province:
             continue
@@ -446,20 +455,7 @@ def _linked(records: Sequence[Record], prep: _Prepared,
     sizes = [size if size >= 2 else 0 for size in plain]  # 0: a one-character part ("*")
     programs = [r.program for r in records]
     districts = [r.district for r in records]
-    by_city: dict[tuple, list[int]] = defaultdict(list)
-    by_province: dict[tuple, list[int]] = defaultdict(list)
-    in_city: dict[tuple, list[int]] = defaultdict(list)
-    in_province: dict[str, list[int]] = defaultdict(list)
-    for n, r in enumerate(records):
-        if not r.province:
-            continue
-        in_province[r.province].append(n)
-        if r.city:
-            in_city[(r.province, r.city)].append(n)
-        for k in keys[n]:
-            by_province[(r.province, k)].append(n)
-            if r.city:
-                by_city[(r.province, r.city, k)].append(n)
+    by_city, by_province, in_city, in_province = _buckets(records, keys)
     against: dict[tuple[int, str], tuple[str, list[tuple[str, str]]]] = {}
     starts: dict[tuple[int, str], bool] = {}
 
