@@ -183,16 +183,12 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
             read = lru_cache(TEXT_CACHE)(memo.reader(read_text) if memo is not None else read_text)
             plan: Plan | None = None  # (the process forked below sees it as None)
 
-            def values_table() -> None:
-                write_values(gen, value_table(records, read, list_titles=list_titles, programs=programs))
-
             def record_tables(same: set[str] | None = None,
                               old: tuple[OldRecords, OldRecords | None] | None = None) -> None:
-                """The records file, the links file and, for a full build, the filter values (of
-                the records alone: another process writes them, `index.workers`). `same`: the
-                ids of the records whose links are as the previous generation's links file
-                holds them; `old`: an incremental build's previous records and links files
-                (`incremental.old_files`): its filter values are written apart (`values_table`)."""
+                """The records file, the links file and the filter values (of the records alone:
+                another process writes them, `index.workers`). `same`: the ids of the records
+                whose links are as the previous generation's links file holds them; `old`: an
+                incremental build's previous records and links files (`incremental.old_files`)."""
                 with open(gen / RECORDS, "wb") as fp:
                     if old is not None:  # the previous file's lines and blocks where they are the same
                         changed = cache.changed if cache is not None else None
@@ -204,14 +200,13 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                         write_record_lines(fp, ((record.id, _record_line(record)) for record in records))
                 with open(gen / LINKS, "wb") as fp:
                     write_links(fp, records, old[1] if old is not None else None, same)
-                if old is None:
-                    values_table()
+                write_values(gen, value_table(records, read, list_titles=list_titles, programs=programs))
 
             parent, linked_here = os.getpid(), []
 
             def linked_tables(planned: Callable[[], bool]) -> None:
                 """An add's or remove's links (if still to make), then, once `planned()` says the
-                build is incremental, the records and links files."""
+                build is incremental, the records file and filter values."""
                 before = None
                 if link is not None:
                     before = cache.links() if cache is not None else None  # the previous build's links
@@ -361,11 +356,10 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 word_tables()
             if tail is None:
                 completion()
-                values_beside = False
                 if cache is not None:  # an add or remove: its cache is final once linked, written beside the rest
-                    # Linked in another process: the filter values, and what of the cache does not
-                    # depend on the links, are made in a third while they are (`_while_linking`).
-                    saved = (beside(partial(_while_linking, gen, cache, link, values_table), len(records), told=True)
+                    # Linked in another process: what of the cache does not depend on the links is
+                    # made in a third while they are (`_cache_when_linked`).
+                    saved = (beside(partial(_cache_when_linked, gen, cache, link), len(records), told=True)
                              if early is not None and early.forked and link is not None else None)
                     if early is not None:
                         status("linking the records of different programs")
@@ -377,13 +371,10 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                                 link()
                     if saved is not None and cache.linked is not None:  # the links' part is in LINKED
                         saved.tell(True)
-                        values_beside = True
                     else:
                         if saved is not None:
                             saved.stop()
                         saved = beside(partial(write_cache, gen, cache, link), len(records))
-                if plan is not None and not values_beside:
-                    values_table()
             for then in (side, tail):
                 if then is not None:
                     then.finish()
@@ -542,13 +533,11 @@ class _Texts(Sequence[list[str]]):
         return found
 
 
-def _while_linking(gen: Path, cache: CorpusCache, relink: Callable[[], None], values: Callable[[], None],
-                   linked: Callable[[], bool]) -> None:
-    """An add's or remove's filter values (`values()`) and corpus cache (`write_cache`), made
-    while another process makes the links (`linked_tables`): the values and what of the cache
-    does not depend on the links first, then, once `linked()` says that process's part of the
-    cache (`LINKED`) is there, the rest."""
-    values()
+def _cache_when_linked(gen: Path, cache: CorpusCache, relink: Callable[[], None],
+                       linked: Callable[[], bool]) -> None:
+    """`write_cache` of an add's or remove's corpus cache, started while another process
+    makes the links (`linked_tables`): what of it does not depend on them first, then, once
+    `linked()` says that process's part (`LINKED`) is there, the rest."""
     own = cache.own_sections()
     if not linked():  # the links were made here after all: the cache is written another way
         return
