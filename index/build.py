@@ -588,15 +588,17 @@ def _holders(generation: Path, records: list[Record],
 
     reader = windex.open_dir(str(generation)).reader()
     position = {r.id: n for n, r in enumerate(records)}
-    # Document number → position in `records` (None: deleted, replaced), read in one pass.
+    # Document number → position in `records` of the record with its id (None: removed). A
+    # deleted document of a changed record gives the record's position too: a superset still.
+    at: Callable[[int], int | None]
     if ties is not None and len(ties) == reader.doc_count_all():
-        latest = {value.partition(" ")[2]: docnum for docnum, value in enumerate(ties)}  # the live ones
-        at: list[int | None] = [None] * len(ties)
-        for rid, docnum in latest.items():
-            at[docnum] = position.get(rid)
+        def at_tie(docnum: int, ties: list[str] = ties) -> int | None:
+            return position.get(ties[docnum].partition(" ")[2])
+
+        at = at_tie
     else:
         at = [position.get(v.decode("utf-8") if isinstance(v, bytes) else v)
-              for v in reader.column_reader(Fields.ID)]
+              for v in reader.column_reader(Fields.ID)].__getitem__
     # Characters recur from one name to the next: each is looked up once.
     frequency: dict[str, int] = {}
     by_term: dict[str, set[int]] = {}
@@ -626,7 +628,7 @@ def _holders(generation: Path, records: list[Record],
             if len(found) <= HOLDERS_ENOUGH:
                 break
             found = found & docs(term)
-        return {n for n in (at[d] for d in found) if n is not None}
+        return {n for n in map(at, found) if n is not None}
 
     return holders, reader.close
 
