@@ -24,7 +24,7 @@ from index.analysis import fold, han_chars
 from index.dictionaries import (load_english, load_generic, load_lookalikes, load_nicknames, load_stopwords,
                                 load_synonyms, load_t2s, syllables)
 from index.errors import IndexBuildError
-from index.completion import Previous, completion_table, completion_update, suggested_words, syllables_of
+from index.completion import Previous, completion_table, suggested_words, syllables_of, update_table
 from index.corpus.cache import CorpusCache, write_cache
 from index.corpus.divisions import place_names
 from index.format import (CHARMAP, COMPLETE, LINKS, RECORDS, SCHEMA_VERSION, TYPOS, CharmapData, FieldKind, Fields, tie_key,
@@ -455,6 +455,12 @@ def _completion(gen: Path, records: list[Record], province_full: Callable[[str],
     counts of the items the table leaves out are kept in it for next time, with each
     suggested word's number of records. `named`: texts' words and spellings as indexing
     made them."""
+    stop = frozenset(stopwords)  # the lexicon's (`LexiconBuilder.lexicon`)
+    place_values = sorted(p for p, c in places.items() if c > 0) + [r.province for r in records if r.province]
+    if plan is not None and cache is not None and cache.held is not None:
+        if _completion_update(gen, records, province_full, read, cut, stop, synonyms, plan, cache, named or {},
+                              place_values):
+            return
     previous, spelled = None, {}
     if plan is not None:  # the previous table's counts and spellings, and what changed since
         old_entries = json.loads(verified_bytes(plan.base, COMPLETE, plan.meta))["entries"]
@@ -470,35 +476,13 @@ def _completion(gen: Path, records: list[Record], province_full: Callable[[str],
     holders, release = (_holders(gen, records, cache.docs if cache is not None else None)
                         if previous is not None else (None, lambda: None))
     counted: dict[str, int] = {}
-    stop = frozenset(stopwords)  # the lexicon's (`LexiconBuilder.lexicon`)
-    place_values = sorted(p for p, c in places.items() if c > 0) + [r.province for r in records if r.province]
-    if plan is not None and previous is not None and cache is not None and cache.held is not None:
-        # Every record's words as the previous build counted them, those of the changed records
-        # taken out and put back as they are now; texts made only where an item is looked for.
-        held = cache.held
-        for r in plan.old:
-            for w in suggested_words(document_fields(r, province_full), cut_name, stop):
-                held[w] = held.get(w, 0) - 1
-        for r in plan.new:
-            for w in suggested_words(document_fields(r, province_full), cut_name, stop):
-                held[w] = held.get(w, 0) + 1
-        cache.held = {w: n for w, n in held.items() if n > 0}
-        names: dict[str, str] = {}
-        for r in records:
-            names.setdefault(r.name, r.id)
-            cache.used_words.add(r.name)  # the memo of every name's and alias's words is kept
-            cache.used_words.update(r.aliases)
-        table = completion_update(names, cache.held, _Texts(records, province_full), read, previous=previous,
-                                  places=place_values, synonyms=synonyms, spell=spell, counted=counted,
-                                  holders=holders)
-    else:
-        held = {}
-        table = completion_table(
-            ((record.id, document_fields(record, province_full)) for record in records), read, cut_name,
-            spell=spell, previous=previous, counted=counted, holders=holders, stopwords=stop,
-            places=place_values, synonyms=synonyms, words_held=held)
-        if cache is not None:
-            cache.held = held
+    held: dict[str, int] = {}
+    table = completion_table(
+        ((record.id, document_fields(record, province_full)) for record in records), read, cut_name,
+        spell=spell, previous=previous, counted=counted, holders=holders, stopwords=stop,
+        places=place_values, synonyms=synonyms, words_held=held)
+    if cache is not None:
+        cache.held = held
     release()
     write_complete(gen, table)
     if cache is not None:  # the counts of the items the table leaves out, for next time
@@ -506,6 +490,54 @@ def _completion(gen: Path, records: list[Record], province_full: Callable[[str],
         cache.counts = {item: n for item, n in counted.items() if item not in shown}
     del table, counted
 
+
+
+def _completion_update(gen: Path, records: list[Record], province_full: Callable[[str], str | None], read: Any,
+                       cut: Any, stop: frozenset[str], synonyms: dict[str, list[str]], plan: Plan,
+                       cache: CorpusCache, named: dict[str, str], place_values: list[str]) -> bool:
+    """`_completion` of an incremental build whose previous build kept each suggested word's
+    number of records (`CorpusCache.held`): the previous table's bytes updated
+    (`completion.update_table`); False if they cannot be (then the table is made whole)."""
+    old = verified_bytes(plan.base, COMPLETE, plan.meta)
+    spell, cut_name = _completion_memo(cache, {}, read, cut, named)
+    old_texts = [[t for _, t in document_fields(r, province_full)] for r in plan.old]
+    new_texts = [[t for _, t in document_fields(r, province_full)] for r in plan.new]
+    # Every record's words as the previous build counted them, those of the changed records
+    # taken out and put back as they are now; texts made only where an item is looked for.
+    held = dict(cache.held or {})
+    for r in plan.old:
+        for w in suggested_words(document_fields(r, province_full), cut_name, stop):
+            held[w] = held.get(w, 0) - 1
+    for r in plan.new:
+        for w in suggested_words(document_fields(r, province_full), cut_name, stop):
+            held[w] = held.get(w, 0) + 1
+    held = {w: n for w, n in held.items() if n > 0}
+    names: dict[str, str] = {}
+    used = cache.used_words  # the memo of every name's and alias's words is kept
+    for r in records:
+        names.setdefault(r.name, r.id)
+        used.add(r.name)
+        used.update(r.aliases)
+    opened: list[Callable[[], None]] = []
+
+    def holders() -> Callable[[str], set[int] | None]:
+        found, release = _holders(gen, records, cache.docs)
+        opened.append(release)
+        return found
+
+    left_now: dict[str, int] = {}
+    try:
+        data = update_table(old, names, held, read, fresh=new_texts, gone=old_texts, left_out=cache.counts,
+                            texts=_Texts(records, province_full), places=place_values, synonyms=synonyms,
+                            spell=spell, left_now=left_now, holders=holders)
+    finally:
+        for release in opened:
+            release()
+    if data is None:
+        return False
+    (gen / COMPLETE).write_bytes(data)
+    cache.held, cache.counts = held, left_now
+    return True
 
 class _Texts(Sequence[list[str]]):
     """Each record's texts (`document_fields`), made when first read."""
@@ -596,15 +628,17 @@ def _holders(generation: Path, records: list[Record],
 
     reader = windex.open_dir(str(generation)).reader()
     position = {r.id: n for n, r in enumerate(records)}
-    # Document number → position in `records` (None: deleted, replaced), read in one pass.
+    # Document number → position in `records` of the record with its id (None: removed). A
+    # deleted document of a changed record gives the record's position too: a superset still.
+    at: Callable[[int], int | None]
     if ties is not None and len(ties) == reader.doc_count_all():
-        latest = {value.partition(" ")[2]: docnum for docnum, value in enumerate(ties)}  # the live ones
-        at: list[int | None] = [None] * len(ties)
-        for rid, docnum in latest.items():
-            at[docnum] = position.get(rid)
+        def at_tie(docnum: int, ties: list[str] = ties) -> int | None:
+            return position.get(ties[docnum].partition(" ")[2])
+
+        at = at_tie
     else:
         at = [position.get(v.decode("utf-8") if isinstance(v, bytes) else v)
-              for v in reader.column_reader(Fields.ID)]
+              for v in reader.column_reader(Fields.ID)].__getitem__
     # Characters recur from one name to the next: each is looked up once.
     frequency: dict[str, int] = {}
     by_term: dict[str, set[int]] = {}
@@ -634,7 +668,7 @@ def _holders(generation: Path, records: list[Record],
             if len(found) <= HOLDERS_ENOUGH:
                 break
             found = found & docs(term)
-        return {n for n in (at[d] for d in found) if n is not None}
+        return {n for n in map(at, found) if n is not None}
 
     return holders, reader.close
 
