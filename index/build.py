@@ -399,7 +399,8 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 "seconds": round(seconds, 2), "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
                 "source": source, "lists": list(lists or []), "inputs": inputs, "code": code,
                 "incremental": plan is not None,
-                "files": file_records(gen),  # size, mtime and SHA-256 of every other file
+                # size, mtime and SHA-256 of every other file (the previous generation's where linked)
+                "files": file_records(gen, plan.base, plan.meta.get("files")) if plan is not None else file_records(gen),
             }))
             status("verifying the new index")
             problems = check_generation(gen, read_meta(gen), full=True)
