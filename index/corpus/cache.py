@@ -6,8 +6,14 @@ again. A generation now carries its corpus work (``corpus.pickle``), and the nex
 the same code (`index.incremental`) starts from it:
 
 - the seed part (every seed document parsed, linked and merged; it never changes without the
-  code fingerprint changing) and each added list's records, keyed by the SHA-256 of the list
-  file's bytes and the name it is reported by;
+  code fingerprint changing);
+- the build's records as they were before their links were made (merged, with unique ids and
+  places), by owner: the seeds' and each added list's (the records whose first listing is
+  theirs), keyed by the SHA-256 of the list file's bytes and the name it is reported by, with
+  the list's problems and counts. A change that leaves every other list's records as they were
+  (a list added whose records merge with no earlier one, a list removed that no other list's
+  record holds a listing of) unpickles the unchanged lists' records as they are and makes
+  only the new list's (`index.corpus.load._reuse`); any other change parses every list again;
 - each record's place as `index.corpus.divisions.locate` completed it, keyed by a digest of
   what it reads (name, aliases, builders, province, city, district);
 - what each record was made from (which listings were merged into it), so that the records
@@ -44,13 +50,14 @@ from typing import Any, BinaryIO
 
 CORPUS_CACHE = "corpus.pickle"
 CORPUS_DELTA = "corpus-delta.pickle"  # what differs from the generation's `CORPUS_CACHE` (see the module doc)
-_VERSION = 3
+_VERSION = 4  # 3: its list parts were the lists' records as parsed (read, but those parts left out)
 _DELTA_VERSION = 2
 REBASE = 2  # the whole cache is written again once a delta has 1/REBASE as many entries as its base
 # The tables a delta holds entry by entry (every other value is held whole); the last three
 # are the links' state (`RelatedState`), unpickled only where the links are made.
 SECTIONS = ("tables", "places", "words", "made", "place_keys", "sigs", "related", "parts")
 LINK_SECTIONS = SECTIONS[-3:]
+SEEDS = ("", "", "seeds")  # the seeds' key in `CorpusCache.tables` (a list's: its file's, `CorpusCache.table`)
 
 
 @dataclass
@@ -80,6 +87,14 @@ class CorpusCache:
     # The generation's `format.tie_value` of each document number (deleted documents too), or
     # None: its ids and ties without reading its Whoosh columns (`index.incremental`)
     docs: list[str] | None = None
+    # The table keys of the lists this build read, in their order (None: its records are not held
+    # by owner in `tables`, see `index.corpus.load._note_owned`); `SEEDS` is the seeds' key there.
+    order: list[tuple[str, str, str]] | None = None
+    # record id → what it is made from (as `made`), for the records made from listings of more
+    # than one list (or the seeds and a list), and those whose id was lengthened (`unique_ids`)
+    mixed: dict[str, str] = field(default_factory=dict)
+    # Not kept: the owner parts still to pickle into `tables` (`seal`): (key, part).
+    owned: list[tuple[tuple[str, str, str], tuple[Any, list[Any], list[Any], int]]] = field(default_factory=list)
     # Not kept: the positions of this build's records that may differ from the previous build's
     # record with the same id (None: any may); the others are as it wrote them (`index.incremental`).
     changed: set[int] | None = None
@@ -124,6 +139,21 @@ class CorpusCache:
         self.used_tables.add(key)
         return key, self.tables.get(key)
 
+    def seal(self) -> None:
+        """Pickle the owner parts `owned` into `tables` (their records without their links,
+        which the links' state holds)."""
+        for key, (spec, records, problems, count) in self.owned:
+            links = [r.related for r in records]
+            try:
+                for r in records:
+                    r.related = []
+                self.tables[key] = pickle.dumps((spec, records, problems, count), protocol=pickle.HIGHEST_PROTOCOL)
+            finally:
+                for r, related in zip(records, links):
+                    r.related = related
+            self.used_tables.add(key)
+        self.owned = []
+
     def to_bytes(self) -> bytes:
         """This cache, keeping only what the build that made it used."""
         return zlib.compress(pickle.dumps(self._kept(), protocol=pickle.HIGHEST_PROTOCOL), 1)
@@ -142,13 +172,15 @@ class CorpusCache:
         fp.write(deflate.flush())
 
     def _kept(self) -> dict[str, Any]:
+        self.seal()
         return {"version": _VERSION, "code": self.code, "seeds": self.seeds,
                 "tables": {k: v for k, v in self.tables.items() if k in self.used_tables},
                 "places": {k: v for k, v in self.places.items() if k in self.used_places},
                 "related": pickle.dumps(self.links(), protocol=pickle.HIGHEST_PROTOCOL),
                 "words": {k: v for k, v in self.words.items() if k in self.used_words},
                 "counts": self.counts, "made": self.made, "held": self.held,
-                "docs": self.docs, "place_keys": self.place_keys}
+                "docs": self.docs, "place_keys": self.place_keys,
+                "order": self.order, "mixed": self.mixed}
 
     @classmethod
     def from_bytes(cls, raw: bytes, code: str, delta: bytes | None = None, base_path: Path | None = None,
@@ -160,13 +192,16 @@ class CorpusCache:
         """
         try:
             data = pickle.loads(zlib.decompress(raw))
-            if data.get("version") != _VERSION or data.get("code") != code:
+            version = data.get("version")
+            if version not in (3, _VERSION) or data.get("code") != code:
                 return cls(code=code)
+            if version != _VERSION:  # its list parts are not owner parts: left out, and it is written whole
+                data["tables"], base_path = {}, None
             raw_links = data["related"]  # the links' state, still pickled (`links`)
             base = {"tables": data["tables"], "places": data["places"], "words": data["words"],
                     "made": data.get("made") or {}, "place_keys": data.get("place_keys") or {}}
             now = {name: dict(table) for name, table in base.items()}  # the base's are never changed
-            whole = {k: data.get(k) for k in ("seeds", "counts", "held", "docs")}
+            whole = {k: data.get(k) for k in ("seeds", "counts", "held", "docs", "order", "mixed")}
             link_changes: dict[str, tuple[dict, list]] = {}
             if delta is not None:
                 changes = pickle.loads(zlib.decompress(delta))
@@ -185,6 +220,7 @@ class CorpusCache:
             return cls(code=code, seeds=whole["seeds"], tables=now["tables"], places=now["places"],
                        words=now["words"], counts=dict(whole["counts"] or {}),
                        made=now["made"], held=whole["held"], docs=whole["docs"], place_keys=now["place_keys"],
+                       order=whole["order"], mixed=dict(whole["mixed"] or {}),
                        base=base if base_path is not None else None, base_path=base_path, base_sha=base_sha,
                        pending=(raw_links, link_changes) if isinstance(raw_links, bytes) else None)
         except Exception:  # an unreadable cache is no cache: the build computes everything
@@ -196,6 +232,7 @@ class CorpusCache:
         None if it was not read from a file, or if so much differs that it should be written
         whole."""
 
+        self.seal()
         base = self.base
         linked = self.linked if self.linked is not None else self.link_sections()
         if base is None or linked is None:
@@ -216,7 +253,8 @@ class CorpusCache:
         if size * REBASE > sum(len(base[name]) for name in SECTIONS[:-3]) + link_size:
             return None
         changes = {"version": _DELTA_VERSION, "code": self.code, "base": self.base_sha, "sections": sections,
-                   "whole": {"seeds": self.seeds, "counts": self.counts, "held": self.held, "docs": self.docs}}
+                   "whole": {"seeds": self.seeds, "counts": self.counts, "held": self.held, "docs": self.docs,
+                             "order": self.order, "mixed": self.mixed}}
         return zlib.compress(pickle.dumps(changes, protocol=pickle.HIGHEST_PROTOCOL), 1)
 
     def link_sections(self) -> tuple[dict[str, tuple[dict, list]], int] | None:
