@@ -151,8 +151,8 @@ def _kept(cache: CorpusCache) -> dict:
     import pickle
     import zlib
 
-    kept = pickle.loads(zlib.decompress(cache.to_bytes()))
-    kept["related"] = pickle.loads(kept["related"])
+    kept = pickle.loads(cache.to_bytes())
+    kept.update((name, pickle.loads(zlib.decompress(value))) for name, value in kept.pop("sections").items())
     return {k: v for k, v in kept.items() if k not in ("version", "code")}
 
 
@@ -250,3 +250,23 @@ def test_unchanged_lists_records_are_taken_as_the_previous_build_made_them(lists
     # A new list before an earlier one: every list parsed again.
     got = load_corpus(extra_tables=[first, third], cache=roundtrip(cache))
     assert taken[-1] is False and dump(got) == dump(load_corpus(extra_tables=[first, third]))
+
+
+def test_a_version_3_cache_is_read_without_its_list_parts_and_written_whole(lists, tmp_path):
+    """A cache of the previous version (its list parts were the lists' records as parsed): its
+    places, links and words are used, its list parts left out (every list is parsed again), and
+    the next cache is written whole (never a delta against it)."""
+    import pickle
+    import zlib
+
+    cache = CorpusCache(code="test")
+    load_corpus(extra_tables=lists[:2], cache=cache)
+    small, large = cache._kept()
+    large["related"] = pickle.dumps(large["related"], protocol=pickle.HIGHEST_PROTOCOL)
+    old = zlib.compress(pickle.dumps({**small, **large, "version": 3}, protocol=pickle.HIGHEST_PROTOCOL), 1)
+    read = CorpusCache.from_bytes(old, "test", None, tmp_path / "corpus.pickle", "sha")
+    assert read.tables == {} and read.places == cache.places and read.made == cache.made
+    assert read.links() == cache.links() and read.base is None and read.base_path is None
+    got = load_corpus(extra_tables=lists[:3], cache=read)
+    assert dump(got) == dump(load_corpus(extra_tables=lists[:3]))
+    assert read.order is not None and read.delta() is None

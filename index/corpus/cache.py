@@ -109,16 +109,16 @@ class CorpusCache:
     linked: tuple[dict[str, tuple[dict, list]], int] | None = None
     # Not kept: the links' state as read (its pickle, and the delta's changes to it), until
     # `links()` is first called: only the process that makes the links needs it.
-    pending: tuple[bytes, dict[str, tuple[dict, list]]] | None = None
+    pending: tuple[bytes, bool, dict[str, tuple[dict, list]]] | None = None  # (pickle, deflated?, changes)
 
     def links(self) -> Any:
         """`related`, unpickled (and the delta's changes applied) when first asked for."""
         if self.pending is not None:
             from index.corpus.related_delta import RelatedState
 
-            raw, changes = self.pending
+            raw, deflated, changes = self.pending
             self.pending = None
-            state = pickle.loads(raw)
+            state = pickle.loads(zlib.decompress(raw) if deflated else raw)
             if isinstance(state, RelatedState):
                 tables: dict[str, dict[Any, Any]] = {"sigs": state.sigs, "related": state.related,
                                                      "parts": state.parts}
@@ -156,31 +156,32 @@ class CorpusCache:
 
     def to_bytes(self) -> bytes:
         """This cache, keeping only what the build that made it used."""
-        return zlib.compress(pickle.dumps(self._kept(), protocol=pickle.HIGHEST_PROTOCOL), 1)
+        import io
+
+        out = io.BytesIO()
+        self.write(out)
+        return out.getvalue()
 
     def write(self, fp: BinaryIO) -> None:
-        """Write `to_bytes()`'s bytes to `fp`, deflating the pickle as it is made: the whole
-        pickle (~100 MB at 100k records) is never in memory, at the build's peak."""
-        deflate = zlib.compressobj(1)
+        """Write `to_bytes()`'s bytes to `fp`: a pickle of the small values and of each large
+        one's deflated pickle (`_kept`), deflated as it is made (the whole pickle, ~100 MB at
+        100k records, is never in memory, at the build's peak). A reader inflates the links'
+        state only where the links are made (`links`)."""
+        small, large = self._kept()
+        sections = {name: _deflated(value) for name, value in large.items()}
+        pickle.dump({**small, "sections": sections}, fp, protocol=pickle.HIGHEST_PROTOCOL)
 
-        class Sink:
-            def write(self, chunk: bytes) -> int:
-                fp.write(deflate.compress(chunk))
-                return len(chunk)
-
-        pickle.dump(self._kept(), Sink(), protocol=pickle.HIGHEST_PROTOCOL)
-        fp.write(deflate.flush())
-
-    def _kept(self) -> dict[str, Any]:
+    def _kept(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """What is kept: the small values, and the large ones (each written deflated)."""
         self.seal()
-        return {"version": _VERSION, "code": self.code, "seeds": self.seeds,
-                "tables": {k: v for k, v in self.tables.items() if k in self.used_tables},
-                "places": {k: v for k, v in self.places.items() if k in self.used_places},
-                "related": pickle.dumps(self.links(), protocol=pickle.HIGHEST_PROTOCOL),
-                "words": {k: v for k, v in self.words.items() if k in self.used_words},
-                "counts": self.counts, "made": self.made, "held": self.held,
-                "docs": self.docs, "place_keys": self.place_keys,
-                "order": self.order, "mixed": self.mixed}
+        return ({"version": _VERSION, "code": self.code, "counts": self.counts, "held": self.held,
+                 "order": self.order, "mixed": self.mixed},
+                {"seeds": self.seeds,
+                 "tables": {k: v for k, v in self.tables.items() if k in self.used_tables},
+                 "places": {k: v for k, v in self.places.items() if k in self.used_places},
+                 "related": self.links(),
+                 "words": {k: v for k, v in self.words.items() if k in self.used_words},
+                 "made": self.made, "docs": self.docs, "place_keys": self.place_keys})
 
     @classmethod
     def from_bytes(cls, raw: bytes, code: str, delta: bytes | None = None, base_path: Path | None = None,
@@ -191,13 +192,19 @@ class CorpusCache:
         and `base_sha`: the file `raw` was read from and its SHA-256, for the next delta.
         """
         try:
-            data = pickle.loads(zlib.decompress(raw))
-            version = data.get("version")
-            if version not in (3, _VERSION) or data.get("code") != code:
-                return cls(code=code)
-            if version != _VERSION:  # its list parts are not owner parts: left out, and it is written whole
-                data["tables"], base_path = {}, None
-            raw_links = data["related"]  # the links' state, still pickled (`links`)
+            if raw[:1] == b"\x80":  # a pickle: this version's
+                data = pickle.loads(raw)
+                if data.get("version") != _VERSION or data.get("code") != code:
+                    return cls(code=code)
+                sections = data.pop("sections")
+                for name, value in sections.items():  # all but the links' state: inflated when asked for
+                    data[name] = (value, True) if name == "related" else pickle.loads(zlib.decompress(value))
+            else:  # a deflated pickle: version 3, whose list parts are not owner parts (left out; written whole)
+                data = pickle.loads(zlib.decompress(raw))
+                if data.get("version") != 3 or data.get("code") != code:
+                    return cls(code=code)
+                data["tables"], data["related"], base_path = {}, (data["related"], False), None
+            raw_links = data["related"]  # the links' state, still pickled (`links`): (bytes, deflated)
             base = {"tables": data["tables"], "places": data["places"], "words": data["words"],
                     "made": data.get("made") or {}, "place_keys": data.get("place_keys") or {}}
             now = {name: dict(table) for name, table in base.items()}  # the base's are never changed
@@ -206,7 +213,7 @@ class CorpusCache:
             if delta is not None:
                 changes = pickle.loads(zlib.decompress(delta))
                 if (changes.get("version") != _DELTA_VERSION or changes.get("code") != code
-                        or changes.get("base") != base_sha or not isinstance(raw_links, bytes)):
+                        or changes.get("base") != base_sha or not isinstance(raw_links[0], bytes)):
                     return cls(code=code)
                 for name, (put, drop) in changes["sections"].items():
                     if name in LINK_SECTIONS:
@@ -222,7 +229,7 @@ class CorpusCache:
                        made=now["made"], held=whole["held"], docs=whole["docs"], place_keys=now["place_keys"],
                        order=whole["order"], mixed=dict(whole["mixed"] or {}),
                        base=base if base_path is not None else None, base_path=base_path, base_sha=base_sha,
-                       pending=(raw_links, link_changes) if isinstance(raw_links, bytes) else None)
+                       pending=(*raw_links, link_changes) if isinstance(raw_links[0], bytes) else None)
         except Exception:  # an unreadable cache is no cache: the build computes everything
             return cls(code=code)
 
@@ -269,6 +276,21 @@ class CorpusCache:
         return ({name: _changes(self.base[name], now)
                  for name, now in (("sigs", state.sigs), ("related", state.related), ("parts", state.parts))},
                 sum(len(self.base[name]) for name in LINK_SECTIONS))
+
+
+def _deflated(value: object) -> bytes:
+    """`value`'s pickle, deflated as it is made (never whole in memory)."""
+    deflate = zlib.compressobj(1)
+    chunks: list[bytes] = []
+
+    class Sink:
+        def write(self, chunk: bytes) -> int:
+            chunks.append(deflate.compress(chunk))
+            return len(chunk)
+
+    pickle.dump(value, Sink(), protocol=pickle.HIGHEST_PROTOCOL)
+    chunks.append(deflate.flush())
+    return b"".join(chunks)
 
 
 def _changes(before: dict, now: dict) -> tuple[dict, list]:

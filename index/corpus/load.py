@@ -313,8 +313,13 @@ def _reuse(cache: CorpusCache, seeds: SeedPart, items: list[Item], specs: dict[s
         new_parts.append((key, part))
     # A new record's id is its program's prefix and the hash of its program and name: one whose
     # hash an earlier record's id starts with may merge with it or take its id (looked at below).
-    hexes = {rid[rid.rfind("-") + 1:][:ID_DIGITS] for rid in made} if fresh else set()
-    near = {r.id[r.id.rfind("-") + 1:] for _, (_, records_of, _, _) in new_parts for r in records_of} & hexes
+    if not fresh:
+        hexes: set[str] = set()
+    elif any(_long(rid) for rid in cache.mixed):
+        hexes = {rid[rid.rfind("-") + 1:][:ID_DIGITS] for rid in made}
+    else:  # every id ends with its hash prefix
+        hexes = {rid[-ID_DIGITS:] for rid in made}
+    near = {r.id[-ID_DIGITS:] for _, (_, records_of, _, _) in new_parts for r in records_of} & hexes
     old_parts = [(key, pickle.loads(cache.tables[key])) for key in [SEEDS, *kept]]
     if near:
         ids = {r.id for _, (_, records_of, _, _) in new_parts for r in records_of}
