@@ -159,7 +159,7 @@ def _kept(cache: CorpusCache) -> dict:
 def _held(cache: CorpusCache) -> dict:
     """What a cache read from a generation holds."""
     return {"seeds": cache.seeds, "tables": cache.tables, "places": cache.places, "related": cache.links(),
-            "words": cache.words, "counts": cache.counts, "made": cache.made, "held": cache.held, "docs": cache.docs,
+            "words": cache.words.raw, "counts": cache.counts, "made": cache.made, "held": cache.held, "docs": cache.docs,
             "place_keys": cache.place_keys, "order": cache.order, "mixed": cache.mixed}
 
 
@@ -261,11 +261,16 @@ def test_a_version_3_cache_is_read_without_its_list_parts_and_written_whole(list
 
     cache = CorpusCache(code="test")
     load_corpus(extra_tables=lists[:2], cache=cache)
+    cache.words["常州光伏"], cache.words["无"] = ("常州", "光伏"), ()  # the completion's memo of cuts
+    cache.used_words.update(["常州光伏", "无"])
     small, large = cache._kept()
     large["related"] = pickle.dumps(large["related"], protocol=pickle.HIGHEST_PROTOCOL)
+    large["words"] = {text: cache.words[text] for text in large["words"]}  # version 3: tuples of words
     old = zlib.compress(pickle.dumps({**small, **large, "version": 3}, protocol=pickle.HIGHEST_PROTOCOL), 1)
     read = CorpusCache.from_bytes(old, "test", None, tmp_path / "corpus.pickle", "sha")
     assert read.tables == {} and read.places == cache.places and read.made == cache.made
+    assert read.words.raw == {"常州光伏": "常州\0光伏", "无": ""} and read.words["常州光伏"] == ("常州", "光伏")
+    assert read.words["无"] == () and dict(read.words) == dict(cache.words)
     assert read.links() == cache.links() and read.base is None and read.base_path is None
     got = load_corpus(extra_tables=lists[:3], cache=read)
     assert dump(got) == dump(load_corpus(extra_tables=lists[:3]))

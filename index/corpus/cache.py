@@ -45,7 +45,7 @@ import pickle
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, MutableMapping
 from typing import Any, BinaryIO
 
 CORPUS_CACHE = "corpus.pickle"
@@ -60,6 +60,34 @@ LINK_SECTIONS = SECTIONS[-3:]
 SEEDS = ("", "", "seeds")  # the seeds' key in `CorpusCache.tables` (a list's: its file's, `CorpusCache.table`)
 
 
+class Words(MutableMapping[str, tuple[str, ...]]):
+    """The completion's memo of jieba's words of texts, held as one string per text (the words
+    NUL-separated: jieba's words hold no NUL): ~100,000 of them unpickle as 200,000 strings, not
+    ~600,000. `raw`: text → that string."""
+
+    def __init__(self, raw: dict[str, str] | None = None) -> None:
+        self.raw: dict[str, str] = raw if raw is not None else {}
+
+    def __getitem__(self, text: str) -> tuple[str, ...]:
+        joined = self.raw[text]
+        return tuple(joined.split("\0")) if joined else ()
+
+    def __setitem__(self, text: str, words: tuple[str, ...]) -> None:
+        self.raw[text] = "\0".join(words)
+
+    def __delitem__(self, text: str) -> None:
+        del self.raw[text]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.raw)
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+    def __contains__(self, text: object) -> bool:
+        return text in self.raw
+
+
 @dataclass
 class CorpusCache:
     """The reusable corpus work of one generation (see the module doc)."""
@@ -70,7 +98,7 @@ class CorpusCache:
     tables: dict[tuple[str, str, str], bytes] = field(default_factory=dict)
     places: dict[bytes, tuple[str | None, str | None]] = field(default_factory=dict)  # locate's answers
     related: Any = None  # `index.corpus.related_delta.RelatedState` (see `links`)
-    words: dict[str, tuple[str, ...]] = field(default_factory=dict)  # completion: text → jieba's words
+    words: Words = field(default_factory=Words)  # completion: text → jieba's words
     counts: dict[str, int] = field(default_factory=dict)  # completion items the table leaves out → count
     used_tables: set[tuple[str, str, str]] = field(default_factory=set)  # what this build read (kept on save)
     used_places: set[bytes] = field(default_factory=set)
@@ -180,7 +208,7 @@ class CorpusCache:
                  "tables": {k: v for k, v in self.tables.items() if k in self.used_tables},
                  "places": {k: v for k, v in self.places.items() if k in self.used_places},
                  "related": self.links(),
-                 "words": {k: v for k, v in self.words.items() if k in self.used_words},
+                 "words": {k: v for k, v in self.words.raw.items() if k in self.used_words},
                  "made": self.made, "docs": self.docs, "place_keys": self.place_keys})
 
     @classmethod
@@ -204,6 +232,7 @@ class CorpusCache:
                 if data.get("version") != 3 or data.get("code") != code:
                     return cls(code=code)
                 data["tables"], data["related"], base_path = {}, (data["related"], False), None
+                data["words"] = {text: "\0".join(words) for text, words in data["words"].items()}
             raw_links = data["related"]  # the links' state, still pickled (`links`): (bytes, deflated)
             base = {"tables": data["tables"], "places": data["places"], "words": data["words"],
                     "made": data.get("made") or {}, "place_keys": data.get("place_keys") or {}}
@@ -225,7 +254,7 @@ class CorpusCache:
                     table.update(put)
                 whole.update(changes["whole"])
             return cls(code=code, seeds=whole["seeds"], tables=now["tables"], places=now["places"],
-                       words=now["words"], counts=dict(whole["counts"] or {}),
+                       words=Words(now["words"]), counts=dict(whole["counts"] or {}),
                        made=now["made"], held=whole["held"], docs=whole["docs"], place_keys=now["place_keys"],
                        order=whole["order"], mixed=dict(whole["mixed"] or {}),
                        base=base if base_path is not None else None, base_path=base_path, base_sha=base_sha,
@@ -248,7 +277,7 @@ class CorpusCache:
         sections: dict[str, tuple[dict, list]] = {}
         kept: tuple[tuple[str, dict[Any, Any], set[Any]], ...] = (
             ("tables", self.tables, self.used_tables), ("places", self.places, self.used_places),
-            ("words", self.words, self.used_words))
+            ("words", self.words.raw, self.used_words))
         for name, table, used in kept:
             before = base[name]
             put = {k: table[k] for k in used if k in table and (k not in before or before[k] != table[k])}
