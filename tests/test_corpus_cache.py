@@ -275,3 +275,8 @@ def test_a_version_3_cache_is_read_without_its_list_parts_and_written_whole(list
     got = load_corpus(extra_tables=lists[:3], cache=read)
     assert dump(got) == dump(load_corpus(extra_tables=lists[:3]))
     assert read.order is not None and read.delta() is None
+    # With a delta of that version (its words tuples too).
+    delta = {"version": 2, "code": "test", "base": "sha", "sections": {"words": ({"新材料": ("新", "材料")}, ["无"])},
+             "whole": {"seeds": cache.seeds, "counts": {}, "held": None, "docs": None}}
+    read = CorpusCache.from_bytes(old, "test", zlib.compress(pickle.dumps(delta)), tmp_path / "corpus.pickle", "sha")
+    assert read.words.raw == {"常州光伏": "常州\0光伏", "新材料": "新\0材料"} and read.base is None

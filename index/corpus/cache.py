@@ -233,6 +233,7 @@ class CorpusCache:
                     return cls(code=code)
                 data["tables"], data["related"], base_path = {}, (data["related"], False), None
                 data["words"] = {text: "\0".join(words) for text, words in data["words"].items()}
+                data["joined"] = False  # its words (and its delta's) are tuples
             raw_links = data["related"]  # the links' state, still pickled (`links`): (bytes, deflated)
             base = {"tables": data["tables"], "places": data["places"], "words": data["words"],
                     "made": data.get("made") or {}, "place_keys": data.get("place_keys") or {}}
@@ -248,6 +249,8 @@ class CorpusCache:
                     if name in LINK_SECTIONS:
                         link_changes[name] = (put, drop)
                         continue
+                    if name == "words" and data.get("joined") is False:
+                        put = {text: "\0".join(words) for text, words in put.items()}
                     table = now[name]
                     for key in drop:
                         del table[key]
