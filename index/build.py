@@ -24,7 +24,7 @@ from index.analysis import fold, han_chars
 from index.dictionaries import (load_english, load_generic, load_lookalikes, load_nicknames, load_stopwords,
                                 load_synonyms, load_t2s, syllables)
 from index.errors import IndexBuildError
-from index.completion import Previous, completion_table, completion_update, suggested_words, syllables_of
+from index.completion import Previous, completion_table, suggested_words, syllables_of, update_table
 from index.corpus.cache import CorpusCache, write_cache
 from index.corpus.divisions import place_names
 from index.format import (CHARMAP, COMPLETE, LINKS, RECORDS, SCHEMA_VERSION, TYPOS, CharmapData, FieldKind, Fields, tie_key,
@@ -47,6 +47,7 @@ from index.values import value_table
 
 if TYPE_CHECKING:
     from index.incremental import Plan
+    from index.recordfile import OldRecords
     from index.vocab import Cuts
 
 LINKED = ".linked.pickle"  # an add's or remove's links state, from the process that made them
@@ -180,13 +181,63 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 return reader().read(text)
 
             read = lru_cache(TEXT_CACHE)(memo.reader(read_text) if memo is not None else read_text)
+            plan: Plan | None = None  # (the process forked below sees it as None)
+
+            def record_tables(same: set[str] | None = None,
+                              old: tuple[OldRecords, OldRecords | None] | None = None) -> None:
+                """The records file, the links file and the filter values (of the records alone:
+                another process writes them, `index.workers`). `same`: the ids of the records
+                whose links are as the previous generation's links file holds them; `old`: an
+                incremental build's previous records and links files (`incremental.old_files`)."""
+                with open(gen / RECORDS, "wb") as fp:
+                    if old is not None:  # the previous file's lines and blocks where they are the same
+                        changed = cache.changed if cache is not None else None
+                        relinked = cache.relinked if cache is not None and changed is not None else set()
+                        lines = {n: _record_line(records[n])  # a line does not hold its record's links
+                                 for n in (range(len(records)) if changed is None else changed - relinked)}
+                        write_record_changes(fp, [record.id for record in records], lines, old[0])
+                    else:
+                        write_record_lines(fp, ((record.id, _record_line(record)) for record in records))
+                with open(gen / LINKS, "wb") as fp:
+                    write_links(fp, records, old[1] if old is not None else None, same)
+                write_values(gen, value_table(records, read, list_titles=list_titles, programs=programs))
+
+            parent, linked_here = os.getpid(), []
+
+            def linked_tables(planned: Callable[[], bool]) -> None:
+                """An add's or remove's links (if still to make), then, once `planned()` says the
+                build is incremental, the records file and filter values."""
+                before = None
+                if link is not None:
+                    before = cache.links() if cache is not None else None  # the previous build's links
+                    link()
+                    linked_here.append(os.getpid())
+                if not planned():  # a full build after all: it writes them itself
+                    return
+                # This process's copy of the plan is None if it was forked before the plan was made.
+                assert base is not None
+                old = (plan.records_file, plan.links_file) if plan is not None else incremental.old_files(base)
+                record_tables(_same_links(before, cache.links() if cache is not None else None), old)
+                if link is not None and cache is not None and os.getpid() != parent:
+                    _dump(gen / LINKED, cache.link_sections())  # for this process's corpus cache
+
             if memo is None:  # loaded now, before a process is forked: its caches come along
                 reader()
+            # An add or remove links the records, then writes the records file and filter values,
+            # in another process started now, while this one plans, indexes its few records and
+            # completes (a full build links while a worker indexes: `index_records`). Whether the
+            # build is incremental is known once planned: the process is told then (`Then.tell`).
+            early = beside(linked_tables, len(records), told=True) if base is not None and code else None
             # The records whose documents may differ from the previous generation's: an
             # incremental plan compares them (a document does not hold the links, made later).
             plan = (incremental.plan_update(base, code, records, cache.changed if cache is not None else None,
                                             cache.docs if cache is not None else None)
                     if base is not None and code else None)
+            if early is not None:
+                early.tell(plan is not None)
+                if plan is None:  # a full build: it links and writes them in its own way
+                    early.stop()
+                    early = None
             # Each document number's tie value: the new segment's documents come after the base's.
             docs = [tie_value(r.name, r.id) for r in (records if plan is None else plan.new)]
             if plan is not None:
@@ -200,40 +251,6 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 cuts.stop()
                 cuts = None
 
-            def record_tables(same: set[str] | None = None) -> None:
-                """The records file, the links file and the filter values (of the records alone:
-                another process writes them, `index.workers`). `same`: the ids of the records
-                whose links are as the previous generation's links file holds them."""
-                with open(gen / RECORDS, "wb") as fp:
-                    if plan is not None:  # the previous file's lines and blocks where they are the same
-                        changed = cache.changed if cache is not None else None
-                        relinked = cache.relinked if cache is not None and changed is not None else set()
-                        lines = {n: _record_line(records[n])  # a line does not hold its record's links
-                                 for n in (range(len(records)) if changed is None else changed - relinked)}
-                        write_record_changes(fp, [record.id for record in records], lines, plan.records_file)
-                    else:
-                        write_record_lines(fp, ((record.id, _record_line(record)) for record in records))
-                with open(gen / LINKS, "wb") as fp:
-                    write_links(fp, records, plan.links_file if plan is not None else None, same)
-                write_values(gen, value_table(records, read, list_titles=list_titles, programs=programs))
-
-            parent, linked_here = os.getpid(), []
-
-            def linked_tables() -> None:
-                """An add's or remove's links (if still to make), then the records file and filter values."""
-                before = None
-                if link is not None:
-                    before = cache.links() if cache is not None else None  # the previous build's links
-                    link()
-                    linked_here.append(os.getpid())
-                record_tables(_same_links(before, cache.links() if cache is not None else None))
-                if link is not None and cache is not None and os.getpid() != parent:
-                    _dump(gen / LINKED, cache.link_sections())  # for this process's corpus cache
-
-            # An add or remove links the records, then writes the records file and filter values,
-            # in another process while this one indexes its few records (a full build links while a
-            # worker indexes: `index_records`).
-            early = beside(linked_tables, len(records)) if plan is not None else None
             if memo is None and cuts is None:  # jieba: loaded now, before a worker is forked (its caches come along)
                 tok()
             if plan is not None:
@@ -331,11 +348,19 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
             if plan is None and not beside_all:  # an incremental build's collector is off (`index.ensure`)
                 gc.collect()  # what indexing held is reused by the tables made here below (the peak RSS)
             status("writing the lexicon, completion and filter tables")
+            if plan is None:  # one segment, written in record order: document number i is records[i]
+                write_ties(gen, [tie_key(tie_value(r.name, r.id)) for r in records])
+            else:  # linked segments with deletions, and a new one (before waiting for the links)
+                write_ties_from_index(gen, docs)
             if side is None:
                 word_tables()
             if tail is None:
                 completion()
                 if cache is not None:  # an add or remove: its cache is final once linked, written beside the rest
+                    # Linked in another process: what of the cache does not depend on the links is
+                    # made in a third while they are (`_cache_when_linked`).
+                    saved = (beside(partial(_cache_when_linked, gen, cache, link), len(records), told=True)
+                             if early is not None and early.forked and link is not None else None)
                     if early is not None:
                         status("linking the records of different programs")
                         early.finish()
@@ -344,13 +369,12 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                             cache.linked = _load(gen / LINKED)
                             if cache.linked is None:  # its links' state is not here: made again
                                 link()
-                        for path in (gen / LINKED, (gen / LINKED).with_suffix(".tmp")):
-                            path.unlink(missing_ok=True)
-                    saved = beside(partial(write_cache, gen, cache, link), len(records))
-            if plan is None:  # one segment, written in record order: document number i is records[i]
-                write_ties(gen, [tie_key(tie_value(r.name, r.id)) for r in records])
-            else:  # linked segments with deletions, and a new one
-                write_ties_from_index(gen, docs)
+                    if saved is not None and cache.linked is not None:  # the links' part is in LINKED
+                        saved.tell(True)
+                    else:
+                        if saved is not None:
+                            saved.stop()
+                        saved = beside(partial(write_cache, gen, cache, link), len(records))
             for then in (side, tail):
                 if then is not None:
                     then.finish()
@@ -367,6 +391,8 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
             if saved is not None:  # a full build's was written with its completion table
                 saved.finish()
                 saved = None
+            for path in (gen / LINKED, (gen / LINKED).with_suffix(".tmp")):  # read by now
+                path.unlink(missing_ok=True)
             seconds = time.perf_counter() - started
             _write_json(gen / META, sealed_meta({
                 "fingerprint": fingerprint, "schema_version": SCHEMA_VERSION, "records": len(records),
@@ -429,6 +455,12 @@ def _completion(gen: Path, records: list[Record], province_full: Callable[[str],
     counts of the items the table leaves out are kept in it for next time, with each
     suggested word's number of records. `named`: texts' words and spellings as indexing
     made them."""
+    stop = frozenset(stopwords)  # the lexicon's (`LexiconBuilder.lexicon`)
+    place_values = sorted(p for p, c in places.items() if c > 0) + [r.province for r in records if r.province]
+    if plan is not None and cache is not None and cache.held is not None:
+        if _completion_update(gen, records, province_full, read, cut, stop, synonyms, plan, cache, named or {},
+                              place_values):
+            return
     previous, spelled = None, {}
     if plan is not None:  # the previous table's counts and spellings, and what changed since
         old_entries = json.loads(verified_bytes(plan.base, COMPLETE, plan.meta))["entries"]
@@ -444,35 +476,13 @@ def _completion(gen: Path, records: list[Record], province_full: Callable[[str],
     holders, release = (_holders(gen, records, cache.docs if cache is not None else None)
                         if previous is not None else (None, lambda: None))
     counted: dict[str, int] = {}
-    stop = frozenset(stopwords)  # the lexicon's (`LexiconBuilder.lexicon`)
-    place_values = sorted(p for p, c in places.items() if c > 0) + [r.province for r in records if r.province]
-    if plan is not None and previous is not None and cache is not None and cache.held is not None:
-        # Every record's words as the previous build counted them, those of the changed records
-        # taken out and put back as they are now; texts made only where an item is looked for.
-        held = cache.held
-        for r in plan.old:
-            for w in suggested_words(document_fields(r, province_full), cut_name, stop):
-                held[w] = held.get(w, 0) - 1
-        for r in plan.new:
-            for w in suggested_words(document_fields(r, province_full), cut_name, stop):
-                held[w] = held.get(w, 0) + 1
-        cache.held = {w: n for w, n in held.items() if n > 0}
-        names: dict[str, str] = {}
-        for r in records:
-            names.setdefault(r.name, r.id)
-            cache.used_words.add(r.name)  # the memo of every name's and alias's words is kept
-            cache.used_words.update(r.aliases)
-        table = completion_update(names, cache.held, _Texts(records, province_full), read, previous=previous,
-                                  places=place_values, synonyms=synonyms, spell=spell, counted=counted,
-                                  holders=holders)
-    else:
-        held = {}
-        table = completion_table(
-            ((record.id, document_fields(record, province_full)) for record in records), read, cut_name,
-            spell=spell, previous=previous, counted=counted, holders=holders, stopwords=stop,
-            places=place_values, synonyms=synonyms, words_held=held)
-        if cache is not None:
-            cache.held = held
+    held: dict[str, int] = {}
+    table = completion_table(
+        ((record.id, document_fields(record, province_full)) for record in records), read, cut_name,
+        spell=spell, previous=previous, counted=counted, holders=holders, stopwords=stop,
+        places=place_values, synonyms=synonyms, words_held=held)
+    if cache is not None:
+        cache.held = held
     release()
     write_complete(gen, table)
     if cache is not None:  # the counts of the items the table leaves out, for next time
@@ -480,6 +490,54 @@ def _completion(gen: Path, records: list[Record], province_full: Callable[[str],
         cache.counts = {item: n for item, n in counted.items() if item not in shown}
     del table, counted
 
+
+
+def _completion_update(gen: Path, records: list[Record], province_full: Callable[[str], str | None], read: Any,
+                       cut: Any, stop: frozenset[str], synonyms: dict[str, list[str]], plan: Plan,
+                       cache: CorpusCache, named: dict[str, str], place_values: list[str]) -> bool:
+    """`_completion` of an incremental build whose previous build kept each suggested word's
+    number of records (`CorpusCache.held`): the previous table's bytes updated
+    (`completion.update_table`); False if they cannot be (then the table is made whole)."""
+    old = verified_bytes(plan.base, COMPLETE, plan.meta)
+    spell, cut_name = _completion_memo(cache, {}, read, cut, named)
+    old_texts = [[t for _, t in document_fields(r, province_full)] for r in plan.old]
+    new_texts = [[t for _, t in document_fields(r, province_full)] for r in plan.new]
+    # Every record's words as the previous build counted them, those of the changed records
+    # taken out and put back as they are now; texts made only where an item is looked for.
+    held = dict(cache.held or {})
+    for r in plan.old:
+        for w in suggested_words(document_fields(r, province_full), cut_name, stop):
+            held[w] = held.get(w, 0) - 1
+    for r in plan.new:
+        for w in suggested_words(document_fields(r, province_full), cut_name, stop):
+            held[w] = held.get(w, 0) + 1
+    held = {w: n for w, n in held.items() if n > 0}
+    names: dict[str, str] = {}
+    used = cache.used_words  # the memo of every name's and alias's words is kept
+    for r in records:
+        names.setdefault(r.name, r.id)
+        used.add(r.name)
+        used.update(r.aliases)
+    opened: list[Callable[[], None]] = []
+
+    def holders() -> Callable[[str], set[int] | None]:
+        found, release = _holders(gen, records, cache.docs)
+        opened.append(release)
+        return found
+
+    left_now: dict[str, int] = {}
+    try:
+        data = update_table(old, names, held, read, fresh=new_texts, gone=old_texts, left_out=cache.counts,
+                            texts=_Texts(records, province_full), places=place_values, synonyms=synonyms,
+                            spell=spell, left_now=left_now, holders=holders)
+    finally:
+        for release in opened:
+            release()
+    if data is None:
+        return False
+    (gen / COMPLETE).write_bytes(data)
+    cache.held, cache.counts = held, left_now
+    return True
 
 class _Texts(Sequence[list[str]]):
     """Each record's texts (`document_fields`), made when first read."""
@@ -505,6 +563,20 @@ class _Texts(Sequence[list[str]]):
         if found is None:
             found = self.made[n] = [t for _, t in document_fields(self.records[n], self.province_full)]
         return found
+
+
+def _cache_when_linked(gen: Path, cache: CorpusCache, relink: Callable[[], None],
+                       linked: Callable[[], bool]) -> None:
+    """`write_cache` of an add's or remove's corpus cache, started while another process
+    makes the links (`linked_tables`): what of it does not depend on them first, then, once
+    `linked()` says that process's part (`LINKED`) is there, the rest."""
+    own = cache.own_sections()
+    if not linked():  # the links were made here after all: the cache is written another way
+        return
+    cache.linked = _load(gen / LINKED)
+    if cache.linked is None:
+        raise OSError(f"cannot read the links' part of the corpus cache in {LINKED}")
+    write_cache(gen, cache, relink, own)
 
 
 def _then_cache(completion: Callable[[], None], gen: Path, cache: CorpusCache | None) -> None:
@@ -556,15 +628,17 @@ def _holders(generation: Path, records: list[Record],
 
     reader = windex.open_dir(str(generation)).reader()
     position = {r.id: n for n, r in enumerate(records)}
-    # Document number → position in `records` (None: deleted, replaced), read in one pass.
+    # Document number → position in `records` of the record with its id (None: removed). A
+    # deleted document of a changed record gives the record's position too: a superset still.
+    at: Callable[[int], int | None]
     if ties is not None and len(ties) == reader.doc_count_all():
-        latest = {value.partition(" ")[2]: docnum for docnum, value in enumerate(ties)}  # the live ones
-        at: list[int | None] = [None] * len(ties)
-        for rid, docnum in latest.items():
-            at[docnum] = position.get(rid)
+        def at_tie(docnum: int, ties: list[str] = ties) -> int | None:
+            return position.get(ties[docnum].partition(" ")[2])
+
+        at = at_tie
     else:
         at = [position.get(v.decode("utf-8") if isinstance(v, bytes) else v)
-              for v in reader.column_reader(Fields.ID)]
+              for v in reader.column_reader(Fields.ID)].__getitem__
     # Characters recur from one name to the next: each is looked up once.
     frequency: dict[str, int] = {}
     by_term: dict[str, set[int]] = {}
@@ -594,7 +668,7 @@ def _holders(generation: Path, records: list[Record],
             if len(found) <= HOLDERS_ENOUGH:
                 break
             found = found & docs(term)
-        return {n for n in (at[d] for d in found) if n is not None}
+        return {n for n in map(at, found) if n is not None}
 
     return holders, reader.close
 

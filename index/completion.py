@@ -10,6 +10,7 @@ Pure given jieba's cutter and the reading function.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from operator import add
 from collections.abc import Callable, Iterable, Sequence
@@ -74,16 +75,193 @@ def suggested_words(fields: Iterable[tuple[str, str]], cut: Cut, stopwords: froz
             if len(w) >= 2 and w not in stopwords and any("\u4e00" <= c <= "\u9fff" for c in w)}
 
 
-def completion_update(names: dict[str, str], words_held: dict[str, int], texts: Sequence[list[str]], read: Read, *,
-                      previous: Previous, places: Iterable[str] = (),
-                      synonyms: dict[str, list[str]] | None = None, spell: Callable[[str], str] | None = None,
-                      counted: dict[str, int] | None = None, holders: Holders | None = None) -> dict:
-    """`completion_table`'s table from what it needs of every record, kept up to date by an
-    incremental build: each name's first record id in record order (`names`), each
-    word's number of records (`words_held`, `suggested_words`: its records' words taken out,
-    their new ones added), every record's texts (`texts`: read only where an item is looked for)."""
-    return _table(names, {w for w, n in words_held.items() if n > 0}, texts, read, places, synonyms, spell,
-                  previous, counted, holders)
+def update_table(old: bytes, names: dict[str, str], words_held: dict[str, int], read: Read, *,
+                 fresh: Sequence[list[str]], gone: Sequence[list[str]], left_out: dict[str, int],
+                 texts: Sequence[list[str]], places: Iterable[str] = (),
+                 synonyms: dict[str, list[str]] | None = None, spell: Callable[[str], str] | None = None,
+                 left_now: dict[str, int] | None = None, holders: Callable[[], Holders] | None = None
+                 ) -> bytes | None:
+    """`completion_table`'s table, as the bytes `format.write_complete` writes, from the
+    previous one's bytes (`old`) and what changed since; None if `old` cannot be taken apart
+    (then `completion_table` makes it).
+
+    `names`: each name's first record id in record order; `words_held`: each word's number
+    of records (`suggested_words`); `fresh` / `gone`: the texts of the new and changed
+    records now, and those of the removed and changed ones then; `left_out`: the counts of
+    the items the previous table left out (its `counted` less its entries); `texts`: every
+    record's texts (read only where an item new to the table is looked for, among the
+    records `holders()` gives). An item counted before is counted again in the changed
+    records only; a name entry whose name, count and record are unchanged is copied as it
+    was written. `left_now`: filled with the counts of the items this table leaves out (for
+    the next one's `left_out`). `holders()`: gives `completion_table`'s `holders`.
+    """
+    synonyms = synonyms or {}
+    spell = spell or (lambda text: " ".join(syllables_of(text, read)))
+    split = _Parts.of(old)
+    if split is None:
+        return None
+    place_names = {p for p in places if len(p) >= 2}
+    words = {w for w, n in words_held.items() if n > 0} | place_names
+    word_items = sorted(words - names.keys())
+    held = _HeldBy(names, word_items, synonyms)
+    plus, minus = held.count(fresh), held.count(gone)
+    changed = plus.keys() | minus.keys()
+    old_words = {e[0]: e for e in split.word_entries()}
+    # The previous count of an item (None: not counted then).
+
+    def before(item: str) -> int | None:
+        entry = old_words.get(item)
+        if entry is not None:
+            return int(entry[3])
+        if item in left_out:
+            return left_out[item]
+        part = split.names.get(item.encode("utf-8"))
+        return None if part is None else int(_entry(part)[3])
+
+    counts: dict[str, int] = {}
+    new: list[str] = []
+    parts: list[bytes] = []
+    reused = split.names
+    # Each name's entry: the previous one's bytes when nothing in it changed.
+    pending: list[tuple[int, str, str]] = []  # (position in `parts`, name, id) made below
+    for name, rid in names.items():
+        if name not in changed:
+            part = reused.get(name.encode("utf-8"))
+            if part is not None and part.endswith(b',"' + rid.encode("utf-8") + b'"'):
+                parts.append(part)
+                continue
+        pending.append((len(parts), name, rid))
+        parts.append(b"")
+    for item in [name for _, name, _ in pending] + word_items:
+        count = before(item)
+        if count is None:
+            new.append(item)
+        else:
+            counts[item] = count + plus.get(item, 0) - minus.get(item, 0)
+    if new:
+        counts.update(_count(new, texts, synonyms, holders() if holders is not None else None))
+    for at, name, rid in pending:
+        part = split.names.get(name.encode("utf-8"))
+        syllables = _entry(part)[1] if part is not None else spell(name)
+        parts[at] = _dumps([name, syllables, NAME, counts[name], rid])
+    for w in word_items:
+        short = strip_place_suffix(w)
+        if short != w and short in words and _count_of(short, counts, split, old_words) == counts[w]:
+            if left_now is not None:
+                left_now[w] = counts[w]
+            continue  # 常州市 finds what 常州 finds: suggest the short form only
+        if not counts[w] and left_now is not None:
+            left_now[w] = 0
+        if counts[w]:
+            entry = old_words.get(w)
+            kind = PLACE if w in place_names else WORD
+            parts.append(_dumps([w, entry[1] if entry is not None else spell(w), kind, counts[w], None]))
+    if not parts:
+        return b'{"entries":[]}'
+    return b'{"entries":[[' + b"],[".join(parts) + b"]]}"
+
+
+def _count_of(item: str, counts: dict[str, int], split: _Parts,
+              old_words: dict[str, list]) -> int | None:
+    """`item`'s count in `update_table`: made there, else unchanged from the previous table."""
+    if item in counts:
+        return counts[item]
+    if item in old_words:
+        return int(old_words[item][3])
+    part = split.names.get(item.encode("utf-8"))
+    return None if part is None else int(_entry(part)[3])
+
+
+def _dumps(entry: list) -> bytes:
+    """An entry's bytes in the table, without its brackets (as `format.write_complete` writes it)."""
+    return json.dumps(entry, ensure_ascii=False, separators=(",", ":"))[1:-1].encode("utf-8")
+
+
+def _entry(part: bytes) -> list:
+    return json.loads(b"[" + part + b"]")
+
+
+class _Parts(NamedTuple):
+    """A written table taken apart: each name entry's bytes by its name's (unescaped)
+    UTF-8 bytes, and the word entries' bytes."""
+
+    names: dict[bytes, bytes]
+    words: list[bytes]
+
+    @classmethod
+    def of(cls, raw: bytes) -> _Parts | None:
+        head, tail = b'{"entries":[[', b"]]}"
+        if raw == b'{"entries":[]}':
+            return cls({}, [])
+        if not (raw.startswith(head) and raw.endswith(tail)):
+            return None
+        # Each entry holds exactly one kind (a string between commas: nothing else written
+        # can be, an unescaped quote only opens or closes a string), so this many entries;
+        # the entries split at each "],[" only if no text holds one.
+        named = raw.count(b',"name",')
+        total = named + raw.count(b',"place",') + raw.count(b',"word",')
+        if raw.count(b"],[") != total - 1:
+            return None
+        parts = raw[len(head):-len(tail)].split(b"],[")
+        if named and b',"name",' not in parts[named - 1]:
+            return None
+        # A text ends at the first '","' (a quote inside it is escaped); a name whose text
+        # needs escaping is not found by its plain bytes: counted and written again.
+        return cls({p[1:p.index(b'","')]: p for p in parts[:named]}, parts[named:])
+
+    def word_entries(self) -> list[list]:
+        return json.loads(b"[[" + b"],[".join(self.words) + b"]]") if self.words else []
+
+
+class _HeldBy:
+    """Which of a table's items each of a few records holds (as `_count` counts: by the item,
+    one of its synonyms or its short form), by looking up the records' substrings: the
+    names (a dict of them) and the words directly, the other forms in a small table."""
+
+    def __init__(self, names: dict[str, str], words: list[str], synonyms: dict[str, list[str]]) -> None:
+        self.names = names
+        self.words = set(words)
+        self.forms: dict[str, list[str]] = defaultdict(list)  # a short form or synonym → its items
+        lowered: dict[str, list[str]] = defaultdict(list)
+        ends = _SUFFIX_ENDS
+        for items in (names, words):
+            for item in items:
+                key = item.lower()
+                if key in synonyms:
+                    lowered[key].append(item)
+                if item[-1:] in ends:
+                    short = strip_place_suffix(item)
+                    if short != item:
+                        self.forms[short].append(item)
+        for key, owners in lowered.items():
+            for other in synonyms[key]:
+                self.forms[other] += owners
+        self.forms.pop("", None)
+        keys = [*names, *words, *self.forms]
+        self.longest = max(map(len, keys), default=0)
+        self.starts = {k[:2] for k in keys if len(k) >= 2}  # what a form of two characters or more starts with
+
+    def count(self, records: Iterable[list[str]]) -> dict[str, int]:
+        """Item → how many of `records` (each a list of texts) hold it."""
+        out: dict[str, int] = defaultdict(int)
+        names, words, forms, starts, longest = self.names, self.words, self.forms, self.starts, self.longest
+        for texts in records:
+            found: set[str] = set()
+            for text in texts:
+                n = len(text)
+                for i in range(n):
+                    for j in range(i + 1, min(n, i + longest) + 1):
+                        if j == i + 2 and text[i:j] not in starts:
+                            break
+                        s = text[i:j]
+                        if s in names or s in words:
+                            found.add(s)
+                        owners = forms.get(s)
+                        if owners is not None:
+                            found.update(owners)
+            for item in found:
+                out[item] += 1
+        return out
 
 
 def _table(names: dict[str, str], words: set[str], texts: Sequence[list[str]], read: Read, places: Iterable[str],

@@ -91,8 +91,7 @@ def plan_update(base: Path, code: str, records: list[Record], changed: set[int] 
         return None
     try:
         state = json.loads(verified_bytes(base, LEXSTATE, meta))
-        before = OldRecords(verified_bytes(base, RECORDS, meta))
-        links = OldRecords(verified_bytes(base, LINKS, meta)) if LINKS in meta["files"] else None
+        before, links = old_files(base, meta)
         docnums, segments, docs = _live_documents(base, docs, before.block_of.keys())
         chars = frozenset(ch for ch, rows_of in state["votes"].items() if rows_of)
     except (IndexDamagedError, ValueError, KeyError, TypeError, AttributeError, OSError):
@@ -125,6 +124,15 @@ def plan_update(base: Path, code: str, records: list[Record], changed: set[int] 
         return None
     return Plan(base, sorted(docnums[rid] for rid in gone + again), olds, new, state, meta, before, links, docs,
                 chars)
+
+
+def old_files(base: Path, meta: dict[str, Any] | None = None) -> tuple[OldRecords, OldRecords | None]:
+    """Generation `base`'s records file and links file (None if it has none), as `Plan`
+    holds them. `meta`: its metadata, if read. IndexDamagedError or ValueError if damaged."""
+    if meta is None:
+        meta = read_meta(base)
+    before = OldRecords(verified_bytes(base, RECORDS, meta))
+    return before, OldRecords(verified_bytes(base, LINKS, meta)) if LINKS in meta["files"] else None
 
 
 def _live_documents(generation: Path, docs: list[str] | None = None,

@@ -15,6 +15,7 @@ as they are: an incremental build adds one segment).
 
 from __future__ import annotations
 
+import os
 from array import array
 from collections import defaultdict, deque
 from collections.abc import Callable, Collection, Iterable, Mapping
@@ -24,6 +25,8 @@ from operator import sub
 from typing import Any
 
 from whoosh import formats
+from whoosh.filedb.filestore import FileStorage
+from whoosh.util import random_name
 from whoosh.writing import SegmentWriter
 
 from index.schema import Terms
@@ -84,10 +87,30 @@ class Postings:
         self.terms = {name: defaultdict(_new_ids, postings) for name, postings in state["terms"].items()}
 
 
+class _Storage(FileStorage):
+    """Whoosh's file storage, but for making a temporary directory without raising.
+
+    A segment writer asks twice for the same temporary directory; the second time,
+    `FileStorage.create` catches the "exists" error and keeps it in a local variable: a
+    reference cycle (the exception, its traceback, that frame) that holds every frame above
+    it too, down to the build's own, with all the records it held. Only the cyclic collector
+    frees that, and an add or remove runs with it paused (`index.ensure`): its first
+    collection after the build then scanned ~1.4 million objects (~0.5-0.8 s at 100k).
+    """
+
+    def temp_storage(self, name: str | None = None) -> FileStorage:
+        path = os.path.join(self.folder, name or f"{random_name()}.tmp")
+        os.makedirs(path, exist_ok=True)
+        return FileStorage(path)
+
+
 class SegmentBuilder(SegmentWriter):
     """A segment writer for documents given as ready sets of terms (see the module doc)."""
 
     def __init__(self, ix: Any, **kwargs: Any):
+        if type(ix.storage) is FileStorage:  # the same directory, without the reference cycle (`_Storage`)
+            ix.storage = _Storage(ix.storage.folder, supports_mmap=ix.storage.supports_mmap,
+                                  readonly=ix.storage.readonly, debug=ix.storage._debug)
         super().__init__(ix, limitmb=WRITER_LIMIT_MB, compound=False, **kwargs)
         self._postings = Postings(self.schema)
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import select
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -234,46 +235,104 @@ def _send_result(send: Any, task: Callable[[Any], Any], arg: Any) -> None:
     send.close()
 
 
-def beside(task: Callable[[], None], records: int) -> Then:
+def beside(task: Callable[..., None], records: int, told: bool = False) -> Then:
     """Start `task` (work that only writes files) in a forked process while this one goes on,
     for a build of `records` records (a small one does it here: a fork is not free).
 
     Returns a `Then`: `finish()` waits for it, or does it here if it was not forked or failed
-    (the same files either way); `stop()` abandons it.
+    (the same files either way); `stop()` abandons it. `told`: `task` is called with one
+    argument, a function that waits for what this process decides after the fork
+    (`Then.tell`: True or False) and returns it; False too if this process ends or stops
+    it first. Work that does not depend on it starts earlier that way.
     """
     if records < PARALLEL_MIN or not _forkable():
-        return Then(None, task)
-    worker = multiprocessing.get_context("fork").Process(target=_child, args=(task,), daemon=True)
+        return Then(None, task, told)
+    pipe = os.pipe() if told else None
+    args = (_waiting, task, pipe, os.getpid()) if pipe is not None else (task,)
+    worker = multiprocessing.get_context("fork").Process(target=_child, args=args, daemon=True)
     try:
         worker.start()
     except OSError:  # no fork today: done here at finish()
-        return Then(None, task)
-    return Then(worker, task)
+        _close(*(pipe or ()))
+        return Then(None, task, told)
+    if pipe is None:
+        return Then(worker, task)
+    os.close(pipe[0])
+    return Then(worker, task, told, pipe[1])
+
+
+def _waiting(task: Callable[[Callable[[], bool]], None], pipe: tuple[int, int], parent: int) -> None:
+    """In a process `beside(told=True)` forked: `task`, given the function that waits for
+    the word of its parent (one byte on `pipe`; False if the parent ends first)."""
+    os.close(pipe[1])
+    word: list[bool] = []
+
+    def planned() -> bool:
+        while not word:
+            ready, _, _ = select.select([pipe[0]], [], [], 1.0)
+            if ready:
+                word.append(os.read(pipe[0], 1) == b"1")  # b"": the parent closed it without a word
+            elif os.getppid() != parent:  # the parent is gone (other forked processes keep the pipe open)
+                word.append(False)
+        return word[0]
+
+    task(planned)
+
+
+def _close(*fds: int) -> None:
+    for fd in fds:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
 
 
 class Then:
-    """The work `index_records` was given to do after the records (see there)."""
+    """The work `index_records` or `beside` was given to do (see there)."""
 
-    def __init__(self, worker: Any, then: Callable[[], None]):
+    def __init__(self, worker: Any, then: Callable[..., None], told: bool = False, tell: int | None = None):
         self._worker = worker
         self._then = then
+        self._told = told  # `then` takes the function that gives `tell`'s word (`beside`)
+        self._tell = tell  # the pipe to the worker, until told
+        self._word = False
 
     @property
     def forked(self) -> bool:
         """Whether another process is doing it (else `finish()` does it here)."""
         return self._worker is not None
 
+    def tell(self, word: bool) -> None:
+        """Give the work its word (`beside(told=True)`), once."""
+        self._word = word
+        fd, self._tell = self._tell, None
+        if fd is not None:
+            try:
+                os.write(fd, b"1" if word else b"0")
+            except OSError:  # the worker has ended: finish() sees how
+                pass
+            _close(fd)
+
     def finish(self) -> None:
         """Wait until it is done (by the worker, or here if the worker failed)."""
         worker, self._worker = self._worker, None
+        if self._tell is not None:  # never told: the worker hears no (and finish does it here)
+            self.tell(False)
         if worker is not None:
             worker.join()
             if worker.exitcode == 0:
                 return
-        self._then()
+        if self._told:
+            word = self._word
+            self._then(lambda: word)
+        else:
+            self._then()
 
     def stop(self) -> None:
         """Abandon it (the build failed): stop the worker if it is still running."""
+        fd, self._tell = self._tell, None
+        if fd is not None:
+            _close(fd)
         _stop(self._worker)
         self._worker = None
 

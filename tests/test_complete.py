@@ -112,3 +112,60 @@ def test_counts_after_a_change_equal_counts_from_scratch():
                     "工业园区": 1, "苏州市": 1, "无锡物联网集群": 0}
     previous = Previous(_counts(items, before, synonyms), gone=[before[1]], fresh=[1, 3])
     assert _counts(items, after, synonyms, previous) == full
+
+
+def _fake_read(text):
+    return [(c.lower(),) for c in text]
+
+
+def _fake_cut(text):
+    return [text[i:i + 2] for i in range(0, len(text), 2)]
+
+
+def _whole(docs, places, synonyms):
+    """A table made whole: its bytes as written, the counts it leaves out, each word's records."""
+    from index.completion import completion_table
+
+    counted, held = {}, {}
+    table = completion_table(docs, _fake_read, _fake_cut, places=places, synonyms=synonyms, counted=counted,
+                             words_held=held)
+    shown = {e[0] for e in table["entries"]}
+    raw = json.dumps(table, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return raw, {k: v for k, v in counted.items() if k not in shown}, held
+
+
+def test_an_updated_table_is_the_table_made_whole():
+    """`update_table` from a previous table's bytes and the changed records writes the bytes a
+    whole table of the records now does: names removed, renamed, moved to another first record,
+    added in the middle; counts by synonym and short form; a name that JSON escapes; a short
+    form that stops or starts hiding its long form."""
+    from index.completion import update_table
+
+    synonyms = {"物联网": ["iot", "IoT"]}
+    before = [("a", [("name", "常州市光伏集群"), ("place", "常州 常州市")]),
+              ("b", [("name", "无锡物联网集群"), ("alias", "IoT 无锡")]),
+              ("c", [("name", '苏州"纳米\\集群'), ("builder", "苏州工业园区")]),
+              ("d", [("name", "无锡物联网集群"), ("place", "无锡市")]),
+              ("e", [("name", "常州光伏"), ("place", "常州市")])]
+    after = [("a", [("name", "常州市光伏集群"), ("place", "常州 常州市")]),
+             ("n", [("name", "无锡光伏集群"), ("place", "无锡市 无锡")]),  # new, in the middle
+             ("c", [("name", '苏州"纳米\\集群'), ("builder", "苏州工业园区"), ("alias", "常州光伏")]),
+             ("d", [("name", "无锡物联网集群"), ("place", "无锡市")]),  # now the first 无锡物联网集群
+             ("e", [("name", "常州光伏产业"), ("place", "常州市")]),  # renamed
+             ("m", [("name", "常州市"), ("place", "常州市 常州")])]
+    places = ["常州市", "无锡市", "常州", "无锡"]
+    old, left_out, held = _whole(before, places, synonyms)
+    want, want_left, want_held = _whole(after, places, synonyms)
+    gone_ids, fresh_ids = {"b", "c", "e"}, {"n", "c", "e", "m"}  # c: an alias more
+    names: dict[str, str] = {}
+    for rid, fields in after:
+        names.setdefault(fields[0][1], rid)
+    left_now: dict[str, int] = {}
+    got = update_table(old, names, want_held, _fake_read, places=places, synonyms=synonyms,
+                       fresh=[[t for _, t in f] for rid, f in after if rid in fresh_ids],
+                       gone=[[t for _, t in f] for rid, f in before if rid in gone_ids],
+                       left_out=left_out, texts=[[t for _, t in f] for _, f in after], left_now=left_now)
+    assert got == want
+    assert left_now == want_left
+    assert update_table(b'{"entries":[["a],[b","a","name",1,"x"]]}', {}, {}, _fake_read, fresh=[], gone=[],
+                        left_out={}, texts=[]) is None  # a text holding "],[": made whole instead

@@ -198,15 +198,15 @@ def test_adding_and_removing_merged_and_related_lists_equals_full_builds(tmp_pat
         monkeypatch.setattr(index.workers, "_forkable", lambda: True)
         monkeypatch.setattr(index.workers, "PARALLEL_MIN", 2)
     if processes == "forks-fail":
-        def beside(task, records):
+        def beside(task, records, told=False):
             parent = os.getpid()
 
-            def dies():
+            def dies(*args):
                 if os.getpid() != parent:
                     os._exit(3)  # the forked process dies without a word
-                task()
+                task(*args)
 
-            return index.workers.beside(dies, records)
+            return index.workers.beside(dies, records, told)
 
         monkeypatch.setattr(index.build, "beside", beside)
         import index.vocab  # the process cutting the texts dies too: they are cut here

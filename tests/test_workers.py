@@ -6,6 +6,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -112,16 +113,16 @@ def test_the_word_tables_written_beside_are_the_ones_this_process_writes(tmp_pat
     them, the same."""
     calls = []
 
-    def beside(task, records):
+    def beside(task, records, told=False):
         parent = os.getpid()
 
-        def flaky():
+        def flaky(*args):
             if os.getpid() != parent:
                 os._exit(3)  # the forked process dies without a word
             calls.append(os.getpid())
-            task()
+            task(*args)
 
-        return index.workers.beside(flaky, records)
+        return index.workers.beside(flaky, records, told)
 
     monkeypatch.setattr(index.build, "beside", beside)
     build_from_seeds(tmp_path / "ix")
@@ -267,9 +268,9 @@ def test_the_tables_of_counts_start_before_the_workers_documents_are_added(tmp_p
         events.append("documents")
         return add_prepared(self, values, postings)
 
-    def started(task, records):
+    def started(task, records, told=False):
         events.append(getattr(getattr(task, "func", task), "__name__", "?"))
-        return beside(task, records)
+        return beside(task, records, told)
 
     monkeypatch.setattr(index.segment.SegmentBuilder, "add_prepared", adding)
     monkeypatch.setattr(index.build, "beside", started)
@@ -278,3 +279,52 @@ def test_the_tables_of_counts_start_before_the_workers_documents_are_added(tmp_p
     gen, serial = current_generation(tmp_path / "ix"), current_generation(full_index)
     for name in TABLES:
         assert (gen / name).read_bytes() == (serial / name).read_bytes(), name
+
+
+@pytest.mark.parametrize("forked", [True, False])
+def test_work_started_beside_waits_for_the_word_given_after_the_fork(tmp_path, monkeypatch, forked):
+    """`beside(told=True)`: the task starts at once and asks for the word when it needs it;
+    told True, False, or never told (False); done here with the same word if not forked."""
+    monkeypatch.setattr(index.workers, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(index.workers, "_forkable", lambda: forked)
+
+    def task(out: Path, planned) -> None:
+        out.write_text(f"{os.getpid() != parent} {planned()}")
+
+    parent = os.getpid()
+    for n, word in enumerate([True, False, None]):
+        out = tmp_path / f"out-{n}"
+        then = index.workers.beside(partial(task, out), 10, told=True)
+        assert then.forked is forked
+        if word is not None:
+            then.tell(word)
+        then.finish()
+        assert out.read_text() == f"{forked} {bool(word)}"
+
+
+def test_work_started_beside_ends_when_its_parent_is_gone(tmp_path):
+    """A process waiting for its word hears False once the process that forked it has
+    ended, even if other processes still hold the pipe open."""
+    out = tmp_path / "out"
+    script = f"""
+import os, sys, time
+import index.workers as w
+w.PARALLEL_MIN = 2
+def task(planned):
+    word = planned()
+    open({str(out)!r}, "w").write(f"{{word}}")
+then = w.beside(task, 10, told=True)
+if os.fork() == 0:  # another process keeps the pipe's writing end open for a while
+    time.sleep(4)
+    os._exit(0)
+os._exit(0)  # the parent ends without a word
+"""
+    import subprocess
+    import sys
+    import time
+
+    subprocess.run([sys.executable, "-c", script], check=True, cwd=Path(index.workers.__file__).parent.parent)
+    deadline = time.monotonic() + 10
+    while not (out.exists() and out.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert out.read_text() == "False"

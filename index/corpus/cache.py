@@ -265,18 +265,34 @@ class CorpusCache:
         except Exception:  # an unreadable cache is no cache: the build computes everything
             return cls(code=code)
 
-    def delta(self) -> bytes | None:
+    def delta(self, own: dict[str, tuple[dict, list]] | None = None) -> bytes | None:
         """What this cache holds that its base (the file it was read from) does not, as the
         bytes of a `CORPUS_DELTA` file (keeping only what this build used, as `to_bytes`);
         None if it was not read from a file, or if so much differs that it should be written
-        whole."""
+        whole. `own`: `own_sections()`, if made already."""
 
-        self.seal()
         base = self.base
         linked = self.linked if self.linked is not None else self.link_sections()
         if base is None or linked is None:
             return None
         link_sections, link_size = linked
+        sections = dict(own) if own is not None else self.own_sections()
+        sections.update(link_sections)
+        size = sum(len(put) + len(drop) for put, drop in sections.values())
+        if size * REBASE > sum(len(base[name]) for name in SECTIONS[:-3]) + link_size:
+            return None
+        changes = {"version": _DELTA_VERSION, "code": self.code, "base": self.base_sha, "sections": sections,
+                   "whole": {"seeds": self.seeds, "counts": self.counts, "held": self.held, "docs": self.docs,
+                             "order": self.order, "mixed": self.mixed}}
+        return zlib.compress(pickle.dumps(changes, protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+    def own_sections(self) -> dict[str, tuple[dict, list]]:
+        """The part of `delta` that does not depend on the links (the sections but the last
+        three, `LINK_SECTIONS`); empty if this cache was not read from a file."""
+        self.seal()
+        base = self.base
+        if base is None:
+            return {}
         sections: dict[str, tuple[dict, list]] = {}
         kept: tuple[tuple[str, dict[Any, Any], set[Any]], ...] = (
             ("tables", self.tables, self.used_tables), ("places", self.places, self.used_places),
@@ -287,14 +303,7 @@ class CorpusCache:
             sections[name] = (put, [k for k in before if k not in used or k not in table])
         sections["made"] = _changes(base["made"], self.made)
         sections["place_keys"] = _changes(base["place_keys"], self.place_keys)
-        sections.update(link_sections)
-        size = sum(len(put) + len(drop) for put, drop in sections.values())
-        if size * REBASE > sum(len(base[name]) for name in SECTIONS[:-3]) + link_size:
-            return None
-        changes = {"version": _DELTA_VERSION, "code": self.code, "base": self.base_sha, "sections": sections,
-                   "whole": {"seeds": self.seeds, "counts": self.counts, "held": self.held, "docs": self.docs,
-                             "order": self.order, "mixed": self.mixed}}
-        return zlib.compress(pickle.dumps(changes, protocol=pickle.HIGHEST_PROTOCOL), 1)
+        return sections
 
     def link_sections(self) -> tuple[dict[str, tuple[dict, list]], int] | None:
         """The link tables' part of `delta` (what the links' state holds that the base's
@@ -337,17 +346,19 @@ def digest(value: object) -> bytes:
     return hashlib.blake2b(repr(value).encode("utf-8"), digest_size=12).digest()
 
 
-def write_cache(generation: Path, cache: CorpusCache, relink: Callable[[], None] | None = None) -> None:
+def write_cache(generation: Path, cache: CorpusCache, relink: Callable[[], None] | None = None,
+                own: dict[str, tuple[dict, list]] | None = None) -> None:
     """Write `cache` into `generation`: its base file linked and a delta beside it when it
     has one and little differs (`CorpusCache.delta`), else whole.
 
     `relink`: makes the links here (`index.corpus.load_corpus(link_later=True)`), for a cache
     whose links were made in another process (`CorpusCache.linked`) and must be written whole.
+    `own`: `cache.own_sections()`, if made already.
     """
     import os
     import shutil
 
-    changes = cache.delta() if cache.base_path is not None else None
+    changes = cache.delta(own) if cache.base_path is not None else None
     if changes is None and cache.linked is not None:  # written whole: the links' state is needed here
         if relink is None:
             raise ValueError("the links were made elsewhere: writing the whole cache needs them made here")
