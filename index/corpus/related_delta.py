@@ -48,13 +48,14 @@ def link_related_from(state: RelatedState | None, records: Sequence[Record], reg
     prep = _Prepared(regions, _Canon(groups))
     old_sigs, old_parts = (state.sigs, state.parts) if state is not None else ({}, {})
     sigs: dict[str, bytes] = {}
-    for r in records:
-        sig = old_sigs.get(r.id) if r.id in same else None
-        sigs[r.id] = sig if sig is not None else _sig(r)
     parts: dict[str, str] = {}
-    for r in records:  # a part depends on name and place alone, which the signature covers
-        found = old_parts.get(r.id) if old_sigs.get(r.id) == sigs[r.id] else None
-        parts[r.id] = found if found is not None else prep.part(r)[0]
+    for r in records:
+        rid = r.id
+        old = old_sigs.get(rid)
+        sig = sigs[rid] = old if old is not None and rid in same else _sig(r)
+        # a part depends on name and place alone, which the signature covers
+        found = old_parts.get(rid) if old == sig else None
+        parts[rid] = found if found is not None else prep.part(r)[0]
     if state is None or not _same_order(state, records):
         link_related(records, regions, groups, min_confidence, prepared=prep)  # its parts are done
         if touched is not None:
@@ -102,7 +103,6 @@ def _relink(state: RelatedState, records: Sequence[Record], sigs: dict[str, byte
         else:
             want_province[d.province] |= keys[n] | {"*"}
     stars = any("*" in keys[n] for n in dirty)  # a one-character part is compared with every record near it
-    nothing: frozenset[str] = frozenset()
     by_city: dict[tuple, list[int]] = defaultdict(list)  # (province, city, key) → records with a city
     by_province: dict[tuple, list[int]] = defaultdict(list)  # (province, key) → every record
     no_city: dict[tuple, list[int]] = defaultdict(list)  # (province, key) → records without a city
@@ -110,22 +110,26 @@ def _relink(state: RelatedState, records: Sequence[Record], sigs: dict[str, byte
     in_province: dict[str, list[int]] = defaultdict(list)
     star_nocity: dict[str, list[int]] = defaultdict(list)
     for n, r in enumerate(records):
-        if not r.province:
+        province, city = r.province, r.city
+        if not province:
             continue
         if stars:
-            in_province[r.province].append(n)
-            if r.city:
-                in_city[(r.province, r.city)].append(n)
+            in_province[province].append(n)
+            if city:
+                in_city[(province, city)].append(n)
             else:
-                star_nocity[r.province].append(n)
-        if r.city:
-            for k in keys[n] & want_city.get((r.province, r.city), nothing):
-                by_city[(r.province, r.city, k)].append(n)
-        else:
-            for k in keys[n] & want_no_city.get(r.province, nothing):
-                no_city[(r.province, k)].append(n)
-        for k in keys[n] & want_province.get(r.province, nothing):
-            by_province[(r.province, k)].append(n)
+                star_nocity[province].append(n)
+        wanted = want_city.get((province, city)) if city else want_no_city.get(province)
+        if wanted is not None:
+            for k in keys[n] & wanted:
+                if city:
+                    by_city[(province, city, k)].append(n)
+                else:
+                    no_city[(province, k)].append(n)
+        wanted = want_province.get(province)
+        if wanted is not None:
+            for k in keys[n] & wanted:
+                by_province[(province, k)].append(n)
     def part_size(n: int, district: str | None) -> int:
         """`len(prep.part(records[n], district)[0])`: the plain part's (known) unless `part`
         reads the other's district into the name (the same test as `_Prepared.part`)."""
@@ -176,7 +180,9 @@ def _relink(state: RelatedState, records: Sequence[Record], sigs: dict[str, byte
             if not shared:
                 continue
             if sizes[a] and sizes[b]:
-                size_a, size_b = part_size(a, rb.district), part_size(b, ra.district)
+                # `part_size`, called only where it may differ from the plain part's size
+                size_a = part_size(a, rb.district) if rb.district and not ra.district else sizes[a]
+                size_b = part_size(b, ra.district) if ra.district and not rb.district else sizes[b]
                 if size_a and size_b and not _may_reach(shared, size_a, size_b, min_confidence):
                     continue
             score = pair_score(ra, rb, regions, prepared=prep)
@@ -186,9 +192,18 @@ def _relink(state: RelatedState, records: Sequence[Record], sigs: dict[str, byte
                 links[p.id].append(Related(id=q.id, name=q.name, program=q.program, confidence=score.confidence,
                                            reason=_reason(score), place=score.place, words=list(score.words),
                                            similarity=score.similarity))
+    # The records linked to a stale one (a link is held by both of its records): only their
+    # kept links are filtered.
+    related = state.related
+    near_stale = {rel.id for rid in stale for rel in related.get(rid, ())}
     for r in records:  # the links kept from the previous run (best first already), and the new ones
-        before = state.related.get(r.id, ())
-        kept = [] if r.id in stale else [rel for rel in before if rel.id not in stale]
+        before = related.get(r.id, ())
+        if r.id in stale:
+            kept = []
+        elif r.id in near_stale:
+            kept = [rel for rel in before if rel.id not in stale]
+        else:
+            kept = list(before)
         found = links.get(r.id)
         r.related = sorted(kept + found, key=lambda rel: (-rel.confidence, rel.id)) if found else kept
         if found or len(kept) != len(before):
