@@ -29,6 +29,7 @@ import json
 import os
 import shutil
 from collections.abc import Callable, Collection, Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -95,12 +96,19 @@ def plan_update(base: Path, code: str, records: list[Record], changed: set[int] 
         chars = frozenset(ch for ch, rows_of in state["votes"].items() if rows_of)
     except (IndexDamagedError, ValueError, KeyError, TypeError, AttributeError, OSError):
         return None
-    if segments >= MAX_SEGMENTS or docnums.keys() != before.block_of.keys():
+    if segments >= MAX_SEGMENTS or docnums is None:
         return None
+    held = before.block_of
+    order = [r.id for r in records]
+    ids = set(order)
     if changed is None:
         changed = set(range(len(records)))
     else:  # a record `base` does not hold is new, whatever `changed` says
-        changed = changed | {n for n, r in enumerate(records) if r.id not in before.block_of}
+        fresh = ids - held.keys()
+        if fresh:
+            found = {n for n in changed if order[n] in fresh}
+            changed = changed | (found if len(found) == len(fresh) else {n for n, rid in enumerate(order)
+                                                                         if rid in fresh})
     new: list[Record] = []
     try:
         for n in sorted(changed):
@@ -108,8 +116,8 @@ def plan_update(base: Path, code: str, records: list[Record], changed: set[int] 
             old = before.line(record.id)
             if old is None or signature(json.loads(old)) != signature(record.to_dict()):
                 new.append(record)
-        ids = {r.id for r in records}
-        gone = [rid for rid in before.block_of if rid not in ids]
+        left = held.keys() - ids
+        gone = [rid for rid in held if rid in left] if left else []
         again = [r.id for r in new if r.id in before.block_of]
         olds = [record_of(json.loads(before.line(rid) or "")) for rid in gone + again]
     except ValueError:  # a damaged block
@@ -128,31 +136,33 @@ def old_files(base: Path, meta: dict[str, Any] | None = None) -> tuple[OldRecord
 
 
 def _live_documents(generation: Path, docs: list[str] | None = None,
-                    ids: Collection[str] = ()) -> tuple[dict[str, int], int, list[str]]:
-    """Record id → document number of every live (not deleted) document; number of segments;
-    the `format.tie_value` of each document number (deleted ones too).
+                    ids: Collection[str] = ()) -> tuple[dict[str, int] | None, int, list[str]]:
+    """Record id → document number of the live (not deleted) document of each of `ids` (the
+    ids of the generation's live records; ids of deleted documents may be there too), or None
+    if the live documents are not those of `ids`; number of segments; the `format.tie_value`
+    of each document number (deleted ones too).
 
-    `docs`: those tie values if known (the corpus cache's), and `ids`: the ids of the
-    generation's live records. A record's live document is the last one with its id (an
-    incremental build deletes a changed record's document and adds the new one after every
-    other), so the columns need not be read; they are if the counts of documents disagree.
+    `docs`: those tie values if known (the corpus cache's). A record's live document is the
+    last one with its id (an incremental build deletes a changed record's document and adds
+    the new one after every other), so the columns need not be read; they are if the counts
+    of documents disagree.
     """
     from whoosh import index as windex
 
+    keys: AbstractSet[str] = ids if isinstance(ids, AbstractSet) else set(ids)
     ix = windex.open_dir(str(generation))
     with ix.reader() as reader:
         segments = len(ix._segments())
         if docs is not None and len(docs) == reader.doc_count_all():
-            latest = {value.partition(" ")[2]: docnum for docnum, value in enumerate(docs)}
-            found = {rid: latest[rid] for rid in ids if rid in latest}
-            if len(found) == len(ids) == reader.doc_count():
-                return found, segments, docs
+            latest = dict(zip([value[value.find(" ") + 1:] for value in docs], range(len(docs))))
+            if len(keys) == reader.doc_count() and latest.keys() >= keys:
+                return latest, segments, docs
         docs = [v.decode("utf-8") if isinstance(v, bytes) else v for v in reader.column_reader(Fields.TIE)]
         out = {}
         for docnum, value in enumerate(docs):
             if not reader.is_deleted(docnum):
                 out[value.partition(" ")[2]] = docnum
-    return out, segments, docs
+    return (out if out.keys() == keys else None), segments, docs
 
 
 def record_of(d: dict[str, Any]) -> Record:

@@ -151,16 +151,16 @@ def _kept(cache: CorpusCache) -> dict:
     import pickle
     import zlib
 
-    kept = pickle.loads(zlib.decompress(cache.to_bytes()))
-    kept["related"] = pickle.loads(kept["related"])
+    kept = pickle.loads(cache.to_bytes())
+    kept.update((name, pickle.loads(zlib.decompress(value))) for name, value in kept.pop("sections").items())
     return {k: v for k, v in kept.items() if k not in ("version", "code")}
 
 
 def _held(cache: CorpusCache) -> dict:
     """What a cache read from a generation holds."""
     return {"seeds": cache.seeds, "tables": cache.tables, "places": cache.places, "related": cache.links(),
-            "words": cache.words, "counts": cache.counts, "made": cache.made, "held": cache.held, "docs": cache.docs,
-            "place_keys": cache.place_keys}
+            "words": cache.words.raw, "counts": cache.counts, "made": cache.made, "held": cache.held, "docs": cache.docs,
+            "place_keys": cache.place_keys, "order": cache.order, "mixed": cache.mixed}
 
 
 def test_a_change_of_lists_writes_only_what_differs_and_reads_back_the_whole_cache(lists, tmp_path):
@@ -205,3 +205,78 @@ def test_a_delta_that_differs_too_much_or_does_not_match_its_base_is_not_used(li
     assert delta is not None
     assert CorpusCache.from_bytes(raw, "test", delta, base_sha="y").seeds is None  # another base: no cache
     assert CorpusCache.from_bytes(raw, "test", delta, base_sha="x").seeds is not None
+
+
+def test_unchanged_lists_records_are_taken_as_the_previous_build_made_them(lists, monkeypatch):
+    """An add whose records merge with no earlier one, and a removal of a list no other list's
+    record holds a listing of, unpickle the other lists' records as they were (no merge, no
+    places made again); the rest parse every list again. Either way: the records of a build
+    from scratch, and only the new records are marked changed."""
+    import index.corpus.load as load
+
+    taken: list[bool] = []
+    reuse = load._reuse
+
+    def spy(*args, **kwargs):
+        found = reuse(*args, **kwargs)
+        taken.append(found is not None)
+        return found
+
+    monkeypatch.setattr(load, "_reuse", spy)
+    first, second, third, mine = lists
+    cache = CorpusCache(code="test")
+    load_corpus(extra_tables=[first, second], cache=cache)
+    assert taken == [False] and cache.order is not None and len(cache.owned) == 3
+    steps = [([first, second, third], True), ([second, third], True), ([second, third, mine], False),
+             ([second, third], False), ([third], True)]
+    for tables, fast in steps:
+        before = roundtrip(cache)
+        ids = set(before.made)
+        cache = roundtrip(cache)
+        got = load_corpus(extra_tables=tables, cache=cache, link_later=True)
+        assert taken[-1] is fast, [p.name for p in tables]
+        if fast:  # before the links are made (they add the records whose links alone changed)
+            assert cache.changed == {n for n, r in enumerate(got.records) if r.id not in ids}
+        assert got.link is not None
+        got.link()
+        assert dump(got) == dump(load_corpus(extra_tables=tables)), [p.name for p in tables]
+        assert cache.order is not None
+    # A list changed (the same name, other contents): the old one removed, the new one added.
+    changed = third.parent / "changed" / third.name
+    changed.parent.mkdir(exist_ok=True)
+    changed.write_text(third.read_text(encoding="utf-8").replace("2022", "2019"), encoding="utf-8")
+    got = load_corpus(extra_tables=[changed], cache=roundtrip(cache))
+    assert taken[-1] is True and dump(got) == dump(load_corpus(extra_tables=[changed]))
+    # A new list before an earlier one: every list parsed again.
+    got = load_corpus(extra_tables=[first, third], cache=roundtrip(cache))
+    assert taken[-1] is False and dump(got) == dump(load_corpus(extra_tables=[first, third]))
+
+
+def test_a_version_3_cache_is_read_without_its_list_parts_and_written_whole(lists, tmp_path):
+    """A cache of the previous version (its list parts were the lists' records as parsed): its
+    places, links and words are used, its list parts left out (every list is parsed again), and
+    the next cache is written whole (never a delta against it)."""
+    import pickle
+    import zlib
+
+    cache = CorpusCache(code="test")
+    load_corpus(extra_tables=lists[:2], cache=cache)
+    cache.words["常州光伏"], cache.words["无"] = ("常州", "光伏"), ()  # the completion's memo of cuts
+    cache.used_words.update(["常州光伏", "无"])
+    small, large = cache._kept()
+    large["related"] = pickle.dumps(large["related"], protocol=pickle.HIGHEST_PROTOCOL)
+    large["words"] = {text: cache.words[text] for text in large["words"]}  # version 3: tuples of words
+    old = zlib.compress(pickle.dumps({**small, **large, "version": 3}, protocol=pickle.HIGHEST_PROTOCOL), 1)
+    read = CorpusCache.from_bytes(old, "test", None, tmp_path / "corpus.pickle", "sha")
+    assert read.tables == {} and read.places == cache.places and read.made == cache.made
+    assert read.words.raw == {"常州光伏": "常州\0光伏", "无": ""} and read.words["常州光伏"] == ("常州", "光伏")
+    assert read.words["无"] == () and dict(read.words) == dict(cache.words)
+    assert read.links() == cache.links() and read.base is None and read.base_path is None
+    got = load_corpus(extra_tables=lists[:3], cache=read)
+    assert dump(got) == dump(load_corpus(extra_tables=lists[:3]))
+    assert read.order is not None and read.delta() is None
+    # With a delta of that version (its words tuples too).
+    delta = {"version": 2, "code": "test", "base": "sha", "sections": {"words": ({"新材料": ("新", "材料")}, ["无"])},
+             "whole": {"seeds": cache.seeds, "counts": {}, "held": None, "docs": None}}
+    read = CorpusCache.from_bytes(old, "test", zlib.compress(pickle.dumps(delta)), tmp_path / "corpus.pickle", "sha")
+    assert read.words.raw == {"常州光伏": "常州\0光伏", "新材料": "新\0材料"} and read.base is None

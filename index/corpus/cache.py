@@ -6,8 +6,14 @@ again. A generation now carries its corpus work (``corpus.pickle``), and the nex
 the same code (`index.incremental`) starts from it:
 
 - the seed part (every seed document parsed, linked and merged; it never changes without the
-  code fingerprint changing) and each added list's records, keyed by the SHA-256 of the list
-  file's bytes and the name it is reported by;
+  code fingerprint changing);
+- the build's records as they were before their links were made (merged, with unique ids and
+  places), by owner: the seeds' and each added list's (the records whose first listing is
+  theirs), keyed by the SHA-256 of the list file's bytes and the name it is reported by, with
+  the list's problems and counts. A change that leaves every other list's records as they were
+  (a list added whose records merge with no earlier one, a list removed that no other list's
+  record holds a listing of) unpickles the unchanged lists' records as they are and makes
+  only the new list's (`index.corpus.load._reuse`); any other change parses every list again;
 - each record's place as `index.corpus.divisions.locate` completed it, keyed by a digest of
   what it reads (name, aliases, builders, province, city, district);
 - what each record was made from (which listings were merged into it), so that the records
@@ -39,18 +45,47 @@ import pickle
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, MutableMapping
 from typing import Any, BinaryIO
 
 CORPUS_CACHE = "corpus.pickle"
 CORPUS_DELTA = "corpus-delta.pickle"  # what differs from the generation's `CORPUS_CACHE` (see the module doc)
-_VERSION = 3
+_VERSION = 4  # 3: its list parts were the lists' records as parsed (read, but those parts left out)
 _DELTA_VERSION = 2
 REBASE = 2  # the whole cache is written again once a delta has 1/REBASE as many entries as its base
 # The tables a delta holds entry by entry (every other value is held whole); the last three
 # are the links' state (`RelatedState`), unpickled only where the links are made.
 SECTIONS = ("tables", "places", "words", "made", "place_keys", "sigs", "related", "parts")
 LINK_SECTIONS = SECTIONS[-3:]
+SEEDS = ("", "", "seeds")  # the seeds' key in `CorpusCache.tables` (a list's: its file's, `CorpusCache.table`)
+
+
+class Words(MutableMapping[str, tuple[str, ...]]):
+    """The completion's memo of jieba's words of texts, held as one string per text (the words
+    NUL-separated: jieba's words hold no NUL): ~100,000 of them unpickle as 200,000 strings, not
+    ~600,000. `raw`: text → that string."""
+
+    def __init__(self, raw: dict[str, str] | None = None) -> None:
+        self.raw: dict[str, str] = raw if raw is not None else {}
+
+    def __getitem__(self, text: str) -> tuple[str, ...]:
+        joined = self.raw[text]
+        return tuple(joined.split("\0")) if joined else ()
+
+    def __setitem__(self, text: str, words: tuple[str, ...]) -> None:
+        self.raw[text] = "\0".join(words)
+
+    def __delitem__(self, text: str) -> None:
+        del self.raw[text]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.raw)
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+    def __contains__(self, text: object) -> bool:
+        return text in self.raw
 
 
 @dataclass
@@ -63,7 +98,7 @@ class CorpusCache:
     tables: dict[tuple[str, str, str], bytes] = field(default_factory=dict)
     places: dict[bytes, tuple[str | None, str | None]] = field(default_factory=dict)  # locate's answers
     related: Any = None  # `index.corpus.related_delta.RelatedState` (see `links`)
-    words: dict[str, tuple[str, ...]] = field(default_factory=dict)  # completion: text → jieba's words
+    words: Words = field(default_factory=Words)  # completion: text → jieba's words
     counts: dict[str, int] = field(default_factory=dict)  # completion items the table leaves out → count
     used_tables: set[tuple[str, str, str]] = field(default_factory=set)  # what this build read (kept on save)
     used_places: set[bytes] = field(default_factory=set)
@@ -80,6 +115,14 @@ class CorpusCache:
     # The generation's `format.tie_value` of each document number (deleted documents too), or
     # None: its ids and ties without reading its Whoosh columns (`index.incremental`)
     docs: list[str] | None = None
+    # The table keys of the lists this build read, in their order (None: its records are not held
+    # by owner in `tables`, see `index.corpus.load._note_owned`); `SEEDS` is the seeds' key there.
+    order: list[tuple[str, str, str]] | None = None
+    # record id → what it is made from (as `made`), for the records made from listings of more
+    # than one list (or the seeds and a list), and those whose id was lengthened (`unique_ids`)
+    mixed: dict[str, str] = field(default_factory=dict)
+    # Not kept: the owner parts still to pickle into `tables` (`seal`): (key, part).
+    owned: list[tuple[tuple[str, str, str], tuple[Any, list[Any], list[Any], int]]] = field(default_factory=list)
     # Not kept: the positions of this build's records that may differ from the previous build's
     # record with the same id (None: any may); the others are as it wrote them (`index.incremental`).
     changed: set[int] | None = None
@@ -94,16 +137,16 @@ class CorpusCache:
     linked: tuple[dict[str, tuple[dict, list]], int] | None = None
     # Not kept: the links' state as read (its pickle, and the delta's changes to it), until
     # `links()` is first called: only the process that makes the links needs it.
-    pending: tuple[bytes, dict[str, tuple[dict, list]]] | None = None
+    pending: tuple[bytes, bool, dict[str, tuple[dict, list]]] | None = None  # (pickle, deflated?, changes)
 
     def links(self) -> Any:
         """`related`, unpickled (and the delta's changes applied) when first asked for."""
         if self.pending is not None:
             from index.corpus.related_delta import RelatedState
 
-            raw, changes = self.pending
+            raw, deflated, changes = self.pending
             self.pending = None
-            state = pickle.loads(raw)
+            state = pickle.loads(zlib.decompress(raw) if deflated else raw)
             if isinstance(state, RelatedState):
                 tables: dict[str, dict[Any, Any]] = {"sigs": state.sigs, "related": state.related,
                                                      "parts": state.parts}
@@ -124,31 +167,49 @@ class CorpusCache:
         self.used_tables.add(key)
         return key, self.tables.get(key)
 
+    def seal(self) -> None:
+        """Pickle the owner parts `owned` into `tables` (their records without their links,
+        which the links' state holds)."""
+        for key, (spec, records, problems, count) in self.owned:
+            links = [r.related for r in records]
+            try:
+                for r in records:
+                    r.related = []
+                self.tables[key] = pickle.dumps((spec, records, problems, count), protocol=pickle.HIGHEST_PROTOCOL)
+            finally:
+                for r, related in zip(records, links):
+                    r.related = related
+            self.used_tables.add(key)
+        self.owned = []
+
     def to_bytes(self) -> bytes:
         """This cache, keeping only what the build that made it used."""
-        return zlib.compress(pickle.dumps(self._kept(), protocol=pickle.HIGHEST_PROTOCOL), 1)
+        import io
+
+        out = io.BytesIO()
+        self.write(out)
+        return out.getvalue()
 
     def write(self, fp: BinaryIO) -> None:
-        """Write `to_bytes()`'s bytes to `fp`, deflating the pickle as it is made: the whole
-        pickle (~100 MB at 100k records) is never in memory, at the build's peak."""
-        deflate = zlib.compressobj(1)
+        """Write `to_bytes()`'s bytes to `fp`: a pickle of the small values and of each large
+        one's deflated pickle (`_kept`), deflated as it is made (the whole pickle, ~100 MB at
+        100k records, is never in memory, at the build's peak). A reader inflates the links'
+        state only where the links are made (`links`)."""
+        small, large = self._kept()
+        sections = {name: _deflated(value) for name, value in large.items()}
+        pickle.dump({**small, "sections": sections}, fp, protocol=pickle.HIGHEST_PROTOCOL)
 
-        class Sink:
-            def write(self, chunk: bytes) -> int:
-                fp.write(deflate.compress(chunk))
-                return len(chunk)
-
-        pickle.dump(self._kept(), Sink(), protocol=pickle.HIGHEST_PROTOCOL)
-        fp.write(deflate.flush())
-
-    def _kept(self) -> dict[str, Any]:
-        return {"version": _VERSION, "code": self.code, "seeds": self.seeds,
-                "tables": {k: v for k, v in self.tables.items() if k in self.used_tables},
-                "places": {k: v for k, v in self.places.items() if k in self.used_places},
-                "related": pickle.dumps(self.links(), protocol=pickle.HIGHEST_PROTOCOL),
-                "words": {k: v for k, v in self.words.items() if k in self.used_words},
-                "counts": self.counts, "made": self.made, "held": self.held,
-                "docs": self.docs, "place_keys": self.place_keys}
+    def _kept(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """What is kept: the small values, and the large ones (each written deflated)."""
+        self.seal()
+        return ({"version": _VERSION, "code": self.code, "counts": self.counts, "held": self.held,
+                 "order": self.order, "mixed": self.mixed},
+                {"seeds": self.seeds,
+                 "tables": {k: v for k, v in self.tables.items() if k in self.used_tables},
+                 "places": {k: v for k, v in self.places.items() if k in self.used_places},
+                 "related": self.links(),
+                 "words": {k: v for k, v in self.words.raw.items() if k in self.used_words},
+                 "made": self.made, "docs": self.docs, "place_keys": self.place_keys})
 
     @classmethod
     def from_bytes(cls, raw: bytes, code: str, delta: bytes | None = None, base_path: Path | None = None,
@@ -159,34 +220,48 @@ class CorpusCache:
         and `base_sha`: the file `raw` was read from and its SHA-256, for the next delta.
         """
         try:
-            data = pickle.loads(zlib.decompress(raw))
-            if data.get("version") != _VERSION or data.get("code") != code:
-                return cls(code=code)
-            raw_links = data["related"]  # the links' state, still pickled (`links`)
+            if raw[:1] == b"\x80":  # a pickle: this version's
+                data = pickle.loads(raw)
+                if data.get("version") != _VERSION or data.get("code") != code:
+                    return cls(code=code)
+                sections = data.pop("sections")
+                for name, value in sections.items():  # all but the links' state: inflated when asked for
+                    data[name] = (value, True) if name == "related" else pickle.loads(zlib.decompress(value))
+            else:  # a deflated pickle: version 3, whose list parts are not owner parts (left out; written whole)
+                data = pickle.loads(zlib.decompress(raw))
+                if data.get("version") != 3 or data.get("code") != code:
+                    return cls(code=code)
+                data["tables"], data["related"], base_path = {}, (data["related"], False), None
+                data["words"] = {text: "\0".join(words) for text, words in data["words"].items()}
+                data["joined"] = False  # its words (and its delta's) are tuples
+            raw_links = data["related"]  # the links' state, still pickled (`links`): (bytes, deflated)
             base = {"tables": data["tables"], "places": data["places"], "words": data["words"],
                     "made": data.get("made") or {}, "place_keys": data.get("place_keys") or {}}
             now = {name: dict(table) for name, table in base.items()}  # the base's are never changed
-            whole = {k: data.get(k) for k in ("seeds", "counts", "held", "docs")}
+            whole = {k: data.get(k) for k in ("seeds", "counts", "held", "docs", "order", "mixed")}
             link_changes: dict[str, tuple[dict, list]] = {}
             if delta is not None:
                 changes = pickle.loads(zlib.decompress(delta))
                 if (changes.get("version") != _DELTA_VERSION or changes.get("code") != code
-                        or changes.get("base") != base_sha or not isinstance(raw_links, bytes)):
+                        or changes.get("base") != base_sha or not isinstance(raw_links[0], bytes)):
                     return cls(code=code)
                 for name, (put, drop) in changes["sections"].items():
                     if name in LINK_SECTIONS:
                         link_changes[name] = (put, drop)
                         continue
+                    if name == "words" and data.get("joined") is False:
+                        put = {text: "\0".join(words) for text, words in put.items()}
                     table = now[name]
                     for key in drop:
                         del table[key]
                     table.update(put)
                 whole.update(changes["whole"])
             return cls(code=code, seeds=whole["seeds"], tables=now["tables"], places=now["places"],
-                       words=now["words"], counts=dict(whole["counts"] or {}),
+                       words=Words(now["words"]), counts=dict(whole["counts"] or {}),
                        made=now["made"], held=whole["held"], docs=whole["docs"], place_keys=now["place_keys"],
+                       order=whole["order"], mixed=dict(whole["mixed"] or {}),
                        base=base if base_path is not None else None, base_path=base_path, base_sha=base_sha,
-                       pending=(raw_links, link_changes) if isinstance(raw_links, bytes) else None)
+                       pending=(*raw_links, link_changes) if isinstance(raw_links[0], bytes) else None)
         except Exception:  # an unreadable cache is no cache: the build computes everything
             return cls(code=code)
 
@@ -207,19 +282,21 @@ class CorpusCache:
         if size * REBASE > sum(len(base[name]) for name in SECTIONS[:-3]) + link_size:
             return None
         changes = {"version": _DELTA_VERSION, "code": self.code, "base": self.base_sha, "sections": sections,
-                   "whole": {"seeds": self.seeds, "counts": self.counts, "held": self.held, "docs": self.docs}}
+                   "whole": {"seeds": self.seeds, "counts": self.counts, "held": self.held, "docs": self.docs,
+                             "order": self.order, "mixed": self.mixed}}
         return zlib.compress(pickle.dumps(changes, protocol=pickle.HIGHEST_PROTOCOL), 1)
 
     def own_sections(self) -> dict[str, tuple[dict, list]]:
         """The part of `delta` that does not depend on the links (the sections but the last
         three, `LINK_SECTIONS`); empty if this cache was not read from a file."""
+        self.seal()
         base = self.base
         if base is None:
             return {}
         sections: dict[str, tuple[dict, list]] = {}
         kept: tuple[tuple[str, dict[Any, Any], set[Any]], ...] = (
             ("tables", self.tables, self.used_tables), ("places", self.places, self.used_places),
-            ("words", self.words, self.used_words))
+            ("words", self.words.raw, self.used_words))
         for name, table, used in kept:
             before = base[name]
             put = {k: table[k] for k in used if k in table and (k not in before or before[k] != table[k])}
@@ -240,6 +317,21 @@ class CorpusCache:
         return ({name: _changes(self.base[name], now)
                  for name, now in (("sigs", state.sigs), ("related", state.related), ("parts", state.parts))},
                 sum(len(self.base[name]) for name in LINK_SECTIONS))
+
+
+def _deflated(value: object) -> bytes:
+    """`value`'s pickle, deflated as it is made (never whole in memory)."""
+    deflate = zlib.compressobj(1)
+    chunks: list[bytes] = []
+
+    class Sink:
+        def write(self, chunk: bytes) -> int:
+            chunks.append(deflate.compress(chunk))
+            return len(chunk)
+
+    pickle.dump(value, Sink(), protocol=pickle.HIGHEST_PROTOCOL)
+    chunks.append(deflate.flush())
+    return b"".join(chunks)
 
 
 def _changes(before: dict, now: dict) -> tuple[dict, list]:

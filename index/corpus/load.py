@@ -26,12 +26,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .blocks import numbered_lines
-from .cache import CorpusCache
+from .cache import SEEDS, CorpusCache
 from .entries import Entry, Problem
 from ..errors import SeedFormatError
 from .link import classify, pair_names
 from .manifest import DocumentSpec, ListSpec, Manifest, load_manifest
-from .merge import attach, merge_records, to_record, unique_ids
+from .merge import ID_DIGITS, attach, merge_records, to_record, unique_ids
 from .names import name_key
 from .ocr_align import parse_ocr
 from .parse_compilation import parse_compilation
@@ -147,15 +147,6 @@ def load_corpus(seed_dir: Path | str | None = None,
     corpus.problems += seeds.problems
     corpus.entries.update(seeds.entries)
     corpus.unlinked += seeds.unlinked
-    made: list[str] | None = [] if cache is not None else None
-    records = _add_tables(seeds.records, extra_tables, specs, manifest.programs, corpus, cache, made)
-    records = unique_ids(records)
-    order = {key: i for i, key in enumerate(specs)}
-    at = sorted(range(len(records)), key=lambda n: (order.get(records[n].lists[0], len(order)),
-                                                    records[n].sources[0].line, records[n].id))
-    records = [records[n] for n in at]
-    corpus.records = records
-    corpus.problems += _duplicate_ids(records)
     fulls: dict[str, str] = {}  # province → its full name, looked up once each
 
     def province_full(short: str) -> str:
@@ -164,23 +155,18 @@ def load_corpus(seed_dir: Path | str | None = None,
             found = fulls[short] = _province_full(regions, short)
         return found
 
-    # What each record is made from, and so which records may differ from the previous build's
-    # before any link is made (an incremental build indexes them while another process links).
-    same = _note_made(cache, records, [made[n] for n in at]) if cache is not None and made is not None else set()
-    keys: list[bytes | None] | None = None
-    if cache is not None:  # the others are placed as the previous build placed them: under its keys
-        before = cache.place_keys
-        keys = [before.get(r.id) if r.id in same else None for r in records]
-    records = fill_places(records, province_full,
-                          memo=cache.places if cache is not None else None,
-                          used=cache.used_places if cache is not None else None, keys=keys)
-    if cache is not None and keys is not None:
-        cache.place_keys = {r.id: key for r, key in zip(records, keys) if key is not None}
+    items = _items(extra_tables, cache)
+    reused = (_reuse(cache, seeds, items, specs, manifest.programs, corpus, province_full)
+              if cache is not None else None)
+    if reused is not None:
+        records, same = reused
+    else:
+        records, same = _load_records(seeds, items, specs, manifest.programs, corpus, cache, province_full)
     corpus.records = records
     groups = load_groups(synonym_files)
 
     def link() -> None:
-        if cache is not None and made is not None:
+        if cache is not None:
             from .related_delta import link_related_from
 
             relinked: set[str] = set()
@@ -194,6 +180,214 @@ def load_corpus(seed_dir: Path | str | None = None,
     else:
         link()
     return corpus
+
+
+Item = tuple[Path, "str | None", tuple[str, str, str]]  # a list file, the name it is reported by, its cache key
+
+
+def _items(extra_tables: Iterable[Path | str | tuple[Path, str]], cache: CorpusCache | None) -> list[Item]:
+    out = []
+    for item in extra_tables:  # a path, or (path, the name to report it by)
+        path, document = item if isinstance(item, tuple) else (item, None)
+        path = Path(path)
+        key = cache.table(path, document or str(path))[0] if cache is not None else ("", "", "")
+        out.append((path, document, key))
+    return out
+
+
+def _load_records(seeds: SeedPart, items: list[Item], specs: dict[str, ListSpec], programs: dict[str, str],
+                  corpus: Corpus, cache: CorpusCache | None, province_full: Callable[[str], str]
+                  ) -> tuple[list[Record], set[str]]:
+    """Phase 5 and 7 from the seed part: every list's records made, merged, given unique ids,
+    ordered and placed; and the ids of the records known to be the previous build's (`cache`)."""
+    made: list[str] | None = [] if cache is not None else None
+    parts: dict[tuple[str, str, str], tuple[ListSpec, list[Problem], int]] = {}
+    records = _add_tables(seeds.records, items, specs, programs, corpus, cache, made, parts)
+    records = unique_ids(records)
+    order = {key: i for i, key in enumerate(specs)}
+    at = sorted(range(len(records)), key=lambda n: (order.get(records[n].lists[0], len(order)),
+                                                    records[n].sources[0].line, records[n].id))
+    records = [records[n] for n in at]
+    corpus.problems += _duplicate_ids(records)
+    # What each record is made from, and so which records may differ from the previous build's
+    # before any link is made (an incremental build indexes them while another process links).
+    made_at = [made[n] for n in at] if made is not None else None
+    same = _note_made(cache, records, made_at) if cache is not None and made_at is not None else set()
+    keys: list[bytes | None] | None = None
+    if cache is not None:  # the others are placed as the previous build placed them: under its keys
+        before = cache.place_keys
+        keys = [before.get(r.id) if r.id in same else None for r in records]
+    records = fill_places(records, province_full,
+                          memo=cache.places if cache is not None else None,
+                          used=cache.used_places if cache is not None else None, keys=keys)
+    if cache is not None and keys is not None and made_at is not None:
+        cache.place_keys = {r.id: key for r, key in zip(records, keys) if key is not None}
+        cache.order, cache.owned, cache.mixed = None, [], {}
+        keys_in_order = [key for _, _, key in items]
+        _note_owned(cache, records, made_at, keys_in_order, parts, 0, {SEEDS, *keys_in_order})
+    return records, same
+
+
+def _owner(made: str) -> str:
+    """The mark of the list (its `digest(key).hex()`) of a record's first listing; "" for the seeds."""
+    first = made.split("|", 1)[0]
+    return first.split(":", 1)[0] if ":" in first else ""
+
+
+def _long(rid: str) -> bool:
+    """Whether an id was made longer than its program's hash prefix (`unique_ids`)."""
+    return len(rid) - rid.rfind("-") > 1 + ID_DIGITS
+
+
+def _note_owned(cache: CorpusCache, records: list[Record], made: list[str], keys: list[tuple[str, str, str]],
+                parts: dict[tuple[str, str, str], tuple[ListSpec, list[Problem], int]], start: int,
+                todo: set[tuple[str, str, str]]) -> None:
+    """Hold the records by owner for the next build (`CorpusCache.order`, `owned`, and in
+    `mixed` the records of several owners' listings or with a lengthened id):
+    the parts of the owners in `todo` (the seeds' is `SEEDS`), whose records are those from
+    `start` on, to pickle when the cache is written. `made`: what each record is made from
+    (`_add_tables`); `keys`: the lists' cache keys in order; `parts`: each list's spec,
+    problems and number of entries. The records must come owner after owner, in the lists'
+    order; if not (two lists under one key), none is held."""
+    from .cache import digest
+
+    if len(set(keys)) != len(keys) or any(key not in parts for key in keys if key in todo):
+        cache.order = None
+        return
+    rank = {"": (0, SEEDS)} | {digest(key).hex(): (n, key) for n, key in enumerate(keys, 1)}
+    spans: list[tuple[int, tuple[str, str, str], int]] = []  # (rank, key, first position)
+    for n in range(start, len(records)):
+        m = made[n]
+        found = rank.get(_owner(m))
+        if found is None or (spans and found[0] < spans[-1][0]):
+            cache.order = None
+            return
+        if not spans or spans[-1][0] != found[0]:
+            spans.append((found[0], found[1], n))
+        if ("|" in m and len({_owner(p) for p in m.split("|")}) > 1) or _long(records[n].id):
+            cache.mixed[records[n].id] = m
+    if any(key not in todo for _, key, _ in spans):
+        cache.order = None
+        return
+    ends = [n for _, _, n in spans[1:]] + [len(records)]
+    owned = {key: (first, end) for (_, key, first), end in zip(spans, ends)}
+    for key in [SEEDS, *keys]:
+        if key not in todo:
+            continue
+        first, end = owned.get(key, (0, 0))  # (0, 0): no record of its own
+        spec, problems, count = parts[key] if key != SEEDS else (None, [], 0)
+        cache.owned.append((key, (spec, records[first:end], problems, count)))
+    cache.order = list(keys)
+
+
+def _reuse(cache: CorpusCache, seeds: SeedPart, items: list[Item], specs: dict[str, ListSpec],
+           programs: dict[str, str], corpus: Corpus, province_full: Callable[[str], str]
+           ) -> tuple[list[Record], set[str]] | None:
+    """The records of the previous build's unchanged lists as it made them (`CorpusCache.order`,
+    its owner parts), and the new lists' made after them; None (nothing changed) where that
+    would not be the records `_load_records` makes: a list changed or moved, a new list's record
+    that may merge with (or take the id of) an earlier record, a removed list that another
+    list's record holds a listing of, or a removal where ids were lengthened (`unique_ids`)."""
+    from .cache import digest
+
+    order = cache.order
+    keys = [key for _, _, key in items]
+    if order is None or SEEDS not in cache.tables or len(set(keys)) != len(keys):
+        return None
+    now = set(keys)
+    kept = [key for key in order if key in now]
+    if keys[:len(kept)] != kept or any(key not in cache.tables for key in kept):
+        return None
+    fresh = items[len(kept):]
+    gone = {digest(key).hex() for key in order if key not in now}
+    made = cache.made
+    if gone and any(_long(rid) or any(_owner(p) in gone for p in m.split("|")) for rid, m in cache.mixed.items()):
+        return None  # a record made from a removed list's listing and another's, or ids to shorten maybe
+    # The new lists (parsed first: nothing is changed before every check has passed).
+    parsed = _parse_tables([(path, document) for path, document, _ in fresh], programs)
+    new_parts = []
+    for path, document, key in fresh:
+        part, blob = parsed.pop(0)
+        if part is None:
+            part = pickle.loads(blob) if blob is not None else _table_part(path, document, programs)
+        new_parts.append((key, part))
+    # A new record's id is its program's prefix and the hash of its program and name: one whose
+    # hash an earlier record's id starts with may merge with it or take its id (looked at below).
+    if not fresh:
+        hexes: set[str] = set()
+    elif any(_long(rid) for rid in cache.mixed):
+        hexes = {rid[rid.rfind("-") + 1:][:ID_DIGITS] for rid in made}
+    else:  # every id ends with its hash prefix
+        hexes = {rid[-ID_DIGITS:] for rid in made}
+    near = {r.id[-ID_DIGITS:] for _, (_, records_of, _, _) in new_parts for r in records_of} & hexes
+    old_parts = [(key, pickle.loads(cache.tables[key])) for key in [SEEDS, *kept]]
+    if near:
+        ids = {r.id for _, (_, records_of, _, _) in new_parts for r in records_of}
+        names = {(r.program, name_key(r.name)) for _, (_, records_of, _, _) in new_parts for r in records_of
+                 if r.id[r.id.rfind("-") + 1:] in near}
+        for _, (_, records_of, _, _) in old_parts:
+            for r in records_of:
+                if r.id[r.id.rfind("-") + 1:][:ID_DIGITS] in near and (
+                        r.id[:r.id.rfind("-") + 1 + ID_DIGITS] in ids or (r.program, name_key(r.name)) in names):
+                    return None
+    taken = set(specs) | {part[0].key for key, part in old_parts if key != SEEDS}
+    fresh_keys = [part[0].key for _, part in new_parts]
+    if taken & set(fresh_keys) or len(set(fresh_keys)) != len(fresh_keys):
+        return None
+    marks = tuple(f"{mark}:" for mark in gone)  # a record's first listing is its owner's
+    kept_made = {rid: m for rid, m in made.items() if not m.startswith(marks)} if gone else made
+    if len(kept_made) != sum(len(part[1]) for _, part in old_parts):  # not the records it was written with
+        return None
+    # The new lists' records: merged among themselves, unique ids, ordered.
+    listings: list[str] = []
+    added: list[Record] = []
+    for key, (_, records_of, _, _) in new_parts:
+        mark = digest(key).hex()
+        listings += [f"{mark}:{n}" for n in range(len(records_of))]
+        added += records_of
+    groups: list[list[int]] = []
+    added = unique_ids(merge_records(added, groups))
+    if any(_long(r.id) and r.id in made for r in added):  # lengthened into an earlier record's id
+        return None
+    problems_now, entries_now, specs_now = list(corpus.problems), dict(corpus.entries), dict(specs)
+    records: list[Record] = []
+    parts: dict[tuple[str, str, str], tuple[ListSpec, list[Problem], int]] = {}
+    for n, (key, (spec, records_of, problems, count)) in enumerate(old_parts + new_parts):
+        if key != SEEDS:
+            problems_now += problems
+            entries_now[spec.key] = count
+            specs_now[spec.key] = spec
+            parts[key] = (spec, problems, count)
+        if n < len(old_parts):  # their records as the previous build left them
+            records += records_of
+    made_new = ["|".join(listings[n] for n in group) for group in groups]
+    rank = {key: i for i, key in enumerate(specs_now)}
+    at = sorted(range(len(added)), key=lambda n: (rank.get(added[n].lists[0], len(rank)),
+                                                  added[n].sources[0].line, added[n].id))
+    added = [added[n] for n in at]
+    made_new = [made_new[n] for n in at]
+    problems_now += _duplicate_ids(added)
+    # Every check passed: the corpus and the cache, for the records as they are now.
+    corpus.problems[:], corpus.entries = problems_now, entries_now
+    specs.clear()
+    specs.update(specs_now)
+    cache.used_tables.update(key for key, _ in old_parts)
+    keys_new: list[bytes | None] = [None] * len(added)
+    added = fill_places(added, province_full, memo=cache.places, used=cache.used_places, keys=keys_new)
+    same = set(kept_made)
+    place_keys = ({rid: key for rid, key in cache.place_keys.items() if rid in same} if gone
+                  else dict(cache.place_keys))
+    cache.used_places.update(place_keys.values())
+    place_keys.update((r.id, key) for r, key in zip(added, keys_new) if key is not None)
+    cache.place_keys = place_keys
+    start = len(records)
+    records += added
+    cache.made = kept_made | {r.id: m for r, m in zip(added, made_new)}  # new ids: none was there (above)
+    cache.changed, cache.relinked = set(range(start, len(records))), set()
+    cache.mixed = {rid: m for rid, m in cache.mixed.items() if rid in same}
+    cache.owned = []
+    _note_owned(cache, records, [""] * start + made_new, keys, parts, start, {key for key, _ in new_parts})
+    return records, same
 
 
 def _note_made(cache: CorpusCache, records: list[Record], made: list[str]) -> set[str]:
@@ -326,47 +520,37 @@ def _align_ocr(ocr_docs: list[tuple[DocumentSpec, Lines]], parsed: dict[str, lis
             attach(by_program[spec.program][name_key(canon[j].name)], entry, spec.key, "ocr")
 
 
-def _add_tables(records: list[Record], extra_tables: Iterable[Path | str | tuple[Path, str]], specs: dict[str, ListSpec],
+def _add_tables(records: list[Record], items: list[Item], specs: dict[str, ListSpec],
                 programs: dict[str, str], corpus: Corpus, cache: CorpusCache | None = None,
-                made: list[str] | None = None) -> list[Record]:
+                made: list[str] | None = None,
+                parts: dict[tuple[str, str, str], tuple[ListSpec, list[Problem], int]] | None = None
+                ) -> list[Record]:
     """Phase 5: users' CSV / JSON lines lists, through the same merge step.
 
     `made`: filled with what each record returned is made from: the listings merged into it
     (a seed record by its place in the seed part, a list's record by its list's cache key
-    and its place there), joined by "|".
+    and its place there), joined by "|". `parts`: filled with each list's spec, problems and
+    number of entries, by its cache key.
     """
     listings = [f"s{n}" for n in range(len(records))] if made is not None else None
-    if not extra_tables:
+    if not items:
         if made is not None and listings is not None:
             made[:] = listings
         return records
     from .cache import digest
 
     added: list[Record] = []
-    items = []
-    for item in extra_tables:  # a path, or (path, the name to report it by)
-        path, document = item if isinstance(item, tuple) else (item, None)
-        path = Path(path)
-        key, blob = cache.table(path, document or str(path)) if cache is not None else (None, None)
-        items.append((path, document, key, blob))
-    # Lists not in the cache: a large share is parsed in a forked process at the same time.
-    parsed = _parse_tables([(path, document) for path, document, _, blob in items if blob is None], programs)
-    for path, document, key, blob in items:
-        if blob is None:
-            part, blob = parsed.pop(0)
-            if part is None and blob is None:  # not parsed yet (or that failed): here, with its error if any
-                part = _table_part(path, document, programs)
-            if cache is not None and key is not None:
-                cache.tables[key] = blob or pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL)
-        else:
-            part = None
+    # Many bytes of lists: a large share is parsed in a forked process at the same time.
+    parsed = _parse_tables([(path, document) for path, document, _ in items], programs)
+    for (path, document, key), (part, blob) in zip(items, parsed):
         if part is None:
-            assert blob is not None  # from the cache, or parsed in the other process
-            part = pickle.loads(blob)
+            part = pickle.loads(blob) if blob is not None else _table_part(path, document, programs)
         spec, records_of, problems, count = part
         corpus.problems += problems
         corpus.entries[spec.key] = count
         specs[spec.key] = spec
+        if parts is not None:
+            parts[key] = (spec, problems, count)
         added += records_of
         if listings is not None:
             mark = digest(key).hex()
