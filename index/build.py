@@ -15,6 +15,7 @@ import os
 import time
 from dataclasses import dataclass
 from functools import lru_cache, partial
+from itertools import accumulate
 from pathlib import Path
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -399,7 +400,8 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                 "seconds": round(seconds, 2), "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
                 "source": source, "lists": list(lists or []), "inputs": inputs, "code": code,
                 "incremental": plan is not None,
-                "files": file_records(gen),  # size, mtime and SHA-256 of every other file
+                # size, mtime and SHA-256 of every other file (the previous generation's where linked)
+                "files": file_records(gen, plan.base, plan.meta.get("files")) if plan is not None else file_records(gen),
             }))
             status("verifying the new index")
             problems = check_generation(gen, read_meta(gen), full=True)
@@ -642,14 +644,19 @@ def _holders(generation: Path, records: list[Record],
     # Characters recur from one name to the next: each is looked up once.
     frequency: dict[str, int] = {}
     by_term: dict[str, set[int]] = {}
+    terms_of = _han_terms(reader)
 
     def df(term: str) -> int:
         if term not in frequency:
-            frequency[term] = reader.doc_frequency(Fields.HAN, term)
+            frequency[term] = (reader.doc_frequency(Fields.HAN, term) if terms_of is None
+                               else sum(info.doc_frequency() for *_, info in terms_of(term)))
         return frequency[term]
 
     def docs(term: str) -> set[int]:
         if term not in by_term:
+            if terms_of is not None:
+                by_term[term] = _han_docs(terms_of(term))
+                return by_term[term]
             try:
                 postings = reader.postings(Fields.HAN, term)
             except Exception:  # whoosh's TermNotFound: no document holds the character
@@ -672,6 +679,56 @@ def _holders(generation: Path, records: list[Record],
 
     return holders, reader.close
 
+
+
+def _han_terms(reader: Any) -> Callable[[str], list[tuple[Any, int, bytes, Any]]] | None:
+    """For a character, each segment holding it in its ``han`` postings, as (segment reader,
+    its first document number, the term's bytes, the term's info), with one look-up in each
+    segment's term table (memoized); None for a reader of another kind than Whoosh 2.7's.
+    (Whoosh's own `doc_frequency` and `postings` make three look-ups per segment.)"""
+    from whoosh.codec.whoosh3 import W3TermInfo, W3TermsReader
+
+    subs = list(getattr(reader, "readers", None) or [reader])
+    offsets = list(getattr(reader, "doc_offsets", None) or [0])
+    if len(subs) != len(offsets) or not all(isinstance(getattr(s, "_terms", None), W3TermsReader) for s in subs):
+        return None
+    found: dict[str, list[tuple[Any, int, bytes, Any]]] = {}
+
+    def terms_of(term: str) -> list[tuple[Any, int, bytes, Any]]:
+        if term not in found:
+            out = []
+            for sub, offset in zip(subs, offsets):
+                tbytes = sub._text_to_bytes(Fields.HAN, term)
+                raw = sub._terms._tindex.get(sub._terms._keycoder(Fields.HAN, tbytes))
+                if raw is not None:
+                    out.append((sub, offset, tbytes, W3TermInfo.from_bytes(raw)))
+            found[term] = out
+        return found[term]
+
+    return terms_of
+
+
+def _han_docs(found: list[tuple[Any, int, bytes, Any]]) -> set[int]:
+    """The document numbers of a ``han`` term's postings in each segment `_han_terms` found
+    (deleted documents too: a superset)."""
+    from whoosh.codec.whoosh3 import W3LeafMatcher
+
+    out: set[int] = set()
+    for sub, offset, tbytes, info in found:
+        terms = sub._terms
+        postings = terms._codec.postings_reader(terms._postfile, info, sub.schema[Fields.HAN].format,
+                                                term=(Fields.HAN, tbytes))
+        if type(postings) is not W3LeafMatcher:  # inlined in the term's info
+            out.update(map(offset.__add__, postings.all_ids()))
+            continue
+        while True:  # each block's ids, as `W3LeafMatcher._read_ids` decodes them, at C speed
+            postings._read_data()
+            ids = postings._data[0]
+            out.update(map(offset.__add__, ids if postings._byteids else accumulate(ids)))
+            if postings._lastblock:
+                break
+            postings._goto(postings._nextoffset)
+    return out
 
 def _named(words: tuple[str, ...], syllables: list[str]) -> str:
     """A text's jieba words and spelling (`completion.syllables_of`) in one string (~100,000

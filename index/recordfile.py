@@ -214,17 +214,19 @@ def write_links(fp: IO[bytes], records: Sequence[Any], old: OldRecords | None = 
     were in it (`index.corpus.related_delta.RelatedState` signatures unchanged): a block of the
     same pairs, each between two such records, is copied as it is, not encoded again.
     """
-    at = {r.id: n for n, r in enumerate(records)}
+    rids = [r.id for r in records]
+    at = {rid: n for n, rid in enumerate(rids)}
     pairs: list[tuple[int, int, Any]] = []
     for j, r in enumerate(records):
         if r.related:
-            earlier = [(at[link.id], link) for link in r.related if at.get(link.id, j) < j]
-            earlier.sort(key=lambda x: x[0])
+            earlier = [(i, link) for link in r.related if (i := at.get(link.id, j)) < j]
+            if len(earlier) > 1:
+                earlier.sort(key=_first)
             pairs += [(i, j, link) for i, link in earlier]
     blocks: list[list[Any]] = []
     for start in range(0, len(pairs), BLOCK):
         chunk = pairs[start:start + BLOCK]
-        ids = [rid for i, j, _ in chunk for rid in (records[i].id, records[j].id)]
+        ids = [rid for i, j, _ in chunk for rid in (rids[i], rids[j])]
         b = old.by_ids.get(tuple(ids)) if old is not None and same is not None else None
         if b is not None and same is not None and all(rid in same for rid in ids):
             data = old.compressed(b) if old is not None else b""
@@ -235,6 +237,10 @@ def write_links(fp: IO[bytes], records: Sequence[Any], old: OldRecords | None = 
         fp.write(data)
     _write_directory(fp, blocks)
     return len(pairs)
+
+
+def _first(pair: tuple[int, Any]) -> int:
+    return pair[0]
 
 
 LINK_KEYS = ("id", "name", "program", "confidence", "reason", "place", "words", "similarity")

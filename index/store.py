@@ -22,6 +22,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 from index.dictionaries import DATA_DIR
 from index.errors import IndexDamagedError, IndexMissingError
@@ -134,16 +135,38 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-def file_records(generation: Path) -> dict[str, dict]:
-    """Every file of a generation (meta.json aside): size, mtime and SHA-256, for its meta."""
+def file_records(generation: Path, base: Path | None = None, known: dict[str, Any] | None = None) -> dict[str, dict]:
+    """Every file of a generation (meta.json aside): size, mtime and SHA-256, for its meta.
+
+    `base` and `known`: a generation this one was made from and its metadata's files: a file
+    that is the very file (a hard link) `known` records, with the same size and modification
+    time, gets the SHA-256 recorded there instead of being read again (an incremental build
+    links the previous generation's unchanged segments, ~140 MB at 100,000 records).
+    """
     out = {}
     for path in sorted(p for p in generation.rglob("*") if p.is_file()):
         name = path.relative_to(generation).as_posix()
         if name in _UNCHECKED or name.startswith(READERS + "/"):
             continue
         st = path.stat()
-        out[name] = {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": sha256_of(path)}
+        out[name] = {"size": st.st_size, "mtime_ns": st.st_mtime_ns,
+                     "sha256": _known_sha(st, base, name, known) or sha256_of(path)}
     return out
+
+
+def _known_sha(st: os.stat_result, base: Path | None, name: str, known: dict[str, Any] | None) -> str | None:
+    """The SHA-256 `known` records for `base`'s file `name` if `st` is that file as recorded."""
+    want = known.get(name) if known is not None and base is not None else None
+    if not isinstance(want, dict) or not isinstance(want.get("sha256"), str) or base is None:
+        return None
+    try:
+        before = (base / name).stat()
+    except OSError:
+        return None
+    if (os.path.samestat(st, before) and st.st_size == want.get("size")
+            and st.st_mtime_ns == want.get("mtime_ns")):
+        return str(want["sha256"])
+    return None
 
 
 def check_generation(generation: Path, meta: dict, full: bool = False) -> list[str]:

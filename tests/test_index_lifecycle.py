@@ -161,3 +161,28 @@ def test_an_explicit_stale_index_is_used_as_is_with_a_warning(tmp_path, monkeypa
         assert names(s.search("石墨烯")) == ["七台河石墨烯产业集群"]
     assert messages == [f"clsearch: warning: the index in {tmp_path / 'ix'} is out of date "
                         f"(rebuild it with: clsearch index build --index {tmp_path / 'ix'})"]
+
+
+def test_file_records_take_a_linked_files_checksum_from_the_generation_it_was_linked_from(tmp_path):
+    """An incremental build hard-links the previous generation's unchanged files: their
+    recorded SHA-256 is reused (not read again); a copy, or a file changed since, is hashed."""
+    import os
+
+    from index.store import file_records, sha256_of
+
+    base, new = tmp_path / "base", tmp_path / "new"
+    base.mkdir()
+    new.mkdir()
+    for name in ("linked", "copied", "rewritten"):
+        (base / name).write_bytes(name.encode() * 100)
+    known = file_records(base)
+    known["linked"]["sha256"] = known["copied"]["sha256"] = "recorded"  # to see which are reused
+    os.link(base / "linked", new / "linked")
+    (new / "copied").write_bytes((base / "copied").read_bytes())
+    os.link(base / "rewritten", new / "rewritten")
+    os.utime(new / "rewritten", ns=(1, 1))  # the same file, but not as recorded: hashed again
+    files = file_records(new, base, known)
+    assert files["linked"]["sha256"] == "recorded"
+    assert files["copied"]["sha256"] == sha256_of(new / "copied")
+    assert files["rewritten"]["sha256"] == sha256_of(new / "rewritten")
+    assert file_records(new) == {**files, "linked": {**files["linked"], "sha256": sha256_of(new / "linked")}}
