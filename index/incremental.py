@@ -58,9 +58,18 @@ class Plan:
     state: dict[str, Any]  # the previous generation's lexicon counts
     meta: dict[str, Any]  # the previous generation's metadata (its files' checksums)
     records_file: OldRecords  # its records file
-    links_file: OldRecords | None  # its links file (`recordfile.write_links`)
+    links_raw: bytes | None  # its links file's bytes (`links_file`), verified
     docs: list[str]  # its `format.tie_value` of each document number (deleted ones too)
     chars: frozenset[str]  # the characters of its lexicon (its character map depends on them alone)
+
+    @property
+    def links_file(self) -> OldRecords | None:
+        """Its links file (`recordfile.write_links`), read where it is used (the process that
+        makes the links); None if it has none, or if it cannot be read (then written whole)."""
+        try:
+            return OldRecords(self.links_raw) if self.links_raw is not None else None
+        except ValueError:
+            return None
 
 
 def signature(d: dict[str, Any]) -> str:
@@ -91,7 +100,8 @@ def plan_update(base: Path, code: str, records: list[Record], changed: set[int] 
         return None
     try:
         state = json.loads(verified_bytes(base, LEXSTATE, meta))
-        before, links = old_files(base, meta)
+        before = OldRecords(verified_bytes(base, RECORDS, meta))
+        links = verified_bytes(base, LINKS, meta) if LINKS in meta["files"] else None
         docnums, segments, docs = _live_documents(base, docs, before.block_of.keys())
         chars = frozenset(ch for ch, rows_of in state["votes"].items() if rows_of)
     except (IndexDamagedError, ValueError, KeyError, TypeError, AttributeError, OSError):
@@ -154,9 +164,11 @@ def _live_documents(generation: Path, docs: list[str] | None = None,
     with ix.reader() as reader:
         segments = len(ix._segments())
         if docs is not None and len(docs) == reader.doc_count_all():
-            latest = dict(zip([value[value.find(" ") + 1:] for value in docs], range(len(docs))))
-            if len(keys) == reader.doc_count() and latest.keys() >= keys:
-                return latest, segments, docs
+            words = " ".join(docs).split(" ")  # length, id, length, id…: ids hold no space
+            if len(words) == 2 * len(docs):
+                latest = dict(zip(words[1::2], range(len(docs))))
+                if len(keys) == reader.doc_count() and latest.keys() >= keys:
+                    return latest, segments, docs
         docs = [v.decode("utf-8") if isinstance(v, bytes) else v for v in reader.column_reader(Fields.TIE)]
         out = {}
         for docnum, value in enumerate(docs):

@@ -207,7 +207,8 @@ def test_a_delta_that_differs_too_much_or_does_not_match_its_base_is_not_used(li
     assert CorpusCache.from_bytes(raw, "test", delta, base_sha="x").seeds is not None
 
 
-def test_unchanged_lists_records_are_taken_as_the_previous_build_made_them(lists, monkeypatch):
+@pytest.mark.parametrize("processes", ["one", "two"])
+def test_unchanged_lists_records_are_taken_as_the_previous_build_made_them(lists, monkeypatch, processes):
     """An add whose records merge with no earlier one, and a removal of a list no other list's
     record holds a listing of, unpickle the other lists' records as they were (no merge, no
     places made again); the rest parse every list again. Either way: the records of a build
@@ -223,6 +224,11 @@ def test_unchanged_lists_records_are_taken_as_the_previous_build_made_them(lists
         return found
 
     monkeypatch.setattr(load, "_reuse", spy)
+    if processes == "two":  # the new lists' records made in a forked process
+        import index.workers
+
+        monkeypatch.setattr(load, "PARALLEL_MIN", 0)
+        monkeypatch.setattr(index.workers, "_forkable", lambda: True)
     first, second, third, mine = lists
     cache = CorpusCache(code="test")
     load_corpus(extra_tables=[first, second], cache=cache)

@@ -32,6 +32,7 @@ from ..errors import SeedFormatError
 from .link import classify, pair_names
 from .manifest import DocumentSpec, ListSpec, Manifest, load_manifest
 from .merge import ID_DIGITS, attach, merge_records, to_record, unique_ids
+from ..workers import PARALLEL_MIN
 from .names import name_key
 from .ocr_align import parse_ocr
 from .parse_compilation import parse_compilation
@@ -303,82 +304,75 @@ def _reuse(cache: CorpusCache, seeds: SeedPart, items: list[Item], specs: dict[s
     made = cache.made
     if gone and any(_long(rid) or any(_owner(p) in gone for p in m.split("|")) for rid, m in cache.mixed.items()):
         return None  # a record made from a removed list's listing and another's, or ids to shorten maybe
-    # The new lists (parsed first: nothing is changed before every check has passed).
-    parsed = _parse_tables([(path, document) for path, document, _ in fresh], programs)
-    new_parts = []
-    for path, document, key in fresh:
-        part, blob = parsed.pop(0)
-        if part is None:
-            part = pickle.loads(blob) if blob is not None else _table_part(path, document, programs)
-        new_parts.append((key, part))
+    # The new lists' records made (in another process at the same time, for a large corpus)
+    # while the unchanged lists' records are unpickled; nothing is changed before every check
+    # has passed (but the memo of places, which gains the new records' answers).
+    def old() -> list[tuple[tuple[str, str, str], TablePart]]:
+        return [(key, pickle.loads(cache.tables[key])) for key in [SEEDS, *kept]]
+
+    def new() -> _Fresh:
+        return _fresh(fresh, programs, province_full, cache.places)
+
+    if fresh and len(made) >= PARALLEL_MIN:
+        from index.workers import in_two
+
+        old_parts, made_now = in_two(_call, old, new)
+    else:
+        old_parts, made_now = old(), new()
+    parts_now, raw, added, made_new, duplicates, keys_new, answers = made_now
     # A new record's id is its program's prefix and the hash of its program and name: one whose
-    # hash an earlier record's id starts with may merge with it or take its id (looked at below).
-    if not fresh:
+    # hash an earlier record's id starts with may merge with it or take its id.
+    if not raw:
         hexes: set[str] = set()
     elif any(_long(rid) for rid in cache.mixed):
         hexes = {rid[rid.rfind("-") + 1:][:ID_DIGITS] for rid in made}
     else:  # every id ends with its hash prefix
         hexes = {rid[-ID_DIGITS:] for rid in made}
-    near = {r.id[-ID_DIGITS:] for _, (_, records_of, _, _) in new_parts for r in records_of} & hexes
-    old_parts = [(key, pickle.loads(cache.tables[key])) for key in [SEEDS, *kept]]
+    near = {rid[-ID_DIGITS:] for rid, _ in raw} & hexes
     if near:
-        ids = {r.id for _, (_, records_of, _, _) in new_parts for r in records_of}
-        names = {(r.program, name_key(r.name)) for _, (_, records_of, _, _) in new_parts for r in records_of
-                 if r.id[r.id.rfind("-") + 1:] in near}
+        ids = {rid for rid, _ in raw}
+        names = {name for rid, name in raw if rid[-ID_DIGITS:] in near}
         for _, (_, records_of, _, _) in old_parts:
             for r in records_of:
                 if r.id[r.id.rfind("-") + 1:][:ID_DIGITS] in near and (
                         r.id[:r.id.rfind("-") + 1 + ID_DIGITS] in ids or (r.program, name_key(r.name)) in names):
                     return None
     taken = set(specs) | {part[0].key for key, part in old_parts if key != SEEDS}
-    fresh_keys = [part[0].key for _, part in new_parts]
+    fresh_keys = [spec.key for _, spec, _, _ in parts_now]
     if taken & set(fresh_keys) or len(set(fresh_keys)) != len(fresh_keys):
+        return None
+    if any(_long(r.id) and r.id in made for r in added):  # lengthened into an earlier record's id
         return None
     marks = tuple(f"{mark}:" for mark in gone)  # a record's first listing is its owner's
     kept_made = {rid: m for rid, m in made.items() if not m.startswith(marks)} if gone else made
     if len(kept_made) != sum(len(part[1]) for _, part in old_parts):  # not the records it was written with
         return None
-    # The new lists' records: merged among themselves, unique ids, ordered.
-    listings: list[str] = []
-    added: list[Record] = []
-    for key, (_, records_of, _, _) in new_parts:
-        mark = digest(key).hex()
-        listings += [f"{mark}:{n}" for n in range(len(records_of))]
-        added += records_of
-    groups: list[list[int]] = []
-    added = unique_ids(merge_records(added, groups))
-    if any(_long(r.id) and r.id in made for r in added):  # lengthened into an earlier record's id
-        return None
-    problems_now, entries_now, specs_now = list(corpus.problems), dict(corpus.entries), dict(specs)
+    # Every check passed: the corpus and the cache, for the records as they are now.
     records: list[Record] = []
     parts: dict[tuple[str, str, str], tuple[ListSpec, list[Problem], int]] = {}
-    for n, (key, (spec, records_of, problems, count)) in enumerate(old_parts + new_parts):
+    for key, (spec, records_of, problems, count) in old_parts:
         if key != SEEDS:
-            problems_now += problems
-            entries_now[spec.key] = count
-            specs_now[spec.key] = spec
+            corpus.problems += problems
+            corpus.entries[spec.key] = count
+            specs[spec.key] = spec
             parts[key] = (spec, problems, count)
-        if n < len(old_parts):  # their records as the previous build left them
-            records += records_of
-    made_new = ["|".join(listings[n] for n in group) for group in groups]
-    rank = {key: i for i, key in enumerate(specs_now)}
-    at = sorted(range(len(added)), key=lambda n: (rank.get(added[n].lists[0], len(rank)),
-                                                  added[n].sources[0].line, added[n].id))
-    added = [added[n] for n in at]
-    made_new = [made_new[n] for n in at]
-    problems_now += _duplicate_ids(added)
-    # Every check passed: the corpus and the cache, for the records as they are now.
-    corpus.problems[:], corpus.entries = problems_now, entries_now
-    specs.clear()
-    specs.update(specs_now)
+        records += records_of
+    for key, spec, problems, count in parts_now:
+        corpus.problems += problems
+        corpus.entries[spec.key] = count
+        specs[spec.key] = spec
+        parts[key] = (spec, problems, count)
+    corpus.problems += duplicates
     cache.used_tables.update(key for key, _ in old_parts)
-    keys_new: list[bytes | None] = [None] * len(added)
-    added = fill_places(added, province_full, memo=cache.places, used=cache.used_places, keys=keys_new)
+    places = cache.places
+    for key, found in answers.items():
+        places.setdefault(key, found)
+    cache.used_places.update(keys_new)
     same = set(kept_made)
     place_keys = ({rid: key for rid, key in cache.place_keys.items() if rid in same} if gone
                   else dict(cache.place_keys))
     cache.used_places.update(place_keys.values())
-    place_keys.update((r.id, key) for r, key in zip(added, keys_new) if key is not None)
+    place_keys.update((r.id, key) for r, key in zip(added, keys_new))
     cache.place_keys = place_keys
     start = len(records)
     records += added
@@ -386,8 +380,51 @@ def _reuse(cache: CorpusCache, seeds: SeedPart, items: list[Item], specs: dict[s
     cache.changed, cache.relinked = set(range(start, len(records))), set()
     cache.mixed = {rid: m for rid, m in cache.mixed.items() if rid in same}
     cache.owned = []
-    _note_owned(cache, records, [""] * start + made_new, keys, parts, start, {key for key, _ in new_parts})
+    _note_owned(cache, records, [""] * start + made_new, keys, parts, start, {key for _, _, key in fresh})
     return records, same
+
+
+# What `_fresh` makes of the new lists: each one's (key, spec, problems, number of entries);
+# each listing's (id, (program, name key)) as parsed; their records merged, with unique ids,
+# ordered and placed; what each is made from; the duplicate-id problems; each record's place
+# key, and the place of each key.
+_Fresh = tuple[list[tuple[tuple[str, str, str], ListSpec, list[Problem], int]], list[tuple[str, tuple[str, str]]],
+               list[Record], list[str], list[Problem], list[bytes], dict[bytes, tuple[str | None, str | None]]]
+
+
+def _fresh(items: list[Item], programs: dict[str, str], province_full: Callable[[str], str],
+           places: dict[bytes, tuple[str | None, str | None]]) -> _Fresh:
+    """The new lists' part of `_reuse` (it may run in another process: nothing it changes is
+    kept but `places`, the places known, to which it adds those it finds)."""
+    from .cache import digest
+
+    parts = []
+    listings: list[str] = []
+    added: list[Record] = []
+    for path, document, key in items:
+        spec, records_of, problems, count = _table_part(path, document, programs)
+        parts.append((key, spec, problems, count))
+        mark = digest(key).hex()
+        listings += [f"{mark}:{n}" for n in range(len(records_of))]
+        added += records_of
+    raw = [(r.id, (r.program, name_key(r.name))) for r in added]
+    groups: list[list[int]] = []
+    added = unique_ids(merge_records(added, groups))
+    made = ["|".join(listings[n] for n in group) for group in groups]
+    rank = {spec.key: n for n, (_, spec, _, _) in reversed(list(enumerate(parts)))}  # (the lists are after all others)
+    at = sorted(range(len(added)), key=lambda n: (rank.get(added[n].lists[0], len(rank)),
+                                                  added[n].sources[0].line, added[n].id))
+    added = [added[n] for n in at]
+    made = [made[n] for n in at]
+    duplicates = _duplicate_ids(added)
+    keys: list[bytes | None] = [None] * len(added)
+    added = fill_places(added, province_full, memo=places, keys=keys)
+    found = [key for key in keys if key is not None]
+    return parts, raw, added, made, duplicates, found, {key: places[key] for key in found}
+
+
+def _call(job: Callable[[], object]) -> object:
+    return job()
 
 
 def _note_made(cache: CorpusCache, records: list[Record], made: list[str]) -> set[str]:
