@@ -186,10 +186,12 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
 
             def record_tables(same: set[str] | None = None,
                               old: tuple[OldRecords, OldRecords | None] | None = None) -> None:
-                """The records file, the links file and the filter values (of the records alone:
-                another process writes them, `index.workers`). `same`: the ids of the records
-                whose links are as the previous generation's links file holds them; `old`: an
-                incremental build's previous records and links files (`incremental.old_files`)."""
+                """The records file, the links file and, for a full build, the filter values (of
+                the records alone: another process writes them, `index.workers`). `same`: the
+                ids of the records whose links are as the previous generation's links file
+                holds them; `old`: an incremental build's previous records and links files
+                (`incremental.old_files`): its values are written with the word tables
+                (`side_tables`), off the links' process."""
                 with open(gen / RECORDS, "wb") as fp:
                     if old is not None:  # the previous file's lines and blocks where they are the same
                         changed = cache.changed if cache is not None else None
@@ -201,6 +203,10 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
                         write_record_lines(fp, ((record.id, _record_line(record)) for record in records))
                 with open(gen / LINKS, "wb") as fp:
                     write_links(fp, records, old[1] if old is not None else None, same)
+                if old is None:
+                    values_table()
+
+            def values_table() -> None:
                 write_values(gen, value_table(records, read, list_titles=list_titles, programs=programs))
 
             parent, linked_here = os.getpid(), []
@@ -326,12 +332,17 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
             completion = partial(_completion, gen, records, province_full, read, cut, lex.places, stopwords,
                                  synonyms, plan, cache, named)
 
-            def counted(lex: LexiconBuilder = lex, word_tables: Callable[[], None] = word_tables,
-                        completion: Callable[[], None] = completion) -> None:
+            def side_tables(word_tables: Callable[[], None] = word_tables) -> None:
+                """The word tables, and an add's or remove's filter values (`record_tables`)."""
+                word_tables()
+                if plan is not None:
+                    values_table()
+
+            def counted(lex: LexiconBuilder = lex, completion: Callable[[], None] = completion) -> None:
                 """Every record counted: the tables of counts start beside."""
                 nonlocal side, tail
                 lex.flush()  # its counts are read from here on (`LexiconBuilder.add_again`)
-                side = beside(word_tables, len(records))
+                side = beside(side_tables, len(records))
                 tail = beside(partial(_then_cache, completion, gen, cache), len(records)) if plan is None else None
                 if tail is not None and tail.forked:  # its process has them (if it fails, they are made again)
                     named.clear()
@@ -354,7 +365,7 @@ def build_index(index_dir: Path, records: list[Record], fingerprint: str, *,
             else:  # linked segments with deletions, and a new one (before waiting for the links)
                 write_ties_from_index(gen, docs)
             if side is None:
-                word_tables()
+                side_tables()
             if tail is None:
                 completion()
                 if cache is not None:  # an add or remove: its cache is final once linked, written beside the rest

@@ -81,7 +81,9 @@ class OldRecords:
     def __init__(self, raw: bytes) -> None:
         self.raw = raw
         self.directory = read_directory(io.BytesIO(raw))
-        self.block_of = {rid: b for b, (_, _, ids) in enumerate(self.directory) for rid in ids}
+        self.block_of: dict[str, int] = {}
+        for b, (_, _, ids) in enumerate(self.directory):
+            self.block_of.update(dict.fromkeys(ids, b))
         self.by_ids = {tuple(ids): b for b, (_, _, ids) in enumerate(self.directory)}
         self._lines: dict[int, dict[str, str]] = {}
 
@@ -170,7 +172,7 @@ def read_directory(fp: IO[bytes]) -> Directory:
             raise ValueError("bad directory offset")
         fp.seek(at)
         data = json.loads(zlib.decompress(fp.read(end - _TRAILER.size - at)).decode("utf-8"))
-        return [(int(off), int(size), [str(i) for i in ids]) for off, size, ids in data["blocks"]]
+        return [(int(off), int(size), list(map(str, ids))) for off, size, ids in data["blocks"]]
     except (zlib.error, UnicodeDecodeError, KeyError, TypeError, struct.error) as exc:
         raise ValueError(f"not a clsearch records file ({exc})") from exc
 

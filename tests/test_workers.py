@@ -275,7 +275,7 @@ def test_the_tables_of_counts_start_before_the_workers_documents_are_added(tmp_p
     monkeypatch.setattr(index.segment.SegmentBuilder, "add_prepared", adding)
     monkeypatch.setattr(index.build, "beside", started)
     build_from_seeds(tmp_path / "ix")
-    assert events[:2] == ["_word_tables", "_then_cache"] and set(events[2:]) == {"documents"}
+    assert events[:2] == ["side_tables", "_then_cache"] and set(events[2:]) == {"documents"}
     gen, serial = current_generation(tmp_path / "ix"), current_generation(full_index)
     for name in TABLES:
         assert (gen / name).read_bytes() == (serial / name).read_bytes(), name

@@ -297,9 +297,13 @@ class CorpusCache:
         kept: tuple[tuple[str, dict[Any, Any], set[Any]], ...] = (
             ("tables", self.tables, self.used_tables), ("places", self.places, self.used_places),
             ("words", self.words.raw, self.used_words))
+        missing = object()
         for name, table, used in kept:
             before = base[name]
-            put = {k: table[k] for k in used if k in table and (k not in before or before[k] != table[k])}
+            # (the same as: k in table and (k not in before or before[k] != table[k]), with two
+            # look-ups; most values are the very objects the base holds)
+            put = {k: v for k in used if (v := table.get(k, missing)) is not missing
+                   and ((b := before.get(k, missing)) is missing or (b is not v and b != v))}
             sections[name] = (put, [k for k in before if k not in used or k not in table])
         sections["made"] = _changes(base["made"], self.made)
         sections["place_keys"] = _changes(base["place_keys"], self.place_keys)

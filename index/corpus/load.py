@@ -322,12 +322,10 @@ def _reuse(cache: CorpusCache, seeds: SeedPart, items: list[Item], specs: dict[s
     parts_now, raw, added, made_new, duplicates, keys_new, answers = made_now
     # A new record's id is its program's prefix and the hash of its program and name: one whose
     # hash an earlier record's id starts with may merge with it or take its id.
-    if not raw:
-        hexes: set[str] = set()
-    elif any(_long(rid) for rid in cache.mixed):
-        hexes = {rid[rid.rfind("-") + 1:][:ID_DIGITS] for rid in made}
-    else:  # every id ends with its hash prefix
+    hexes: set[str] = set()
+    if raw:  # an id ends with its hash prefix, but a lengthened one (each is in `mixed`)
         hexes = {rid[-ID_DIGITS:] for rid in made}
+        hexes.update(rid[rid.rfind("-") + 1:][:ID_DIGITS] for rid in cache.mixed if _long(rid))
     near = {rid[-ID_DIGITS:] for rid, _ in raw} & hexes
     if near:
         ids = {rid for rid, _ in raw}
