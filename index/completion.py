@@ -221,22 +221,7 @@ class _HeldBy:
     def __init__(self, names: dict[str, str], words: list[str], synonyms: dict[str, list[str]]) -> None:
         self.names = names
         self.words = set(words)
-        self.forms: dict[str, list[str]] = defaultdict(list)  # a short form or synonym → its items
-        lowered: dict[str, list[str]] = defaultdict(list)
-        ends = _SUFFIX_ENDS
-        for items in (names, words):
-            for item in items:
-                key = item.lower()
-                if key in synonyms:
-                    lowered[key].append(item)
-                if item[-1:] in ends:
-                    short = strip_place_suffix(item)
-                    if short != item:
-                        self.forms[short].append(item)
-        for key, owners in lowered.items():
-            for other in synonyms[key]:
-                self.forms[other] += owners
-        self.forms.pop("", None)
+        self.forms = _other_forms([*names, *words], synonyms)  # a short form or synonym → its items
         keys = [*names, *words, *self.forms]
         self.longest = max(map(len, keys), default=0)
         self.starts = {k[:2] for k in keys if len(k) >= 2}  # what a form of two characters or more starts with
@@ -316,6 +301,26 @@ def _counts(items: list[str], texts: Sequence[list[str]], synonyms: dict[str, li
     return out
 
 
+def _other_forms(items: Iterable[str], synonyms: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Each short form (`strip_place_suffix`) and synonym of `items` → the items it stands
+    for: the other texts by which `_count` finds a record holding an item."""
+    forms: dict[str, list[str]] = defaultdict(list)
+    lowered: dict[str, list[str]] = defaultdict(list)
+    for item in items:
+        key = item.lower()
+        if key in synonyms:
+            lowered[key].append(item)
+        if item[-1:] in _SUFFIX_ENDS:
+            short = strip_place_suffix(item)
+            if short != item:
+                forms[short].append(item)
+    for key, owners in lowered.items():
+        for other in synonyms[key]:
+            forms[other] += owners
+    forms.pop("", None)
+    return forms
+
+
 class _Held:
     """Which of many items a few records hold, by looking up the records' substrings.
 
@@ -327,18 +332,10 @@ class _Held:
 
     def __init__(self, items: list[str], synonyms: dict[str, list[str]]) -> None:
         self.by_form: dict[str, list[str]] = defaultdict(list)  # a text that holds them → items
-        lowered: dict[str, list[str]] = defaultdict(list)
         for item in items:
             self.by_form[item].append(item)
-            if item.lower() in synonyms:
-                lowered[item.lower()].append(item)
-            if item[-1:] in _SUFFIX_ENDS:
-                short = strip_place_suffix(item)
-                if short != item:
-                    self.by_form[short].append(item)
-        for key, owners in lowered.items():
-            for other in synonyms[key]:
-                self.by_form[other] += owners
+        for form, owners in _other_forms(items, synonyms).items():
+            self.by_form[form] += owners
         self.by_form.pop("", None)  # `_count` finds no record by an empty text
         self.longest = max(map(len, self.by_form), default=0)
 
