@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from operator import add
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import NamedTuple
 
 from index.text import PLACE_SUFFIXES, strip_place_suffix
@@ -103,7 +103,7 @@ def update_table(old: bytes, names: dict[str, str], words_held: dict[str, int], 
     place_names = {p for p in places if len(p) >= 2}
     words = {w for w, n in words_held.items() if n > 0} | place_names
     word_items = sorted(words - names.keys())
-    held = _HeldBy(names, word_items, synonyms)
+    held = _Held(names, word_items, synonyms)
     plus, minus = held.count(fresh), held.count(gone)
     changed = plus.keys() | minus.keys()
     old_words = {e[0]: e for e in split.word_entries()}
@@ -213,12 +213,13 @@ class _Parts(NamedTuple):
         return json.loads(b"[[" + b"],[".join(self.words) + b"]]") if self.words else []
 
 
-class _HeldBy:
-    """Which of a table's items each of a few records holds (as `_count` counts: by the item,
-    one of its synonyms or its short form), by looking up the records' substrings: the
-    names (a dict of them) and the words directly, the other forms in a small table."""
+class _Held:
+    """Which of many items a few records hold (as `_count` counts: by the item, one of its
+    synonyms or its short form), by looking up the records' substrings instead of testing
+    every item against every record: the names (any container of them, such as the table's
+    dict) and the words directly, their other forms in a small table."""
 
-    def __init__(self, names: dict[str, str], words: list[str], synonyms: dict[str, list[str]]) -> None:
+    def __init__(self, names: Collection[str], words: list[str], synonyms: dict[str, list[str]]) -> None:
         self.names = names
         self.words = set(words)
         self.forms = _other_forms([*names, *words], synonyms)  # a short form or synonym → its items
@@ -293,7 +294,7 @@ def _counts(items: list[str], texts: Sequence[list[str]], synonyms: dict[str, li
         return _count(items, texts, synonyms)
     known = [item for item in items if item in previous.counts]
     out = _count([item for item in items if item not in previous.counts], texts, synonyms, holders)
-    held = _Held(known, synonyms)
+    held = _Held((), known, synonyms)
     plus = held.count(texts[i] for i in previous.fresh)
     minus = held.count(previous.gone)
     for item in known:
@@ -319,42 +320,6 @@ def _other_forms(items: Iterable[str], synonyms: dict[str, list[str]]) -> dict[s
             forms[other] += owners
     forms.pop("", None)
     return forms
-
-
-class _Held:
-    """Which of many items a few records hold, by looking up the records' substrings.
-
-    A record holds an item when one of its texts contains the item, one of its synonyms
-    or its short form (`strip_place_suffix`), as `_count` counts. For thousands of items and a
-    few changed records, each substring of the records' texts is looked up instead of
-    testing every item against every record.
-    """
-
-    def __init__(self, items: list[str], synonyms: dict[str, list[str]]) -> None:
-        self.by_form: dict[str, list[str]] = defaultdict(list)  # a text that holds them → items
-        for item in items:
-            self.by_form[item].append(item)
-        for form, owners in _other_forms(items, synonyms).items():
-            self.by_form[form] += owners
-        self.by_form.pop("", None)  # `_count` finds no record by an empty text
-        self.longest = max(map(len, self.by_form), default=0)
-
-    def count(self, records: Iterable[list[str]]) -> dict[str, int]:
-        """Item → how many of `records` (each a list of texts) hold it."""
-        out: dict[str, int] = defaultdict(int)
-        by_form, longest = self.by_form, self.longest
-        for texts in records:
-            found: set[str] = set()
-            for text in texts:
-                n = len(text)
-                for i in range(n):
-                    for j in range(i + 1, min(n, i + longest) + 1):
-                        owners = by_form.get(text[i:j])
-                        if owners is not None:
-                            found.update(owners)
-            for item in found:
-                out[item] += 1
-        return out
 
 
 def _count(items: list[str], texts: Sequence[list[str]], synonyms: dict[str, list[str]],
