@@ -14,6 +14,8 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -33,29 +35,51 @@ def _build(root: Path, records: list[Record], fingerprint: str, cache: Path) -> 
     build_index(root, records, fingerprint, cache_dir=cache, source="test")
 
 
-@pytest.fixture
-def live(tmp_path, jieba_cache):
-    """(base URL, index dir) of a server over a fresh small index, checking every 0.1 s."""
+@contextmanager
+def serving(index_dir: Path, **config) -> Iterator[str]:
+    """The base URL of a real uvicorn server (one worker, in a thread) over `index_dir`,
+    checking for a new generation every 0.1 s; stopped on leaving."""
     import uvicorn
 
     from search.server import ServeConfig, create_app
 
-    index_dir = tmp_path / "ix"
-    _build(index_dir, small_records(), "fp-first", jieba_cache)
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
-    app = create_app(ServeConfig(index_dir=str(index_dir), rebuild_check=0.1))
+    app = create_app(ServeConfig(index_dir=str(index_dir), rebuild_check=0.1, **config))
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not server.started:
+            assert time.monotonic() < deadline and thread.is_alive(), "server did not start"
+            time.sleep(0.05)
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()
+
+
+def rebuilt(base: str, index_dir: Path, cache: Path) -> tuple[str, str]:
+    """Rebuild the index a running server serves: (the generation it served, the new one),
+    once the server answers from the new one."""
+    first = get(base, "/api/health")[1]["generation"]
+    _build(index_dir, small_records(), "fp-second", cache)
     deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}", index_dir
-    server.should_exit = True
-    thread.join(10)
-    sock.close()
+    while (now := get(base, "/api/health")[1]["generation"]) == first:
+        assert time.monotonic() < deadline, "the new generation was not picked up"
+        time.sleep(0.1)
+    return first, now
+
+
+@pytest.fixture
+def live(tmp_path, jieba_cache):
+    """(base URL, index dir) of a server over a fresh small index, checking every 0.1 s."""
+    index_dir = tmp_path / "ix"
+    _build(index_dir, small_records(), "fp-first", jieba_cache)
+    with serving(index_dir) as base:
+        yield base, index_dir
 
 
 def get(base: str, path: str, **params: str) -> tuple[int, dict]:
@@ -163,7 +187,6 @@ def test_the_server_starts_even_if_warming_up_fails(tmp_path, jieba_cache, monke
 def test_a_new_generation_answers_the_recent_requests_before_it_serves(tmp_path, jieba_cache, monkeypatch):
     """Autowarming: the distinct searches and completions answered last, newest first, are
     answered once on the new generation's Searcher before it replaces the old one."""
-    import uvicorn
 
     import search.server
     from search.serve_data import autowarm
@@ -178,31 +201,11 @@ def test_a_new_generation_answers_the_recent_requests_before_it_serves(tmp_path,
     monkeypatch.setattr(search.server, "autowarm", recording)
     index_dir = tmp_path / "ix"
     _build(index_dir, small_records(), "fp-first", jieba_cache)
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    app = search.server.create_app(search.server.ServeConfig(index_dir=str(index_dir), rebuild_check=0.1,
-                                                             warm_recent=3))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    try:
-        deadline = time.monotonic() + 30
-        while not server.started:
-            assert time.monotonic() < deadline and thread.is_alive(), "server did not start"
-            time.sleep(0.05)
+    with serving(index_dir, warm_recent=3) as base:
         for path, q in [("/api/search", "锂电"), ("/api/complete", "cz"), ("/api/search", "czgf"),
                         ("/api/search", "锂电"), ("/api/search", "qwzxv"), ("/api/search", "锂电")]:
             assert get(base, path, q=q)[0] == 200
-        first = get(base, "/api/health")[1]["generation"]
-        _build(index_dir, small_records(), "fp-second", jieba_cache)
-        while (now := get(base, "/api/health")[1]["generation"]) == first:
-            assert time.monotonic() < deadline + 20, "the new generation was not picked up"
-            time.sleep(0.1)
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
+        first, now = rebuilt(base, index_dir, jieba_cache)
     # The last 3 distinct ones, newest first (锂电 asked again last; cz dropped as the oldest).
     assert warmed == [(now, [("search_json", "锂电"), ("search_json", "qwzxv"), ("search_json", "czgf")], 3)]
 
@@ -210,9 +213,7 @@ def test_a_new_generation_answers_the_recent_requests_before_it_serves(tmp_path,
 def test_searches_warmed_on_a_new_generation_run_on_the_event_loop_at_once(tmp_path, jieba_cache, monkeypatch):
     """The autowarm's CPU times start the new generation's `Durations`: a search it answered
     runs on the event loop from the first request on it; any other goes to the threads."""
-    import uvicorn
 
-    import search.server
     from search.searcher import Searcher
 
     ran: list[tuple[str, str, str]] = []  # (generation, query, thread)
@@ -225,32 +226,12 @@ def test_searches_warmed_on_a_new_generation_run_on_the_event_loop_at_once(tmp_p
     monkeypatch.setattr(Searcher, "results", spy)
     index_dir = tmp_path / "ix"
     _build(index_dir, small_records(), "fp-first", jieba_cache)
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    app = search.server.create_app(search.server.ServeConfig(index_dir=str(index_dir), rebuild_check=0.1,
-                                                             cache_mb=0))  # the engine answers each time
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    try:
-        deadline = time.monotonic() + 30
-        while not server.started:
-            assert time.monotonic() < deadline and thread.is_alive(), "server did not start"
-            time.sleep(0.05)
+    with serving(index_dir, cache_mb=0) as base:  # the engine answers each time
         for q in ("锂电", "czgf", "锂电"):
             assert get(base, "/api/search", q=q)[0] == 200
-        first = get(base, "/api/health")[1]["generation"]
-        _build(index_dir, small_records(), "fp-second", jieba_cache)
-        while (now := get(base, "/api/health")[1]["generation"]) == first:
-            assert time.monotonic() < deadline + 20, "the new generation was not picked up"
-            time.sleep(0.1)
+        first, now = rebuilt(base, index_dir, jieba_cache)
         for q in ("czgf", "锂电", "新余"):
             assert get(base, "/api/search", q=q)[0] == 200
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
 
     def where(name: str) -> str:
         return "pool" if name.startswith("clsearch-search") else "warm" if name.startswith("clsearch-follow") \
